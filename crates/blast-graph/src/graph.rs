@@ -1,0 +1,415 @@
+//! The dependency graph: files, symbols with stable qualified names, and
+//! typed edges, built from per-file extraction results by per-language
+//! resolution. Traversals run on a compact reversed adjacency (CSR) that is
+//! frozen from the petgraph graph once it is built.
+
+use std::sync::Arc;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
+
+use crate::lang::python::{self, ModuleLayout, PyFacts, PythonStats};
+use crate::model::{EdgeKind, FileSyntax, Lang, Resolution, Span, SymbolKind};
+
+/// Index of a symbol in [`Graph::symbols`].
+pub type SymbolId = u32;
+/// Index of a file in [`Graph::files`].
+pub type FileId = u32;
+
+/// A source file handed to extraction.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Limits and switches for extraction.
+#[derive(Clone, Debug)]
+pub struct ExtractOptions {
+    /// Files larger than this are skipped and counted.
+    pub max_file_bytes: usize,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> ExtractOptions {
+        ExtractOptions {
+            max_file_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a file was left out of the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    Binary,
+    NotUtf8,
+    TooLarge,
+    ParseFailed,
+}
+
+impl SkipReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::NotUtf8 => "not_utf8",
+            SkipReason::TooLarge => "too_large",
+            SkipReason::ParseFailed => "parse_failed",
+        }
+    }
+}
+
+/// Language-specific facts of one file.
+#[derive(Clone, Debug)]
+pub enum LangFacts {
+    Python(PyFacts),
+}
+
+/// The result of extracting one file: what every language shares, plus the
+/// language's own facts. Independent of every other file, so it can be
+/// cached and reused between the base and head graphs.
+#[derive(Clone, Debug)]
+pub struct ExtractedFile {
+    pub path: String,
+    pub lang: Lang,
+    pub outcome: Result<(FileSyntax, LangFacts), SkipReason>,
+}
+
+impl ExtractedFile {
+    pub fn syntax(&self) -> Option<&FileSyntax> {
+        self.outcome.as_ref().ok().map(|(syntax, _)| syntax)
+    }
+}
+
+/// Extracts one file. Never fails: files that cannot be read as source are
+/// returned with the reason they were skipped.
+pub fn extract_file(file: &SourceFile, options: &ExtractOptions) -> Option<ExtractedFile> {
+    let lang = Lang::from_path(&file.path)?;
+    let outcome = extract_bytes(lang, &file.bytes, options);
+    Some(ExtractedFile {
+        path: file.path.clone(),
+        lang,
+        outcome,
+    })
+}
+
+fn extract_bytes(lang: Lang, bytes: &[u8], options: &ExtractOptions) -> Result<(FileSyntax, LangFacts), SkipReason> {
+    if bytes.len() > options.max_file_bytes {
+        return Err(SkipReason::TooLarge);
+    }
+    // Git's rule for binary content: a NUL byte in the first 8000 bytes.
+    if memchr_nul(&bytes[..bytes.len().min(8000)]) {
+        return Err(SkipReason::Binary);
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(SkipReason::NotUtf8);
+    }
+    // A UTF-8 byte order mark is blanked to spaces rather than removed, so
+    // byte offsets and columns still match the file on disk.
+    let owned;
+    let source: &[u8] = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        let mut copy = bytes.to_vec();
+        copy[..3].copy_from_slice(b"   ");
+        owned = copy;
+        &owned
+    } else {
+        bytes
+    };
+    match lang {
+        Lang::Python => {
+            let config = python::config();
+            let tree = crate::lang::parse(lang, &config.language, source).map_err(|_| SkipReason::ParseFailed)?;
+            let (syntax, facts) = python::extract(config, source, &tree);
+            Ok((syntax, LangFacts::Python(facts)))
+        }
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+}
+
+/// Extracts many files in parallel, one parser per worker thread. The
+/// result is in input order.
+pub fn extract_all(files: &[SourceFile], options: &ExtractOptions) -> Vec<ExtractedFile> {
+    files.par_iter().filter_map(|file| extract_file(file, options)).collect()
+}
+
+/// A file in the graph.
+#[derive(Clone, Debug)]
+pub struct FileNode {
+    pub path: String,
+    pub lang: Lang,
+    /// The module the file defines (`pkg.mod` for Python).
+    pub module: String,
+    pub first_symbol: SymbolId,
+    pub symbol_count: u32,
+    pub line_count: u32,
+    pub parse_errors: u32,
+}
+
+/// A definition in the graph.
+#[derive(Clone, Debug)]
+pub struct Symbol {
+    /// Qualified name in the language's notation (`pkg.mod.Class.method`).
+    pub name: String,
+    /// The name inside its file (`Class.method`; empty for the module).
+    pub local_name: String,
+    pub kind: SymbolKind,
+    pub file: FileId,
+    pub parent: Option<SymbolId>,
+    pub span: Span,
+    pub public: bool,
+}
+
+/// `source` depends on `target`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Edge {
+    pub source: SymbolId,
+    pub target: SymbolId,
+    pub kind: EdgeKind,
+    pub resolution: Resolution,
+    /// 1 for exact edges; for candidates, 1 divided by the number of
+    /// definitions the name could mean.
+    pub weight: f32,
+}
+
+/// Options for resolution.
+#[derive(Clone, Debug, Default)]
+pub struct GraphOptions {
+    pub python: ModuleLayout,
+}
+
+/// Counts that say how complete the graph is.
+#[derive(Clone, Debug, Default)]
+pub struct GraphStats {
+    pub files_parsed: u64,
+    pub files_skipped: Vec<(String, SkipReason)>,
+    pub files_with_parse_errors: u64,
+    pub python: PythonStats,
+}
+
+/// The symbol dependency graph of one revision.
+#[derive(Debug)]
+pub struct Graph {
+    pub files: Vec<FileNode>,
+    pub symbols: Vec<Symbol>,
+    /// Sorted by (source, target, kind), without duplicates.
+    pub edges: Vec<Edge>,
+    pub stats: GraphStats,
+    /// The same edges as a petgraph graph, node index = symbol id, for
+    /// analyses such as strongly connected components.
+    pub petgraph: DiGraph<SymbolId, u32>,
+    /// Reversed adjacency: for symbol `t`, `reverse_edges[reverse_offsets[t]..
+    /// reverse_offsets[t + 1]]` are the indices of the edges into `t`.
+    reverse_offsets: Vec<u32>,
+    reverse_edges: Vec<u32>,
+    by_path: rustc_hash::FxHashMap<String, FileId>,
+}
+
+impl Graph {
+    /// Builds the graph of a set of extracted files. Files may come in any
+    /// order: they are sorted by path, so ids and output do not depend on it.
+    pub fn build(files: &[Arc<ExtractedFile>], options: &GraphOptions) -> Graph {
+        let mut sorted: Vec<&Arc<ExtractedFile>> = files.iter().collect();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        sorted.dedup_by(|a, b| a.path == b.path);
+
+        // Step 1: lay out files and symbols; skipped files have no symbols.
+        let mut stats = GraphStats::default();
+        let mut parsed: Vec<&ExtractedFile> = Vec::with_capacity(sorted.len());
+        for file in sorted {
+            match &file.outcome {
+                Ok((syntax, _)) => {
+                    stats.files_parsed += 1;
+                    if syntax.parse_errors > 0 {
+                        stats.files_with_parse_errors += 1;
+                    }
+                    parsed.push(file);
+                }
+                Err(reason) => stats.files_skipped.push((file.path.clone(), *reason)),
+            }
+        }
+
+        // Step 2: resolve each language's files among themselves.
+        let mut python_files = Vec::new();
+        let mut python_ids = Vec::new();
+        for (file_id, file) in parsed.iter().enumerate() {
+            if let Ok((syntax, LangFacts::Python(facts))) = &file.outcome {
+                python_files.push(python::PyFile {
+                    path: &file.path,
+                    syntax,
+                    facts,
+                });
+                python_ids.push(to_u32(file_id));
+            }
+        }
+        let resolved = python::resolve(&python_files, &options.python);
+        stats.python = resolved.stats;
+        let mut module_names = vec![String::new(); parsed.len()];
+        for (local_idx, module) in resolved.modules.into_iter().enumerate() {
+            module_names[python_ids[local_idx] as usize] = module;
+        }
+
+        // Step 3: global symbols with qualified names.
+        let mut file_nodes = Vec::with_capacity(parsed.len());
+        let mut symbols = Vec::new();
+        for (file_id, file) in parsed.iter().enumerate() {
+            let Some(syntax) = file.syntax() else { continue };
+            let first = to_u32(symbols.len());
+            let module = std::mem::take(&mut module_names[file_id]);
+            for local in &syntax.symbols {
+                let name = qualified_name(file.lang, &module, &local.local_name);
+                symbols.push(Symbol {
+                    name,
+                    local_name: local.local_name.clone(),
+                    kind: local.kind,
+                    file: to_u32(file_id),
+                    parent: local.parent.map(|p| first + p),
+                    span: local.span,
+                    public: local.public,
+                });
+            }
+            file_nodes.push(FileNode {
+                path: file.path.clone(),
+                lang: file.lang,
+                module,
+                first_symbol: first,
+                symbol_count: to_u32(syntax.symbols.len()),
+                line_count: syntax.line_count,
+                parse_errors: syntax.parse_errors,
+            });
+        }
+
+        // Step 4: edges in global ids, sorted and deduplicated. An exact
+        // edge wins over a candidate edge between the same symbols.
+        let global = |(file, local): (u32, u32)| file_nodes[python_ids[file as usize] as usize].first_symbol + local;
+        let mut edges: Vec<Edge> = resolved
+            .edges
+            .iter()
+            .map(|e| Edge {
+                source: global(e.source),
+                target: global(e.target),
+                kind: e.kind,
+                resolution: e.resolution,
+                weight: e.weight,
+            })
+            .collect();
+        edges.sort_by(|a, b| {
+            (a.source, a.target, a.resolution, a.kind)
+                .cmp(&(b.source, b.target, b.resolution, b.kind))
+                .then(b.weight.total_cmp(&a.weight))
+        });
+        let mut kept: Vec<Edge> = Vec::with_capacity(edges.len());
+        for edge in edges {
+            let duplicate = kept.iter().rev().take_while(|k| k.source == edge.source && k.target == edge.target).any(|k| {
+                k.kind == edge.kind || (k.resolution == Resolution::Exact && edge.resolution == Resolution::Candidate)
+            });
+            if !duplicate {
+                kept.push(edge);
+            }
+        }
+        let edges = kept;
+
+        Graph::from_parts(file_nodes, symbols, edges, stats)
+    }
+
+    fn from_parts(files: Vec<FileNode>, symbols: Vec<Symbol>, edges: Vec<Edge>, stats: GraphStats) -> Graph {
+        let mut petgraph = DiGraph::with_capacity(symbols.len(), edges.len());
+        for id in 0..symbols.len() {
+            petgraph.add_node(to_u32(id));
+        }
+        for (idx, edge) in edges.iter().enumerate() {
+            petgraph.add_edge(
+                NodeIndex::new(edge.source as usize),
+                NodeIndex::new(edge.target as usize),
+                to_u32(idx),
+            );
+        }
+
+        // Freeze the reversed adjacency for traversals.
+        let mut reverse_offsets = vec![0u32; symbols.len() + 1];
+        for edge in &edges {
+            reverse_offsets[edge.target as usize + 1] += 1;
+        }
+        for idx in 1..reverse_offsets.len() {
+            reverse_offsets[idx] += reverse_offsets[idx - 1];
+        }
+        let mut fill = reverse_offsets.clone();
+        let mut reverse_edges = vec![0u32; edges.len()];
+        for (idx, edge) in edges.iter().enumerate() {
+            let slot = &mut fill[edge.target as usize];
+            reverse_edges[*slot as usize] = to_u32(idx);
+            *slot += 1;
+        }
+        let by_path = files.iter().enumerate().map(|(id, f)| (f.path.clone(), to_u32(id))).collect();
+        Graph {
+            files,
+            symbols,
+            edges,
+            stats,
+            petgraph,
+            reverse_offsets,
+            reverse_edges,
+            by_path,
+        }
+    }
+
+    /// The edges into `symbol`: its direct dependents.
+    pub fn dependents(&self, symbol: SymbolId) -> impl Iterator<Item = &Edge> + '_ {
+        let start = self.reverse_offsets[symbol as usize] as usize;
+        let end = self.reverse_offsets[symbol as usize + 1] as usize;
+        self.reverse_edges[start..end].iter().map(|&idx| &self.edges[idx as usize])
+    }
+
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn file_of(&self, symbol: SymbolId) -> &FileNode {
+        &self.files[self.symbols[symbol as usize].file as usize]
+    }
+
+    /// The symbols of one file, module symbol first.
+    pub fn file_symbols(&self, file: FileId) -> std::ops::Range<SymbolId> {
+        let node = &self.files[file as usize];
+        node.first_symbol..node.first_symbol + node.symbol_count
+    }
+
+    /// Finds a symbol of a file by its name inside the file.
+    pub fn find_local(&self, file: FileId, local_name: &str) -> Option<SymbolId> {
+        self.file_symbols(file).find(|&id| self.symbols[id as usize].local_name == local_name)
+    }
+
+    /// Returns the innermost symbol of `file` whose span contains `line`.
+    pub fn symbol_at_line(&self, file: FileId, line: u32) -> SymbolId {
+        let range = self.file_symbols(file);
+        let mut best = range.start;
+        let mut best_len = u32::MAX;
+        for id in range {
+            let span = self.symbols[id as usize].span;
+            if span.contains_line(line) {
+                let len = span.end_line - span.start_line;
+                if len <= best_len {
+                    best = id;
+                    best_len = len;
+                }
+            }
+        }
+        best
+    }
+}
+
+fn qualified_name(lang: Lang, module: &str, local_name: &str) -> String {
+    match lang {
+        Lang::Python => match (module.is_empty(), local_name.is_empty()) {
+            (_, true) => module.to_owned(),
+            (true, false) => local_name.to_owned(),
+            (false, false) => format!("{module}.{local_name}"),
+        },
+    }
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}

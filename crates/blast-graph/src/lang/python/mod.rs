@@ -1,0 +1,148 @@
+//! Python: extraction of definitions, references and imports from one file,
+//! and resolution of names across files with Python's import semantics.
+
+mod extract;
+mod resolve;
+
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Query};
+
+pub(crate) use extract::extract;
+pub use resolve::{ModuleLayout, PythonStats};
+pub(crate) use resolve::{PyFile, resolve};
+
+/// How a reference uses the name it mentions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefKind {
+    Call,
+    Read,
+    Inherit,
+    Decorator,
+    Type,
+}
+
+/// A dotted chain in load position: `f`, `mod.f`, `self.repo.save`.
+/// `super()` at the head of a chain is stored as the segment `super()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyRef {
+    /// Index of the innermost enclosing symbol.
+    pub scope: u32,
+    pub chain: Vec<String>,
+    pub kind: RefKind,
+    pub line: u32,
+}
+
+/// One name bound by an import statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `import a.b.c` (binds `a`) or `import a.b as c` (binds `c`).
+    Module { path: Vec<String>, alias: Option<String> },
+    /// `from [.]*a.b import name [as alias]`.
+    From {
+        level: u32,
+        module: Vec<String>,
+        name: String,
+        alias: Option<String>,
+    },
+    /// `from [.]*a.b import *`.
+    Star { level: u32, module: Vec<String> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyImport {
+    pub scope: u32,
+    pub line: u32,
+    /// Under `if TYPE_CHECKING:`: needed for type checking only.
+    pub type_checking: bool,
+    pub kind: ImportKind,
+}
+
+/// `target = Callee(...)` or an annotation `target: Type`, recorded so that a
+/// later `target.method()` can be resolved through the value's class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyBinding {
+    pub scope: u32,
+    /// `["x"]` for a local or module name, `["self", "repo"]` for an
+    /// instance attribute.
+    pub target: Vec<String>,
+    /// The callee or annotation chain; empty when the value is unknown.
+    pub value: Vec<String>,
+}
+
+/// Everything Python-specific that extraction finds in one file.
+#[derive(Clone, Debug, Default)]
+pub struct PyFacts {
+    pub imports: Vec<PyImport>,
+    pub refs: Vec<PyRef>,
+    /// Base-class chains per class symbol, in declaration order.
+    pub bases: Vec<(u32, Vec<String>)>,
+    pub bindings: Vec<PyBinding>,
+    /// Names bound locally in function scopes (parameters, assignments,
+    /// loop targets), which shadow module-level names.
+    pub locals: Vec<(u32, String)>,
+    /// String items of a module-level `__all__`, when one is defined.
+    pub all_names: Option<Vec<String>>,
+    /// `other.__all__` chains concatenated into this module's `__all__`.
+    pub all_extends: Vec<Vec<String>>,
+}
+
+/// The compiled grammar and queries, shared by all threads.
+pub(crate) struct PythonConfig {
+    pub language: Language,
+    pub tags: Query,
+    pub imports: Query,
+    pub captures: Captures,
+}
+
+/// Capture indices of the queries, looked up once when the queries load.
+pub(crate) struct Captures {
+    pub name: u32,
+    pub definition_class: u32,
+    pub definition_function: u32,
+    pub definition_constant: u32,
+    pub definition_field: u32,
+    pub reference_name: u32,
+    pub reference_attribute: u32,
+}
+
+fn capture_index(query: &Query, name: &str) -> u32 {
+    query
+        .capture_index_for_name(name)
+        .unwrap_or_else(|| panic!("queries/python/tags.scm lacks the capture @{name}"))
+}
+
+pub(crate) fn config() -> &'static PythonConfig {
+    static CONFIG: OnceLock<PythonConfig> = OnceLock::new();
+    CONFIG.get_or_init(|| {
+        let language: Language = tree_sitter_python::LANGUAGE.into();
+        let tags = crate::lang::compile_query(
+            &language,
+            "queries/python/tags.scm",
+            include_str!("../../../../../queries/python/tags.scm"),
+        );
+        let imports = crate::lang::compile_query(
+            &language,
+            "queries/python/imports.scm",
+            include_str!("../../../../../queries/python/imports.scm"),
+        );
+        let captures = Captures {
+            name: capture_index(&tags, "name"),
+            definition_class: capture_index(&tags, "definition.class"),
+            definition_function: capture_index(&tags, "definition.function"),
+            definition_constant: capture_index(&tags, "definition.constant"),
+            definition_field: capture_index(&tags, "definition.field"),
+            reference_name: capture_index(&tags, "reference.name"),
+            reference_attribute: capture_index(&tags, "reference.attribute"),
+        };
+        PythonConfig {
+            language,
+            tags,
+            imports,
+            captures,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

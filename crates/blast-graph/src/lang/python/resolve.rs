@@ -1,0 +1,890 @@
+//! Resolution of Python names across files: module names from paths and
+//! source roots, imports (absolute, relative, star, re-exports through
+//! `__init__.py`), attribute chains through modules, classes and instances,
+//! `self`/`cls`/`super()` through the class hierarchy, and candidate edges
+//! by name where the receiver's type is unknown.
+
+use std::cell::RefCell;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::{ImportKind, PyFacts, PyImport, RefKind};
+use crate::model::{EdgeKind, FileSyntax, Resolution, SymbolKind};
+
+/// More same-named definitions than this and a call on an unknown receiver
+/// yields no candidate edges: the name is too common to say anything, and the
+/// reference is counted as unresolved instead.
+pub(crate) const MAX_CANDIDATES: usize = 32;
+
+/// How module names are derived from paths.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleLayout {
+    /// Source roots relative to the repository root (`src`, `lib/python`).
+    /// Empty means: detect them (the repository root, every `src` folder, and
+    /// the folder above each top-level package).
+    pub roots: Vec<String>,
+}
+
+/// One extracted Python file, as the resolver sees it.
+pub(crate) struct PyFile<'a> {
+    pub path: &'a str,
+    pub syntax: &'a FileSyntax,
+    pub facts: &'a PyFacts,
+}
+
+/// An edge between symbols given as (file index, local symbol index).
+#[derive(Clone, Debug)]
+pub(crate) struct LocalEdge {
+    pub source: (u32, u32),
+    pub target: (u32, u32),
+    pub kind: EdgeKind,
+    pub resolution: Resolution,
+    pub weight: f32,
+}
+
+/// Counts that tell how much of the code resolved.
+#[derive(Clone, Debug, Default)]
+pub struct PythonStats {
+    pub imports: u64,
+    /// Imports of modules that are not in the repository (standard library,
+    /// third-party packages).
+    pub imports_external: u64,
+    /// Relative imports that point outside the package tree or to a missing
+    /// module.
+    pub imports_unresolved: u64,
+    /// Calls on an unknown receiver whose method name has too many
+    /// definitions to make candidate edges from.
+    pub calls_too_ambiguous: u64,
+}
+
+pub(crate) struct Resolved {
+    /// Dotted module name per file, in input order.
+    pub modules: Vec<String>,
+    pub edges: Vec<LocalEdge>,
+    pub stats: PythonStats,
+}
+
+/// What a name or chain prefix stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Target {
+    /// A definition: (file, local symbol).
+    Sym(u32, u32),
+    /// An instance of the class (file, local symbol).
+    Instance(u32, u32),
+    Module(u32),
+    /// A folder without `__init__.py`, by dotted name.
+    Namespace(String),
+    /// Outside the repository (standard library, installed packages, builtins).
+    External,
+    /// A local variable whose value is not known.
+    Unknown,
+}
+
+struct ModuleEntry {
+    files: Vec<u32>,
+    namespace: bool,
+}
+
+/// Names a module binds at its top level, in source order.
+#[derive(Default)]
+struct ModuleScope {
+    names: FxHashMap<String, Vec<Binding>>,
+    stars: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+enum Binding {
+    Def(u32),
+    Import(u32),
+}
+
+struct Resolver<'a> {
+    files: &'a [PyFile<'a>],
+    modules: Vec<String>,
+    is_package: Vec<bool>,
+    index: FxHashMap<String, ModuleEntry>,
+    scopes: Vec<ModuleScope>,
+    /// Children of each symbol, per file.
+    children: Vec<Vec<Vec<u32>>>,
+    /// Functions and methods by their last name segment, for candidates.
+    by_name: FxHashMap<String, Vec<(u32, u32)>>,
+    member_memo: RefCell<FxHashMap<(u32, String), Vec<Target>>>,
+    in_progress: RefCell<FxHashSet<(u32, String)>>,
+}
+
+/// Resolves every reference and import of the given files.
+pub(crate) fn resolve(files: &[PyFile<'_>], layout: &ModuleLayout) -> Resolved {
+    let resolver = Resolver::new(files, layout);
+    let mut edges = Vec::new();
+    let mut stats = PythonStats::default();
+    for file_idx in 0..files.len() {
+        resolver.resolve_file(to_u32(file_idx), &mut edges, &mut stats);
+    }
+    Resolved {
+        modules: resolver.modules,
+        edges,
+        stats,
+    }
+}
+
+impl<'a> Resolver<'a> {
+    fn new(files: &'a [PyFile<'a>], layout: &ModuleLayout) -> Resolver<'a> {
+        // Step 1: module names from paths and source roots.
+        let package_dirs: FxHashSet<&str> = files
+            .iter()
+            .filter_map(|f| {
+                let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", f.path));
+                (name == "__init__.py" || name == "__init__.pyi").then_some(dir)
+            })
+            .collect();
+        let roots = detect_roots(files, &package_dirs, layout);
+        let mut modules = Vec::with_capacity(files.len());
+        let mut is_package = Vec::with_capacity(files.len());
+        let mut index: FxHashMap<String, ModuleEntry> = FxHashMap::default();
+        for (file_idx, file) in files.iter().enumerate() {
+            let (name, package) = module_name(file.path, &roots);
+            // Folders between the root and the file are packages or
+            // namespace packages; index them so `from ns import mod` works.
+            let segments: Vec<&str> = name.split('.').collect();
+            for depth in 1..segments.len() {
+                let dotted = segments[..depth].join(".");
+                index.entry(dotted).or_insert_with(|| ModuleEntry {
+                    files: Vec::new(),
+                    namespace: true,
+                });
+            }
+            let entry = index.entry(name.clone()).or_insert_with(|| ModuleEntry {
+                files: Vec::new(),
+                namespace: false,
+            });
+            entry.namespace = false;
+            entry.files.push(to_u32(file_idx));
+            modules.push(name);
+            is_package.push(package);
+        }
+
+        // Step 2: each module's top-level bindings and each symbol's children.
+        let mut scopes = Vec::with_capacity(files.len());
+        let mut children = Vec::with_capacity(files.len());
+        let mut by_name: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
+        for (file_idx, file) in files.iter().enumerate() {
+            let mut scope = ModuleScope::default();
+            let mut kids = vec![Vec::new(); file.syntax.symbols.len()];
+            for (local, sym) in file.syntax.symbols.iter().enumerate().skip(1) {
+                let parent = sym.parent.unwrap_or(0);
+                kids[parent as usize].push(to_u32(local));
+                let short = last_segment(&sym.local_name);
+                if parent == 0 {
+                    scope.names.entry(short.to_owned()).or_default().push(Binding::Def(to_u32(local)));
+                }
+                if matches!(sym.kind, SymbolKind::Method | SymbolKind::Function) {
+                    by_name.entry(short.to_owned()).or_default().push((to_u32(file_idx), to_u32(local)));
+                }
+            }
+            for (import_idx, import) in file.facts.imports.iter().enumerate() {
+                if import.scope != 0 {
+                    continue;
+                }
+                match bound_name(import) {
+                    Some(name) => scope.names.entry(name).or_default().push(Binding::Import(to_u32(import_idx))),
+                    None => scope.stars.push(to_u32(import_idx)),
+                }
+            }
+            scopes.push(scope);
+            children.push(kids);
+        }
+
+        Resolver {
+            files,
+            modules,
+            is_package,
+            index,
+            scopes,
+            children,
+            by_name,
+            member_memo: RefCell::new(FxHashMap::default()),
+            in_progress: RefCell::new(FxHashSet::default()),
+        }
+    }
+
+    fn resolve_file(&self, file_idx: u32, edges: &mut Vec<LocalEdge>, stats: &mut PythonStats) {
+        let file = &self.files[file_idx as usize];
+
+        // Imports: an edge to the imported module, and for `from m import n`
+        // also to what `n` is.
+        for import in &file.facts.imports {
+            stats.imports += 1;
+            let kind = if import.type_checking { EdgeKind::TypeRef } else { EdgeKind::Import };
+            let source = (file_idx, import.scope);
+            let (module, member) = self.import_targets(file_idx, import);
+            match &module {
+                Some(Target::Module(m)) => push_exact(edges, source, (*m, 0), kind),
+                Some(Target::Namespace(_)) => {}
+                Some(_) => {}
+                None => {
+                    if import_level(import) > 0 {
+                        stats.imports_unresolved += 1;
+                    } else {
+                        stats.imports_external += 1;
+                    }
+                }
+            }
+            for target in member {
+                if let Some(target) = symbol_of(&target) {
+                    push_exact(edges, source, target, kind);
+                }
+            }
+        }
+
+        // References: resolve each chain and link the symbols it names.
+        for reference in &file.facts.refs {
+            let source = (file_idx, reference.scope);
+            let steps = self.resolve_chain(file_idx, reference.scope, &reference.chain);
+            let last_step = reference.chain.len();
+            let mut resolved_last = false;
+            for (seg, targets) in &steps {
+                let is_last = *seg + 1 == last_step;
+                let kind = if is_last { edge_kind(reference.kind) } else { EdgeKind::Reference };
+                for target in targets {
+                    let Some(target_sym) = symbol_of(target) else { continue };
+                    if is_last {
+                        resolved_last = true;
+                    }
+                    push_exact(edges, source, target_sym, kind);
+                    // A call to a class runs its constructor.
+                    if is_last && reference.kind == RefKind::Call {
+                        if let Target::Sym(f, s) = target {
+                            if self.kind_of(*f, *s) == SymbolKind::Class {
+                                for init in self.class_member(*f, *s, "__init__", 0).0 {
+                                    if let Some(init) = symbol_of(&init) {
+                                        push_exact(edges, source, init, EdgeKind::Call);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Calls whose method did not resolve: candidates by name, unless
+            // the receiver is outside the repository (`os.path.join()`).
+            let receiver_external = steps.is_empty() && !reference.chain[0].is_empty();
+            if reference.kind == RefKind::Call && !resolved_last && last_step >= 2 && !receiver_external {
+                let name = &reference.chain[last_step - 1];
+                self.push_candidates(edges, stats, source, name);
+            }
+        }
+
+        // Classes depend on their bases.
+        for (class, chain) in &file.facts.bases {
+            let scope = file.syntax.symbols[*class as usize].parent.unwrap_or(0);
+            if let Some((_, targets)) = self.resolve_chain(file_idx, scope, chain).last() {
+                for target in targets {
+                    if let Some(base) = symbol_of(target) {
+                        push_exact(edges, (file_idx, *class), base, EdgeKind::Inherit);
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_candidates(&self, edges: &mut Vec<LocalEdge>, stats: &mut PythonStats, source: (u32, u32), name: &str) {
+        let Some(defs) = self.by_name.get(name) else { return };
+        let methods: Vec<(u32, u32)> = defs
+            .iter()
+            .copied()
+            .filter(|&(f, s)| self.kind_of(f, s) == SymbolKind::Method)
+            .collect();
+        if methods.is_empty() {
+            return;
+        }
+        if methods.len() > MAX_CANDIDATES {
+            stats.calls_too_ambiguous += 1;
+            return;
+        }
+        #[expect(clippy::cast_precision_loss, reason = "at most MAX_CANDIDATES")]
+        let weight = 1.0 / methods.len() as f32;
+        for target in methods {
+            if target != source {
+                edges.push(LocalEdge {
+                    source,
+                    target,
+                    kind: EdgeKind::Call,
+                    resolution: Resolution::Candidate,
+                    weight,
+                });
+            }
+        }
+    }
+
+    /// Resolves a chain step by step. Returns, per segment index that
+    /// resolved, the targets it stands for; stops at the first segment that
+    /// does not resolve.
+    fn resolve_chain(&self, file_idx: u32, scope: u32, chain: &[String]) -> Vec<(usize, Vec<Target>)> {
+        let mut steps = Vec::new();
+        let Some(head) = chain.first() else { return steps };
+        let mut current = match head.as_str() {
+            "" => return steps,
+            "self" | "cls" => match self.enclosing_class(file_idx, scope) {
+                Some(class) if head == "self" => vec![Target::Instance(file_idx, class)],
+                Some(class) => vec![Target::Sym(file_idx, class)],
+                None => self.lookup_name(file_idx, scope, head, 0),
+            },
+            "super()" => {
+                let Some(class) = self.enclosing_class(file_idx, scope) else { return steps };
+                let Some(name) = chain.get(1) else { return steps };
+                let found = self.base_member(file_idx, class, name);
+                if !found.is_empty() {
+                    steps.push((1, found.clone()));
+                    return self.continue_chain(steps, found, chain, 2);
+                }
+                return steps;
+            }
+            _ => self.lookup_name(file_idx, scope, head, 0),
+        };
+        current.retain(|t| *t != Target::External);
+        if current.is_empty() {
+            return steps;
+        }
+        steps.push((0, current.clone()));
+        self.continue_chain(steps, current, chain, 1)
+    }
+
+    fn continue_chain(
+        &self,
+        mut steps: Vec<(usize, Vec<Target>)>,
+        mut current: Vec<Target>,
+        chain: &[String],
+        start: usize,
+    ) -> Vec<(usize, Vec<Target>)> {
+        for (seg_idx, segment) in chain.iter().enumerate().skip(start) {
+            let mut next = Vec::new();
+            for target in &current {
+                for found in self.member_of(target, segment) {
+                    if !next.contains(&found) {
+                        next.push(found);
+                    }
+                }
+            }
+            next.retain(|t| *t != Target::External);
+            if next.is_empty() {
+                break;
+            }
+            steps.push((seg_idx, next.clone()));
+            current = next;
+        }
+        steps
+    }
+
+    /// What `target.name` stands for.
+    fn member_of(&self, target: &Target, name: &str) -> Vec<Target> {
+        match target {
+            Target::Module(m) => self.module_member(*m, name, 0),
+            Target::Namespace(ns) => self.lookup_module(&format!("{ns}.{name}"), None).into_iter().collect(),
+            Target::Sym(f, s) => match self.kind_of(*f, *s) {
+                SymbolKind::Class => self.class_member(*f, *s, name, 0).0,
+                SymbolKind::Variable | SymbolKind::Constant | SymbolKind::Field => {
+                    let mut out = Vec::new();
+                    for value in self.value_of(*f, *s) {
+                        out.extend(self.member_of(&value, name));
+                    }
+                    out
+                }
+                _ => Vec::new(),
+            },
+            Target::Instance(f, s) => {
+                let (found, _) = self.class_member(*f, *s, name, 0);
+                if !found.is_empty() {
+                    return found;
+                }
+                // `self.repo = Repo()` in a method types the attribute.
+                self.instance_attribute(*f, *s, name)
+            }
+            Target::External | Target::Unknown => Vec::new(),
+        }
+    }
+
+    /// The class instance a module or class variable holds, from
+    /// `x = Foo()` or `x: Foo`.
+    fn value_of(&self, file_idx: u32, sym: u32) -> Vec<Target> {
+        let file = &self.files[file_idx as usize];
+        let symbol = &file.syntax.symbols[sym as usize];
+        let scope = symbol.parent.unwrap_or(0);
+        let name = last_segment(&symbol.local_name);
+        let mut out = Vec::new();
+        for binding in &file.facts.bindings {
+            if binding.scope == scope && binding.target.len() == 1 && binding.target[0] == name {
+                out.extend(self.instances_of(file_idx, scope, &binding.value));
+            }
+        }
+        out
+    }
+
+    /// Resolves a callee or annotation chain and turns classes into
+    /// instances of them.
+    fn instances_of(&self, file_idx: u32, scope: u32, value: &[String]) -> Vec<Target> {
+        let mut out = Vec::new();
+        if let Some((seg, targets)) = self.resolve_chain(file_idx, scope, value).last() {
+            if seg + 1 == value.len() {
+                for target in targets {
+                    if let Target::Sym(f, s) = target {
+                        if self.kind_of(*f, *s) == SymbolKind::Class {
+                            out.push(Target::Instance(*f, *s));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn instance_attribute(&self, file_idx: u32, class: u32, name: &str) -> Vec<Target> {
+        let file = &self.files[file_idx as usize];
+        let mut out = Vec::new();
+        for binding in &file.facts.bindings {
+            let in_class = file.syntax.symbols[binding.scope as usize].parent == Some(class);
+            if in_class && binding.target.len() == 2 && binding.target[0] == "self" && binding.target[1] == name {
+                out.extend(self.instances_of(file_idx, binding.scope, &binding.value));
+            }
+        }
+        out
+    }
+
+    /// Finds a name as Python would from inside `scope`: the function's own
+    /// and enclosing functions' bindings, then the module's.
+    fn lookup_name(&self, file_idx: u32, scope: u32, name: &str, depth: u32) -> Vec<Target> {
+        let file = &self.files[file_idx as usize];
+        let mut current = scope;
+        while current != 0 {
+            let sym = &file.syntax.symbols[current as usize];
+            if matches!(sym.kind, SymbolKind::Function | SymbolKind::Method) {
+                let mut found = Vec::new();
+                for import in file.facts.imports.iter().filter(|i| i.scope == current) {
+                    if bound_name(import).as_deref() == Some(name) {
+                        found.extend(self.import_binding(file_idx, import));
+                    }
+                }
+                if !found.is_empty() {
+                    return found;
+                }
+                if depth < 4 {
+                    for binding in &file.facts.bindings {
+                        if binding.scope == current && binding.target.len() == 1 && binding.target[0] == name {
+                            found.extend(self.instances_of(file_idx, current, &binding.value));
+                        }
+                    }
+                }
+                if !found.is_empty() {
+                    return found;
+                }
+                if file.facts.locals.iter().any(|(s, n)| *s == current && n == name) {
+                    return vec![Target::Unknown];
+                }
+                // A nested definition with this name, local to the function.
+                if let Some(child) = self.children[file_idx as usize][current as usize]
+                    .iter()
+                    .find(|&&c| last_segment(&file.syntax.symbols[c as usize].local_name) == name)
+                {
+                    return vec![Target::Sym(file_idx, *child)];
+                }
+            }
+            current = sym.parent.unwrap_or(0);
+        }
+        let found = self.module_member(file_idx, name, depth);
+        if found.is_empty() { vec![Target::External] } else { found }
+    }
+
+    /// What `module.name` is: a top-level definition, an imported name, a
+    /// name from a star import, or a submodule.
+    fn module_member(&self, file_idx: u32, name: &str, depth: u32) -> Vec<Target> {
+        let key = (file_idx, name.to_owned());
+        if let Some(found) = self.member_memo.borrow().get(&key) {
+            return found.clone();
+        }
+        if depth > 24 || !self.in_progress.borrow_mut().insert(key.clone()) {
+            return Vec::new();
+        }
+        let found = self.module_member_uncached(file_idx, name, depth);
+        self.in_progress.borrow_mut().remove(&key);
+        self.member_memo.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn module_member_uncached(&self, file_idx: u32, name: &str, depth: u32) -> Vec<Target> {
+        let file = &self.files[file_idx as usize];
+        let scope = &self.scopes[file_idx as usize];
+        let mut found = Vec::new();
+        if let Some(bindings) = scope.names.get(name) {
+            for binding in bindings {
+                match *binding {
+                    Binding::Def(local) => found.push(Target::Sym(file_idx, local)),
+                    Binding::Import(import_idx) => {
+                        let import = &file.facts.imports[import_idx as usize];
+                        for target in self.import_binding(file_idx, import) {
+                            if !found.contains(&target) {
+                                found.push(target);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !found.is_empty() {
+            return found;
+        }
+        for &star in &scope.stars {
+            let import = &file.facts.imports[star as usize];
+            let ImportKind::Star { level, module } = &import.kind else { continue };
+            if let Some(Target::Module(source)) = self.resolve_import_module(file_idx, *level, module) {
+                if self.exports(source, name, depth + 1) {
+                    found.extend(self.module_member(source, name, depth + 1));
+                }
+            }
+        }
+        if !found.is_empty() {
+            return found;
+        }
+        if self.is_package[file_idx as usize] {
+            let dotted = format!("{}.{name}", self.modules[file_idx as usize]);
+            if let Some(target) = self.lookup_module(&dotted, Some(file_idx)) {
+                found.push(target);
+            }
+        }
+        found
+    }
+
+    /// True when `from module import *` brings `name` in: listed in
+    /// `__all__` when the module defines one, else any public top-level name.
+    fn exports(&self, file_idx: u32, name: &str, depth: u32) -> bool {
+        if depth > 24 {
+            return false;
+        }
+        let facts = self.files[file_idx as usize].facts;
+        if facts.all_names.is_some() || !facts.all_extends.is_empty() {
+            if facts.all_names.as_ref().is_some_and(|names| names.iter().any(|n| n == name)) {
+                return true;
+            }
+            return facts.all_extends.iter().any(|chain| {
+                self.resolve_chain(file_idx, 0, chain)
+                    .last()
+                    .is_some_and(|(seg, targets)| {
+                        *seg + 1 == chain.len()
+                            && targets.iter().any(|t| match t {
+                                Target::Module(m) => self.exports(*m, name, depth + 1),
+                                _ => false,
+                            })
+                    })
+            });
+        }
+        if name.starts_with('_') {
+            return false;
+        }
+        let scope = &self.scopes[file_idx as usize];
+        if scope.names.contains_key(name) {
+            return true;
+        }
+        scope.stars.iter().any(|&star| {
+            let import = &facts.imports[star as usize];
+            let ImportKind::Star { level, module } = &import.kind else { return false };
+            matches!(self.resolve_import_module(file_idx, *level, module),
+                Some(Target::Module(source)) if self.exports(source, name, depth + 1))
+        })
+    }
+
+    /// The target a name bound by an import stands for.
+    fn import_binding(&self, file_idx: u32, import: &PyImport) -> Vec<Target> {
+        match &import.kind {
+            ImportKind::Module { path, alias: Some(_) } => {
+                self.lookup_module(&path.join("."), Some(file_idx)).into_iter().collect()
+            }
+            ImportKind::Module { path, alias: None } => {
+                let head = path.first().map(String::as_str).unwrap_or_default();
+                vec![self.lookup_module(head, Some(file_idx)).unwrap_or(Target::External)]
+            }
+            ImportKind::From {
+                level,
+                module,
+                name,
+                ..
+            } => match self.resolve_import_module(file_idx, *level, module) {
+                Some(Target::Module(source)) => {
+                    let found = self.module_member(source, name, 1);
+                    if found.is_empty() { vec![Target::Module(source)] } else { found }
+                }
+                Some(Target::Namespace(ns)) => {
+                    let dotted = format!("{ns}.{name}");
+                    self.lookup_module(&dotted, Some(file_idx)).into_iter().collect()
+                }
+                _ => vec![Target::External],
+            },
+            ImportKind::Star { .. } => Vec::new(),
+        }
+    }
+
+    /// The module an import statement names, and the members it imports.
+    fn import_targets(&self, file_idx: u32, import: &PyImport) -> (Option<Target>, Vec<Target>) {
+        match &import.kind {
+            ImportKind::Module { path, .. } => (self.lookup_module(&path.join("."), Some(file_idx)), Vec::new()),
+            ImportKind::From { level, module, .. } => {
+                let source = self.resolve_import_module(file_idx, *level, module);
+                let members = if source.is_some() { self.import_binding(file_idx, import) } else { Vec::new() };
+                let members = members.into_iter().filter(|t| Some(t) != source.as_ref()).collect();
+                (source, members)
+            }
+            ImportKind::Star { level, module } => (self.resolve_import_module(file_idx, *level, module), Vec::new()),
+        }
+    }
+
+    /// Resolves `from <level dots><module>` to a module or namespace.
+    fn resolve_import_module(&self, file_idx: u32, level: u32, module: &[String]) -> Option<Target> {
+        if level == 0 {
+            return self.lookup_module(&module.join("."), Some(file_idx));
+        }
+        let own = &self.modules[file_idx as usize];
+        let mut package: Vec<&str> = own.split('.').collect();
+        if !self.is_package[file_idx as usize] {
+            package.pop();
+        }
+        // `from . import x` is the package itself; each further dot goes up
+        // one level, and going above the top-level package is an error.
+        for _ in 1..level {
+            package.pop()?;
+        }
+        let mut dotted: Vec<&str> = package.into_iter().filter(|s| !s.is_empty()).collect();
+        dotted.extend(module.iter().map(String::as_str));
+        if dotted.is_empty() {
+            return None;
+        }
+        self.lookup_module(&dotted.join("."), Some(file_idx))
+    }
+
+    /// Finds a module by dotted name. When several files share the name
+    /// (different source roots), the one closest to `from_file` wins.
+    fn lookup_module(&self, dotted: &str, from_file: Option<u32>) -> Option<Target> {
+        let entry = self.index.get(dotted)?;
+        if entry.namespace {
+            return Some(Target::Namespace(dotted.to_owned()));
+        }
+        let best = match from_file {
+            Some(from) if entry.files.len() > 1 => {
+                let from_path = self.files[from as usize].path;
+                *entry
+                    .files
+                    .iter()
+                    .max_by_key(|&&f| (common_prefix(from_path, self.files[f as usize].path), std::cmp::Reverse(f)))?
+            }
+            _ => *entry.files.first()?,
+        };
+        Some(Target::Module(best))
+    }
+
+    /// Looks a member up in a class and then in its bases, depth first in
+    /// declaration order (a simplification of the C3 order). The flag is
+    /// true when some base is outside the repository.
+    fn class_member(&self, file_idx: u32, class: u32, name: &str, depth: u32) -> (Vec<Target>, bool) {
+        if depth > 16 {
+            return (Vec::new(), true);
+        }
+        let file = &self.files[file_idx as usize];
+        for &child in &self.children[file_idx as usize][class as usize] {
+            if last_segment(&file.syntax.symbols[child as usize].local_name) == name {
+                return (vec![Target::Sym(file_idx, child)], false);
+            }
+        }
+        let mut incomplete = false;
+        for (base_file, base_class) in self.bases(file_idx, class) {
+            match (base_file, base_class) {
+                (Some(bf), Some(bc)) => {
+                    let (found, inc) = self.class_member(bf, bc, name, depth + 1);
+                    incomplete |= inc;
+                    if !found.is_empty() {
+                        return (found, incomplete);
+                    }
+                }
+                _ => incomplete = true,
+            }
+        }
+        (Vec::new(), incomplete)
+    }
+
+    /// A member found in the bases only, for `super().name`.
+    fn base_member(&self, file_idx: u32, class: u32, name: &str) -> Vec<Target> {
+        for (base_file, base_class) in self.bases(file_idx, class) {
+            if let (Some(bf), Some(bc)) = (base_file, base_class) {
+                let (found, _) = self.class_member(bf, bc, name, 1);
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// The resolved bases of a class; `(None, None)` for a base outside the
+    /// repository.
+    fn bases(&self, file_idx: u32, class: u32) -> Vec<(Option<u32>, Option<u32>)> {
+        let file = &self.files[file_idx as usize];
+        let scope = file.syntax.symbols[class as usize].parent.unwrap_or(0);
+        let mut out = Vec::new();
+        for (c, chain) in &file.facts.bases {
+            if *c != class {
+                continue;
+            }
+            let steps = self.resolve_chain(file_idx, scope, chain);
+            let mut found = false;
+            if let Some((seg, targets)) = steps.last() {
+                if seg + 1 == chain.len() {
+                    for target in targets {
+                        if let Target::Sym(f, s) = target {
+                            if self.kind_of(*f, *s) == SymbolKind::Class && (*f, *s) != (file_idx, class) {
+                                out.push((Some(*f), Some(*s)));
+                                found = true;
+                            }
+                        }
+                    }
+                }
+            }
+            if !found {
+                out.push((None, None));
+            }
+        }
+        out
+    }
+
+    /// The class whose method (or a function nested in it) contains `scope`.
+    fn enclosing_class(&self, file_idx: u32, scope: u32) -> Option<u32> {
+        let symbols = &self.files[file_idx as usize].syntax.symbols;
+        let mut current = scope;
+        loop {
+            let sym = &symbols[current as usize];
+            if sym.kind == SymbolKind::Method {
+                return sym.parent;
+            }
+            current = sym.parent?;
+        }
+    }
+
+    fn kind_of(&self, file_idx: u32, sym: u32) -> SymbolKind {
+        self.files[file_idx as usize].syntax.symbols[sym as usize].kind
+    }
+}
+
+/// Source roots: configured ones, or the repository root, every `src`
+/// folder, and the folder above each top-level package.
+fn detect_roots(files: &[PyFile<'_>], package_dirs: &FxHashSet<&str>, layout: &ModuleLayout) -> Vec<String> {
+    let mut roots: FxHashSet<String> = FxHashSet::default();
+    roots.insert(String::new());
+    if layout.roots.is_empty() {
+        for file in files {
+            let mut dir = parent_dir(file.path);
+            while !dir.is_empty() {
+                if dir == "src" || dir.ends_with("/src") {
+                    roots.insert(dir.to_owned());
+                }
+                dir = parent_dir(dir);
+            }
+        }
+        for dir in package_dirs {
+            let parent = parent_dir(dir);
+            if !package_dirs.contains(parent) && !dir.is_empty() {
+                roots.insert(parent.to_owned());
+            }
+        }
+    } else {
+        for root in &layout.roots {
+            roots.insert(root.trim_matches('/').to_owned());
+        }
+    }
+    let mut roots: Vec<String> = roots.into_iter().collect();
+    // Deepest first, so the first root that contains a file is its root.
+    roots.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    roots
+}
+
+/// The dotted module name of a file under its deepest source root, and
+/// whether the file is a package (`__init__.py`).
+fn module_name(path: &str, roots: &[String]) -> (String, bool) {
+    let relative = roots
+        .iter()
+        .find_map(|root| {
+            if root.is_empty() {
+                Some(path)
+            } else {
+                path.strip_prefix(root.as_str()).and_then(|rest| rest.strip_prefix('/'))
+            }
+        })
+        .unwrap_or(path);
+    let stem = relative
+        .strip_suffix(".py")
+        .or_else(|| relative.strip_suffix(".pyi"))
+        .unwrap_or(relative);
+    let (stem, package) = match stem.strip_suffix("/__init__") {
+        Some(package) => (package, true),
+        None if stem == "__init__" => ("", true),
+        None => (stem, false),
+    };
+    (stem.replace('/', "."), package)
+}
+
+fn bound_name(import: &PyImport) -> Option<String> {
+    match &import.kind {
+        ImportKind::Module { alias: Some(alias), .. } | ImportKind::From { alias: Some(alias), .. } => {
+            Some(alias.clone())
+        }
+        ImportKind::Module { path, alias: None } => path.first().cloned(),
+        ImportKind::From { name, alias: None, .. } => Some(name.clone()),
+        ImportKind::Star { .. } => None,
+    }
+}
+
+fn import_level(import: &PyImport) -> u32 {
+    match &import.kind {
+        ImportKind::From { level, .. } | ImportKind::Star { level, .. } => *level,
+        ImportKind::Module { .. } => 0,
+    }
+}
+
+fn edge_kind(kind: RefKind) -> EdgeKind {
+    match kind {
+        RefKind::Call => EdgeKind::Call,
+        RefKind::Read => EdgeKind::Reference,
+        RefKind::Inherit => EdgeKind::Inherit,
+        RefKind::Decorator => EdgeKind::Decorator,
+        RefKind::Type => EdgeKind::TypeRef,
+    }
+}
+
+fn symbol_of(target: &Target) -> Option<(u32, u32)> {
+    match target {
+        Target::Sym(f, s) => Some((*f, *s)),
+        Target::Module(f) => Some((*f, 0)),
+        _ => None,
+    }
+}
+
+fn push_exact(edges: &mut Vec<LocalEdge>, source: (u32, u32), target: (u32, u32), kind: EdgeKind) {
+    if source != target {
+        edges.push(LocalEdge {
+            source,
+            target,
+            kind,
+            resolution: Resolution::Exact,
+            weight: 1.0,
+        });
+    }
+}
+
+fn last_segment(local_name: &str) -> &str {
+    local_name.rsplit('.').next().unwrap_or(local_name)
+}
+
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}

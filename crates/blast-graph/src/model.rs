@@ -1,0 +1,220 @@
+//! The language-independent vocabulary of the graph: symbol kinds, edge kinds,
+//! how an edge was resolved, and the per-file facts that extraction produces.
+
+use std::fmt;
+
+/// A source language blast can extract and resolve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    Python,
+}
+
+impl Lang {
+    /// Every supported language, in a stable order.
+    pub const ALL: &'static [Lang] = &[Lang::Python];
+
+    /// Returns the language of a repository-relative path, from its extension.
+    pub fn from_path(path: &str) -> Option<Lang> {
+        let ext = path.rsplit_once('.').map(|(_, ext)| ext)?;
+        match ext {
+            "py" | "pyi" => Some(Lang::Python),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in output and configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Python => "python",
+        }
+    }
+}
+
+/// What a symbol is. The names follow the languages' own vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SymbolKind {
+    Module,
+    Class,
+    Interface,
+    Enum,
+    Record,
+    Struct,
+    Trait,
+    Impl,
+    Function,
+    Method,
+    Constructor,
+    Constant,
+    Static,
+    Field,
+    Variable,
+    TypeAlias,
+    Macro,
+}
+
+impl SymbolKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SymbolKind::Module => "module",
+            SymbolKind::Class => "class",
+            SymbolKind::Interface => "interface",
+            SymbolKind::Enum => "enum",
+            SymbolKind::Record => "record",
+            SymbolKind::Struct => "struct",
+            SymbolKind::Trait => "trait",
+            SymbolKind::Impl => "impl",
+            SymbolKind::Function => "function",
+            SymbolKind::Method => "method",
+            SymbolKind::Constructor => "constructor",
+            SymbolKind::Constant => "constant",
+            SymbolKind::Static => "static",
+            SymbolKind::Field => "field",
+            SymbolKind::Variable => "variable",
+            SymbolKind::TypeAlias => "type_alias",
+            SymbolKind::Macro => "macro",
+        }
+    }
+
+    /// True for kinds that hold other definitions and whose own lines are
+    /// mostly headers (a change inside a child belongs to the child).
+    pub fn is_container(self) -> bool {
+        matches!(
+            self,
+            SymbolKind::Module
+                | SymbolKind::Class
+                | SymbolKind::Interface
+                | SymbolKind::Enum
+                | SymbolKind::Record
+                | SymbolKind::Struct
+                | SymbolKind::Trait
+                | SymbolKind::Impl
+        )
+    }
+}
+
+impl fmt::Display for SymbolKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a source symbol depends on a target symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EdgeKind {
+    Call,
+    Import,
+    Inherit,
+    TypeRef,
+    Reference,
+    ReExport,
+    Override,
+    Decorator,
+}
+
+impl EdgeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EdgeKind::Call => "call",
+            EdgeKind::Import => "import",
+            EdgeKind::Inherit => "inherit",
+            EdgeKind::TypeRef => "type_ref",
+            EdgeKind::Reference => "reference",
+            EdgeKind::ReExport => "re_export",
+            EdgeKind::Override => "override",
+            EdgeKind::Decorator => "decorator",
+        }
+    }
+
+    /// True when a dependent reached through this edge passes the change on
+    /// to its own dependents. An import or re-export of a module only says
+    /// that the module is loaded: the importer's uses of the module's
+    /// members have edges of their own, so following imports onwards would
+    /// make everything that imports a module depend on everything that
+    /// module imports.
+    pub fn propagates(self) -> bool {
+        !matches!(self, EdgeKind::Import | EdgeKind::ReExport)
+    }
+}
+
+impl fmt::Display for EdgeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How an edge's target was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Resolution {
+    /// The language's scoping rules name exactly this target.
+    Exact,
+    /// One of several targets that a name could mean; see the edge weight.
+    Candidate,
+}
+
+impl Resolution {
+    pub fn name(self) -> &'static str {
+        match self {
+            Resolution::Exact => "exact",
+            Resolution::Candidate => "candidate",
+        }
+    }
+}
+
+/// A span of a definition in its file. Lines are 1-based and inclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start_byte: u32,
+    pub end_byte: u32,
+    pub start_line: u32,
+    pub end_line: u32,
+}
+
+impl Span {
+    pub fn contains_line(&self, line: u32) -> bool {
+        self.start_line <= line && line <= self.end_line
+    }
+}
+
+/// A definition found in one file, before resolution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalSymbol {
+    /// Dotted path inside the file (`Class.method`); empty for the module.
+    pub local_name: String,
+    pub kind: SymbolKind,
+    /// Index of the enclosing definition in [`FileSyntax::symbols`].
+    pub parent: Option<u32>,
+    pub span: Span,
+    /// Exported, `pub` or `public`; for Python, not starting with `_`.
+    pub public: bool,
+}
+
+/// What extraction of one file produced that every language shares.
+#[derive(Clone, Debug, Default)]
+pub struct FileSyntax {
+    /// Index 0 is always the module (file) symbol.
+    pub symbols: Vec<LocalSymbol>,
+    pub line_count: u32,
+    /// `ERROR` and `MISSING` nodes in the tree: the file parsed with error
+    /// recovery, so part of it may be missing from the graph.
+    pub parse_errors: u32,
+}
+
+impl FileSyntax {
+    /// Returns the innermost symbol whose span contains `line`.
+    pub fn innermost_at_line(&self, line: u32) -> u32 {
+        let mut best = 0u32;
+        let mut best_len = u32::MAX;
+        for (idx, sym) in self.symbols.iter().enumerate() {
+            if sym.span.contains_line(line) {
+                let len = sym.span.end_line - sym.span.start_line;
+                // Later symbols start later, so on equal length the nested
+                // (later) one wins.
+                if len <= best_len {
+                    best = u32::try_from(idx).unwrap_or(0);
+                    best_len = len;
+                }
+            }
+        }
+        best
+    }
+}
