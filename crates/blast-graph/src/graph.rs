@@ -9,7 +9,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 
 use crate::lang::python::{self, ModuleLayout, PyFacts, PythonStats};
-use crate::model::{EdgeKind, FileSyntax, Lang, Resolution, Span, SymbolKind};
+use crate::model::{EdgeKind, FileSyntax, Lang, LocalEdge, Resolution, Resolved, Span, SymbolKind};
 
 /// Index of a symbol in [`Graph::symbols`].
 pub type SymbolId = u32;
@@ -232,23 +232,24 @@ impl Graph {
         }
 
         // Step 2: resolve each language's files among themselves.
-        let mut python_files = Vec::new();
-        let mut python_ids = Vec::new();
-        for (file_id, file) in parsed.iter().enumerate() {
-            if let Ok((syntax, LangFacts::Python(facts))) = &file.outcome {
-                python_files.push(python::PyFile {
-                    path: &file.path,
-                    syntax,
-                    facts,
-                });
-                python_ids.push(to_u32(file_id));
-            }
-        }
-        let resolved = python::resolve(&python_files, &options.python);
-        stats.python = resolved.stats;
         let mut module_names = vec![String::new(); parsed.len()];
-        for (local_idx, module) in resolved.modules.into_iter().enumerate() {
-            module_names[python_ids[local_idx] as usize] = module;
+        let mut local_edges: Vec<(FileId, FileId, LocalEdge)> = Vec::new();
+        for &lang in Lang::ALL {
+            let ids: Vec<FileId> = (0..parsed.len())
+                .filter(|&idx| parsed[idx].lang == lang)
+                .map(to_u32)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let files: Vec<&ExtractedFile> = ids.iter().map(|&id| parsed[id as usize]).collect();
+            let resolved = resolve_language(lang, &files, options, &mut stats);
+            for (idx, module) in resolved.modules.into_iter().enumerate() {
+                module_names[ids[idx] as usize] = module;
+            }
+            for edge in resolved.edges {
+                local_edges.push((ids[edge.source.0 as usize], ids[edge.target.0 as usize], edge));
+            }
         }
 
         // Step 3: global symbols with qualified names.
@@ -283,13 +284,11 @@ impl Graph {
 
         // Step 4: edges in global ids, sorted and deduplicated. An exact
         // edge wins over a candidate edge between the same symbols.
-        let global = |(file, local): (u32, u32)| file_nodes[python_ids[file as usize] as usize].first_symbol + local;
-        let mut edges: Vec<Edge> = resolved
-            .edges
+        let mut edges: Vec<Edge> = local_edges
             .iter()
-            .map(|e| Edge {
-                source: global(e.source),
-                target: global(e.target),
+            .map(|(source_file, target_file, e)| Edge {
+                source: file_nodes[*source_file as usize].first_symbol + e.source.1,
+                target: file_nodes[*target_file as usize].first_symbol + e.target.1,
                 kind: e.kind,
                 resolution: e.resolution,
                 weight: e.weight,
@@ -397,6 +396,32 @@ impl Graph {
             }
         }
         best
+    }
+}
+
+/// Resolves the files of one language among themselves. Edges name files by
+/// their index in `files`.
+fn resolve_language(lang: Lang, files: &[&ExtractedFile], options: &GraphOptions, stats: &mut GraphStats) -> Resolved {
+    match lang {
+        Lang::Python => {
+            let py_files: Vec<python::PyFile<'_>> = files
+                .iter()
+                .filter_map(|file| match &file.outcome {
+                    Ok((syntax, LangFacts::Python(facts))) => Some(python::PyFile {
+                        path: &file.path,
+                        syntax,
+                        facts,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            let resolved = python::resolve(&py_files, &options.python);
+            stats.python = resolved.stats;
+            Resolved {
+                modules: resolved.modules,
+                edges: resolved.edges,
+            }
+        }
     }
 }
 

@@ -218,3 +218,23 @@ impl FileSyntax {
         best
     }
 }
+
+/// An edge between symbols given as (file index, local symbol index), as a
+/// language's resolver produces it; file indices are positions in the slice
+/// of files handed to the resolver.
+#[derive(Clone, Debug)]
+pub struct LocalEdge {
+    pub source: (u32, u32),
+    pub target: (u32, u32),
+    pub kind: EdgeKind,
+    pub resolution: Resolution,
+    pub weight: f32,
+}
+
+/// What a language's resolver returns.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved {
+    /// The module name of each file, in input order (`pkg.mod` in Python).
+    pub modules: Vec<String>,
+    pub edges: Vec<LocalEdge>,
+}

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{ImportKind, PyFacts, PyImport, RefKind};
-use crate::model::{EdgeKind, FileSyntax, Resolution, SymbolKind};
+use crate::model::{EdgeKind, FileSyntax, LocalEdge, Resolution, SymbolKind};
 
 /// More same-named definitions than this and a call on an unknown receiver
 /// yields no candidate edges: the name is too common to say anything, and the
@@ -32,16 +32,6 @@ pub(crate) struct PyFile<'a> {
     pub facts: &'a PyFacts,
 }
 
-/// An edge between symbols given as (file index, local symbol index).
-#[derive(Clone, Debug)]
-pub(crate) struct LocalEdge {
-    pub source: (u32, u32),
-    pub target: (u32, u32),
-    pub kind: EdgeKind,
-    pub resolution: Resolution,
-    pub weight: f32,
-}
-
 /// Counts that tell how much of the code resolved.
 #[derive(Clone, Debug, Default)]
 pub struct PythonStats {
@@ -57,7 +47,7 @@ pub struct PythonStats {
     pub calls_too_ambiguous: u64,
 }
 
-pub(crate) struct Resolved {
+pub(crate) struct PyResolved {
     /// Dotted module name per file, in input order.
     pub modules: Vec<String>,
     pub edges: Vec<LocalEdge>,
@@ -113,14 +103,14 @@ struct Resolver<'a> {
 }
 
 /// Resolves every reference and import of the given files.
-pub(crate) fn resolve(files: &[PyFile<'_>], layout: &ModuleLayout) -> Resolved {
+pub(crate) fn resolve(files: &[PyFile<'_>], layout: &ModuleLayout) -> PyResolved {
     let resolver = Resolver::new(files, layout);
     let mut edges = Vec::new();
     let mut stats = PythonStats::default();
     for file_idx in 0..files.len() {
         resolver.resolve_file(to_u32(file_idx), &mut edges, &mut stats);
     }
-    Resolved {
+    PyResolved {
         modules: resolver.modules,
         edges,
         stats,
