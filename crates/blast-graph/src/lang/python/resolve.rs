@@ -207,8 +207,12 @@ impl<'a> Resolver<'a> {
             let kind = if import.type_checking { EdgeKind::TypeRef } else { EdgeKind::Import };
             let source = (file_idx, import.scope);
             let (module, member) = self.import_targets(file_idx, import);
+            // `from pkg import submodule` depends on the submodule, not on
+            // the package that merely contains it.
+            let only_submodules = !member.is_empty() && member.iter().all(|t| matches!(t, Target::Module(_)));
             match &module {
-                Some(Target::Module(m)) => push_exact(edges, source, (*m, 0), kind),
+                Some(Target::Module(m)) if !only_submodules => push_exact(edges, source, (*m, 0), kind),
+                Some(Target::Module(_)) => {}
                 Some(Target::Namespace(_)) => {}
                 Some(_) => {}
                 None => {

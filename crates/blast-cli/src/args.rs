@@ -1,0 +1,143 @@
+//! Command-line arguments, with clap's derive API.
+
+use std::path::PathBuf;
+
+use blast_score::Level;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Scores a git diff for blast radius: which symbols it changes and what
+/// depends on them, across files.
+#[derive(Debug, Parser)]
+#[command(name = "blast", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Run on the repository that contains this folder instead of the current one.
+    #[arg(short = 'C', long = "repo", global = true, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+
+    /// Worker threads for parsing and searching (default: one per core).
+    #[arg(short = 'j', long = "threads", global = true, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Log decisions to stderr; repeat for more detail.
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Analyse a diff: changed symbols, their dependents and a score.
+    #[command(after_help = DIFF_HELP)]
+    Diff(DiffArgs),
+    /// Print the repository's dependency graph.
+    Graph(GraphArgs),
+}
+
+const DIFF_HELP: &str = "\
+Revisions:
+  blast diff               HEAD against the work tree: staged, unstaged and untracked (not ignored) files
+  blast diff REV           REV against the work tree (tracked files only, like git diff REV)
+  blast diff A B, A..B     A against B, tip to tip
+  blast diff A...B         the merge base of A and B against B (what a pull request changes)
+  blast diff REV^!         REV's first parent against REV
+  blast diff --staged      HEAD against the index
+  blast diff --patch FILE  a unified diff applied to the work tree's files ('-' reads stdin)
+
+Exit codes: 0 ok, 1 --fail-on reached, 2 invalid request (arguments, revision, patch),
+3 history missing from a shallow clone, 4 git or I/O failure.";
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// Revisions to compare: none, REV, A B, A..B, A...B or REV^!.
+    #[arg(value_name = "REV", num_args = 0..=2)]
+    pub revisions: Vec<String>,
+
+    /// Compare HEAD with the index instead of the work tree.
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Read the diff from a unified diff file ('-' for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub patch: Option<String>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Write the output to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with code 1 when the diff's total score reaches this level.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    pub fail_on: Option<Level>,
+
+    /// Dependents listed per changed symbol in the text output.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub show: usize,
+
+    /// Skip source files larger than this many bytes (they are counted in the report).
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_file_bytes: usize,
+
+    /// Stop the search for dependents of one changed symbol after this many; the report marks it.
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    pub max_dependents: usize,
+
+    /// SARIF: changed symbols below this level get no result (default: low).
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    pub sarif_level: Option<Level>,
+
+    /// SARIF: the run's category, so several analyses of one commit can be uploaded.
+    #[arg(long, value_name = "ID", default_value = "blast/")]
+    pub sarif_category: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GraphArgs {
+    /// Revision to read (default: the work tree, including untracked files that are not ignored).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = GraphFormatArg::Tsv)]
+    pub format: GraphFormatArg,
+
+    /// Symbol edges, or each pair of files once.
+    #[arg(long, value_enum, default_value_t = GraphLevelArg::Symbol)]
+    pub level: GraphLevelArg,
+
+    /// Write the output to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Skip source files larger than this many bytes.
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_file_bytes: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormatArg {
+    Tsv,
+    Json,
+    Dot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphLevelArg {
+    Symbol,
+    File,
+}
+
+fn parse_level(text: &str) -> Result<Level, String> {
+    Level::parse(text).ok_or_else(|| format!("invalid level '{text}': expected none, low, medium, high or critical"))
+}

@@ -1,0 +1,183 @@
+//! The `blast` command: argument parsing, output files and exit codes around
+//! the `blast-score` pipeline and the `blast-report` renderers.
+
+mod args;
+mod logger;
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use blast_diff::{DiffSpec, ExitKind, PatchSource, Repo};
+use blast_report::{GraphFormat, GraphLevel, SarifOptions, TextOptions};
+use blast_score::{AnalyzeError, Config, Level};
+use clap::Parser;
+
+use crate::args::{Cli, Command, DiffArgs, GraphArgs, OutputFormat};
+
+/// The exit codes of `blast`, documented in the README.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Exit {
+    /// The analysis ran and no score reached `--fail-on`.
+    Success = 0,
+    /// The analysis ran and the diff's score reached `--fail-on`.
+    FailOn = 1,
+    /// The request cannot be met as given: invalid arguments, no repository,
+    /// an unknown revision, an invalid or non-applying patch.
+    Usage = 2,
+    /// The base revision or the merge base is missing from a shallow clone.
+    MissingHistory = 3,
+    /// git, the file system or writing the output failed.
+    Failure = 4,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { Exit::Usage } else { Exit::Success };
+            let _ = err.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    logger::init(cli.verbose);
+    if let Some(threads) = cli.threads {
+        if let Err(err) = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global() {
+            log::warn!("could not set the thread count to {threads}: {err}");
+        }
+    }
+    let outcome = match &cli.command {
+        Command::Diff(args) => run_diff(&cli, args),
+        Command::Graph(args) => run_graph(&cli, args),
+    };
+    match outcome {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(err) => {
+            let exit = exit_for(&err);
+            report_error(&err);
+            ExitCode::from(exit as u8)
+        }
+    }
+}
+
+fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
+    let repo = open_repo(cli)?;
+    let spec = diff_spec(args)?;
+    let config = config(args.max_file_bytes, args.max_dependents);
+    let report = blast_score::analyze(&repo, &spec, &config)?;
+    let rendered = match args.format {
+        OutputFormat::Text => blast_report::render_text(
+            &report,
+            &TextOptions {
+                max_dependents: args.show,
+            },
+        ),
+        OutputFormat::Json => blast_report::render_json(&report),
+        OutputFormat::Sarif => blast_report::render_sarif(
+            &report,
+            &SarifOptions {
+                min_level: args.sarif_level.unwrap_or(Level::Low),
+                category: args.sarif_category.clone(),
+            },
+        ),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
+    let failed = args.fail_on.is_some_and(|threshold| report.total.level >= threshold && report.total.value > 0);
+    Ok(if failed { Exit::FailOn } else { Exit::Success })
+}
+
+fn run_graph(cli: &Cli, args: &GraphArgs) -> anyhow::Result<Exit> {
+    let repo = open_repo(cli)?;
+    let config = config(args.max_file_bytes, usize::MAX);
+    let graph = blast_score::load_graph(&repo, args.rev.as_deref(), &config)?;
+    let format = match args.format {
+        args::GraphFormatArg::Tsv => GraphFormat::Tsv,
+        args::GraphFormatArg::Json => GraphFormat::Json,
+        args::GraphFormatArg::Dot => GraphFormat::Dot,
+    };
+    let level = match args.level {
+        args::GraphLevelArg::Symbol => GraphLevel::Symbol,
+        args::GraphLevelArg::File => GraphLevel::File,
+    };
+    let rendered = blast_report::render_graph(&graph, format, level);
+    write_output(args.output.as_deref(), &rendered)?;
+    if !graph.stats.files_skipped.is_empty() {
+        log::warn!(
+            "{} files were skipped (binary, not UTF-8, too large or unparsable); run with -v for the list",
+            graph.stats.files_skipped.len()
+        );
+        for (path, reason) in &graph.stats.files_skipped {
+            log::info!("skipped {path}: {}", reason.name());
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn open_repo(cli: &Cli) -> anyhow::Result<Repo> {
+    let start = cli.repo.as_deref().unwrap_or(Path::new("."));
+    Ok(Repo::discover(start)?)
+}
+
+fn diff_spec(args: &DiffArgs) -> anyhow::Result<DiffSpec> {
+    if let Some(patch) = &args.patch {
+        if !args.revisions.is_empty() || args.staged {
+            anyhow::bail!("--patch cannot be combined with revisions or --staged: the patch applies to the work tree");
+        }
+        let source = if patch == "-" {
+            let mut bytes = Vec::new();
+            io::stdin().read_to_end(&mut bytes).context("failed to read the patch from standard input")?;
+            PatchSource::Bytes(bytes)
+        } else {
+            PatchSource::File(patch.into())
+        };
+        return Ok(DiffSpec::Patch { source });
+    }
+    Ok(DiffSpec::parse_args(&args.revisions, args.staged)?)
+}
+
+fn config(max_file_bytes: usize, max_dependents: usize) -> Config {
+    let mut config = Config::default();
+    config.extract.max_file_bytes = max_file_bytes;
+    config.max_dependents = max_dependents;
+    config
+}
+
+/// Writes to the file named by `-o`, or to standard output. A closed pipe
+/// (`blast diff | head`) is not an error.
+fn write_output(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, text).with_context(|| format!("failed to write the output file {}", path.display()))?;
+        return Ok(());
+    }
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("failed to write to standard output"),
+    }
+}
+
+fn exit_for(err: &anyhow::Error) -> Exit {
+    let diff_error = err
+        .downcast_ref::<blast_diff::Error>()
+        .or_else(|| match err.downcast_ref::<AnalyzeError>() {
+            Some(AnalyzeError::Diff(inner)) => Some(inner),
+            None => None,
+        });
+    match diff_error.map(blast_diff::Error::exit_kind) {
+        Some(ExitKind::Usage) => Exit::Usage,
+        Some(ExitKind::MissingHistory) => Exit::MissingHistory,
+        Some(ExitKind::Failure) => Exit::Failure,
+        None if err.to_string().contains("cannot be combined") => Exit::Usage,
+        None => Exit::Failure,
+    }
+}
+
+#[expect(clippy::print_stderr, reason = "the binary reports errors on stderr")]
+fn report_error(err: &anyhow::Error) {
+    let mut message = format!("blast: error: {err}");
+    for cause in err.chain().skip(1) {
+        message.push_str(&format!(": {cause}"));
+    }
+    eprintln!("{message}");
+}

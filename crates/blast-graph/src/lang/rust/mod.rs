@@ -1,0 +1,296 @@
+//! Rust: extraction of items, paths, method calls and local bindings from one
+//! file, and resolution across files with the module tree, `use` paths, impl
+//! blocks and Cargo targets.
+
+mod extract;
+mod layout;
+mod resolve;
+mod types;
+
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Query};
+
+pub(crate) use extract::extract;
+pub use layout::{CrateTarget, RustLayout, TargetKind};
+pub use resolve::RustStats;
+pub(crate) use resolve::{RustFile, resolve};
+
+/// How a path uses the item it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefKind {
+    /// The callee of a call: `f()`, `Type::new()`, `<T as Trait>::f()`.
+    Call,
+    /// A path in expression position that is not called: constants,
+    /// statics, unit structs, functions passed as values.
+    Value,
+    /// A path in a type, a trait bound or an impl header.
+    Type,
+    /// A path in a pattern: `Op::Exact`, `Some(x)`.
+    Pattern,
+    /// The name of a struct literal: `Point { x, y }`.
+    StructLiteral,
+    /// A macro invocation; the last segment ends with `!`.
+    Macro,
+}
+
+/// A type as written, with references and lifetimes dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    /// A path with its generic arguments: `Vec<Foo>` is `Vec` with `[Foo]`.
+    /// Slices and arrays are the path `[]` with the element type as the one
+    /// argument.
+    Path { path: Vec<String>, args: Vec<Ty> },
+    /// `dyn A + B` and `impl A + B`: the trait paths.
+    Bounds(Vec<Vec<String>>),
+    /// Tuples, function pointers, primitives and anything else.
+    Unknown,
+}
+
+/// Where a value expression starts, for typing method receivers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueBase {
+    /// A single name: a local variable, a parameter, `self`, or a constant.
+    Name(String),
+    /// A path of two or more segments that is not called.
+    Path(Vec<String>),
+    /// The result of calling a path: `Foo::new(..)`, `make(..)`.
+    Call(Vec<String>),
+    /// A struct literal: `Foo { .. }`.
+    Struct(Vec<String>),
+    /// A cast `x as T`.
+    Typed(Ty),
+    Unknown,
+}
+
+/// One step applied to a value, in evaluation order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Field(String),
+    Method(String),
+    /// `?`, and the `Some(x)` / `Ok(x)` of an `if let`: the first generic
+    /// argument of the value's type.
+    Unwrap,
+    /// `v[i]` and the element of a `for` loop.
+    Element,
+}
+
+/// A value expression reduced to what typing a receiver needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub base: ValueBase,
+    pub steps: Vec<Step>,
+}
+
+impl Value {
+    pub fn unknown() -> Value {
+        Value {
+            base: ValueBase::Unknown,
+            steps: Vec::new(),
+        }
+    }
+}
+
+/// A path that names an item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathRef {
+    /// Index of the innermost enclosing symbol.
+    pub scope: u32,
+    /// Segments as written; `crate`, `self`, `super` and `Self` are kept, a
+    /// leading `::` is an empty first segment.
+    pub path: Vec<String>,
+    /// The `T` of `<T as Trait>::f` (then `path` is `Trait::f`) or of
+    /// `<T>::f` (then `path` is `f`).
+    pub qself: Option<Ty>,
+    pub kind: RefKind,
+    pub byte: u32,
+    pub line: u32,
+}
+
+/// `receiver.name(..)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MethodCall {
+    pub scope: u32,
+    pub receiver: Value,
+    pub name: String,
+    pub byte: u32,
+    pub line: u32,
+}
+
+/// `receiver.field` outside a call: a dependency on the receiver's type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRead {
+    pub scope: u32,
+    pub receiver: Value,
+    pub field: String,
+    pub byte: u32,
+    pub line: u32,
+}
+
+/// A name bound inside a function: a parameter, a `let`, a pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// The innermost enclosing symbol (the function).
+    pub scope: u32,
+    pub name: String,
+    /// Where the binding starts to be visible.
+    pub byte: u32,
+    pub ty: Option<Ty>,
+    pub value: Value,
+}
+
+/// One name that a `use` declaration or `extern crate` binds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UseEntry {
+    pub scope: u32,
+    /// The full path; for `extern crate foo` it is `["", "foo"]`.
+    pub path: Vec<String>,
+    /// `as name`; `_` binds nothing.
+    pub alias: Option<String>,
+    /// `path::*`.
+    pub glob: bool,
+    /// Declared with any visibility (`pub`, `pub(crate)`, ...).
+    pub visible: bool,
+    /// Declared with plain `pub`: a re-export.
+    pub public: bool,
+    pub byte: u32,
+    pub line: u32,
+}
+
+/// `mod name;`: a module whose items are in another file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModDecl {
+    pub scope: u32,
+    pub name: String,
+    /// Paths from `#[path = ".."]` and every `#[cfg_attr(.., path = "..")]`.
+    pub paths: Vec<String>,
+    pub byte: u32,
+    pub line: u32,
+}
+
+/// The header of an impl block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImplHeader {
+    pub symbol: u32,
+    pub self_ty: Ty,
+    pub trait_path: Option<Vec<String>>,
+}
+
+/// A named or positional (`0`, `1`, ..) field of a struct or union.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldDecl {
+    pub owner: u32,
+    pub name: String,
+    pub ty: Ty,
+}
+
+/// A generic type parameter with its trait bounds, from the parameter list
+/// and the `where` clause of the owning item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenericParam {
+    pub owner: u32,
+    pub name: String,
+    pub bounds: Vec<Vec<String>>,
+}
+
+/// Everything Rust-specific that extraction finds in one file.
+#[derive(Clone, Debug, Default)]
+pub struct RustFacts {
+    pub refs: Vec<PathRef>,
+    pub method_calls: Vec<MethodCall>,
+    pub field_reads: Vec<FieldRead>,
+    pub bindings: Vec<Binding>,
+    pub uses: Vec<UseEntry>,
+    pub mods: Vec<ModDecl>,
+    pub impls: Vec<ImplHeader>,
+    pub fields: Vec<FieldDecl>,
+    /// (enum symbol, variant name).
+    pub variants: Vec<(u32, String)>,
+    /// (function symbol, declared return type); `async fn` counts as
+    /// returning its declared type.
+    pub returns: Vec<(u32, Ty)>,
+    pub generics: Vec<GenericParam>,
+    /// (trait symbol, supertrait paths).
+    pub supertraits: Vec<(u32, Vec<Vec<String>>)>,
+    /// (type alias symbol, aliased type).
+    pub aliases: Vec<(u32, Ty)>,
+    /// Symbols declared `pub(crate)`, `pub(super)` or `pub(in ..)`: visible
+    /// to glob imports inside the crate although not public.
+    pub restricted: Vec<u32>,
+    /// Whether the file starts with `#![..]` attributes only a crate root
+    /// has, such as `#![no_std]` (unused by resolution, kept for stats).
+    pub macro_invocations: u32,
+}
+
+/// The compiled grammar and query, shared by all threads.
+pub(crate) struct RustConfig {
+    pub language: Language,
+    pub tags: Query,
+    pub captures: Captures,
+}
+
+/// Capture indices of the query, looked up once when the query loads.
+pub(crate) struct Captures {
+    pub name: u32,
+    pub definition_module: u32,
+    pub definition_function: u32,
+    pub definition_struct: u32,
+    pub definition_enum: u32,
+    pub definition_trait: u32,
+    pub definition_impl: u32,
+    pub definition_constant: u32,
+    pub definition_static: u32,
+    pub definition_type: u32,
+    pub definition_macro: u32,
+    pub reference_module: u32,
+    pub reference_name: u32,
+    pub reference_type: u32,
+    pub reference_field: u32,
+    pub reference_macro: u32,
+    pub reference_use: u32,
+}
+
+fn capture_index(query: &Query, name: &str) -> u32 {
+    query
+        .capture_index_for_name(name)
+        .unwrap_or_else(|| panic!("queries/rust/tags.scm lacks the capture @{name}"))
+}
+
+pub(crate) fn config() -> &'static RustConfig {
+    static CONFIG: OnceLock<RustConfig> = OnceLock::new();
+    CONFIG.get_or_init(|| {
+        let language: Language = tree_sitter_rust::LANGUAGE.into();
+        let tags = crate::lang::compile_query(
+            &language,
+            "queries/rust/tags.scm",
+            include_str!("../../../../../queries/rust/tags.scm"),
+        );
+        let captures = Captures {
+            name: capture_index(&tags, "name"),
+            definition_module: capture_index(&tags, "definition.module"),
+            definition_function: capture_index(&tags, "definition.function"),
+            definition_struct: capture_index(&tags, "definition.struct"),
+            definition_enum: capture_index(&tags, "definition.enum"),
+            definition_trait: capture_index(&tags, "definition.trait"),
+            definition_impl: capture_index(&tags, "definition.impl"),
+            definition_constant: capture_index(&tags, "definition.constant"),
+            definition_static: capture_index(&tags, "definition.static"),
+            definition_type: capture_index(&tags, "definition.type"),
+            definition_macro: capture_index(&tags, "definition.macro"),
+            reference_module: capture_index(&tags, "reference.module"),
+            reference_name: capture_index(&tags, "reference.name"),
+            reference_type: capture_index(&tags, "reference.type"),
+            reference_field: capture_index(&tags, "reference.field"),
+            reference_macro: capture_index(&tags, "reference.macro"),
+            reference_use: capture_index(&tags, "reference.use"),
+        };
+        RustConfig {
+            language,
+            tags,
+            captures,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+//! The JSON report. Its shape is versioned by `schema_version`: fields are
+//! only added within a version; renaming or removing one bumps it.
+
+use blast_score::{ChangedSymbol, Dependent, Report, Score};
+use serde::Serialize;
+
+use crate::{TOOL_VERSION, symbol_id};
+
+/// The version of the JSON report's schema.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    tool: Tool,
+    base: Revision<'a>,
+    head: Revision<'a>,
+    merge_base: Option<&'a str>,
+    complete: bool,
+    total: JsonScore<'a>,
+    files: Vec<JsonFile<'a>>,
+    changes: Vec<JsonChange<'a>>,
+    stats: JsonStats<'a>,
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Revision<'a> {
+    label: &'a str,
+    commit: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonScore<'a> {
+    score: u8,
+    level: &'static str,
+    raw: f64,
+    factors: Vec<JsonFactor<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFactor<'a> {
+    name: &'static str,
+    detail: &'a str,
+    points: f64,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    old_path: Option<&'a str>,
+    status: &'static str,
+    binary: bool,
+    language: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    id: String,
+    symbol: &'a str,
+    local_name: &'a str,
+    symbol_kind: &'static str,
+    change: &'static str,
+    file: &'a str,
+    old_file: Option<&'a str>,
+    old_symbol: Option<&'a str>,
+    start_line: u32,
+    end_line: u32,
+    public: bool,
+    whitespace_only: bool,
+    score: u8,
+    level: &'static str,
+    factors: Vec<JsonFactor<'a>>,
+    certain: Vec<JsonDependent<'a>>,
+    possible: Vec<JsonDependent<'a>>,
+    truncated: bool,
+}
+
+#[derive(Serialize)]
+struct JsonDependent<'a> {
+    symbol: &'a str,
+    kind: &'static str,
+    file: &'a str,
+    line: u32,
+    depth: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonStats<'a> {
+    files_base: u64,
+    files_head: u64,
+    files_parsed: u64,
+    files_skipped: Vec<JsonSkipped<'a>>,
+    files_with_parse_errors: &'a [String],
+    imports_unresolved: u64,
+    imports_external: u64,
+    calls_too_ambiguous: u64,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    path: &'a str,
+    reason: &'static str,
+}
+
+/// Renders the report as pretty-printed JSON with a final newline.
+pub fn render_json(report: &Report) -> String {
+    let doc = JsonReport {
+        schema_version: JSON_SCHEMA_VERSION,
+        tool: Tool {
+            name: "blast",
+            version: TOOL_VERSION,
+        },
+        base: Revision {
+            label: &report.base.label,
+            commit: report.base.commit.as_deref(),
+        },
+        head: Revision {
+            label: &report.head.label,
+            commit: report.head.commit.as_deref(),
+        },
+        merge_base: report.merge_base.as_deref(),
+        complete: report.complete,
+        total: score(&report.total),
+        files: report
+            .files
+            .iter()
+            .map(|f| JsonFile {
+                path: &f.path,
+                old_path: f.old_path.as_deref(),
+                status: file_status(f.status),
+                binary: f.binary,
+                language: f.lang.map(blast_graph::Lang::name),
+            })
+            .collect(),
+        changes: report.changes.iter().map(change).collect(),
+        stats: JsonStats {
+            files_base: report.stats.files_base,
+            files_head: report.stats.files_head,
+            files_parsed: report.stats.files_parsed,
+            files_skipped: report
+                .stats
+                .skipped
+                .iter()
+                .map(|(path, reason)| JsonSkipped {
+                    path,
+                    reason: reason.name(),
+                })
+                .collect(),
+            files_with_parse_errors: &report.stats.files_with_parse_errors,
+            imports_unresolved: report.stats.imports_unresolved,
+            imports_external: report.stats.imports_external,
+            calls_too_ambiguous: report.stats.calls_too_ambiguous,
+        },
+        warnings: &report.warnings,
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|err| panic!("report serialisation failed: {err}"));
+    out.push('\n');
+    out
+}
+
+fn score(score: &Score) -> JsonScore<'_> {
+    JsonScore {
+        score: score.value,
+        level: score.level.name(),
+        raw: score.raw,
+        factors: factors(score),
+    }
+}
+
+fn factors(score: &Score) -> Vec<JsonFactor<'_>> {
+    score
+        .factors
+        .iter()
+        .map(|f| JsonFactor {
+            name: f.name,
+            detail: &f.detail,
+            points: f.points,
+        })
+        .collect()
+}
+
+fn change(c: &ChangedSymbol) -> JsonChange<'_> {
+    JsonChange {
+        id: symbol_id(&c.file, &c.local_name),
+        symbol: &c.name,
+        local_name: &c.local_name,
+        symbol_kind: c.symbol_kind.name(),
+        change: c.kind.name(),
+        file: &c.file,
+        old_file: c.old_file.as_deref(),
+        old_symbol: c.old_name.as_deref(),
+        start_line: c.start_line,
+        end_line: c.end_line,
+        public: c.public,
+        whitespace_only: c.whitespace_only,
+        score: c.score.value,
+        level: c.score.level.name(),
+        factors: factors(&c.score),
+        certain: c.certain.iter().map(|d| dependent(d, false)).collect(),
+        possible: c.possible.iter().map(|d| dependent(d, true)).collect(),
+        truncated: c.truncated,
+    }
+}
+
+fn dependent(d: &Dependent, weighted: bool) -> JsonDependent<'_> {
+    JsonDependent {
+        symbol: &d.name,
+        kind: d.kind.name(),
+        file: &d.file,
+        line: d.line,
+        depth: d.depth,
+        weight: weighted.then_some((d.weight * 1000.0).round() / 1000.0),
+    }
+}
+
+pub(crate) fn file_status(status: blast_diff::FileStatus) -> &'static str {
+    match status {
+        blast_diff::FileStatus::Added => "added",
+        blast_diff::FileStatus::Deleted => "deleted",
+        blast_diff::FileStatus::Modified => "modified",
+        blast_diff::FileStatus::Renamed => "renamed",
+        blast_diff::FileStatus::Copied => "copied",
+        blast_diff::FileStatus::TypeChanged => "type_changed",
+    }
+}

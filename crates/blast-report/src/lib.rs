@@ -1,0 +1,26 @@
+//! Renders blast's results: a [`blast_score::Report`] as text, JSON or
+//! SARIF 2.1.0, and a [`blast_graph::Graph`] as TSV, JSON or DOT.
+//!
+//! Every renderer is a pure function from the data to a `String`, and every
+//! output is sorted, so the same input gives byte-identical output. The JSON
+//! and SARIF shapes are private serde structs in this crate: the internal
+//! model can change without changing the documented formats.
+
+mod graph_dump;
+mod json;
+mod sarif;
+mod text;
+
+pub use graph_dump::{GraphFormat, GraphLevel, render_graph};
+pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use sarif::{SarifOptions, render_sarif};
+pub use text::{TextOptions, render_text};
+
+/// The version of blast written into reports.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The id of a symbol in reports: its file and its name inside the file
+/// (`pkg/mod.py::Class.method`; a module is its file alone).
+pub fn symbol_id(file: &str, local_name: &str) -> String {
+    if local_name.is_empty() { file.to_owned() } else { format!("{file}::{local_name}") }
+}

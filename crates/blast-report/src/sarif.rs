@@ -1,0 +1,414 @@
+//! SARIF 2.1.0 for GitHub code scanning: one run, a fixed rule catalogue,
+//! one result per changed symbol at or above the reporting level, located
+//! on the changed definition at the head revision, with its nearest
+//! dependents as related locations.
+
+use std::fmt::Write;
+
+use blast_score::{ChangeKind, ChangedSymbol, Level, Report};
+use serde::Serialize;
+
+use crate::TOOL_VERSION;
+
+/// GitHub keeps 5,000 results per run and rejects more than 25,000.
+const MAX_RESULTS: usize = 5_000;
+/// GitHub shows 100 related locations and rejects more than 1,000.
+const MAX_RELATED: usize = 20;
+
+/// Settings of the SARIF output.
+#[derive(Clone, Debug)]
+pub struct SarifOptions {
+    /// Changed symbols below this level get no result.
+    pub min_level: Level,
+    /// `runs[0].automationDetails.id`: `category/`; distinct categories let
+    /// several blast analyses of one commit coexist.
+    pub category: String,
+}
+
+impl Default for SarifOptions {
+    fn default() -> SarifOptions {
+        SarifOptions {
+            min_level: Level::Low,
+            category: "blast/".to_owned(),
+        }
+    }
+}
+
+struct RuleDef {
+    id: &'static str,
+    name: &'static str,
+    short: &'static str,
+    full: &'static str,
+    help: &'static str,
+    level: &'static str,
+    severity: &'static str,
+}
+
+/// The rule catalogue. Ids never change: code scanning tracks alerts by them.
+const RULES: [RuleDef; 2] = [
+    RuleDef {
+        id: "BLAST001",
+        name: "WideReachChange",
+        short: "A changed symbol has dependents elsewhere in the repository.",
+        full: "The diff changes a definition that other code depends on, directly or transitively. \
+               The score weighs how many dependents there are, how far away, in how many files and \
+               folders, and whether the definition is public.",
+        help: "blast follows the repository's dependency graph backwards from each changed symbol. \
+               Review the listed dependents: they run the changed code, so a behaviour change \
+               reaches them. Certain dependents are resolved exactly; possible ones come from calls \
+               whose receiver type is unknown.",
+        level: "warning",
+        severity: "warning",
+    },
+    RuleDef {
+        id: "BLAST002",
+        name: "RemovedSymbolWithDependents",
+        short: "A deleted or moved symbol still had dependents.",
+        full: "The diff deletes a definition, or moves it to a new qualified name, while other code \
+               referred to it at the base revision. Unless every dependent was updated in the same \
+               diff, they break.",
+        help: "Check each listed dependent: it referred to the old name at the base revision. \
+               Update it, or keep the old name available (for example as a re-export).",
+        level: "error",
+        severity: "error",
+    },
+];
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    automation_details: AutomationDetails<'a>,
+    results: Vec<SarifResult>,
+    properties: RunProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: &'static str,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: DefaultConfiguration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct DefaultConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<&'static str>,
+    precision: &'static str,
+    #[serde(rename = "problem.severity")]
+    problem_severity: &'static str,
+}
+
+#[derive(Serialize)]
+struct AutomationDetails<'a> {
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties<'a> {
+    base: &'a str,
+    head: &'a str,
+    score: u8,
+    level: &'static str,
+    complete: bool,
+    results_omitted: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    partial_fingerprints: Fingerprints,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "blastSymbol/v1")]
+    blast_symbol: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties {
+    symbol: String,
+    change: &'static str,
+    score: u8,
+    certain_dependents: usize,
+    possible_dependents: usize,
+}
+
+/// Renders the report as a SARIF 2.1.0 log with a final newline.
+pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
+    let rules = RULES
+        .iter()
+        .map(|r| Rule {
+            id: r.id,
+            name: r.name,
+            short_description: Text { text: r.short.to_owned() },
+            full_description: Text { text: r.full.to_owned() },
+            help: Help {
+                text: r.help.to_owned(),
+                markdown: r.help.to_owned(),
+            },
+            default_configuration: DefaultConfiguration { level: r.level },
+            properties: RuleProperties {
+                tags: vec!["maintainability", "blast-radius"],
+                precision: "medium",
+                problem_severity: r.severity,
+            },
+        })
+        .collect();
+
+    // Only changes that can be shown at the head revision get a result:
+    // code scanning cannot place an alert in a file that no longer exists.
+    let eligible: Vec<&ChangedSymbol> = report
+        .changes
+        .iter()
+        .filter(|c| c.score.level >= options.min_level && c.head_location.is_some())
+        .collect();
+    let omitted = eligible.len().saturating_sub(MAX_RESULTS);
+    let results = eligible.iter().take(MAX_RESULTS).map(|c| result(c)).collect();
+
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "blast",
+                    version: TOOL_VERSION,
+                    semantic_version: TOOL_VERSION,
+                    information_uri: "https://github.com/blast-radius/blast",
+                    rules,
+                },
+            },
+            automation_details: AutomationDetails { id: &options.category },
+            results,
+            properties: RunProperties {
+                base: &report.base.label,
+                head: &report.head.label,
+                score: report.total.value,
+                level: report.total.level.name(),
+                complete: report.complete,
+                results_omitted: omitted,
+            },
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|err| panic!("SARIF serialisation failed: {err}"));
+    out.push('\n');
+    out
+}
+
+fn result(change: &ChangedSymbol) -> SarifResult {
+    let removed = matches!(change.kind, ChangeKind::Deleted | ChangeKind::Moved);
+    let rule_index = usize::from(removed);
+    let (file, line) = change.head_location.clone().unwrap_or_else(|| (change.file.clone(), change.start_line));
+
+    // Related locations: the nearest dependents that still exist at head.
+    let related: Vec<Location> = change
+        .certain
+        .iter()
+        .chain(&change.possible)
+        .filter(|d| d.exists_at_head)
+        .take(MAX_RELATED)
+        .enumerate()
+        .map(|(idx, d)| Location {
+            id: Some(idx + 1),
+            physical_location: physical(&d.file, d.line),
+            message: Some(Text {
+                text: format!("{} (depth {})", d.name, d.depth),
+            }),
+        })
+        .collect();
+
+    let total = change.certain.len() + change.possible.len();
+    let mut message = format!(
+        "{} {} {} {} has {} certain and {} possible dependents",
+        capitalised(change.kind.name()),
+        change.symbol_kind.name(),
+        change.name,
+        match change.kind {
+            ChangeKind::Moved => "(moved)",
+            _ => "",
+        },
+        change.certain.len(),
+        change.possible.len()
+    )
+    .replace("  ", " ");
+    if !related.is_empty() {
+        let examples: Vec<String> = related
+            .iter()
+            .take(3)
+            .filter_map(|loc| loc.message.as_ref().map(|m| (loc.id.unwrap_or(0), m)))
+            .map(|(id, m)| format!("[{}]({id})", m.text.split(' ').next().unwrap_or_default()))
+            .collect();
+        let _ = write!(message, ", for example {}", examples.join(", "));
+    }
+    let _ = write!(message, ". Score {} ({}).", change.score.value, change.score.level.name());
+
+    SarifResult {
+        rule_id: RULES[rule_index].id,
+        rule_index,
+        level: match change.score.level {
+            Level::Critical => "error",
+            Level::High | Level::Medium => "warning",
+            Level::Low | Level::None => "note",
+        },
+        message: Text { text: message },
+        locations: vec![Location {
+            id: None,
+            physical_location: physical(&file, line),
+            message: None,
+        }],
+        related_locations: related,
+        partial_fingerprints: Fingerprints {
+            blast_symbol: format!("{:016x}", fnv1a(&format!("{}\0{}", RULES[rule_index].id, change.name))),
+        },
+        properties: ResultProperties {
+            symbol: change.name.clone(),
+            change: change.kind.name(),
+            score: change.score.value,
+            certain_dependents: change.certain.len(),
+            possible_dependents: total - change.certain.len(),
+        },
+    }
+}
+
+fn physical(path: &str, line: u32) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: percent_encode_path(path),
+            uri_base_id: "%SRCROOT%",
+        },
+        region: Region { start_line: line.max(1) },
+    }
+}
+
+/// Percent-encodes a repository-relative path for a URI reference: every
+/// byte outside the unreserved set and `/` becomes `%XX` of its UTF-8 bytes.
+pub(crate) fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// FNV-1a, 64 bits: a stable hash for fingerprints, the same on every
+/// platform and in every release.
+fn fnv1a(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_percent_encoded() {
+        assert_eq!(percent_encode_path("pkg/my file.py"), "pkg/my%20file.py");
+        assert_eq!(percent_encode_path("größe/ü.py"), "gr%C3%B6%C3%9Fe/%C3%BC.py");
+        assert_eq!(percent_encode_path("a-b_c.d~e/f.py"), "a-b_c.d~e/f.py");
+    }
+
+    #[test]
+    fn fingerprint_hash_is_stable() {
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

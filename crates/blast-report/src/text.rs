@@ -1,0 +1,128 @@
+//! The text report for terminals: the most severe changes first, each with
+//! its score factors and its nearest dependents, certain and possible apart.
+
+use std::fmt::Write;
+
+use blast_score::{ChangedSymbol, Dependent, Report, Score};
+
+/// How much of each list the text report shows.
+#[derive(Clone, Debug)]
+pub struct TextOptions {
+    /// Dependents shown per list; the rest are counted.
+    pub max_dependents: usize,
+}
+
+impl Default for TextOptions {
+    fn default() -> TextOptions {
+        TextOptions { max_dependents: 10 }
+    }
+}
+
+/// Renders the report as plain text.
+pub fn render_text(report: &Report, options: &TextOptions) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "blast: {} -> {}", revision(&report.base), revision(&report.head));
+    if let Some(merge_base) = &report.merge_base {
+        let _ = writeln!(out, "merge base: {}", short(merge_base));
+    }
+    let analysed = report.files.iter().filter(|f| f.lang.is_some() && !f.binary).count();
+    let _ = writeln!(
+        out,
+        "{} files changed ({analysed} analysed), {} symbols changed; total score {} ({})",
+        report.files.len(),
+        report.changes.len(),
+        report.total.value,
+        report.total.level.name()
+    );
+    let _ = writeln!(out, "  {}", factors_line(&report.total));
+    if !report.complete {
+        let _ = writeln!(out, "INCOMPLETE: the result is a lower bound (see warnings)");
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(out, "warning: {warning}");
+    }
+    if report.changes.is_empty() {
+        let _ = writeln!(out, "\nno changed symbols in supported languages");
+        return out;
+    }
+    for change in &report.changes {
+        out.push('\n');
+        render_change(&mut out, change, options);
+    }
+    out
+}
+
+fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions) {
+    let flag = if change.whitespace_only { " (whitespace only)" } else { "" };
+    let _ = writeln!(
+        out,
+        "{:>3} {:<8} {} {} {}{flag}",
+        change.score.value,
+        change.score.level.name(),
+        change.kind.name(),
+        change.symbol_kind.name(),
+        change.name,
+    );
+    let _ = writeln!(out, "    at {}:{}-{}", change.file, change.start_line, change.end_line);
+    if let (Some(old_name), Some(old_file)) = (&change.old_name, &change.old_file) {
+        let _ = writeln!(out, "    was {old_name} in {old_file}");
+    } else if let Some(old_file) = &change.old_file {
+        let _ = writeln!(out, "    was in {old_file}");
+    }
+    let _ = writeln!(out, "    {}", factors_line(&change.score));
+    render_dependents(out, "certainly affected", &change.certain, options, false);
+    render_dependents(out, "possibly affected", &change.possible, options, true);
+    if change.truncated {
+        let _ = writeln!(out, "    (search stopped at the dependents limit: lists are a lower bound)");
+    }
+}
+
+fn render_dependents(out: &mut String, title: &str, list: &[Dependent], options: &TextOptions, weighted: bool) {
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "    {title} ({}):", list.len());
+    for dep in list.iter().take(options.max_dependents) {
+        let indent = "  ".repeat(dep.depth.clamp(1, 4) as usize);
+        let weight = if weighted { format!(" weight {:.2}", dep.weight) } else { String::new() };
+        let _ = writeln!(
+            out,
+            "    {indent}{} ({}) {}:{} depth {}{weight}",
+            dep.name,
+            dep.kind.name(),
+            dep.file,
+            dep.line,
+            dep.depth
+        );
+    }
+    if list.len() > options.max_dependents {
+        let _ = writeln!(out, "      ... and {} more", list.len() - options.max_dependents);
+    }
+}
+
+fn factors_line(score: &Score) -> String {
+    score
+        .factors
+        .iter()
+        .map(|f| {
+            if f.name == "change" {
+                format!("change {}", f.detail)
+            } else {
+                format!("{} +{} ({})", f.name, f.points, f.detail)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn revision(info: &blast_score::RevisionInfo) -> String {
+    match &info.commit {
+        Some(commit) if info.label != *commit => format!("{} ({})", info.label, short(commit)),
+        Some(commit) => short(commit).to_owned(),
+        None => info.label.clone(),
+    }
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
+}

@@ -1,0 +1,239 @@
+//! Maps a diff onto symbols: each removed line marks the innermost symbol
+//! that contains it at the base revision, each added line the innermost
+//! symbol at the head revision, and the two sides are paired by the
+//! symbol's name inside its file.
+
+use blast_diff::{ChangeSet, FileChange, FileStatus};
+use blast_graph::{FileId, Graph, Lang, SymbolId};
+use rustc_hash::FxHashMap;
+
+use crate::report::ChangeKind;
+
+/// One changed symbol, by its ids in the base and head graphs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SymbolChange {
+    pub kind: ChangeKind,
+    pub base: Option<SymbolId>,
+    pub head: Option<SymbolId>,
+    pub whitespace_only: bool,
+}
+
+/// File contents of the changed files, per side, by path.
+#[derive(Debug, Default)]
+pub struct ChangedTexts {
+    pub base: FxHashMap<String, Vec<u8>>,
+    pub head: FxHashMap<String, Vec<u8>>,
+}
+
+/// Finds the symbols a change set touches. The result is in diff order
+/// (files sorted by path, symbols by position).
+pub fn changed_symbols(changes: &ChangeSet, base: &Graph, head: &Graph, texts: &ChangedTexts) -> Vec<SymbolChange> {
+    let mut out = Vec::new();
+    for file in &changes.files {
+        if file.binary || Lang::from_path(file.path()).is_none() {
+            continue;
+        }
+        let base_file = file.old_path.as_deref().and_then(|p| base.file_id(p));
+        let head_file = file.new_path.as_deref().and_then(|p| head.file_id(p));
+        let base_text = file.old_path.as_deref().and_then(|p| texts.base.get(p)).map(Vec::as_slice);
+        let head_text = file.new_path.as_deref().and_then(|p| texts.head.get(p)).map(Vec::as_slice);
+        let sides = Sides {
+            base,
+            head,
+            base_file,
+            head_file,
+            base_text,
+            head_text,
+        };
+        let start = out.len();
+        match file.status {
+            FileStatus::Added | FileStatus::Copied => sides.whole_file(ChangeKind::Added, &mut out),
+            FileStatus::Deleted => sides.whole_file(ChangeKind::Deleted, &mut out),
+            FileStatus::Modified | FileStatus::TypeChanged | FileStatus::Renamed => {
+                sides.hunks(file, &mut out);
+                if file.status == FileStatus::Renamed {
+                    sides.moved(&mut out, start);
+                }
+            }
+        }
+    }
+    out
+}
+
+struct Sides<'a> {
+    base: &'a Graph,
+    head: &'a Graph,
+    base_file: Option<FileId>,
+    head_file: Option<FileId>,
+    base_text: Option<&'a [u8]>,
+    head_text: Option<&'a [u8]>,
+}
+
+impl Sides<'_> {
+    /// Every top-level definition of an added or deleted file, and the file's
+    /// module symbol (for modules without definitions, and for code that
+    /// imports the module as a whole).
+    fn whole_file(&self, kind: ChangeKind, out: &mut Vec<SymbolChange>) {
+        let (graph, file) = match kind {
+            ChangeKind::Added => (self.head, self.head_file),
+            _ => (self.base, self.base_file),
+        };
+        let Some(file) = file else { return };
+        let module = graph.files[file as usize].first_symbol;
+        for id in graph.file_symbols(file) {
+            let is_top_level = id == module || graph.symbols[id as usize].parent == Some(module);
+            if !is_top_level {
+                continue;
+            }
+            out.push(match kind {
+                ChangeKind::Added => SymbolChange {
+                    kind,
+                    base: None,
+                    head: Some(id),
+                    whitespace_only: false,
+                },
+                _ => SymbolChange {
+                    kind,
+                    base: Some(id),
+                    head: None,
+                    whitespace_only: false,
+                },
+            });
+        }
+    }
+
+    fn hunks(&self, file: &FileChange, out: &mut Vec<SymbolChange>) {
+        let base_lines = self.base_text.map(line_starts);
+        let head_lines = self.head_text.map(line_starts);
+        let mut touched_base: Vec<SymbolId> = Vec::new();
+        let mut touched_head: Vec<SymbolId> = Vec::new();
+        for hunk in &file.hunks {
+            if let (Some(base_file), Some(text), Some(lines)) = (self.base_file, self.base_text, &base_lines) {
+                for range in &hunk.removed {
+                    for line in range.start..=range.end {
+                        if !is_blank(text, lines, line) {
+                            push_unique(&mut touched_base, self.base.symbol_at_line(base_file, line));
+                        }
+                    }
+                }
+            }
+            if let (Some(head_file), Some(text), Some(lines)) = (self.head_file, self.head_text, &head_lines) {
+                for range in &hunk.added {
+                    for line in range.start..=range.end {
+                        if !is_blank(text, lines, line) {
+                            push_unique(&mut touched_head, self.head.symbol_at_line(head_file, line));
+                        }
+                    }
+                }
+            }
+        }
+
+        // Pair base and head symbols by their name inside the file.
+        let mut paired_head: Vec<SymbolId> = Vec::new();
+        for &base_id in &touched_base {
+            let local = &self.base.symbols[base_id as usize].local_name;
+            let head_id = self.head_file.and_then(|f| self.head.find_local(f, local));
+            match head_id {
+                Some(head_id) => {
+                    paired_head.push(head_id);
+                    out.push(self.modified(base_id, head_id));
+                }
+                None => out.push(SymbolChange {
+                    kind: ChangeKind::Deleted,
+                    base: Some(base_id),
+                    head: None,
+                    whitespace_only: false,
+                }),
+            }
+        }
+        for &head_id in &touched_head {
+            if paired_head.contains(&head_id) {
+                continue;
+            }
+            let local = &self.head.symbols[head_id as usize].local_name;
+            match self.base_file.and_then(|f| self.base.find_local(f, local)) {
+                Some(base_id) => out.push(self.modified(base_id, head_id)),
+                None => out.push(SymbolChange {
+                    kind: ChangeKind::Added,
+                    base: None,
+                    head: Some(head_id),
+                    whitespace_only: false,
+                }),
+            }
+        }
+    }
+
+    /// Top-level symbols of a renamed file that the hunks did not touch but
+    /// whose qualified name changed with the path: every user of the old
+    /// name breaks.
+    fn moved(&self, out: &mut Vec<SymbolChange>, start: usize) {
+        let (Some(base_file), Some(head_file)) = (self.base_file, self.head_file) else { return };
+        let module = self.base.files[base_file as usize].first_symbol;
+        for base_id in self.base.file_symbols(base_file) {
+            let sym = &self.base.symbols[base_id as usize];
+            let is_top_level = base_id == module || sym.parent == Some(module);
+            if !is_top_level || out[start..].iter().any(|c| c.base == Some(base_id)) {
+                continue;
+            }
+            let Some(head_id) = self.head.find_local(head_file, &sym.local_name) else { continue };
+            if self.head.symbols[head_id as usize].name != sym.name {
+                out.push(SymbolChange {
+                    kind: ChangeKind::Moved,
+                    base: Some(base_id),
+                    head: Some(head_id),
+                    whitespace_only: false,
+                });
+            }
+        }
+    }
+
+    fn modified(&self, base_id: SymbolId, head_id: SymbolId) -> SymbolChange {
+        let whitespace_only = match (self.base_text, self.head_text) {
+            (Some(base_text), Some(head_text)) => {
+                let base_span = self.base.symbols[base_id as usize].span;
+                let head_span = self.head.symbols[head_id as usize].span;
+                let base_slice = base_text.get(base_span.start_byte as usize..base_span.end_byte as usize);
+                let head_slice = head_text.get(head_span.start_byte as usize..head_span.end_byte as usize);
+                match (base_slice, head_slice) {
+                    (Some(a), Some(b)) => without_whitespace(a).eq(without_whitespace(b)),
+                    _ => false,
+                }
+            }
+            _ => false,
+        };
+        SymbolChange {
+            kind: ChangeKind::Modified,
+            base: Some(base_id),
+            head: Some(head_id),
+            whitespace_only,
+        }
+    }
+}
+
+fn without_whitespace(bytes: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    bytes.iter().copied().filter(|b| !b.is_ascii_whitespace())
+}
+
+fn push_unique(list: &mut Vec<SymbolId>, id: SymbolId) {
+    if !list.contains(&id) {
+        list.push(id);
+    }
+}
+
+/// Byte offset of the start of each line; lines are split on `\n` only, so
+/// a `\r` stays part of its line.
+fn line_starts(text: &[u8]) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(idx, _)| idx + 1));
+    starts
+}
+
+fn is_blank(text: &[u8], starts: &[usize], line: u32) -> bool {
+    let idx = line as usize;
+    if idx == 0 || idx > starts.len() {
+        return false;
+    }
+    let start = starts[idx - 1];
+    let end = starts.get(idx).copied().unwrap_or(text.len());
+    text.get(start..end).is_some_and(|l| l.iter().all(u8::is_ascii_whitespace))
+}

@@ -1,0 +1,189 @@
+//! The result of an analysis, as plain data for renderers and library users.
+
+use blast_diff::FileStatus;
+use blast_graph::{Lang, SkipReason, SymbolKind};
+
+/// One side of the comparison as the user named it and as it resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionInfo {
+    /// What the user typed (`HEAD~1`, `main`), or `work tree`, `index`, `patch`.
+    pub label: String,
+    /// The commit id, when the side is a commit.
+    pub commit: Option<String>,
+}
+
+/// A file of the diff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSummary {
+    pub path: String,
+    pub old_path: Option<String>,
+    pub status: FileStatus,
+    pub binary: bool,
+    /// `None` for files in no supported language: they are listed but not
+    /// analysed.
+    pub lang: Option<Lang>,
+}
+
+/// What happened to a changed symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+    /// The same definition under a new qualified name, because its file was
+    /// renamed or moved.
+    Moved,
+}
+
+impl ChangeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Modified => "modified",
+            ChangeKind::Deleted => "deleted",
+            ChangeKind::Moved => "moved",
+        }
+    }
+}
+
+/// Severity bands of a score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::None => "none",
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+            Level::Critical => "critical",
+        }
+    }
+
+    /// Parses a level name as written on the command line.
+    pub fn parse(name: &str) -> Option<Level> {
+        match name {
+            "none" => Some(Level::None),
+            "low" => Some(Level::Low),
+            "medium" => Some(Level::Medium),
+            "high" => Some(Level::High),
+            "critical" => Some(Level::Critical),
+            _ => None,
+        }
+    }
+}
+
+/// One term of a score, shown so that a reviewer can check the arithmetic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreFactor {
+    /// `reach`, `breadth`, `exposure` or `change`.
+    pub name: &'static str,
+    /// What was measured, in words (`12 certain, 3.5 weighted possible`).
+    pub detail: String,
+    /// Points the factor adds to the raw total (for `change`, the multiplier).
+    pub points: f64,
+}
+
+/// A score from 0 to 100, its level, and the factors behind it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    pub value: u8,
+    pub level: Level,
+    pub raw: f64,
+    pub factors: Vec<ScoreFactor>,
+}
+
+/// A symbol that depends on a changed symbol.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dependent {
+    pub name: String,
+    pub kind: SymbolKind,
+    pub file: String,
+    pub line: u32,
+    /// Edges between it and the changed symbol (1 = direct).
+    pub depth: u32,
+    /// 1 for certain dependents; for possible ones, the product of the
+    /// candidate edge weights along the path.
+    pub weight: f64,
+    /// The file still exists at the head revision, so the dependent can be
+    /// shown there.
+    pub exists_at_head: bool,
+}
+
+/// A symbol the diff changes, with its blast radius and score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangedSymbol {
+    /// Qualified name on the side that was analysed (base for modified,
+    /// deleted and moved symbols, head for added ones).
+    pub name: String,
+    /// Name inside its file (`Class.method`).
+    pub local_name: String,
+    pub symbol_kind: SymbolKind,
+    pub kind: ChangeKind,
+    /// File on the head side, or on the base side for deleted symbols.
+    pub file: String,
+    /// For moved symbols and symbols in renamed files: the base-side file.
+    pub old_file: Option<String>,
+    /// For moved symbols: the base-side qualified name.
+    pub old_name: Option<String>,
+    /// Line range on the side `file` names.
+    pub start_line: u32,
+    pub end_line: u32,
+    /// Where to show the change at the head revision: the symbol's first
+    /// line, or for a deleted symbol in a file that still exists, the line
+    /// where it used to start (clamped to the file). `None` when the file is
+    /// gone at head.
+    pub head_location: Option<(String, u32)>,
+    pub public: bool,
+    /// Only whitespace or line endings differ (the same text once all
+    /// whitespace is dropped): reported, scored zero.
+    pub whitespace_only: bool,
+    pub score: Score,
+    /// Reached through exact edges only, nearest first.
+    pub certain: Vec<Dependent>,
+    /// Reached only through some candidate edge, highest weight first.
+    pub possible: Vec<Dependent>,
+    /// The search stopped at the limit on dependents, so the lists are a
+    /// lower bound.
+    pub truncated: bool,
+}
+
+/// How much of the repository was analysed, and what was not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnalysisStats {
+    pub files_base: u64,
+    pub files_head: u64,
+    /// Files extracted (parsed) for this run, both sides together.
+    pub files_parsed: u64,
+    pub skipped: Vec<(String, SkipReason)>,
+    pub files_with_parse_errors: Vec<String>,
+    pub imports_unresolved: u64,
+    pub imports_external: u64,
+    pub calls_too_ambiguous: u64,
+}
+
+/// The result of [`crate::analyze`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub base: RevisionInfo,
+    pub head: RevisionInfo,
+    pub merge_base: Option<String>,
+    pub files: Vec<FileSummary>,
+    /// Sorted by score (highest first), then file and line.
+    pub changes: Vec<ChangedSymbol>,
+    /// The diff as a whole, scored over the union of all dependents.
+    pub total: Score,
+    pub stats: AnalysisStats,
+    /// Things the user should know about the result (unresolved imports,
+    /// skipped files), one sentence each.
+    pub warnings: Vec<String>,
+    /// False when some limit or failure makes the result a lower bound.
+    pub complete: bool,
+}
