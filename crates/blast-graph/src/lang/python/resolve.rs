@@ -4,7 +4,7 @@
 //! `self`/`cls`/`super()` through the class hierarchy, and candidate edges
 //! by name where the receiver's type is unknown.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -100,7 +100,14 @@ struct Resolver<'a> {
     by_name: FxHashMap<String, Vec<(u32, u32)>>,
     member_memo: RefCell<FxHashMap<(u32, String), Vec<Target>>>,
     in_progress: RefCell<FxHashSet<(u32, String)>>,
+    /// Nesting of chain resolutions. Values can refer to themselves
+    /// (`x = x.copy()`), so resolution gives up past a fixed depth instead
+    /// of recursing without bound.
+    chain_depth: Cell<u32>,
 }
+
+/// Chain resolutions nested deeper than this resolve to nothing.
+const MAX_CHAIN_DEPTH: u32 = 12;
 
 /// Resolves every reference and import of the given files.
 pub(crate) fn resolve(files: &[PyFile<'_>], layout: &ModuleLayout) -> PyResolved {
@@ -194,6 +201,7 @@ impl<'a> Resolver<'a> {
             by_name,
             member_memo: RefCell::new(FxHashMap::default()),
             in_progress: RefCell::new(FxHashSet::default()),
+            chain_depth: Cell::new(0),
         }
     }
 
@@ -314,6 +322,17 @@ impl<'a> Resolver<'a> {
     /// resolved, the targets it stands for; stops at the first segment that
     /// does not resolve.
     fn resolve_chain(&self, file_idx: u32, scope: u32, chain: &[String]) -> Vec<(usize, Vec<Target>)> {
+        let depth = self.chain_depth.get();
+        if depth >= MAX_CHAIN_DEPTH {
+            return Vec::new();
+        }
+        self.chain_depth.set(depth + 1);
+        let steps = self.resolve_chain_inner(file_idx, scope, chain);
+        self.chain_depth.set(depth);
+        steps
+    }
+
+    fn resolve_chain_inner(&self, file_idx: u32, scope: u32, chain: &[String]) -> Vec<(usize, Vec<Target>)> {
         let mut steps = Vec::new();
         let Some(head) = chain.first() else { return steps };
         let mut current = match head.as_str() {

@@ -1,0 +1,174 @@
+//! Errors of this crate. Each message names what failed, on which value,
+//! and what to do next.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A unified diff that could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchError {
+    /// 1-based line number in the patch; 0 when the error concerns the
+    /// whole patch.
+    pub line: usize,
+    /// Description of the expected input and of what was found instead.
+    pub message: String,
+}
+
+impl fmt::Display for PatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "invalid patch: {}", self.message)
+        } else {
+            write!(f, "invalid patch at line {}: {}", self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for PatchError {}
+
+/// Broad class of an [`Error`], for mapping errors to exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitKind {
+    /// The request cannot be met as given: bad arguments, an unknown
+    /// revision, an invalid patch, or no repository at the path.
+    Usage,
+    /// A revision or merge base is missing because the clone is shallow;
+    /// fetching more history fixes it.
+    MissingHistory,
+    /// Git or the file system failed.
+    Failure,
+}
+
+/// Errors of [`crate::Repo`] operations.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "not a git repository: {} (nor any of its parent folders); run blast inside a git work tree",
+        path.display()
+    )]
+    NotARepository { path: PathBuf },
+
+    #[error(
+        "{} is in a bare repository or inside a `.git` folder, which has no work tree; \
+         run blast inside a work tree",
+        path.display()
+    )]
+    NoWorkTree { path: PathBuf },
+
+    #[error("{}", unknown_revision_message(rev, *shallow))]
+    UnknownRevision { rev: String, shallow: bool },
+
+    #[error("{}", no_merge_base_message(base, head, *shallow))]
+    NoMergeBase {
+        base: String,
+        head: String,
+        shallow: bool,
+    },
+
+    #[error("invalid arguments: {message}")]
+    InvalidArguments { message: String },
+
+    #[error("failed to run git: {source}; check that git is installed and on PATH")]
+    GitNotFound { source: std::io::Error },
+
+    #[error("`{command}` failed ({status}): {stderr}")]
+    Git {
+        /// The git command line, without the configuration overrides.
+        command: String,
+        /// Exit status as printed by the standard library, for example `exit status: 128`.
+        status: String,
+        /// Git's standard error, trimmed.
+        stderr: String,
+    },
+
+    #[error("unexpected output from `{command}`: {message}")]
+    GitOutput { command: String, message: String },
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+
+    #[error(transparent)]
+    Patch(#[from] PatchError),
+
+    #[error(
+        "patch does not apply to the work tree: {path}: {reason} (hunk or file header at patch line {line}); \
+         check out the revision the patch was made against"
+    )]
+    PatchDoesNotApply {
+        path: String,
+        /// 1-based patch line of the hunk header, or of the file header when
+        /// the file as a whole does not fit.
+        line: usize,
+        reason: String,
+    },
+
+    #[error(
+        "cannot read {path} on the patched side: the patch changes it as a binary file (patch line {line}), \
+         and blast applies text hunks only"
+    )]
+    BinaryPatch { path: String, line: usize },
+
+    #[error("invalid path {path:?}: {reason}")]
+    InvalidPath { path: String, reason: String },
+
+    #[error("cannot compare {base:?} with {head:?}: {reason}")]
+    UnsupportedComparison {
+        base: crate::Side,
+        head: crate::Side,
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Returns the broad class of the error, for choosing an exit code.
+    pub fn exit_kind(&self) -> ExitKind {
+        match self {
+            Error::UnknownRevision { shallow: true, .. }
+            | Error::NoMergeBase { shallow: true, .. } => ExitKind::MissingHistory,
+            Error::NotARepository { .. }
+            | Error::NoWorkTree { .. }
+            | Error::UnknownRevision { .. }
+            | Error::NoMergeBase { .. }
+            | Error::InvalidArguments { .. }
+            | Error::Patch(_)
+            | Error::PatchDoesNotApply { .. }
+            | Error::BinaryPatch { .. }
+            | Error::InvalidPath { .. }
+            | Error::UnsupportedComparison { .. } => ExitKind::Usage,
+            Error::GitNotFound { .. }
+            | Error::Git { .. }
+            | Error::GitOutput { .. }
+            | Error::Io { .. } => ExitKind::Failure,
+        }
+    }
+}
+
+fn unknown_revision_message(rev: &str, shallow: bool) -> String {
+    if shallow {
+        format!(
+            "unknown revision '{rev}': the repository is a shallow clone, so the commit may be missing \
+             from its history; fetch more history with `git fetch --deepen=1` (more for older revisions), \
+             or set `fetch-depth: 0` in actions/checkout"
+        )
+    } else {
+        format!("unknown revision '{rev}': no commit of that name in the repository")
+    }
+}
+
+fn no_merge_base_message(base: &str, head: &str, shallow: bool) -> String {
+    if shallow {
+        format!(
+            "no merge base of '{base}' and '{head}': the repository is a shallow clone, so their common \
+             history is missing; fetch more history with `git fetch --deepen=N`, or set `fetch-depth: 0` \
+             in actions/checkout"
+        )
+    } else {
+        format!(
+            "no merge base of '{base}' and '{head}': their histories are unrelated; \
+             compare the two tips with '{base}..{head}' instead"
+        )
+    }
+}
