@@ -109,6 +109,10 @@ pub enum EdgeKind {
     ReExport,
     Override,
     Decorator,
+    /// A definition uses a name that its module binds with an import at
+    /// the top level: when that import line changes, the definition is
+    /// affected although it names no other symbol of its own module.
+    Scope,
 }
 
 impl EdgeKind {
@@ -122,6 +126,7 @@ impl EdgeKind {
             EdgeKind::ReExport => "re_export",
             EdgeKind::Override => "override",
             EdgeKind::Decorator => "decorator",
+            EdgeKind::Scope => "scope",
         }
     }
 
@@ -132,7 +137,7 @@ impl EdgeKind {
     /// make everything that imports a module depend on everything that
     /// module imports.
     pub fn propagates(self) -> bool {
-        !matches!(self, EdgeKind::Import | EdgeKind::ReExport)
+        !matches!(self, EdgeKind::Import | EdgeKind::ReExport | EdgeKind::Scope)
     }
 }
 

@@ -84,6 +84,7 @@ struct JsonChange<'a> {
 
 #[derive(Serialize)]
 struct JsonDependent<'a> {
+    id: String,
     symbol: &'a str,
     kind: &'static str,
     file: &'a str,
@@ -213,6 +214,7 @@ fn change(c: &ChangedSymbol) -> JsonChange<'_> {
 
 fn dependent(d: &Dependent, weighted: bool) -> JsonDependent<'_> {
     JsonDependent {
+        id: symbol_id(&d.file, &d.local_name),
         symbol: &d.name,
         kind: d.kind.name(),
         file: &d.file,

@@ -4,7 +4,7 @@
 //! symbol's name inside its file.
 
 use blast_diff::{ChangeSet, FileChange, FileStatus};
-use blast_graph::{FileId, Graph, Lang, SymbolId};
+use blast_graph::{FileId, Graph, Lang, SymbolId, SymbolKind};
 use rustc_hash::FxHashMap;
 
 use crate::report::ChangeKind;
@@ -112,7 +112,8 @@ impl Sides<'_> {
                 for range in &hunk.removed {
                     for line in range.start..=range.end {
                         if !is_blank(text, lines, line) {
-                            push_unique(&mut touched_base, self.base.symbol_at_line(base_file, line));
+                            let id = reported_symbol(self.base, self.base.symbol_at_line(base_file, line));
+                            push_unique(&mut touched_base, id);
                         }
                     }
                 }
@@ -121,7 +122,8 @@ impl Sides<'_> {
                 for range in &hunk.added {
                     for line in range.start..=range.end {
                         if !is_blank(text, lines, line) {
-                            push_unique(&mut touched_head, self.head.symbol_at_line(head_file, line));
+                            let id = reported_symbol(self.head, self.head.symbol_at_line(head_file, line));
+                            push_unique(&mut touched_head, id);
                         }
                     }
                 }
@@ -208,6 +210,29 @@ impl Sides<'_> {
             whitespace_only,
         }
     }
+}
+
+/// The symbol a changed line is reported under. In Python a function
+/// nested in another function is part of the outer one's body, and a class
+/// attribute is part of the class, so changes go to the enclosing function
+/// or class; other languages report the innermost symbol itself.
+fn reported_symbol(graph: &Graph, id: SymbolId) -> SymbolId {
+    if graph.file_of(id).lang != Lang::Python {
+        return id;
+    }
+    let symbols = &graph.symbols;
+    let mut current = id;
+    if symbols[current as usize].kind == SymbolKind::Field {
+        current = symbols[current as usize].parent.unwrap_or(current);
+    }
+    let is_function = |id: SymbolId| matches!(symbols[id as usize].kind, SymbolKind::Function | SymbolKind::Method);
+    while is_function(current) {
+        match symbols[current as usize].parent {
+            Some(parent) if is_function(parent) => current = parent,
+            _ => break,
+        }
+    }
+    current
 }
 
 fn without_whitespace(bytes: &[u8]) -> impl Iterator<Item = u8> + '_ {

@@ -233,6 +233,7 @@ fn changed_symbol(change: &SymbolChange, reach: &Reach, base: &Graph, head: &Gra
         let dep = &graph.symbols[reached.symbol as usize];
         Dependent {
             name: dep.name.clone(),
+            local_name: dep.local_name.clone(),
             kind: dep.kind,
             file: graph.files[dep.file as usize].path.clone(),
             line: dep.span.start_line,

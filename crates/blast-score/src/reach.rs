@@ -175,13 +175,15 @@ mod tests {
             ("a.py", "def base():\n    pass\n"),
             ("b.py", "from a import base\n\ndef mid():\n    return base()\n"),
             ("c.py", "from b import mid\n\ndef top():\n    return mid()\n"),
+            ("d.py", "import c\n"),
         ]);
         let result = reach(&g, id(&g, "a.base"), 1000);
         let certain = names(&g, &result.certain);
         assert!(certain.contains(&("b.mid".to_owned(), 1)), "{certain:?}");
         assert!(certain.contains(&("c.top".to_owned(), 2)), "{certain:?}");
         assert!(certain.contains(&("b".to_owned(), 1)), "the importing module is listed: {certain:?}");
-        assert!(!certain.iter().any(|(n, _)| n == "c"), "imports do not propagate: {certain:?}");
+        assert!(certain.contains(&("c".to_owned(), 2)), "c imports mid: {certain:?}");
+        assert!(!certain.iter().any(|(n, _)| n == "d"), "imports do not propagate: {certain:?}");
         assert!(result.possible.is_empty());
     }
 

@@ -104,6 +104,8 @@ pub struct Score {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dependent {
     pub name: String,
+    /// Name inside its file (`Class.method`; empty for a module).
+    pub local_name: String,
     pub kind: SymbolKind,
     pub file: String,
     pub line: u32,

@@ -210,9 +210,18 @@ impl<'a> Resolver<'a> {
 
         // Imports: an edge to the imported module, and for `from m import n`
         // also to what `n` is.
+        let is_package = self.is_package[file_idx as usize];
         for import in &file.facts.imports {
             stats.imports += 1;
-            let kind = if import.type_checking { EdgeKind::TypeRef } else { EdgeKind::Import };
+            // A package's top-level imports are its public face: what
+            // `from pkg import name` finds.
+            let kind = if import.type_checking {
+                EdgeKind::TypeRef
+            } else if is_package && import.scope == 0 {
+                EdgeKind::ReExport
+            } else {
+                EdgeKind::Import
+            };
             let source = (file_idx, import.scope);
             let (module, member) = self.import_targets(file_idx, import);
             // `from pkg import submodule` depends on the submodule, not on
@@ -236,12 +245,29 @@ impl<'a> Resolver<'a> {
                     push_exact(edges, source, target, kind);
                 }
             }
+            // `from m import *` depends on every name it brings in.
+            if let (ImportKind::Star { .. }, Some(Target::Module(star_source))) = (&import.kind, &module) {
+                for target in self.star_names(*star_source) {
+                    if let Some(target) = symbol_of(&target) {
+                        push_exact(edges, source, target, kind);
+                    }
+                }
+            }
         }
 
         // References: resolve each chain and link the symbols it names.
         for reference in &file.facts.refs {
             let source = (file_idx, reference.scope);
             let steps = self.resolve_chain(file_idx, reference.scope, &reference.chain);
+            if reference.scope != 0 && self.bound_by_module_import(file_idx, reference.scope, &reference.chain[0]) {
+                edges.push(LocalEdge {
+                    source,
+                    target: (file_idx, 0),
+                    kind: EdgeKind::Scope,
+                    resolution: Resolution::Exact,
+                    weight: 1.0,
+                });
+            }
             let last_step = reference.chain.len();
             let mut resolved_last = false;
             for (seg, targets) in &steps {
@@ -620,8 +646,14 @@ impl<'a> Resolver<'a> {
                 ..
             } => match self.resolve_import_module(file_idx, *level, module) {
                 Some(Target::Module(source)) => {
+                    // Python looks the name up in the module first, then
+                    // tries to import it as a submodule.
                     let found = self.module_member(source, name, 1);
-                    if found.is_empty() { vec![Target::Module(source)] } else { found }
+                    if !found.is_empty() {
+                        return found;
+                    }
+                    let dotted = format!("{}.{name}", self.modules[source as usize]);
+                    vec![self.lookup_module(&dotted, Some(file_idx)).unwrap_or(Target::Module(source))]
                 }
                 Some(Target::Namespace(ns)) => {
                     let dotted = format!("{ns}.{name}");
@@ -758,6 +790,47 @@ impl<'a> Resolver<'a> {
             }
             if !found {
                 out.push((None, None));
+            }
+        }
+        out
+    }
+
+    /// True when `name`, used inside `scope`, is bound by an import at the
+    /// module's top level rather than by anything local.
+    fn bound_by_module_import(&self, file_idx: u32, scope: u32, name: &str) -> bool {
+        let file = &self.files[file_idx as usize];
+        let module_import = self.scopes[file_idx as usize]
+            .names
+            .get(name)
+            .is_some_and(|bindings| bindings.iter().any(|b| matches!(b, Binding::Import(_))));
+        if !module_import {
+            return false;
+        }
+        let mut current = scope;
+        while current != 0 {
+            let shadowed = file.facts.locals.iter().any(|(s, n)| *s == current && n == name)
+                || file.facts.imports.iter().any(|i| i.scope == current && bound_name(i).as_deref() == Some(name));
+            if shadowed {
+                return false;
+            }
+            current = file.syntax.symbols[current as usize].parent.unwrap_or(0);
+        }
+        true
+    }
+
+    /// The definitions `from module import *` brings in.
+    fn star_names(&self, file_idx: u32) -> Vec<Target> {
+        let facts = self.files[file_idx as usize].facts;
+        let mut names: Vec<String> = match &facts.all_names {
+            Some(all) => all.clone(),
+            None => self.scopes[file_idx as usize].names.keys().filter(|n| !n.starts_with('_')).cloned().collect(),
+        };
+        names.sort();
+        names.dedup();
+        let mut out = Vec::new();
+        for name in names {
+            if self.exports(file_idx, &name, 0) {
+                out.extend(self.module_member(file_idx, &name, 0));
             }
         }
         out

@@ -1,0 +1,335 @@
+//! The hard cases under `fixtures/cases/`: each builds a real git repository
+//! with its `setup.sh`, runs the `blast` binary as its `expected.json` says,
+//! and checks the changed symbols, dependents, edges and exit codes.
+//!
+//! Symbol ids in `expected.json` are `path::Name.inside.file`; a trailing
+//! note in brackets (`pkg/a.py::f (deleted)`) is dropped before matching.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cases")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed in {}", dir.display());
+}
+
+fn blast(dir: &Path, args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blast"))
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("blast runs")
+}
+
+/// Strips a trailing `(note)` from an id. For the module-scope form
+/// `file.py (module scope: NAME)`, returns both accepted ids.
+fn ids_of(raw: &str) -> Vec<String> {
+    let raw = raw.trim();
+    if let Some((id, note)) = raw.split_once(" (") {
+        if let Some(name) = note.strip_prefix("module scope: ").and_then(|n| n.strip_suffix(')')) {
+            return vec![id.to_owned(), format!("{id}::{name}")];
+        }
+        return vec![id.to_owned()];
+    }
+    vec![raw.to_owned()]
+}
+
+fn strings(value: &Value, key: &str) -> Vec<String> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Edge kinds of blast that an `expected.json` kind name stands for.
+fn kinds_for(name: &str) -> &'static [&'static str] {
+    match name {
+        "imports" | "re-exports" => &["import", "re_export", "type_ref"],
+        "calls" => &["call"],
+        "references-type" => &["type_ref"],
+        "decorated-by" => &["decorator"],
+        "references" => &["reference", "type_ref", "call"],
+        "inherits" => &["inherit"],
+        _ => panic!("unknown edge kind in expected.json: {name}"),
+    }
+}
+
+/// One graph edge by ids: (source id, source file, target id, target file, kind).
+type EdgeRow = (String, String, String, String, String);
+
+fn graph_edges(dir: &Path) -> Vec<EdgeRow> {
+    let output = blast(dir, &["graph".to_owned(), "--format".to_owned(), "json".to_owned()]);
+    assert!(output.status.success(), "blast graph failed: {}", String::from_utf8_lossy(&output.stderr));
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("graph JSON parses");
+    let modules: Vec<(String, String)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_owned(), f["module"].as_str().unwrap().to_owned()))
+        .collect();
+    let id = |symbol: &str, file: &str| {
+        let module = modules.iter().find(|(p, _)| p == file).map(|(_, m)| m.as_str()).unwrap_or("");
+        let local = if symbol == module {
+            ""
+        } else if module.is_empty() {
+            symbol
+        } else {
+            symbol.strip_prefix(module).and_then(|rest| rest.strip_prefix('.')).unwrap_or(symbol)
+        };
+        if local.is_empty() { file.to_owned() } else { format!("{file}::{local}") }
+    };
+    doc["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resolution"] == "exact")
+        .map(|e| {
+            let source_file = e["source_file"].as_str().unwrap();
+            let target_file = e["target_file"].as_str().unwrap();
+            (
+                id(e["source_symbol"].as_str().unwrap(), source_file),
+                source_file.to_owned(),
+                id(e["target_symbol"].as_str().unwrap(), target_file),
+                target_file.to_owned(),
+                e["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn edge_matches(edge: &EdgeRow, from: &str, kind: &str, to: &str) -> bool {
+    let end_matches = |id: &str, file: &str, wanted: &str| {
+        if wanted.contains("::") { id == wanted } else { file == wanted }
+    };
+    kinds_for(kind).contains(&edge.4.as_str()) && end_matches(&edge.0, &edge.1, from) && end_matches(&edge.2, &edge.3, to)
+}
+
+/// Runs every run of one case and returns the list of failed expectations.
+fn run_case(name: &str) -> Vec<String> {
+    let case_dir = cases_dir().join(name);
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(case_dir.join("expected.json")).unwrap()).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let setup = Command::new("bash")
+        .arg(case_dir.join("setup.sh"))
+        .arg(dest.path().join("case"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(setup.status.success(), "setup.sh of {name} failed: {}", String::from_utf8_lossy(&setup.stderr));
+    let root = dest.path().join("case");
+
+    let mut failures = Vec::new();
+    for (run_idx, run) in expected["runs"].as_array().unwrap().iter().enumerate() {
+        let dir = match run.get("cwd").and_then(Value::as_str) {
+            Some(cwd) => root.join(cwd),
+            None => root.clone(),
+        };
+        if let Some(checkout) = run.get("checkout").and_then(Value::as_str) {
+            git(&dir, &["checkout", "-q", checkout]);
+        }
+        let mut args = strings(run, "args");
+        args.retain(|a| a != "--format" && !a.starts_with("json|"));
+        args.extend(["--format".to_owned(), "json".to_owned()]);
+        let output = blast(&dir, &args);
+        let label = format!("{name} run {run_idx} ({})", args.join(" "));
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let code = output.status.code().unwrap_or(-1);
+
+        // Exit code: a number, "non-zero", or "0 (...)".
+        match &run["exit"] {
+            Value::Number(n) => {
+                if i64::from(code) != n.as_i64().unwrap() {
+                    failures.push(format!("{label}: exit {code}, expected {n}; stderr: {stderr}"));
+                    continue;
+                }
+            }
+            Value::String(s) if s.starts_with("non-zero") => {
+                if code == 0 {
+                    failures.push(format!("{label}: exit 0, expected non-zero"));
+                }
+            }
+            Value::String(s) if s.starts_with('0') => {
+                if code != 0 {
+                    failures.push(format!("{label}: exit {code}, expected 0; stderr: {stderr}"));
+                    continue;
+                }
+            }
+            other => panic!("unreadable exit expectation {other}"),
+        }
+        for needle in strings(run, "stderr_must_contain_all") {
+            if !stderr.contains(&needle) {
+                failures.push(format!("{label}: stderr lacks {needle:?}: {stderr}"));
+            }
+        }
+        if code != 0 {
+            continue;
+        }
+
+        let report: Value = match serde_json::from_slice(&output.stdout) {
+            Ok(report) => report,
+            Err(err) => {
+                failures.push(format!("{label}: output is not JSON: {err}"));
+                continue;
+            }
+        };
+        let changes = report["changes"].as_array().unwrap();
+        let ids_where = |pred: &dyn Fn(&Value) -> bool| -> Vec<String> {
+            changes.iter().filter(|c| pred(c)).map(|c| c["id"].as_str().unwrap().to_owned()).collect()
+        };
+        let changed = ids_where(&|c| c["change"] != "moved");
+        let added = ids_where(&|c| c["change"] == "added");
+        let affected: Vec<String> = changes
+            .iter()
+            .flat_map(|c| c["certain"].as_array().unwrap().iter().chain(c["possible"].as_array().unwrap()))
+            .map(|d| d["id"].as_str().unwrap().to_owned())
+            .collect();
+
+        let check = |failures: &mut Vec<String>, key: &str, set: &[String], want: bool| {
+            for raw in strings(run, key) {
+                let found = ids_of(&raw).iter().any(|id| set.contains(id));
+                if found != want {
+                    failures.push(format!("{label}: {key}: {raw} {}; have {set:?}", if want { "missing" } else { "present" }));
+                }
+            }
+        };
+        check(&mut failures, "changed_include", &changed, true);
+        check(&mut failures, "changed_exclude", &changed, false);
+        check(&mut failures, "added_include", &added, true);
+        check(&mut failures, "affected_include", &affected, true);
+        check(&mut failures, "affected_exclude", &affected, false);
+
+        if let Some(pairs) = run.get("moved_include").and_then(Value::as_array) {
+            for pair in pairs {
+                let old = pair[0].as_str().unwrap();
+                let new = pair[1].as_str().unwrap();
+                let (old_file, old_local) = old.split_once("::").unwrap();
+                let found = changes.iter().any(|c| {
+                    c["change"] == "moved" && c["id"] == new && c["old_file"] == old_file && c["local_name"] == old_local
+                });
+                if !found {
+                    failures.push(format!("{label}: moved_include: {old} -> {new} missing"));
+                }
+            }
+        }
+        if let Some(files) = run.get("file_changes").and_then(Value::as_array) {
+            for file in files {
+                let status = file["status"].as_str().unwrap();
+                let path = file.get("new").or(file.get("old")).and_then(Value::as_str).unwrap();
+                let accepted: Vec<&str> = status.split("-or-").map(|s| if s == "copied" { "added" } else { s }).collect();
+                let found = report["files"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["path"] == path && accepted.iter().any(|s| f["status"] == *s || (*s == "added" && f["status"] == "copied")));
+                if !found {
+                    failures.push(format!("{label}: file_changes: {path} as {status} missing: {}", report["files"]));
+                }
+            }
+        }
+        if run.get("parse_errors").and_then(Value::as_u64) == Some(0) {
+            let with_errors = &report["stats"]["files_with_parse_errors"];
+            if with_errors.as_array().is_some_and(|a| !a.is_empty()) {
+                failures.push(format!("{label}: parse errors in {with_errors}"));
+            }
+        }
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        for needle in strings(run, "output_must_not_contain") {
+            let needle = needle.replace("$DEST", &root.display().to_string());
+            if stdout.contains(&needle) {
+                failures.push(format!("{label}: output contains {needle:?}"));
+            }
+        }
+
+        let has_edges = run.get("edges_include").is_some() || run.get("edges_exclude").is_some();
+        if has_edges {
+            let edges = graph_edges(&dir);
+            for (key, want) in [("edges_include", true), ("edges_exclude", false)] {
+                for edge in run.get(key).and_then(Value::as_array).into_iter().flatten() {
+                    let from = &ids_of(edge[0].as_str().unwrap())[0];
+                    let kind = edge[1].as_str().unwrap();
+                    let to_ids = ids_of(edge[2].as_str().unwrap());
+                    let found = to_ids.iter().any(|to| edges.iter().any(|e| edge_matches(e, from, kind, to)));
+                    if found != want {
+                        failures.push(format!("{label}: {key}: {edge} {}", if want { "missing" } else { "present" }));
+                    }
+                }
+            }
+        }
+    }
+    failures
+}
+
+#[track_caller]
+fn assert_case(name: &str) {
+    let failures = run_case(name);
+    assert!(failures.is_empty(), "{} expectations failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn case_001_relative_imports() {
+    assert_case("001-py-relative-imports");
+}
+
+#[test]
+fn case_002_from_import_submodule() {
+    assert_case("002-py-from-import-submodule");
+}
+
+#[test]
+fn case_003_module_attribute_calls() {
+    assert_case("003-py-module-attribute-calls");
+}
+
+#[test]
+fn case_021_shallow_clone_missing_base() {
+    assert_case("021-git-shallow-clone-missing-base");
+}
+
+#[test]
+fn case_022_rename_copy_delete() {
+    assert_case("022-git-rename-copy-delete");
+}
+
+#[test]
+fn case_025_diff_line_mapping() {
+    assert_case("025-diff-line-mapping-edge-cases");
+}
+
+#[test]
+fn case_026_range_semantics_worktree() {
+    assert_case("026-git-range-semantics-worktree");
+}
+
+#[test]
+fn case_004_init_reexports_star_all() {
+    assert_case("004-py-init-reexports-star-all");
+}
+
+#[test]
+fn case_006_src_layout_workspace() {
+    assert_case("006-py-src-layout-workspace");
+}
+
+#[test]
+fn case_007_conditional_imports() {
+    assert_case("007-py-conditional-imports");
+}
+
+#[test]
+fn case_009_class_attrs_decorators() {
+    assert_case("009-py-class-attrs-decorators");
+}
