@@ -139,5 +139,7 @@ pub(crate) enum GraphLevelArg {
 }
 
 fn parse_level(text: &str) -> Result<Level, String> {
-    Level::parse(text).ok_or_else(|| format!("invalid level '{text}': expected none, low, medium, high or critical"))
+    Level::parse(text).ok_or_else(|| {
+        format!("invalid level '{text}': expected none, low, medium, high or critical")
+    })
 }

@@ -15,7 +15,11 @@ impl log::Log for StderrLogger {
     fn log(&self, record: &log::Record<'_>) {
         if self.enabled(record.metadata()) {
             let level = record.level().as_str().to_ascii_lowercase();
-            let _ = writeln!(std::io::stderr().lock(), "blast: {level}: {}", record.args());
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "blast: {level}: {}",
+                record.args()
+            );
         }
     }
 

@@ -36,16 +36,22 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { Exit::Usage } else { Exit::Success };
+            let code = if err.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            };
             let _ = err.print();
             return ExitCode::from(code as u8);
         }
     };
     logger::init(cli.verbose);
-    if let Some(threads) = cli.threads {
-        if let Err(err) = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global() {
-            log::warn!("could not set the thread count to {threads}: {err}");
-        }
+    if let Some(threads) = cli.threads
+        && let Err(err) = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+    {
+        log::warn!("could not set the thread count to {threads}: {err}");
     }
     let outcome = match &cli.command {
         Command::Diff(args) => run_diff(&cli, args),
@@ -83,7 +89,9 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
         ),
     };
     write_output(args.output.as_deref(), &rendered)?;
-    let failed = args.fail_on.is_some_and(|threshold| report.total.level >= threshold && report.total.value > 0);
+    let failed = args
+        .fail_on
+        .is_some_and(|threshold| report.total.level >= threshold && report.total.value > 0);
     Ok(if failed { Exit::FailOn } else { Exit::Success })
 }
 
@@ -122,11 +130,15 @@ fn open_repo(cli: &Cli) -> anyhow::Result<Repo> {
 fn diff_spec(args: &DiffArgs) -> anyhow::Result<DiffSpec> {
     if let Some(patch) = &args.patch {
         if !args.revisions.is_empty() || args.staged {
-            anyhow::bail!("--patch cannot be combined with revisions or --staged: the patch applies to the work tree");
+            anyhow::bail!(
+                "--patch cannot be combined with revisions or --staged: the patch applies to the work tree"
+            );
         }
         let source = if patch == "-" {
             let mut bytes = Vec::new();
-            io::stdin().read_to_end(&mut bytes).context("failed to read the patch from standard input")?;
+            io::stdin()
+                .read_to_end(&mut bytes)
+                .context("failed to read the patch from standard input")?;
             PatchSource::Bytes(bytes)
         } else {
             PatchSource::File(patch.into())
@@ -147,23 +159,27 @@ fn config(max_file_bytes: usize, max_dependents: usize) -> Config {
 /// (`blast diff | head`) is not an error.
 fn write_output(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
     if let Some(path) = path {
-        std::fs::write(path, text).with_context(|| format!("failed to write the output file {}", path.display()))?;
+        std::fs::write(path, text)
+            .with_context(|| format!("failed to write the output file {}", path.display()))?;
         return Ok(());
     }
     let mut stdout = io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("failed to write to standard output"),
     }
 }
 
 fn exit_for(err: &anyhow::Error) -> Exit {
-    let diff_error = err
-        .downcast_ref::<blast_diff::Error>()
-        .or_else(|| match err.downcast_ref::<AnalyzeError>() {
+    let diff_error = err.downcast_ref::<blast_diff::Error>().or_else(|| {
+        match err.downcast_ref::<AnalyzeError>() {
             Some(AnalyzeError::Diff(inner)) => Some(inner),
             None => None,
-        });
+        }
+    });
     match diff_error.map(blast_diff::Error::exit_kind) {
         Some(ExitKind::Usage) => Exit::Usage,
         Some(ExitKind::MissingHistory) => Exit::MissingHistory,

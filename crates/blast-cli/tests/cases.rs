@@ -38,7 +38,10 @@ fn blast(dir: &Path, args: &[String]) -> Output {
 fn ids_of(raw: &str) -> Vec<String> {
     let raw = raw.trim();
     if let Some((id, note)) = raw.split_once(" (") {
-        if let Some(name) = note.strip_prefix("module scope: ").and_then(|n| n.strip_suffix(')')) {
+        if let Some(name) = note
+            .strip_prefix("module scope: ")
+            .and_then(|n| n.strip_suffix(')'))
+        {
             return vec![id.to_owned(), format!("{id}::{name}")];
         }
         return vec![id.to_owned()];
@@ -50,7 +53,13 @@ fn strings(value: &Value, key: &str) -> Vec<String> {
     value
         .get(key)
         .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -71,25 +80,48 @@ fn kinds_for(name: &str) -> &'static [&'static str] {
 type EdgeRow = (String, String, String, String, String);
 
 fn graph_edges(dir: &Path) -> Vec<EdgeRow> {
-    let output = blast(dir, &["graph".to_owned(), "--format".to_owned(), "json".to_owned()]);
-    assert!(output.status.success(), "blast graph failed: {}", String::from_utf8_lossy(&output.stderr));
+    let output = blast(
+        dir,
+        &["graph".to_owned(), "--format".to_owned(), "json".to_owned()],
+    );
+    assert!(
+        output.status.success(),
+        "blast graph failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let doc: Value = serde_json::from_slice(&output.stdout).expect("graph JSON parses");
     let modules: Vec<(String, String)> = doc["files"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["path"].as_str().unwrap().to_owned(), f["module"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["module"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let id = |symbol: &str, file: &str| {
-        let module = modules.iter().find(|(p, _)| p == file).map(|(_, m)| m.as_str()).unwrap_or("");
+        let module = modules
+            .iter()
+            .find(|(p, _)| p == file)
+            .map(|(_, m)| m.as_str())
+            .unwrap_or("");
         let local = if symbol == module {
             ""
         } else if module.is_empty() {
             symbol
         } else {
-            symbol.strip_prefix(module).and_then(|rest| rest.strip_prefix('.')).unwrap_or(symbol)
+            symbol
+                .strip_prefix(module)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .unwrap_or(symbol)
         };
-        if local.is_empty() { file.to_owned() } else { format!("{file}::{local}") }
+        if local.is_empty() {
+            file.to_owned()
+        } else {
+            format!("{file}::{local}")
+        }
     };
     doc["edges"]
         .as_array()
@@ -112,16 +144,23 @@ fn graph_edges(dir: &Path) -> Vec<EdgeRow> {
 
 fn edge_matches(edge: &EdgeRow, from: &str, kind: &str, to: &str) -> bool {
     let end_matches = |id: &str, file: &str, wanted: &str| {
-        if wanted.contains("::") { id == wanted } else { file == wanted }
+        if wanted.contains("::") {
+            id == wanted
+        } else {
+            file == wanted
+        }
     };
-    kinds_for(kind).contains(&edge.4.as_str()) && end_matches(&edge.0, &edge.1, from) && end_matches(&edge.2, &edge.3, to)
+    kinds_for(kind).contains(&edge.4.as_str())
+        && end_matches(&edge.0, &edge.1, from)
+        && end_matches(&edge.2, &edge.3, to)
 }
 
 /// Runs every run of one case and returns the list of failed expectations.
 fn run_case(name: &str) -> Vec<String> {
     let case_dir = cases_dir().join(name);
     let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(case_dir.join("expected.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(case_dir.join("expected.json")).unwrap())
+            .unwrap();
     let dest = tempfile::tempdir().unwrap();
     let setup = Command::new("bash")
         .arg(case_dir.join("setup.sh"))
@@ -129,7 +168,11 @@ fn run_case(name: &str) -> Vec<String> {
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
         .unwrap();
-    assert!(setup.status.success(), "setup.sh of {name} failed: {}", String::from_utf8_lossy(&setup.stderr));
+    assert!(
+        setup.status.success(),
+        "setup.sh of {name} failed: {}",
+        String::from_utf8_lossy(&setup.stderr)
+    );
     let root = dest.path().join("case");
 
     let mut failures = Vec::new();
@@ -153,7 +196,9 @@ fn run_case(name: &str) -> Vec<String> {
         match &run["exit"] {
             Value::Number(n) => {
                 if i64::from(code) != n.as_i64().unwrap() {
-                    failures.push(format!("{label}: exit {code}, expected {n}; stderr: {stderr}"));
+                    failures.push(format!(
+                        "{label}: exit {code}, expected {n}; stderr: {stderr}"
+                    ));
                     continue;
                 }
             }
@@ -164,7 +209,9 @@ fn run_case(name: &str) -> Vec<String> {
             }
             Value::String(s) if s.starts_with('0') => {
                 if code != 0 {
-                    failures.push(format!("{label}: exit {code}, expected 0; stderr: {stderr}"));
+                    failures.push(format!(
+                        "{label}: exit {code}, expected 0; stderr: {stderr}"
+                    ));
                     continue;
                 }
             }
@@ -188,13 +235,23 @@ fn run_case(name: &str) -> Vec<String> {
         };
         let changes = report["changes"].as_array().unwrap();
         let ids_where = |pred: &dyn Fn(&Value) -> bool| -> Vec<String> {
-            changes.iter().filter(|c| pred(c)).map(|c| c["id"].as_str().unwrap().to_owned()).collect()
+            changes
+                .iter()
+                .filter(|c| pred(c))
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect()
         };
         let changed = ids_where(&|c| c["change"] != "moved");
         let added = ids_where(&|c| c["change"] == "added");
         let affected: Vec<String> = changes
             .iter()
-            .flat_map(|c| c["certain"].as_array().unwrap().iter().chain(c["possible"].as_array().unwrap()))
+            .flat_map(|c| {
+                c["certain"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .chain(c["possible"].as_array().unwrap())
+            })
             .map(|d| d["id"].as_str().unwrap().to_owned())
             .collect();
 
@@ -202,7 +259,10 @@ fn run_case(name: &str) -> Vec<String> {
             for raw in strings(run, key) {
                 let found = ids_of(&raw).iter().any(|id| set.contains(id));
                 if found != want {
-                    failures.push(format!("{label}: {key}: {raw} {}; have {set:?}", if want { "missing" } else { "present" }));
+                    failures.push(format!(
+                        "{label}: {key}: {raw} {}; have {set:?}",
+                        if want { "missing" } else { "present" }
+                    ));
                 }
             }
         };
@@ -218,7 +278,10 @@ fn run_case(name: &str) -> Vec<String> {
                 let new = pair[1].as_str().unwrap();
                 let (old_file, old_local) = old.split_once("::").unwrap();
                 let found = changes.iter().any(|c| {
-                    c["change"] == "moved" && c["id"] == new && c["old_file"] == old_file && c["local_name"] == old_local
+                    c["change"] == "moved"
+                        && c["id"] == new
+                        && c["old_file"] == old_file
+                        && c["local_name"] == old_local
                 });
                 if !found {
                     failures.push(format!("{label}: moved_include: {old} -> {new} missing"));
@@ -228,15 +291,26 @@ fn run_case(name: &str) -> Vec<String> {
         if let Some(files) = run.get("file_changes").and_then(Value::as_array) {
             for file in files {
                 let status = file["status"].as_str().unwrap();
-                let path = file.get("new").or(file.get("old")).and_then(Value::as_str).unwrap();
-                let accepted: Vec<&str> = status.split("-or-").map(|s| if s == "copied" { "added" } else { s }).collect();
-                let found = report["files"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|f| f["path"] == path && accepted.iter().any(|s| f["status"] == *s || (*s == "added" && f["status"] == "copied")));
+                let path = file
+                    .get("new")
+                    .or(file.get("old"))
+                    .and_then(Value::as_str)
+                    .unwrap();
+                let accepted: Vec<&str> = status
+                    .split("-or-")
+                    .map(|s| if s == "copied" { "added" } else { s })
+                    .collect();
+                let found = report["files"].as_array().unwrap().iter().any(|f| {
+                    f["path"] == path
+                        && accepted.iter().any(|s| {
+                            f["status"] == *s || (*s == "added" && f["status"] == "copied")
+                        })
+                });
                 if !found {
-                    failures.push(format!("{label}: file_changes: {path} as {status} missing: {}", report["files"]));
+                    failures.push(format!(
+                        "{label}: file_changes: {path} as {status} missing: {}",
+                        report["files"]
+                    ));
                 }
             }
         }
@@ -262,9 +336,14 @@ fn run_case(name: &str) -> Vec<String> {
                     let from = &ids_of(edge[0].as_str().unwrap())[0];
                     let kind = edge[1].as_str().unwrap();
                     let to_ids = ids_of(edge[2].as_str().unwrap());
-                    let found = to_ids.iter().any(|to| edges.iter().any(|e| edge_matches(e, from, kind, to)));
+                    let found = to_ids
+                        .iter()
+                        .any(|to| edges.iter().any(|e| edge_matches(e, from, kind, to)));
                     if found != want {
-                        failures.push(format!("{label}: {key}: {edge} {}", if want { "missing" } else { "present" }));
+                        failures.push(format!(
+                            "{label}: {key}: {edge} {}",
+                            if want { "missing" } else { "present" }
+                        ));
                     }
                 }
             }
@@ -276,7 +355,12 @@ fn run_case(name: &str) -> Vec<String> {
 #[track_caller]
 fn assert_case(name: &str) {
     let failures = run_case(name);
-    assert!(failures.is_empty(), "{} expectations failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} expectations failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -93,7 +93,11 @@ pub fn extract_file(file: &SourceFile, options: &ExtractOptions) -> Option<Extra
     })
 }
 
-fn extract_bytes(lang: Lang, bytes: &[u8], options: &ExtractOptions) -> Result<(FileSyntax, LangFacts), SkipReason> {
+fn extract_bytes(
+    lang: Lang,
+    bytes: &[u8],
+    options: &ExtractOptions,
+) -> Result<(FileSyntax, LangFacts), SkipReason> {
     if bytes.len() > options.max_file_bytes {
         return Err(SkipReason::TooLarge);
     }
@@ -118,7 +122,8 @@ fn extract_bytes(lang: Lang, bytes: &[u8], options: &ExtractOptions) -> Result<(
     match lang {
         Lang::Python => {
             let config = python::config();
-            let tree = crate::lang::parse(lang, &config.language, source).map_err(|_| SkipReason::ParseFailed)?;
+            let tree = crate::lang::parse(lang, &config.language, source)
+                .map_err(|_| SkipReason::ParseFailed)?;
             let (syntax, facts) = python::extract(config, source, &tree);
             Ok((syntax, LangFacts::Python(facts)))
         }
@@ -132,7 +137,10 @@ fn memchr_nul(bytes: &[u8]) -> bool {
 /// Extracts many files in parallel, one parser per worker thread. The
 /// result is in input order.
 pub fn extract_all(files: &[SourceFile], options: &ExtractOptions) -> Vec<ExtractedFile> {
-    files.par_iter().filter_map(|file| extract_file(file, options)).collect()
+    files
+        .par_iter()
+        .filter_map(|file| extract_file(file, options))
+        .collect()
 }
 
 /// A file in the graph.
@@ -248,7 +256,11 @@ impl Graph {
                 module_names[ids[idx] as usize] = module;
             }
             for edge in resolved.edges {
-                local_edges.push((ids[edge.source.0 as usize], ids[edge.target.0 as usize], edge));
+                local_edges.push((
+                    ids[edge.source.0 as usize],
+                    ids[edge.target.0 as usize],
+                    edge,
+                ));
             }
         }
 
@@ -256,7 +268,9 @@ impl Graph {
         let mut file_nodes = Vec::with_capacity(parsed.len());
         let mut symbols = Vec::new();
         for (file_id, file) in parsed.iter().enumerate() {
-            let Some(syntax) = file.syntax() else { continue };
+            let Some(syntax) = file.syntax() else {
+                continue;
+            };
             let first = to_u32(symbols.len());
             let module = std::mem::take(&mut module_names[file_id]);
             for local in &syntax.symbols {
@@ -301,9 +315,15 @@ impl Graph {
         });
         let mut kept: Vec<Edge> = Vec::with_capacity(edges.len());
         for edge in edges {
-            let duplicate = kept.iter().rev().take_while(|k| k.source == edge.source && k.target == edge.target).any(|k| {
-                k.kind == edge.kind || (k.resolution == Resolution::Exact && edge.resolution == Resolution::Candidate)
-            });
+            let duplicate = kept
+                .iter()
+                .rev()
+                .take_while(|k| k.source == edge.source && k.target == edge.target)
+                .any(|k| {
+                    k.kind == edge.kind
+                        || (k.resolution == Resolution::Exact
+                            && edge.resolution == Resolution::Candidate)
+                });
             if !duplicate {
                 kept.push(edge);
             }
@@ -313,7 +333,12 @@ impl Graph {
         Graph::from_parts(file_nodes, symbols, edges, stats)
     }
 
-    fn from_parts(files: Vec<FileNode>, symbols: Vec<Symbol>, edges: Vec<Edge>, stats: GraphStats) -> Graph {
+    fn from_parts(
+        files: Vec<FileNode>,
+        symbols: Vec<Symbol>,
+        edges: Vec<Edge>,
+        stats: GraphStats,
+    ) -> Graph {
         let mut petgraph = DiGraph::with_capacity(symbols.len(), edges.len());
         for id in 0..symbols.len() {
             petgraph.add_node(to_u32(id));
@@ -341,7 +366,11 @@ impl Graph {
             reverse_edges[*slot as usize] = to_u32(idx);
             *slot += 1;
         }
-        let by_path = files.iter().enumerate().map(|(id, f)| (f.path.clone(), to_u32(id))).collect();
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(id, f)| (f.path.clone(), to_u32(id)))
+            .collect();
         Graph {
             files,
             symbols,
@@ -358,7 +387,9 @@ impl Graph {
     pub fn dependents(&self, symbol: SymbolId) -> impl Iterator<Item = &Edge> + '_ {
         let start = self.reverse_offsets[symbol as usize] as usize;
         let end = self.reverse_offsets[symbol as usize + 1] as usize;
-        self.reverse_edges[start..end].iter().map(|&idx| &self.edges[idx as usize])
+        self.reverse_edges[start..end]
+            .iter()
+            .map(|&idx| &self.edges[idx as usize])
     }
 
     pub fn file_id(&self, path: &str) -> Option<FileId> {
@@ -377,7 +408,8 @@ impl Graph {
 
     /// Finds a symbol of a file by its name inside the file.
     pub fn find_local(&self, file: FileId, local_name: &str) -> Option<SymbolId> {
-        self.file_symbols(file).find(|&id| self.symbols[id as usize].local_name == local_name)
+        self.file_symbols(file)
+            .find(|&id| self.symbols[id as usize].local_name == local_name)
     }
 
     /// Returns the innermost symbol of `file` whose span contains `line`.
@@ -401,7 +433,12 @@ impl Graph {
 
 /// Resolves the files of one language among themselves. Edges name files by
 /// their index in `files`.
-fn resolve_language(lang: Lang, files: &[&ExtractedFile], options: &GraphOptions, stats: &mut GraphStats) -> Resolved {
+fn resolve_language(
+    lang: Lang,
+    files: &[&ExtractedFile],
+    options: &GraphOptions,
+    stats: &mut GraphStats,
+) -> Resolved {
     match lang {
         Lang::Python => {
             let py_files: Vec<python::PyFile<'_>> = files

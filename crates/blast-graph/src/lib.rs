@@ -28,8 +28,8 @@ pub mod lang;
 pub mod model;
 
 pub use graph::{
-    Edge, ExtractOptions, ExtractedFile, FileId, FileNode, Graph, GraphOptions, GraphStats, LangFacts, SkipReason,
-    SourceFile, Symbol, SymbolId, extract_all, extract_file,
+    Edge, ExtractOptions, ExtractedFile, FileId, FileNode, Graph, GraphOptions, GraphStats,
+    LangFacts, SkipReason, SourceFile, Symbol, SymbolId, extract_all, extract_file,
 };
 pub use lang::python::{ModuleLayout, PythonStats};
 pub use model::{EdgeKind, Lang, Resolution, Span, SymbolKind};

@@ -137,7 +137,10 @@ impl EdgeKind {
     /// make everything that imports a module depend on everything that
     /// module imports.
     pub fn propagates(self) -> bool {
-        !matches!(self, EdgeKind::Import | EdgeKind::ReExport | EdgeKind::Scope)
+        !matches!(
+            self,
+            EdgeKind::Import | EdgeKind::ReExport | EdgeKind::Scope
+        )
     }
 }
 

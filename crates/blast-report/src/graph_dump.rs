@@ -82,7 +82,11 @@ fn file_rows(graph: &Graph) -> Vec<Row<'_>> {
         if source == target {
             continue;
         }
-        let candidate = (edge.resolution, edge.kind, u32::MAX - weight_milli(edge.weight));
+        let candidate = (
+            edge.resolution,
+            edge.kind,
+            u32::MAX - weight_milli(edge.weight),
+        );
         pairs
             .entry((source, target))
             .and_modify(|best| {
@@ -113,13 +117,18 @@ fn file_rows(graph: &Graph) -> Vec<Row<'_>> {
 }
 
 fn weight_milli(weight: f32) -> u32 {
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "weights are in 0..=1")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "weights are in 0..=1"
+    )]
     let milli = (weight.clamp(0.0, 1.0) * 1000.0).round() as u32;
     milli
 }
 
 fn tsv(rows: &[Row<'_>]) -> String {
-    let mut out = String::from("source_symbol\tsource_file\ttarget_symbol\ttarget_file\tkind\tresolution\n");
+    let mut out =
+        String::from("source_symbol\tsource_file\ttarget_symbol\ttarget_file\tkind\tresolution\n");
     for row in rows {
         let _ = writeln!(
             out,
@@ -198,20 +207,33 @@ fn json(graph: &Graph, rows: &[Row<'_>]) -> String {
             })
             .collect(),
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|err| panic!("graph serialisation failed: {err}"));
+    let mut out = serde_json::to_string_pretty(&doc)
+        .unwrap_or_else(|err| panic!("graph serialisation failed: {err}"));
     out.push('\n');
     out
 }
 
 fn dot(rows: &[Row<'_>], level: GraphLevel) -> String {
-    let mut out = String::from("digraph blast {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+    let mut out = String::from(
+        "digraph blast {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
+    );
     for row in rows {
         let (source, target) = match level {
             GraphLevel::Symbol => (row.source_symbol, row.target_symbol),
             GraphLevel::File => (row.source_file, row.target_file),
         };
-        let style = if row.resolution == "candidate" { ", style=dashed" } else { "" };
-        let _ = writeln!(out, "  {} -> {} [label=\"{}\"{style}];", quote(source), quote(target), row.kind);
+        let style = if row.resolution == "candidate" {
+            ", style=dashed"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label=\"{}\"{style}];",
+            quote(source),
+            quote(target),
+            row.kind
+        );
     }
     out.push_str("}\n");
     out

@@ -163,7 +163,8 @@ pub fn render_json(report: &Report) -> String {
         },
         warnings: &report.warnings,
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|err| panic!("report serialisation failed: {err}"));
+    let mut out = serde_json::to_string_pretty(&doc)
+        .unwrap_or_else(|err| panic!("report serialisation failed: {err}"));
     out.push('\n');
     out
 }

@@ -22,5 +22,9 @@ pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The id of a symbol in reports: its file and its name inside the file
 /// (`pkg/mod.py::Class.method`; a module is its file alone).
 pub fn symbol_id(file: &str, local_name: &str) -> String {
-    if local_name.is_empty() { file.to_owned() } else { format!("{file}::{local_name}") }
+    if local_name.is_empty() {
+        file.to_owned()
+    } else {
+        format!("{file}::{local_name}")
+    }
 }

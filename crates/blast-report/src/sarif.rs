@@ -225,8 +225,12 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
         .map(|r| Rule {
             id: r.id,
             name: r.name,
-            short_description: Text { text: r.short.to_owned() },
-            full_description: Text { text: r.full.to_owned() },
+            short_description: Text {
+                text: r.short.to_owned(),
+            },
+            full_description: Text {
+                text: r.full.to_owned(),
+            },
             help: Help {
                 text: r.help.to_owned(),
                 markdown: r.help.to_owned(),
@@ -248,7 +252,18 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
         .filter(|c| c.score.level >= options.min_level && c.head_location.is_some())
         .collect();
     let omitted = eligible.len().saturating_sub(MAX_RESULTS);
-    let results = eligible.iter().take(MAX_RESULTS).map(|c| result(c)).collect();
+    // Same-named definitions (`@overload` stubs, redefinitions) are told
+    // apart in fingerprints by their order among the results.
+    let mut seen: Vec<&str> = Vec::new();
+    let results = eligible
+        .iter()
+        .take(MAX_RESULTS)
+        .map(|c| {
+            let ordinal = seen.iter().filter(|name| **name == c.name).count();
+            seen.push(&c.name);
+            result(c, ordinal)
+        })
+        .collect();
 
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -263,7 +278,9 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
                     rules,
                 },
             },
-            automation_details: AutomationDetails { id: &options.category },
+            automation_details: AutomationDetails {
+                id: &options.category,
+            },
             results,
             properties: RunProperties {
                 base: &report.base.label,
@@ -275,15 +292,19 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
             },
         }],
     };
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|err| panic!("SARIF serialisation failed: {err}"));
+    let mut out = serde_json::to_string_pretty(&log)
+        .unwrap_or_else(|err| panic!("SARIF serialisation failed: {err}"));
     out.push('\n');
     out
 }
 
-fn result(change: &ChangedSymbol) -> SarifResult {
+fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
     let removed = matches!(change.kind, ChangeKind::Deleted | ChangeKind::Moved);
     let rule_index = usize::from(removed);
-    let (file, line) = change.head_location.clone().unwrap_or_else(|| (change.file.clone(), change.start_line));
+    let (file, line) = change
+        .head_location
+        .clone()
+        .unwrap_or_else(|| (change.file.clone(), change.start_line));
 
     // Related locations: the nearest dependents that still exist at head.
     let related: Vec<Location> = change
@@ -325,7 +346,12 @@ fn result(change: &ChangedSymbol) -> SarifResult {
             .collect();
         let _ = write!(message, ", for example {}", examples.join(", "));
     }
-    let _ = write!(message, ". Score {} ({}).", change.score.value, change.score.level.name());
+    let _ = write!(
+        message,
+        ". Score {} ({}).",
+        change.score.value,
+        change.score.level.name()
+    );
 
     SarifResult {
         rule_id: RULES[rule_index].id,
@@ -343,7 +369,13 @@ fn result(change: &ChangedSymbol) -> SarifResult {
         }],
         related_locations: related,
         partial_fingerprints: Fingerprints {
-            blast_symbol: format!("{:016x}", fnv1a(&format!("{}\0{}", RULES[rule_index].id, change.name))),
+            blast_symbol: format!(
+                "{:016x}",
+                fnv1a(&format!(
+                    "{}\0{}\0{ordinal}",
+                    RULES[rule_index].id, change.name
+                ))
+            ),
         },
         properties: ResultProperties {
             symbol: change.name.clone(),
@@ -361,7 +393,9 @@ fn physical(path: &str, line: u32) -> PhysicalLocation {
             uri: percent_encode_path(path),
             uri_base_id: "%SRCROOT%",
         },
-        region: Region { start_line: line.max(1) },
+        region: Region {
+            start_line: line.max(1),
+        },
     }
 }
 
@@ -392,7 +426,10 @@ fn fnv1a(text: &str) -> u64 {
 
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -402,7 +439,10 @@ mod tests {
     #[test]
     fn paths_are_percent_encoded() {
         assert_eq!(percent_encode_path("pkg/my file.py"), "pkg/my%20file.py");
-        assert_eq!(percent_encode_path("größe/ü.py"), "gr%C3%B6%C3%9Fe/%C3%BC.py");
+        assert_eq!(
+            percent_encode_path("größe/ü.py"),
+            "gr%C3%B6%C3%9Fe/%C3%BC.py"
+        );
         assert_eq!(percent_encode_path("a-b_c.d~e/f.py"), "a-b_c.d~e/f.py");
     }
 

@@ -21,11 +21,20 @@ impl Default for TextOptions {
 /// Renders the report as plain text.
 pub fn render_text(report: &Report, options: &TextOptions) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "blast: {} -> {}", revision(&report.base), revision(&report.head));
+    let _ = writeln!(
+        out,
+        "blast: {} -> {}",
+        revision(&report.base),
+        revision(&report.head)
+    );
     if let Some(merge_base) = &report.merge_base {
         let _ = writeln!(out, "merge base: {}", short(merge_base));
     }
-    let analysed = report.files.iter().filter(|f| f.lang.is_some() && !f.binary).count();
+    let analysed = report
+        .files
+        .iter()
+        .filter(|f| f.lang.is_some() && !f.binary)
+        .count();
     let _ = writeln!(
         out,
         "{} files changed ({analysed} analysed), {} symbols changed; total score {} ({})",
@@ -36,7 +45,10 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
     );
     let _ = writeln!(out, "  {}", factors_line(&report.total));
     if !report.complete {
-        let _ = writeln!(out, "INCOMPLETE: the result is a lower bound (see warnings)");
+        let _ = writeln!(
+            out,
+            "INCOMPLETE: the result is a lower bound (see warnings)"
+        );
     }
     for warning in &report.warnings {
         let _ = writeln!(out, "warning: {warning}");
@@ -53,7 +65,11 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
 }
 
 fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions) {
-    let flag = if change.whitespace_only { " (whitespace only)" } else { "" };
+    let flag = if change.whitespace_only {
+        " (whitespace only)"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
         "{:>3} {:<8} {} {} {}{flag}",
@@ -63,7 +79,11 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
         change.symbol_kind.name(),
         change.name,
     );
-    let _ = writeln!(out, "    at {}:{}-{}", change.file, change.start_line, change.end_line);
+    let _ = writeln!(
+        out,
+        "    at {}:{}-{}",
+        change.file, change.start_line, change.end_line
+    );
     if let (Some(old_name), Some(old_file)) = (&change.old_name, &change.old_file) {
         let _ = writeln!(out, "    was {old_name} in {old_file}");
     } else if let Some(old_file) = &change.old_file {
@@ -73,18 +93,31 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
     render_dependents(out, "certainly affected", &change.certain, options, false);
     render_dependents(out, "possibly affected", &change.possible, options, true);
     if change.truncated {
-        let _ = writeln!(out, "    (search stopped at the dependents limit: lists are a lower bound)");
+        let _ = writeln!(
+            out,
+            "    (search stopped at the dependents limit: lists are a lower bound)"
+        );
     }
 }
 
-fn render_dependents(out: &mut String, title: &str, list: &[Dependent], options: &TextOptions, weighted: bool) {
+fn render_dependents(
+    out: &mut String,
+    title: &str,
+    list: &[Dependent],
+    options: &TextOptions,
+    weighted: bool,
+) {
     if list.is_empty() {
         return;
     }
     let _ = writeln!(out, "    {title} ({}):", list.len());
     for dep in list.iter().take(options.max_dependents) {
         let indent = "  ".repeat(dep.depth.clamp(1, 4) as usize);
-        let weight = if weighted { format!(" weight {:.2}", dep.weight) } else { String::new() };
+        let weight = if weighted {
+            format!(" weight {:.2}", dep.weight)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "    {indent}{} ({}) {}:{} depth {}{weight}",
@@ -96,7 +129,11 @@ fn render_dependents(out: &mut String, title: &str, list: &[Dependent], options:
         );
     }
     if list.len() > options.max_dependents {
-        let _ = writeln!(out, "      ... and {} more", list.len() - options.max_dependents);
+        let _ = writeln!(
+            out,
+            "      ... and {} more",
+            list.len() - options.max_dependents
+        );
     }
 }
 

@@ -27,7 +27,12 @@ pub struct ChangedTexts {
 
 /// Finds the symbols a change set touches. The result is in diff order
 /// (files sorted by path, symbols by position).
-pub fn changed_symbols(changes: &ChangeSet, base: &Graph, head: &Graph, texts: &ChangedTexts) -> Vec<SymbolChange> {
+pub fn changed_symbols(
+    changes: &ChangeSet,
+    base: &Graph,
+    head: &Graph,
+    texts: &ChangedTexts,
+) -> Vec<SymbolChange> {
     let mut out = Vec::new();
     for file in &changes.files {
         if file.binary || Lang::from_path(file.path()).is_none() {
@@ -35,8 +40,16 @@ pub fn changed_symbols(changes: &ChangeSet, base: &Graph, head: &Graph, texts: &
         }
         let base_file = file.old_path.as_deref().and_then(|p| base.file_id(p));
         let head_file = file.new_path.as_deref().and_then(|p| head.file_id(p));
-        let base_text = file.old_path.as_deref().and_then(|p| texts.base.get(p)).map(Vec::as_slice);
-        let head_text = file.new_path.as_deref().and_then(|p| texts.head.get(p)).map(Vec::as_slice);
+        let base_text = file
+            .old_path
+            .as_deref()
+            .and_then(|p| texts.base.get(p))
+            .map(Vec::as_slice);
+        let head_text = file
+            .new_path
+            .as_deref()
+            .and_then(|p| texts.head.get(p))
+            .map(Vec::as_slice);
         let sides = Sides {
             base,
             head,
@@ -108,21 +121,31 @@ impl Sides<'_> {
         let mut touched_base: Vec<SymbolId> = Vec::new();
         let mut touched_head: Vec<SymbolId> = Vec::new();
         for hunk in &file.hunks {
-            if let (Some(base_file), Some(text), Some(lines)) = (self.base_file, self.base_text, &base_lines) {
+            if let (Some(base_file), Some(text), Some(lines)) =
+                (self.base_file, self.base_text, &base_lines)
+            {
                 for range in &hunk.removed {
                     for line in range.start..=range.end {
                         if !is_blank(text, lines, line) {
-                            let id = reported_symbol(self.base, self.base.symbol_at_line(base_file, line));
+                            let id = reported_symbol(
+                                self.base,
+                                self.base.symbol_at_line(base_file, line),
+                            );
                             push_unique(&mut touched_base, id);
                         }
                     }
                 }
             }
-            if let (Some(head_file), Some(text), Some(lines)) = (self.head_file, self.head_text, &head_lines) {
+            if let (Some(head_file), Some(text), Some(lines)) =
+                (self.head_file, self.head_text, &head_lines)
+            {
                 for range in &hunk.added {
                     for line in range.start..=range.end {
                         if !is_blank(text, lines, line) {
-                            let id = reported_symbol(self.head, self.head.symbol_at_line(head_file, line));
+                            let id = reported_symbol(
+                                self.head,
+                                self.head.symbol_at_line(head_file, line),
+                            );
                             push_unique(&mut touched_head, id);
                         }
                     }
@@ -169,7 +192,9 @@ impl Sides<'_> {
     /// whose qualified name changed with the path: every user of the old
     /// name breaks.
     fn moved(&self, out: &mut Vec<SymbolChange>, start: usize) {
-        let (Some(base_file), Some(head_file)) = (self.base_file, self.head_file) else { return };
+        let (Some(base_file), Some(head_file)) = (self.base_file, self.head_file) else {
+            return;
+        };
         let module = self.base.files[base_file as usize].first_symbol;
         for base_id in self.base.file_symbols(base_file) {
             let sym = &self.base.symbols[base_id as usize];
@@ -177,7 +202,9 @@ impl Sides<'_> {
             if !is_top_level || out[start..].iter().any(|c| c.base == Some(base_id)) {
                 continue;
             }
-            let Some(head_id) = self.head.find_local(head_file, &sym.local_name) else { continue };
+            let Some(head_id) = self.head.find_local(head_file, &sym.local_name) else {
+                continue;
+            };
             if self.head.symbols[head_id as usize].name != sym.name {
                 out.push(SymbolChange {
                     kind: ChangeKind::Moved,
@@ -194,8 +221,10 @@ impl Sides<'_> {
             (Some(base_text), Some(head_text)) => {
                 let base_span = self.base.symbols[base_id as usize].span;
                 let head_span = self.head.symbols[head_id as usize].span;
-                let base_slice = base_text.get(base_span.start_byte as usize..base_span.end_byte as usize);
-                let head_slice = head_text.get(head_span.start_byte as usize..head_span.end_byte as usize);
+                let base_slice =
+                    base_text.get(base_span.start_byte as usize..base_span.end_byte as usize);
+                let head_slice =
+                    head_text.get(head_span.start_byte as usize..head_span.end_byte as usize);
                 match (base_slice, head_slice) {
                     (Some(a), Some(b)) => without_whitespace(a).eq(without_whitespace(b)),
                     _ => false,
@@ -225,7 +254,12 @@ fn reported_symbol(graph: &Graph, id: SymbolId) -> SymbolId {
     if symbols[current as usize].kind == SymbolKind::Field {
         current = symbols[current as usize].parent.unwrap_or(current);
     }
-    let is_function = |id: SymbolId| matches!(symbols[id as usize].kind, SymbolKind::Function | SymbolKind::Method);
+    let is_function = |id: SymbolId| {
+        matches!(
+            symbols[id as usize].kind,
+            SymbolKind::Function | SymbolKind::Method
+        )
+    };
     while is_function(current) {
         match symbols[current as usize].parent {
             Some(parent) if is_function(parent) => current = parent,
@@ -249,7 +283,12 @@ fn push_unique(list: &mut Vec<SymbolId>, id: SymbolId) {
 /// a `\r` stays part of its line.
 fn line_starts(text: &[u8]) -> Vec<usize> {
     let mut starts = vec![0];
-    starts.extend(text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(idx, _)| idx + 1));
+    starts.extend(
+        text.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(idx, _)| idx + 1),
+    );
     starts
 }
 
@@ -260,5 +299,6 @@ fn is_blank(text: &[u8], starts: &[usize], line: u32) -> bool {
     }
     let start = starts[idx - 1];
     let end = starts.get(idx).copied().unwrap_or(text.len());
-    text.get(start..end).is_some_and(|l| l.iter().all(u8::is_ascii_whitespace))
+    text.get(start..end)
+        .is_some_and(|l| l.iter().all(u8::is_ascii_whitespace))
 }

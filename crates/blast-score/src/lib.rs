@@ -29,6 +29,6 @@ pub mod score;
 
 pub use pipeline::{AnalyzeError, Config, analyze, load_graph};
 pub use report::{
-    AnalysisStats, ChangeKind, ChangedSymbol, Dependent, FileSummary, Level, Report, RevisionInfo, Score,
-    ScoreFactor,
+    AnalysisStats, ChangeKind, ChangedSymbol, Dependent, FileSummary, Level, Report, RevisionInfo,
+    Score, ScoreFactor,
 };

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side};
-use blast_graph::{ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SkipReason, SourceFile, extract_all};
+use blast_graph::{
+    ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SkipReason, SourceFile, extract_all,
+};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -58,8 +60,10 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     // Step 2: extract the base side, then the head side's changed files;
     // unchanged files share their extraction between the two graphs.
     let base_sources = read_side(repo, &comparison.base)?;
-    let base_extracted: Vec<Arc<ExtractedFile>> =
-        extract_all(&base_sources, &config.extract).into_iter().map(Arc::new).collect();
+    let base_extracted: Vec<Arc<ExtractedFile>> = extract_all(&base_sources, &config.extract)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     let changed_paths: FxHashSet<&str> = change_set
         .files
         .iter()
@@ -72,15 +76,24 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .filter(|e| Lang::from_path(&e.path).is_some())
         .map(|e| e.path.clone())
         .collect();
-    let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> =
-        base_extracted.iter().map(|f| (f.path.as_str(), f)).collect();
-    let (reused, to_read): (Vec<&String>, Vec<&String>) = head_paths
+    let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> = base_extracted
         .iter()
-        .partition(|p| !changed_paths.contains(p.as_str()) && base_by_path.contains_key(p.as_str()));
+        .map(|f| (f.path.as_str(), f))
+        .collect();
+    let (reused, to_read): (Vec<&String>, Vec<&String>) = head_paths.iter().partition(|p| {
+        !changed_paths.contains(p.as_str()) && base_by_path.contains_key(p.as_str())
+    });
     let to_read: Vec<String> = to_read.into_iter().cloned().collect();
     let head_sources = read_paths(repo, &comparison.head, &to_read)?;
-    let mut head_extracted: Vec<Arc<ExtractedFile>> = reused.iter().map(|p| Arc::clone(base_by_path[p.as_str()])).collect();
-    head_extracted.extend(extract_all(&head_sources, &config.extract).into_iter().map(Arc::new));
+    let mut head_extracted: Vec<Arc<ExtractedFile>> = reused
+        .iter()
+        .map(|p| Arc::clone(base_by_path[p.as_str()]))
+        .collect();
+    head_extracted.extend(
+        extract_all(&head_sources, &config.extract)
+            .into_iter()
+            .map(Arc::new),
+    );
 
     // Step 3: both graphs.
     let base_graph = Graph::build(&base_extracted, &config.graph);
@@ -102,8 +115,16 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let reaches: Vec<Reach> = symbol_changes
         .par_iter()
         .map(|change| match change.kind {
-            ChangeKind::Added => reach(&head_graph, change.head.unwrap_or_default(), config.max_dependents),
-            _ => reach(&base_graph, change.base.unwrap_or_default(), config.max_dependents),
+            ChangeKind::Added => reach(
+                &head_graph,
+                change.head.unwrap_or_default(),
+                config.max_dependents,
+            ),
+            _ => reach(
+                &base_graph,
+                change.base.unwrap_or_default(),
+                config.max_dependents,
+            ),
         })
         .collect();
 
@@ -124,10 +145,19 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             .then_with(|| a.kind.cmp(&b.kind))
     });
 
-    let stats = analysis_stats(&base_graph, &head_graph, base_extracted.len(), head_extracted.len(), &to_read);
+    let stats = analysis_stats(
+        &base_graph,
+        &head_graph,
+        base_extracted.len(),
+        head_extracted.len(),
+        &to_read,
+    );
     let mut warnings = Vec::new();
-    let unreadable: Vec<&(String, SkipReason)> =
-        stats.skipped.iter().filter(|(_, reason)| *reason != SkipReason::Binary).collect();
+    let unreadable: Vec<&(String, SkipReason)> = stats
+        .skipped
+        .iter()
+        .filter(|(_, reason)| *reason != SkipReason::Binary)
+        .collect();
     if !unreadable.is_empty() {
         warnings.push(format!(
             "{} source files were skipped (too large, not UTF-8 or unparsable): dependents in them are missing",
@@ -178,7 +208,10 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
         }
     };
     let sources = read_side(repo, &side)?;
-    let extracted: Vec<Arc<ExtractedFile>> = extract_all(&sources, &config.extract).into_iter().map(Arc::new).collect();
+    let extracted: Vec<Arc<ExtractedFile>> = extract_all(&sources, &config.extract)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     Ok(Graph::build(&extracted, &config.graph))
 }
 
@@ -206,7 +239,12 @@ fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFi
         .collect())
 }
 
-fn changed_symbol(change: &SymbolChange, reach: &Reach, base: &Graph, head: &Graph) -> ChangedSymbol {
+fn changed_symbol(
+    change: &SymbolChange,
+    reach: &Reach,
+    base: &Graph,
+    head: &Graph,
+) -> ChangedSymbol {
     // Added symbols live on the head side; everything else is described at
     // the base, where its dependents are, but named by its head file.
     let (graph, id) = match (change.kind, change.base, change.head) {
@@ -219,10 +257,20 @@ fn changed_symbol(change: &SymbolChange, reach: &Reach, base: &Graph, head: &Gra
     let head_symbol = change.head.map(|h| &head.symbols[h as usize]);
     let base_symbol = change.base.map(|b| &base.symbols[b as usize]);
     let (file, start_line, end_line) = match head_symbol {
-        Some(h) => (head.file_of(change.head.unwrap_or_default()).path.clone(), h.span.start_line, h.span.end_line),
-        None => (graph.file_of(id).path.clone(), symbol.span.start_line, symbol.span.end_line),
+        Some(h) => (
+            head.file_of(change.head.unwrap_or_default()).path.clone(),
+            h.span.start_line,
+            h.span.end_line,
+        ),
+        None => (
+            graph.file_of(id).path.clone(),
+            symbol.span.start_line,
+            symbol.span.end_line,
+        ),
     };
-    let old_file = base_symbol.map(|_| base.file_of(change.base.unwrap_or_default()).path.clone()).filter(|f| *f != file);
+    let old_file = base_symbol
+        .map(|_| base.file_of(change.base.unwrap_or_default()).path.clone())
+        .filter(|f| *f != file);
     let old_name = match (base_symbol, head_symbol) {
         (Some(b), Some(h)) if b.name != h.name => Some(b.name.clone()),
         _ => None,
@@ -244,18 +292,24 @@ fn changed_symbol(change: &SymbolChange, reach: &Reach, base: &Graph, head: &Gra
     };
     let mut certain: Vec<Dependent> = reach.certain.iter().map(to_dependent).collect();
     let mut possible: Vec<Dependent> = reach.possible.iter().map(to_dependent).collect();
-    certain.sort_by(|a, b| (a.depth, &a.file, a.line, &a.name).cmp(&(b.depth, &b.file, b.line, &b.name)));
+    certain.sort_by(|a, b| {
+        (a.depth, &a.file, a.line, &a.name).cmp(&(b.depth, &b.file, b.line, &b.name))
+    });
     possible.sort_by(|a, b| {
-        b.weight
-            .total_cmp(&a.weight)
-            .then_with(|| (a.depth, &a.file, a.line, &a.name).cmp(&(b.depth, &b.file, b.line, &b.name)))
+        b.weight.total_cmp(&a.weight).then_with(|| {
+            (a.depth, &a.file, a.line, &a.name).cmp(&(b.depth, &b.file, b.line, &b.name))
+        })
     });
 
     let own_file = graph.file_of(id).path.as_str();
     let input = ScoreInput {
         certain: certain.iter().map(|d| (d.depth, 1.0)).collect(),
         possible: possible.iter().map(|d| (d.depth, d.weight)).collect(),
-        dependent_files: certain.iter().chain(&possible).map(|d| d.file.as_str()).collect(),
+        dependent_files: certain
+            .iter()
+            .chain(&possible)
+            .map(|d| d.file.as_str())
+            .collect(),
         own_files: vec![own_file],
         public: symbol.public,
         change: Some(change.kind),
@@ -263,7 +317,10 @@ fn changed_symbol(change: &SymbolChange, reach: &Reach, base: &Graph, head: &Gra
     };
     let score = compute(&input);
     let head_location = match change.head {
-        Some(head_id) => Some((head.file_of(head_id).path.clone(), head.symbols[head_id as usize].span.start_line)),
+        Some(head_id) => Some((
+            head.file_of(head_id).path.clone(),
+            head.symbols[head_id as usize].span.start_line,
+        )),
         None => head.file_id(&file).map(|head_file| {
             let lines = head.files[head_file as usize].line_count.max(1);
             (file.clone(), start_line.clamp(1, lines))
@@ -309,9 +366,8 @@ fn total_score(
         own_files.push(changed.old_file.as_deref().unwrap_or(&changed.file));
         public |= changed.public && (!reach.certain.is_empty() || !reach.possible.is_empty());
         kind = Some(match (kind, change.kind) {
-            (Some(ChangeKind::Deleted | ChangeKind::Moved), _) | (_, ChangeKind::Deleted | ChangeKind::Moved) => {
-                ChangeKind::Deleted
-            }
+            (Some(ChangeKind::Deleted | ChangeKind::Moved), _)
+            | (_, ChangeKind::Deleted | ChangeKind::Moved) => ChangeKind::Deleted,
             _ => ChangeKind::Modified,
         });
         for r in &reach.certain {
@@ -336,8 +392,14 @@ fn total_score(
         .map(|id| base.file_of(id).path.as_str())
         .collect();
     let input = ScoreInput {
-        certain: certain_list.iter().map(|(_, depth)| (*depth, 1.0)).collect(),
-        possible: possible_list.iter().map(|(_, (depth, weight))| (*depth, *weight)).collect(),
+        certain: certain_list
+            .iter()
+            .map(|(_, depth)| (*depth, 1.0))
+            .collect(),
+        possible: possible_list
+            .iter()
+            .map(|(_, (depth, weight))| (*depth, *weight))
+            .collect(),
         dependent_files,
         own_files,
         public,
@@ -345,15 +407,21 @@ fn total_score(
         whitespace_only: false,
     };
     let mut score = compute(&input);
-    if kind.is_some() {
-        if let Some(change) = score.factors.iter_mut().find(|f| f.name == "change") {
-            change.detail = format!("whole diff: x{}", change.points);
-        }
+    if kind.is_some()
+        && let Some(change) = score.factors.iter_mut().find(|f| f.name == "change")
+    {
+        change.detail = format!("whole diff: x{}", change.points);
     }
     score
 }
 
-fn analysis_stats(base: &Graph, head: &Graph, files_base: usize, files_head: usize, read_head: &[String]) -> AnalysisStats {
+fn analysis_stats(
+    base: &Graph,
+    head: &Graph,
+    files_base: usize,
+    files_head: usize,
+    read_head: &[String],
+) -> AnalysisStats {
     let mut skipped: Vec<(String, SkipReason)> = base.stats.files_skipped.clone();
     for entry in &head.stats.files_skipped {
         if !skipped.contains(entry) {

@@ -102,7 +102,11 @@ pub fn reach(graph: &Graph, start: SymbolId, max_dependents: usize) -> Reach {
             if state[dependent] != State::Unseen {
                 continue;
             }
-            let edge_weight = if edge.resolution == Resolution::Exact { 1.0 } else { f64::from(edge.weight) };
+            let edge_weight = if edge.resolution == Resolution::Exact {
+                1.0
+            } else {
+                f64::from(edge.weight)
+            };
             let new_weight = weight[node as usize] * edge_weight;
             let expand = edge.kind.propagates();
             match possible_state[dependent] {
@@ -156,34 +160,59 @@ mod tests {
                 bytes: text.as_bytes().to_vec(),
             })
             .collect();
-        let extracted: Vec<_> = extract_all(&sources, &ExtractOptions::default()).into_iter().map(Arc::new).collect();
+        let extracted: Vec<_> = extract_all(&sources, &ExtractOptions::default())
+            .into_iter()
+            .map(Arc::new)
+            .collect();
         Graph::build(&extracted, &GraphOptions::default())
     }
 
     fn id(graph: &Graph, name: &str) -> SymbolId {
-        let idx = graph.symbols.iter().position(|s| s.name == name).unwrap_or_else(|| panic!("no symbol {name}"));
+        let idx = graph
+            .symbols
+            .iter()
+            .position(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no symbol {name}"));
         u32::try_from(idx).unwrap()
     }
 
     fn names(graph: &Graph, reached: &[Reached]) -> Vec<(String, u32)> {
-        reached.iter().map(|r| (graph.symbols[r.symbol as usize].name.clone(), r.depth)).collect()
+        reached
+            .iter()
+            .map(|r| (graph.symbols[r.symbol as usize].name.clone(), r.depth))
+            .collect()
     }
 
     #[test]
     fn transitive_calls_have_depths() {
         let g = graph(&[
             ("a.py", "def base():\n    pass\n"),
-            ("b.py", "from a import base\n\ndef mid():\n    return base()\n"),
-            ("c.py", "from b import mid\n\ndef top():\n    return mid()\n"),
+            (
+                "b.py",
+                "from a import base\n\ndef mid():\n    return base()\n",
+            ),
+            (
+                "c.py",
+                "from b import mid\n\ndef top():\n    return mid()\n",
+            ),
             ("d.py", "import c\n"),
         ]);
         let result = reach(&g, id(&g, "a.base"), 1000);
         let certain = names(&g, &result.certain);
         assert!(certain.contains(&("b.mid".to_owned(), 1)), "{certain:?}");
         assert!(certain.contains(&("c.top".to_owned(), 2)), "{certain:?}");
-        assert!(certain.contains(&("b".to_owned(), 1)), "the importing module is listed: {certain:?}");
-        assert!(certain.contains(&("c".to_owned(), 2)), "c imports mid: {certain:?}");
-        assert!(!certain.iter().any(|(n, _)| n == "d"), "imports do not propagate: {certain:?}");
+        assert!(
+            certain.contains(&("b".to_owned(), 1)),
+            "the importing module is listed: {certain:?}"
+        );
+        assert!(
+            certain.contains(&("c".to_owned(), 2)),
+            "c imports mid: {certain:?}"
+        );
+        assert!(
+            !certain.iter().any(|(n, _)| n == "d"),
+            "imports do not propagate: {certain:?}"
+        );
         assert!(result.possible.is_empty());
     }
 
@@ -196,7 +225,10 @@ mod tests {
         let result = reach(&g, id(&g, "a.ping"), 1000);
         let certain = names(&g, &result.certain);
         assert!(certain.contains(&("b.pong".to_owned(), 1)), "{certain:?}");
-        assert!(!certain.iter().any(|(n, _)| n == "a.ping"), "the start is not its own dependent");
+        assert!(
+            !certain.iter().any(|(n, _)| n == "a.ping"),
+            "the start is not its own dependent"
+        );
     }
 
     #[test]
@@ -204,7 +236,10 @@ mod tests {
         let g = graph(&[
             ("a.py", "class A:\n    def close(self):\n        pass\n"),
             ("b.py", "class B:\n    def close(self):\n        pass\n"),
-            ("c.py", "def shutdown(x):\n    x.close()\n\ndef main():\n    shutdown(1)\n"),
+            (
+                "c.py",
+                "def shutdown(x):\n    x.close()\n\ndef main():\n    shutdown(1)\n",
+            ),
         ]);
         let result = reach(&g, id(&g, "a.A.close"), 1000);
         assert!(result.certain.is_empty());
@@ -213,14 +248,23 @@ mod tests {
             .iter()
             .map(|r| (g.symbols[r.symbol as usize].name.clone(), r.depth, r.weight))
             .collect();
-        assert_eq!(possible, vec![("c.shutdown".to_owned(), 1, 0.5), ("c.main".to_owned(), 2, 0.5)]);
+        assert_eq!(
+            possible,
+            vec![
+                ("c.shutdown".to_owned(), 1, 0.5),
+                ("c.main".to_owned(), 2, 0.5)
+            ]
+        );
     }
 
     #[test]
     fn limit_marks_truncation() {
         let g = graph(&[
             ("a.py", "def base():\n    pass\n"),
-            ("b.py", "from a import base\n\ndef one():\n    base()\n\ndef two():\n    base()\n"),
+            (
+                "b.py",
+                "from a import base\n\ndef one():\n    base()\n\ndef two():\n    base()\n",
+            ),
         ]);
         let result = reach(&g, id(&g, "a.base"), 1);
         assert_eq!(result.certain.len(), 1);

@@ -50,10 +50,22 @@ pub fn level_of(value: u8) -> Level {
 /// Computes a score and its factors.
 pub fn compute(input: &ScoreInput<'_>) -> Score {
     // Reach: nearer and surer dependents count more.
-    let certain_points: f64 = input.certain.iter().map(|&(depth, _)| 1.0 / f64::from(depth.max(1))).fold(0.0, |a, b| a + b);
-    let possible_points: f64 = input.possible.iter().map(|&(depth, w)| w / f64::from(depth.max(1))).fold(0.0, |a, b| a + b);
+    let certain_points: f64 = input
+        .certain
+        .iter()
+        .map(|&(depth, _)| 1.0 / f64::from(depth.max(1)))
+        .fold(0.0, |a, b| a + b);
+    let possible_points: f64 = input
+        .possible
+        .iter()
+        .map(|&(depth, w)| w / f64::from(depth.max(1)))
+        .fold(0.0, |a, b| a + b);
     // Sums start from 0.0 explicitly: an empty float sum is -0.0.
-    let possible_weighted: f64 = input.possible.iter().map(|&(_, w)| w).fold(0.0, |a, b| a + b);
+    let possible_weighted: f64 = input
+        .possible
+        .iter()
+        .map(|&(_, w)| w)
+        .fold(0.0, |a, b| a + b);
     let reach = ScoreFactor {
         name: "reach",
         detail: format!(
@@ -67,8 +79,17 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
     // Breadth: other files and other folders reached.
     let own_files: FxHashSet<&str> = input.own_files.iter().copied().collect();
     let own_dirs: FxHashSet<&str> = input.own_files.iter().map(|f| parent_dir(f)).collect();
-    let files: FxHashSet<&str> = input.dependent_files.iter().copied().filter(|f| !own_files.contains(f)).collect();
-    let dirs: FxHashSet<&str> = files.iter().map(|f| parent_dir(f)).filter(|d| !own_dirs.contains(d)).collect();
+    let files: FxHashSet<&str> = input
+        .dependent_files
+        .iter()
+        .copied()
+        .filter(|f| !own_files.contains(f))
+        .collect();
+    let dirs: FxHashSet<&str> = files
+        .iter()
+        .map(|f| parent_dir(f))
+        .filter(|d| !own_dirs.contains(d))
+        .collect();
     #[expect(clippy::cast_precision_loss, reason = "file counts are far below 2^52")]
     let breadth_points = 2.0 * files.len() as f64 + 3.0 * dirs.len() as f64;
     let breadth = ScoreFactor {
@@ -79,7 +100,11 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
 
     let exposure = ScoreFactor {
         name: "exposure",
-        detail: if input.public { "public".to_owned() } else { "not public".to_owned() },
+        detail: if input.public {
+            "public".to_owned()
+        } else {
+            "not public".to_owned()
+        },
         points: if input.public { 5.0 } else { 0.0 },
     };
 
@@ -113,7 +138,11 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
 
 fn to_score(raw: f64) -> u8 {
     let scaled = (100.0 * (1.0 - (-raw / SCALE).exp())).round();
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to 0..=100 first")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to 0..=100 first"
+    )]
     let value = scaled.clamp(0.0, 100.0) as u8;
     // A change with any reach at all is never rounded down to "none".
     if value == 0 && raw > 0.0 { 1 } else { value }

@@ -13,6 +13,8 @@ struct RawDef<'t> {
     name: String,
     kind: SymbolKind,
     span_node: Node<'t>,
+    /// The class a function's return annotation names.
+    returns: Option<Vec<String>>,
 }
 
 /// Extracts the symbols and facts of one parsed file.
@@ -48,17 +50,28 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             }
         }
         if let (Some((kind, span_node)), Some(name_node)) = (def, name_node) {
+            let returns = name_node
+                .parent()
+                .filter(|f| f.kind() == "function_definition")
+                .and_then(|f| f.child_by_field_name("return_type"))
+                .and_then(|t| annotation_chain(t, source));
             defs.push(RawDef {
                 name: node_text(name_node, source).to_owned(),
                 kind,
                 span_node,
+                returns,
             });
         }
     }
 
     // Step 2: order definitions by position and nest them by span, which
     // gives each its parent and its dotted local name.
-    defs.sort_by_key(|d| (d.span_node.start_byte(), std::cmp::Reverse(d.span_node.end_byte())));
+    defs.sort_by_key(|d| {
+        (
+            d.span_node.start_byte(),
+            std::cmp::Reverse(d.span_node.end_byte()),
+        )
+    });
     let mut symbols = vec![LocalSymbol {
         local_name: String::new(),
         kind: SymbolKind::Module,
@@ -72,6 +85,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
         public: true,
     }];
     let mut stack: Vec<u32> = Vec::new();
+    let mut returns: Vec<(u32, Vec<String>)> = Vec::new();
     for def in &defs {
         let span = span_of(def.span_node);
         while let Some(&top) = stack.last() {
@@ -88,7 +102,8 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
         let is_assignment = matches!(def.kind, SymbolKind::Variable | SymbolKind::Field);
         if is_assignment
             && symbols.iter().any(|s| {
-                s.parent == Some(parent) && s.local_name.rsplit('.').next() == Some(def.name.as_str())
+                s.parent == Some(parent)
+                    && s.local_name.rsplit('.').next() == Some(def.name.as_str())
             })
         {
             continue;
@@ -111,6 +126,9 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             span,
             public,
         });
+        if let Some(chain) = &def.returns {
+            returns.push((to_u32(symbols.len() - 1), chain.clone()));
+        }
         if !is_assignment {
             stack.push(to_u32(symbols.len() - 1));
         }
@@ -119,7 +137,10 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
 
     // Step 3: references, bindings and locals from names in load or store
     // position.
-    let mut facts = PyFacts::default();
+    let mut facts = PyFacts {
+        returns,
+        ..PyFacts::default()
+    };
     let mut seen_ref_nodes: Vec<usize> = Vec::with_capacity(refs.len());
     for node in refs {
         if seen_ref_nodes.last() == Some(&node.id()) {
@@ -176,7 +197,12 @@ impl ScopeIndex {
             parents: symbols.iter().map(|s| s.parent).collect(),
             is_scope: symbols
                 .iter()
-                .map(|s| !matches!(s.kind, SymbolKind::Variable | SymbolKind::Constant | SymbolKind::Field))
+                .map(|s| {
+                    !matches!(
+                        s.kind,
+                        SymbolKind::Variable | SymbolKind::Constant | SymbolKind::Field
+                    )
+                })
                 .collect(),
         }
     }
@@ -185,7 +211,10 @@ impl ScopeIndex {
     fn symbol_at(&self, byte: usize) -> u32 {
         let byte = to_u32(byte);
         // The module (index 0) starts at 0, so the search never comes up empty.
-        let mut idx = self.starts.partition_point(|&start| start <= byte).saturating_sub(1);
+        let mut idx = self
+            .starts
+            .partition_point(|&start| start <= byte)
+            .saturating_sub(1);
         loop {
             if idx == 0 || (self.starts[idx] <= byte && byte < self.ends[idx]) {
                 return to_u32(idx);
@@ -205,7 +234,13 @@ impl ScopeIndex {
 }
 
 /// Records what one captured identifier or attribute contributes.
-fn visit_name(node: Node<'_>, source: &[u8], scopes: &ScopeIndex, symbols: &[LocalSymbol], facts: &mut PyFacts) {
+fn visit_name(
+    node: Node<'_>,
+    source: &[u8],
+    scopes: &ScopeIndex,
+    symbols: &[LocalSymbol],
+    facts: &mut PyFacts,
+) {
     let Some(parent) = node.parent() else { return };
     let parent_kind = parent.kind();
 
@@ -217,7 +252,9 @@ fn visit_name(node: Node<'_>, source: &[u8], scopes: &ScopeIndex, symbols: &[Loc
         record_parameter(node, parent, source, scopes, facts);
         return;
     }
-    let Some(chain) = chain_of(node, source) else { return };
+    let Some(chain) = chain_of(node, source) else {
+        return;
+    };
 
     // Names in store position bind rather than reference.
     if is_store_target(node, parent) {
@@ -225,10 +262,12 @@ fn visit_name(node: Node<'_>, source: &[u8], scopes: &ScopeIndex, symbols: &[Loc
         return;
     }
     if parent_kind == "augmented_assignment" && field_is(parent, "left", node) {
-        if chain.len() == 1 && chain[0] == "__all__" && scopes.scope_at(node.start_byte()) == 0 {
-            if let Some(right) = parent.child_by_field_name("right") {
-                collect_all_names(right, source, facts);
-            }
+        if chain.len() == 1
+            && chain[0] == "__all__"
+            && scopes.scope_at(node.start_byte()) == 0
+            && let Some(right) = parent.child_by_field_name("right")
+        {
+            collect_all_names(right, source, facts);
         }
         return;
     }
@@ -241,7 +280,10 @@ fn visit_name(node: Node<'_>, source: &[u8], scopes: &ScopeIndex, symbols: &[Loc
     } else {
         scope
     };
-    if kind == RefKind::Inherit && symbols[scope as usize].kind == SymbolKind::Class && !chain[0].is_empty() {
+    if kind == RefKind::Inherit
+        && symbols[scope as usize].kind == SymbolKind::Class
+        && !chain[0].is_empty()
+    {
         facts.bases.push((scope, chain.clone()));
     }
     facts.refs.push(PyRef {
@@ -257,19 +299,38 @@ fn visit_name(node: Node<'_>, source: &[u8], scopes: &ScopeIndex, symbols: &[Loc
 fn is_non_reference_position(node: Node<'_>, parent: Node<'_>) -> bool {
     match parent.kind() {
         "function_definition" | "class_definition" => field_is(parent, "name", node),
-        "parameters" | "lambda_parameters" | "list_splat_pattern" | "dictionary_splat_pattern" => true,
+        "parameters" | "lambda_parameters" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+            true
+        }
         "typed_parameter" => !within_field(parent, "type", node),
         "default_parameter" | "typed_default_parameter" => field_is(parent, "name", node),
         "keyword_argument" => field_is(parent, "name", node),
-        "dotted_name" | "aliased_import" | "import_from_statement" | "import_statement" | "relative_import"
-        | "global_statement" | "nonlocal_statement" | "keyword_pattern" | "type_parameter" => true,
+        "dotted_name"
+        | "aliased_import"
+        | "import_from_statement"
+        | "import_statement"
+        | "relative_import"
+        | "global_statement"
+        | "nonlocal_statement"
+        | "keyword_pattern"
+        | "type_parameter" => true,
         _ => false,
     }
 }
 
-fn record_parameter(node: Node<'_>, parent: Node<'_>, source: &[u8], scopes: &ScopeIndex, facts: &mut PyFacts) {
+fn record_parameter(
+    node: Node<'_>,
+    parent: Node<'_>,
+    source: &[u8],
+    scopes: &ScopeIndex,
+    facts: &mut PyFacts,
+) {
     let is_parameter = match parent.kind() {
-        "parameters" | "lambda_parameters" | "list_splat_pattern" | "dictionary_splat_pattern" | "typed_parameter" => true,
+        "parameters"
+        | "lambda_parameters"
+        | "list_splat_pattern"
+        | "dictionary_splat_pattern"
+        | "typed_parameter" => true,
         "default_parameter" | "typed_default_parameter" => field_is(parent, "name", node),
         _ => false,
     };
@@ -302,7 +363,9 @@ fn is_store_target(node: Node<'_>, parent: Node<'_>) -> bool {
         "for_statement" | "for_in_clause" => field_is(parent, "left", node),
         "named_expression" => field_is(parent, "name", node),
         "as_pattern_target" | "pattern_list" | "tuple_pattern" | "list_pattern" => true,
-        "except_clause" => node.kind() == "identifier" && node.prev_sibling().is_some_and(|s| s.kind() == "as"),
+        "except_clause" => {
+            node.kind() == "identifier" && node.prev_sibling().is_some_and(|s| s.kind() == "as")
+        }
         _ => false,
     }
 }
@@ -332,12 +395,13 @@ fn record_store(
     }
     // `x = Foo(...)`, `self.repo = Repo(...)` and `x: Foo = ...` give the
     // target a known class when the callee or annotation resolves to one.
-    let annotated = parent.child_by_field_name("type").and_then(|t| annotation_chain(t, source));
+    let annotated = parent
+        .child_by_field_name("type")
+        .and_then(|t| annotation_chain(t, source));
     let called = parent
         .child_by_field_name("right")
         .filter(|right| right.kind() == "call")
-        .and_then(|call| call.child_by_field_name("function"))
-        .and_then(|callee| chain_of(callee, source))
+        .and_then(|call| chain_of(call, source))
         .filter(|c| !c[0].is_empty());
     if let Some(value) = annotated.or(called) {
         facts.bindings.push(PyBinding {
@@ -358,7 +422,13 @@ fn reference_kind(node: Node<'_>, parent: Node<'_>) -> RefKind {
             }
         }
         "decorator" => RefKind::Decorator,
-        "argument_list" if parent.parent().is_some_and(|g| g.kind() == "class_definition") => RefKind::Inherit,
+        "argument_list"
+            if parent
+                .parent()
+                .is_some_and(|g| g.kind() == "class_definition") =>
+        {
+            RefKind::Inherit
+        }
         _ => {
             // Annotations: the name sits a few levels under a `type` node.
             let mut ancestor = Some(parent);
@@ -375,9 +445,13 @@ fn reference_kind(node: Node<'_>, parent: Node<'_>) -> RefKind {
     }
 }
 
-/// Returns the dotted chain of an identifier or attribute node. A chain whose
-/// root is not a name (`f().g`, `x[0].h`) starts with an empty segment,
-/// meaning an unknown receiver; `super().m` starts with `super()`.
+/// The chain segment that stands for calling what the chain names so far.
+pub(crate) const CALL_SEGMENT: &str = "()";
+
+/// Returns the dotted chain of an identifier or attribute node. Calls on the
+/// way are `()` segments (`Repo().save`). A chain whose root is not a name
+/// (`x[0].h`, `"s".join`) starts with an empty segment, meaning an unknown
+/// receiver; `super().m` starts with `super()`.
 fn chain_of(node: Node<'_>, source: &[u8]) -> Option<Vec<String>> {
     let mut segments = Vec::new();
     let mut current = node;
@@ -394,10 +468,18 @@ fn chain_of(node: Node<'_>, source: &[u8]) -> Option<Vec<String>> {
                 current = current.child_by_field_name("object")?;
             }
             "call" => {
-                let callee = current.child_by_field_name("function");
-                let is_super = callee.is_some_and(|c| c.kind() == "identifier" && node_text(c, source) == "super");
-                segments.push(if is_super { "super()".to_owned() } else { String::new() });
-                break;
+                let Some(callee) = current.child_by_field_name("function") else {
+                    segments.push(String::new());
+                    break;
+                };
+                if callee.kind() == "identifier" && node_text(callee, source) == "super" {
+                    segments.push("super()".to_owned());
+                    break;
+                }
+                // `Repo().save` is the chain `Repo`, `()`, `save`: the
+                // resolver turns a called class into an instance.
+                segments.push(CALL_SEGMENT.to_owned());
+                current = callee;
             }
             _ => {
                 segments.push(String::new());
@@ -419,7 +501,9 @@ fn annotation_chain(type_node: Node<'_>, source: &[u8]) -> Option<Vec<String>> {
     for _ in 0..4 {
         match node.kind() {
             "type" => node = node.named_child(0)?,
-            "identifier" | "attribute" => return chain_of(node, source).filter(|c| !c[0].is_empty()),
+            "identifier" | "attribute" => {
+                return chain_of(node, source).filter(|c| !c[0].is_empty());
+            }
             "string" => {
                 let text = string_value(node, source)?;
                 let chain: Vec<String> = text.split('.').map(str::to_owned).collect();
@@ -448,7 +532,11 @@ fn collect_all_names(value: Node<'_>, source: &[u8], facts: &mut PyFacts) {
     let mut stack = vec![value];
     while let Some(node) = stack.pop() {
         match node.kind() {
-            "list" | "tuple" | "parenthesized_expression" | "binary_operator" | "expression_list" => {
+            "list"
+            | "tuple"
+            | "parenthesized_expression"
+            | "binary_operator"
+            | "expression_list" => {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
                 stack.extend(children.into_iter().rev());
@@ -459,10 +547,11 @@ fn collect_all_names(value: Node<'_>, source: &[u8], facts: &mut PyFacts) {
                 }
             }
             "attribute" => {
-                if let Some(chain) = chain_of(node, source) {
-                    if chain.last().is_some_and(|s| s == "__all__") && chain.len() > 1 {
-                        facts.all_extends.push(chain[..chain.len() - 1].to_vec());
-                    }
+                if let Some(chain) = chain_of(node, source)
+                    && chain.last().is_some_and(|s| s == "__all__")
+                    && chain.len() > 1
+                {
+                    facts.all_extends.push(chain[..chain.len() - 1].to_vec());
                 }
             }
             _ => {}
@@ -495,8 +584,13 @@ fn decompose_import(stmt: Node<'_>, source: &[u8]) -> Vec<ImportKind> {
                     alias: None,
                 }),
                 "aliased_import" => {
-                    let path = name.child_by_field_name("name").map(|n| dotted(n, source)).unwrap_or_default();
-                    let alias = name.child_by_field_name("alias").map(|a| node_text(a, source).to_owned());
+                    let path = name
+                        .child_by_field_name("name")
+                        .map(|n| dotted(n, source))
+                        .unwrap_or_default();
+                    let alias = name
+                        .child_by_field_name("alias")
+                        .map(|a| node_text(a, source).to_owned());
                     if !path.is_empty() {
                         out.push(ImportKind::Module { path, alias });
                     }
@@ -516,7 +610,14 @@ fn decompose_import(stmt: Node<'_>, source: &[u8]) -> Vec<ImportKind> {
         let mut inner = module_node.walk();
         for child in module_node.children(&mut inner) {
             match child.kind() {
-                "import_prefix" => level = to_u32(node_text(child, source).chars().filter(|&c| c == '.').count()),
+                "import_prefix" => {
+                    level = to_u32(
+                        node_text(child, source)
+                            .chars()
+                            .filter(|&c| c == '.')
+                            .count(),
+                    )
+                }
                 "dotted_name" => module = dotted(child, source),
                 _ => {}
             }
@@ -532,8 +633,11 @@ fn decompose_import(stmt: Node<'_>, source: &[u8]) -> Vec<ImportKind> {
         let (name_text, alias) = match name.kind() {
             "dotted_name" => (dotted(name, source).join("."), None),
             "aliased_import" => (
-                name.child_by_field_name("name").map(|n| dotted(n, source).join(".")).unwrap_or_default(),
-                name.child_by_field_name("alias").map(|a| node_text(a, source).to_owned()),
+                name.child_by_field_name("name")
+                    .map(|n| dotted(n, source).join("."))
+                    .unwrap_or_default(),
+                name.child_by_field_name("alias")
+                    .map(|a| node_text(a, source).to_owned()),
             ),
             _ => continue,
         };
@@ -548,7 +652,10 @@ fn decompose_import(stmt: Node<'_>, source: &[u8]) -> Vec<ImportKind> {
     }
     if !has_names {
         let mut inner = stmt.walk();
-        if stmt.children(&mut inner).any(|c| c.kind() == "wildcard_import") {
+        if stmt
+            .children(&mut inner)
+            .any(|c| c.kind() == "wildcard_import")
+        {
             out.push(ImportKind::Star { level, module });
         }
     }
@@ -563,10 +670,15 @@ fn under_type_checking(stmt: Node<'_>, source: &[u8]) -> bool {
     while let Some(node) = ancestor {
         match node.kind() {
             "if_statement" => {
-                let in_consequence = node.child_by_field_name("consequence").is_some_and(|c| c.id() == child.id());
-                let condition = node.child_by_field_name("condition").map(|c| node_text(c, source));
+                let in_consequence = node
+                    .child_by_field_name("consequence")
+                    .is_some_and(|c| c.id() == child.id());
+                let condition = node
+                    .child_by_field_name("condition")
+                    .map(|c| node_text(c, source));
                 if in_consequence
-                    && condition.is_some_and(|c| c == "TYPE_CHECKING" || c.ends_with(".TYPE_CHECKING"))
+                    && condition
+                        .is_some_and(|c| c == "TYPE_CHECKING" || c.ends_with(".TYPE_CHECKING"))
                 {
                     return true;
                 }
@@ -598,7 +710,9 @@ fn decorated_span(node: Node<'_>) -> Node<'_> {
 }
 
 fn field_is(parent: Node<'_>, field: &str, node: Node<'_>) -> bool {
-    parent.child_by_field_name(field).is_some_and(|c| c.id() == node.id())
+    parent
+        .child_by_field_name(field)
+        .is_some_and(|c| c.id() == node.id())
 }
 
 fn within_field(parent: Node<'_>, field: &str, node: Node<'_>) -> bool {
@@ -611,7 +725,11 @@ fn span_of(node: Node<'_>) -> Span {
     let end = node.end_position();
     // A node that ends at column 0 ends on the line before (its trailing
     // newline belongs to it).
-    let end_line = if end.column == 0 && end.row > node.start_position().row { end.row } else { end.row + 1 };
+    let end_line = if end.column == 0 && end.row > node.start_position().row {
+        end.row
+    } else {
+        end.row + 1
+    };
     Span {
         start_byte: to_u32(node.start_byte()),
         end_byte: to_u32(node.end_byte()),
@@ -648,7 +766,8 @@ fn is_constant_name(name: &str) -> bool {
 
 fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
-    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
 /// Converts a size or offset to `u32`. Files are limited far below 4 GiB

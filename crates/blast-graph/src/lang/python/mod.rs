@@ -37,7 +37,10 @@ pub struct PyRef {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportKind {
     /// `import a.b.c` (binds `a`) or `import a.b as c` (binds `c`).
-    Module { path: Vec<String>, alias: Option<String> },
+    Module {
+        path: Vec<String>,
+        alias: Option<String>,
+    },
     /// `from [.]*a.b import name [as alias]`.
     From {
         level: u32,
@@ -66,7 +69,8 @@ pub struct PyBinding {
     /// `["x"]` for a local or module name, `["self", "repo"]` for an
     /// instance attribute.
     pub target: Vec<String>,
-    /// The callee or annotation chain; empty when the value is unknown.
+    /// The value's chain, ending in the call segment `()` for calls
+    /// (`Repo()`), or the annotation's class chain (`Repo`).
     pub value: Vec<String>,
 }
 
@@ -85,6 +89,8 @@ pub struct PyFacts {
     pub all_names: Option<Vec<String>>,
     /// `other.__all__` chains concatenated into this module's `__all__`.
     pub all_extends: Vec<Vec<String>>,
+    /// Return annotations of functions and methods, by symbol index.
+    pub returns: Vec<(u32, Vec<String>)>,
 }
 
 /// The compiled grammar and queries, shared by all threads.

@@ -8,6 +8,7 @@ use std::cell::{Cell, RefCell};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::extract::CALL_SEGMENT;
 use super::{ImportKind, PyFacts, PyImport, RefKind};
 use crate::model::{EdgeKind, FileSyntax, LocalEdge, Resolution, SymbolKind};
 
@@ -172,10 +173,17 @@ impl<'a> Resolver<'a> {
                 kids[parent as usize].push(to_u32(local));
                 let short = last_segment(&sym.local_name);
                 if parent == 0 {
-                    scope.names.entry(short.to_owned()).or_default().push(Binding::Def(to_u32(local)));
+                    scope
+                        .names
+                        .entry(short.to_owned())
+                        .or_default()
+                        .push(Binding::Def(to_u32(local)));
                 }
                 if matches!(sym.kind, SymbolKind::Method | SymbolKind::Function) {
-                    by_name.entry(short.to_owned()).or_default().push((to_u32(file_idx), to_u32(local)));
+                    by_name
+                        .entry(short.to_owned())
+                        .or_default()
+                        .push((to_u32(file_idx), to_u32(local)));
                 }
             }
             for (import_idx, import) in file.facts.imports.iter().enumerate() {
@@ -183,7 +191,11 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
                 match bound_name(import) {
-                    Some(name) => scope.names.entry(name).or_default().push(Binding::Import(to_u32(import_idx))),
+                    Some(name) => scope
+                        .names
+                        .entry(name)
+                        .or_default()
+                        .push(Binding::Import(to_u32(import_idx))),
                     None => scope.stars.push(to_u32(import_idx)),
                 }
             }
@@ -226,9 +238,12 @@ impl<'a> Resolver<'a> {
             let (module, member) = self.import_targets(file_idx, import);
             // `from pkg import submodule` depends on the submodule, not on
             // the package that merely contains it.
-            let only_submodules = !member.is_empty() && member.iter().all(|t| matches!(t, Target::Module(_)));
+            let only_submodules =
+                !member.is_empty() && member.iter().all(|t| matches!(t, Target::Module(_)));
             match &module {
-                Some(Target::Module(m)) if !only_submodules => push_exact(edges, source, (*m, 0), kind),
+                Some(Target::Module(m)) if !only_submodules => {
+                    push_exact(edges, source, (*m, 0), kind)
+                }
                 Some(Target::Module(_)) => {}
                 Some(Target::Namespace(_)) => {}
                 Some(_) => {}
@@ -246,7 +261,9 @@ impl<'a> Resolver<'a> {
                 }
             }
             // `from m import *` depends on every name it brings in.
-            if let (ImportKind::Star { .. }, Some(Target::Module(star_source))) = (&import.kind, &module) {
+            if let (ImportKind::Star { .. }, Some(Target::Module(star_source))) =
+                (&import.kind, &module)
+            {
                 for target in self.star_names(*star_source) {
                     if let Some(target) = symbol_of(&target) {
                         push_exact(edges, source, target, kind);
@@ -259,7 +276,9 @@ impl<'a> Resolver<'a> {
         for reference in &file.facts.refs {
             let source = (file_idx, reference.scope);
             let steps = self.resolve_chain(file_idx, reference.scope, &reference.chain);
-            if reference.scope != 0 && self.bound_by_module_import(file_idx, reference.scope, &reference.chain[0]) {
+            if reference.scope != 0
+                && self.bound_by_module_import(file_idx, reference.scope, &reference.chain[0])
+            {
                 edges.push(LocalEdge {
                     source,
                     target: (file_idx, 0),
@@ -272,22 +291,28 @@ impl<'a> Resolver<'a> {
             let mut resolved_last = false;
             for (seg, targets) in &steps {
                 let is_last = *seg + 1 == last_step;
-                let kind = if is_last { edge_kind(reference.kind) } else { EdgeKind::Reference };
+                let kind = if is_last {
+                    edge_kind(reference.kind)
+                } else {
+                    EdgeKind::Reference
+                };
                 for target in targets {
-                    let Some(target_sym) = symbol_of(target) else { continue };
+                    let Some(target_sym) = symbol_of(target) else {
+                        continue;
+                    };
                     if is_last {
                         resolved_last = true;
                     }
                     push_exact(edges, source, target_sym, kind);
                     // A call to a class runs its constructor.
-                    if is_last && reference.kind == RefKind::Call {
-                        if let Target::Sym(f, s) = target {
-                            if self.kind_of(*f, *s) == SymbolKind::Class {
-                                for init in self.class_member(*f, *s, "__init__", 0).0 {
-                                    if let Some(init) = symbol_of(&init) {
-                                        push_exact(edges, source, init, EdgeKind::Call);
-                                    }
-                                }
+                    if is_last
+                        && reference.kind == RefKind::Call
+                        && let Target::Sym(f, s) = target
+                        && self.kind_of(*f, *s) == SymbolKind::Class
+                    {
+                        for init in self.class_member(*f, *s, "__init__", 0).0 {
+                            if let Some(init) = symbol_of(&init) {
+                                push_exact(edges, source, init, EdgeKind::Call);
                             }
                         }
                     }
@@ -296,7 +321,11 @@ impl<'a> Resolver<'a> {
             // Calls whose method did not resolve: candidates by name, unless
             // the receiver is outside the repository (`os.path.join()`).
             let receiver_external = steps.is_empty() && !reference.chain[0].is_empty();
-            if reference.kind == RefKind::Call && !resolved_last && last_step >= 2 && !receiver_external {
+            if reference.kind == RefKind::Call
+                && !resolved_last
+                && last_step >= 2
+                && !receiver_external
+            {
                 let name = &reference.chain[last_step - 1];
                 self.push_candidates(edges, stats, source, name);
             }
@@ -315,8 +344,16 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn push_candidates(&self, edges: &mut Vec<LocalEdge>, stats: &mut PythonStats, source: (u32, u32), name: &str) {
-        let Some(defs) = self.by_name.get(name) else { return };
+    fn push_candidates(
+        &self,
+        edges: &mut Vec<LocalEdge>,
+        stats: &mut PythonStats,
+        source: (u32, u32),
+        name: &str,
+    ) {
+        let Some(defs) = self.by_name.get(name) else {
+            return;
+        };
         let methods: Vec<(u32, u32)> = defs
             .iter()
             .copied()
@@ -347,7 +384,12 @@ impl<'a> Resolver<'a> {
     /// Resolves a chain step by step. Returns, per segment index that
     /// resolved, the targets it stands for; stops at the first segment that
     /// does not resolve.
-    fn resolve_chain(&self, file_idx: u32, scope: u32, chain: &[String]) -> Vec<(usize, Vec<Target>)> {
+    fn resolve_chain(
+        &self,
+        file_idx: u32,
+        scope: u32,
+        chain: &[String],
+    ) -> Vec<(usize, Vec<Target>)> {
         let depth = self.chain_depth.get();
         if depth >= MAX_CHAIN_DEPTH {
             return Vec::new();
@@ -358,9 +400,16 @@ impl<'a> Resolver<'a> {
         steps
     }
 
-    fn resolve_chain_inner(&self, file_idx: u32, scope: u32, chain: &[String]) -> Vec<(usize, Vec<Target>)> {
+    fn resolve_chain_inner(
+        &self,
+        file_idx: u32,
+        scope: u32,
+        chain: &[String],
+    ) -> Vec<(usize, Vec<Target>)> {
         let mut steps = Vec::new();
-        let Some(head) = chain.first() else { return steps };
+        let Some(head) = chain.first() else {
+            return steps;
+        };
         let mut current = match head.as_str() {
             "" => return steps,
             "self" | "cls" => match self.enclosing_class(file_idx, scope) {
@@ -369,8 +418,12 @@ impl<'a> Resolver<'a> {
                 None => self.lookup_name(file_idx, scope, head, 0),
             },
             "super()" => {
-                let Some(class) = self.enclosing_class(file_idx, scope) else { return steps };
-                let Some(name) = chain.get(1) else { return steps };
+                let Some(class) = self.enclosing_class(file_idx, scope) else {
+                    return steps;
+                };
+                let Some(name) = chain.get(1) else {
+                    return steps;
+                };
                 let found = self.base_member(file_idx, class, name);
                 if !found.is_empty() {
                     steps.push((1, found.clone()));
@@ -414,11 +467,17 @@ impl<'a> Resolver<'a> {
         steps
     }
 
-    /// What `target.name` stands for.
+    /// What `target.name` stands for; `name` may be the call segment.
     fn member_of(&self, target: &Target, name: &str) -> Vec<Target> {
+        if name == CALL_SEGMENT {
+            return self.call_result(target);
+        }
         match target {
             Target::Module(m) => self.module_member(*m, name, 0),
-            Target::Namespace(ns) => self.lookup_module(&format!("{ns}.{name}"), None).into_iter().collect(),
+            Target::Namespace(ns) => self
+                .lookup_module(&format!("{ns}.{name}"), None)
+                .into_iter()
+                .collect(),
             Target::Sym(f, s) => match self.kind_of(*f, *s) {
                 SymbolKind::Class => self.class_member(*f, *s, name, 0).0,
                 SymbolKind::Variable | SymbolKind::Constant | SymbolKind::Field => {
@@ -442,6 +501,34 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// What calling a target gives: an instance for a class, the annotated
+    /// return class for a function, else an unknown value.
+    fn call_result(&self, target: &Target) -> Vec<Target> {
+        let Target::Sym(f, s) = target else {
+            return vec![Target::Unknown];
+        };
+        match self.kind_of(*f, *s) {
+            SymbolKind::Class => vec![Target::Instance(*f, *s)],
+            SymbolKind::Function | SymbolKind::Method => {
+                let file = &self.files[*f as usize];
+                let scope = file.syntax.symbols[*s as usize].parent.unwrap_or(0);
+                let found: Vec<Target> = file
+                    .facts
+                    .returns
+                    .iter()
+                    .filter(|(sym, _)| sym == s)
+                    .flat_map(|(_, chain)| self.instances_of(*f, scope, chain))
+                    .collect();
+                if found.is_empty() {
+                    vec![Target::Unknown]
+                } else {
+                    found
+                }
+            }
+            _ => vec![Target::Unknown],
+        }
+    }
+
     /// The class instance a module or class variable holds, from
     /// `x = Foo()` or `x: Foo`.
     fn value_of(&self, file_idx: u32, sym: u32) -> Vec<Target> {
@@ -458,18 +545,20 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    /// Resolves a callee or annotation chain and turns classes into
-    /// instances of them.
+    /// Resolves a value chain (`Repo()`, `make_repo()`) or an annotation
+    /// (`Repo`) to the instances it stands for.
     fn instances_of(&self, file_idx: u32, scope: u32, value: &[String]) -> Vec<Target> {
         let mut out = Vec::new();
-        if let Some((seg, targets)) = self.resolve_chain(file_idx, scope, value).last() {
-            if seg + 1 == value.len() {
-                for target in targets {
-                    if let Target::Sym(f, s) = target {
-                        if self.kind_of(*f, *s) == SymbolKind::Class {
-                            out.push(Target::Instance(*f, *s));
-                        }
+        if let Some((seg, targets)) = self.resolve_chain(file_idx, scope, value).last()
+            && seg + 1 == value.len()
+        {
+            for target in targets {
+                match target {
+                    Target::Instance(..) => out.push(target.clone()),
+                    Target::Sym(f, s) if self.kind_of(*f, *s) == SymbolKind::Class => {
+                        out.push(Target::Instance(*f, *s));
                     }
+                    _ => {}
                 }
             }
         }
@@ -481,7 +570,11 @@ impl<'a> Resolver<'a> {
         let mut out = Vec::new();
         for binding in &file.facts.bindings {
             let in_class = file.syntax.symbols[binding.scope as usize].parent == Some(class);
-            if in_class && binding.target.len() == 2 && binding.target[0] == "self" && binding.target[1] == name {
+            if in_class
+                && binding.target.len() == 2
+                && binding.target[0] == "self"
+                && binding.target[1] == name
+            {
                 out.extend(self.instances_of(file_idx, binding.scope, &binding.value));
             }
         }
@@ -507,7 +600,10 @@ impl<'a> Resolver<'a> {
                 }
                 if depth < 4 {
                     for binding in &file.facts.bindings {
-                        if binding.scope == current && binding.target.len() == 1 && binding.target[0] == name {
+                        if binding.scope == current
+                            && binding.target.len() == 1
+                            && binding.target[0] == name
+                        {
                             found.extend(self.instances_of(file_idx, current, &binding.value));
                         }
                     }
@@ -515,7 +611,12 @@ impl<'a> Resolver<'a> {
                 if !found.is_empty() {
                     return found;
                 }
-                if file.facts.locals.iter().any(|(s, n)| *s == current && n == name) {
+                if file
+                    .facts
+                    .locals
+                    .iter()
+                    .any(|(s, n)| *s == current && n == name)
+                {
                     return vec![Target::Unknown];
                 }
                 // A nested definition with this name, local to the function.
@@ -529,7 +630,11 @@ impl<'a> Resolver<'a> {
             current = sym.parent.unwrap_or(0);
         }
         let found = self.module_member(file_idx, name, depth);
-        if found.is_empty() { vec![Target::External] } else { found }
+        if found.is_empty() {
+            vec![Target::External]
+        } else {
+            found
+        }
     }
 
     /// What `module.name` is: a top-level definition, an imported name, a
@@ -572,11 +677,14 @@ impl<'a> Resolver<'a> {
         }
         for &star in &scope.stars {
             let import = &file.facts.imports[star as usize];
-            let ImportKind::Star { level, module } = &import.kind else { continue };
-            if let Some(Target::Module(source)) = self.resolve_import_module(file_idx, *level, module) {
-                if self.exports(source, name, depth + 1) {
-                    found.extend(self.module_member(source, name, depth + 1));
-                }
+            let ImportKind::Star { level, module } = &import.kind else {
+                continue;
+            };
+            if let Some(Target::Module(source)) =
+                self.resolve_import_module(file_idx, *level, module)
+                && self.exports(source, name, depth + 1)
+            {
+                found.extend(self.module_member(source, name, depth + 1));
             }
         }
         if !found.is_empty() {
@@ -599,7 +707,11 @@ impl<'a> Resolver<'a> {
         }
         let facts = self.files[file_idx as usize].facts;
         if facts.all_names.is_some() || !facts.all_extends.is_empty() {
-            if facts.all_names.as_ref().is_some_and(|names| names.iter().any(|n| n == name)) {
+            if facts
+                .all_names
+                .as_ref()
+                .is_some_and(|names| names.iter().any(|n| n == name))
+            {
                 return true;
             }
             return facts.all_extends.iter().any(|chain| {
@@ -623,7 +735,9 @@ impl<'a> Resolver<'a> {
         }
         scope.stars.iter().any(|&star| {
             let import = &facts.imports[star as usize];
-            let ImportKind::Star { level, module } = &import.kind else { return false };
+            let ImportKind::Star { level, module } = &import.kind else {
+                return false;
+            };
             matches!(self.resolve_import_module(file_idx, *level, module),
                 Some(Target::Module(source)) if self.exports(source, name, depth + 1))
         })
@@ -632,12 +746,19 @@ impl<'a> Resolver<'a> {
     /// The target a name bound by an import stands for.
     fn import_binding(&self, file_idx: u32, import: &PyImport) -> Vec<Target> {
         match &import.kind {
-            ImportKind::Module { path, alias: Some(_) } => {
-                self.lookup_module(&path.join("."), Some(file_idx)).into_iter().collect()
-            }
+            ImportKind::Module {
+                path,
+                alias: Some(_),
+            } => self
+                .lookup_module(&path.join("."), Some(file_idx))
+                .into_iter()
+                .collect(),
             ImportKind::Module { path, alias: None } => {
                 let head = path.first().map(String::as_str).unwrap_or_default();
-                vec![self.lookup_module(head, Some(file_idx)).unwrap_or(Target::External)]
+                vec![
+                    self.lookup_module(head, Some(file_idx))
+                        .unwrap_or(Target::External),
+                ]
             }
             ImportKind::From {
                 level,
@@ -653,11 +774,16 @@ impl<'a> Resolver<'a> {
                         return found;
                     }
                     let dotted = format!("{}.{name}", self.modules[source as usize]);
-                    vec![self.lookup_module(&dotted, Some(file_idx)).unwrap_or(Target::Module(source))]
+                    vec![
+                        self.lookup_module(&dotted, Some(file_idx))
+                            .unwrap_or(Target::Module(source)),
+                    ]
                 }
                 Some(Target::Namespace(ns)) => {
                     let dotted = format!("{ns}.{name}");
-                    self.lookup_module(&dotted, Some(file_idx)).into_iter().collect()
+                    self.lookup_module(&dotted, Some(file_idx))
+                        .into_iter()
+                        .collect()
                 }
                 _ => vec![Target::External],
             },
@@ -668,19 +794,37 @@ impl<'a> Resolver<'a> {
     /// The module an import statement names, and the members it imports.
     fn import_targets(&self, file_idx: u32, import: &PyImport) -> (Option<Target>, Vec<Target>) {
         match &import.kind {
-            ImportKind::Module { path, .. } => (self.lookup_module(&path.join("."), Some(file_idx)), Vec::new()),
+            ImportKind::Module { path, .. } => (
+                self.lookup_module(&path.join("."), Some(file_idx)),
+                Vec::new(),
+            ),
             ImportKind::From { level, module, .. } => {
                 let source = self.resolve_import_module(file_idx, *level, module);
-                let members = if source.is_some() { self.import_binding(file_idx, import) } else { Vec::new() };
-                let members = members.into_iter().filter(|t| Some(t) != source.as_ref()).collect();
+                let members = if source.is_some() {
+                    self.import_binding(file_idx, import)
+                } else {
+                    Vec::new()
+                };
+                let members = members
+                    .into_iter()
+                    .filter(|t| Some(t) != source.as_ref())
+                    .collect();
                 (source, members)
             }
-            ImportKind::Star { level, module } => (self.resolve_import_module(file_idx, *level, module), Vec::new()),
+            ImportKind::Star { level, module } => (
+                self.resolve_import_module(file_idx, *level, module),
+                Vec::new(),
+            ),
         }
     }
 
     /// Resolves `from <level dots><module>` to a module or namespace.
-    fn resolve_import_module(&self, file_idx: u32, level: u32, module: &[String]) -> Option<Target> {
+    fn resolve_import_module(
+        &self,
+        file_idx: u32,
+        level: u32,
+        module: &[String],
+    ) -> Option<Target> {
         if level == 0 {
             return self.lookup_module(&module.join("."), Some(file_idx));
         }
@@ -712,10 +856,12 @@ impl<'a> Resolver<'a> {
         let best = match from_file {
             Some(from) if entry.files.len() > 1 => {
                 let from_path = self.files[from as usize].path;
-                *entry
-                    .files
-                    .iter()
-                    .max_by_key(|&&f| (common_prefix(from_path, self.files[f as usize].path), std::cmp::Reverse(f)))?
+                *entry.files.iter().max_by_key(|&&f| {
+                    (
+                        common_prefix(from_path, self.files[f as usize].path),
+                        std::cmp::Reverse(f),
+                    )
+                })?
             }
             _ => *entry.files.first()?,
         };
@@ -725,7 +871,13 @@ impl<'a> Resolver<'a> {
     /// Looks a member up in a class and then in its bases, depth first in
     /// declaration order (a simplification of the C3 order). The flag is
     /// true when some base is outside the repository.
-    fn class_member(&self, file_idx: u32, class: u32, name: &str, depth: u32) -> (Vec<Target>, bool) {
+    fn class_member(
+        &self,
+        file_idx: u32,
+        class: u32,
+        name: &str,
+        depth: u32,
+    ) -> (Vec<Target>, bool) {
         if depth > 16 {
             return (Vec::new(), true);
         }
@@ -776,15 +928,16 @@ impl<'a> Resolver<'a> {
             }
             let steps = self.resolve_chain(file_idx, scope, chain);
             let mut found = false;
-            if let Some((seg, targets)) = steps.last() {
-                if seg + 1 == chain.len() {
-                    for target in targets {
-                        if let Target::Sym(f, s) = target {
-                            if self.kind_of(*f, *s) == SymbolKind::Class && (*f, *s) != (file_idx, class) {
-                                out.push((Some(*f), Some(*s)));
-                                found = true;
-                            }
-                        }
+            if let Some((seg, targets)) = steps.last()
+                && seg + 1 == chain.len()
+            {
+                for target in targets {
+                    if let Target::Sym(f, s) = target
+                        && self.kind_of(*f, *s) == SymbolKind::Class
+                        && (*f, *s) != (file_idx, class)
+                    {
+                        out.push((Some(*f), Some(*s)));
+                        found = true;
                     }
                 }
             }
@@ -808,8 +961,16 @@ impl<'a> Resolver<'a> {
         }
         let mut current = scope;
         while current != 0 {
-            let shadowed = file.facts.locals.iter().any(|(s, n)| *s == current && n == name)
-                || file.facts.imports.iter().any(|i| i.scope == current && bound_name(i).as_deref() == Some(name));
+            let shadowed = file
+                .facts
+                .locals
+                .iter()
+                .any(|(s, n)| *s == current && n == name)
+                || file
+                    .facts
+                    .imports
+                    .iter()
+                    .any(|i| i.scope == current && bound_name(i).as_deref() == Some(name));
             if shadowed {
                 return false;
             }
@@ -823,7 +984,12 @@ impl<'a> Resolver<'a> {
         let facts = self.files[file_idx as usize].facts;
         let mut names: Vec<String> = match &facts.all_names {
             Some(all) => all.clone(),
-            None => self.scopes[file_idx as usize].names.keys().filter(|n| !n.starts_with('_')).cloned().collect(),
+            None => self.scopes[file_idx as usize]
+                .names
+                .keys()
+                .filter(|n| !n.starts_with('_'))
+                .cloned()
+                .collect(),
         };
         names.sort();
         names.dedup();
@@ -856,7 +1022,11 @@ impl<'a> Resolver<'a> {
 
 /// Source roots: configured ones, or the repository root, every `src`
 /// folder, and the folder above each top-level package.
-fn detect_roots(files: &[PyFile<'_>], package_dirs: &FxHashSet<&str>, layout: &ModuleLayout) -> Vec<String> {
+fn detect_roots(
+    files: &[PyFile<'_>],
+    package_dirs: &FxHashSet<&str>,
+    layout: &ModuleLayout,
+) -> Vec<String> {
     let mut roots: FxHashSet<String> = FxHashSet::default();
     roots.insert(String::new());
     if layout.roots.is_empty() {
@@ -869,6 +1039,8 @@ fn detect_roots(files: &[PyFile<'_>], package_dirs: &FxHashSet<&str>, layout: &M
                 dir = parent_dir(dir);
             }
         }
+        // The roots end up sorted below, so the set's order does not matter.
+        #[expect(clippy::iter_over_hash_type, reason = "the result is sorted")]
         for dir in package_dirs {
             let parent = parent_dir(dir);
             if !package_dirs.contains(parent) && !dir.is_empty() {
@@ -895,7 +1067,8 @@ fn module_name(path: &str, roots: &[String]) -> (String, bool) {
             if root.is_empty() {
                 Some(path)
             } else {
-                path.strip_prefix(root.as_str()).and_then(|rest| rest.strip_prefix('/'))
+                path.strip_prefix(root.as_str())
+                    .and_then(|rest| rest.strip_prefix('/'))
             }
         })
         .unwrap_or(path);
@@ -913,11 +1086,16 @@ fn module_name(path: &str, roots: &[String]) -> (String, bool) {
 
 fn bound_name(import: &PyImport) -> Option<String> {
     match &import.kind {
-        ImportKind::Module { alias: Some(alias), .. } | ImportKind::From { alias: Some(alias), .. } => {
-            Some(alias.clone())
+        ImportKind::Module {
+            alias: Some(alias), ..
         }
+        | ImportKind::From {
+            alias: Some(alias), ..
+        } => Some(alias.clone()),
         ImportKind::Module { path, alias: None } => path.first().cloned(),
-        ImportKind::From { name, alias: None, .. } => Some(name.clone()),
+        ImportKind::From {
+            name, alias: None, ..
+        } => Some(name.clone()),
         ImportKind::Star { .. } => None,
     }
 }

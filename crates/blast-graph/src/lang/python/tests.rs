@@ -18,7 +18,10 @@ fn build(fixture: &str) -> Graph {
             file.bytes.push(b'\n');
         }
     }
-    let extracted: Vec<_> = extract_all(&files, &ExtractOptions::default()).into_iter().map(Arc::new).collect();
+    let extracted: Vec<_> = extract_all(&files, &ExtractOptions::default())
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     Graph::build(&extracted, &GraphOptions::default())
 }
 
@@ -31,7 +34,9 @@ fn exact_edges(graph: &Graph) -> Vec<String> {
         .map(|e| {
             format!(
                 "{} -> {} ({})",
-                graph.symbols[e.source as usize].name, graph.symbols[e.target as usize].name, e.kind
+                graph.symbols[e.source as usize].name,
+                graph.symbols[e.target as usize].name,
+                e.kind
             )
         })
         .collect()
@@ -42,22 +47,39 @@ fn candidate_edges(graph: &Graph) -> Vec<String> {
         .edges
         .iter()
         .filter(|e| e.resolution == Resolution::Candidate)
-        .map(|e| format!("{} -> {}", graph.symbols[e.source as usize].name, graph.symbols[e.target as usize].name))
+        .map(|e| {
+            format!(
+                "{} -> {}",
+                graph.symbols[e.source as usize].name, graph.symbols[e.target as usize].name
+            )
+        })
         .collect()
 }
 
 #[track_caller]
 fn assert_has(edges: &[String], expected: &str) {
-    assert!(edges.iter().any(|e| e == expected), "missing edge `{expected}` in:\n{}", edges.join("\n"));
+    assert!(
+        edges.iter().any(|e| e == expected),
+        "missing edge `{expected}` in:\n{}",
+        edges.join("\n")
+    );
 }
 
 #[track_caller]
 fn assert_lacks(edges: &[String], unexpected: &str) {
-    assert!(!edges.iter().any(|e| e == unexpected), "unexpected edge `{unexpected}` in:\n{}", edges.join("\n"));
+    assert!(
+        !edges.iter().any(|e| e == unexpected),
+        "unexpected edge `{unexpected}` in:\n{}",
+        edges.join("\n")
+    );
 }
 
 fn names(graph: &Graph) -> Vec<(String, String)> {
-    graph.symbols.iter().map(|s| (s.name.clone(), s.kind.name().to_owned())).collect()
+    graph
+        .symbols
+        .iter()
+        .map(|s| (s.name.clone(), s.kind.name().to_owned()))
+        .collect()
 }
 
 #[test]
@@ -81,10 +103,20 @@ fn symbols_nest_with_dotted_names() {
         ("pkg.mod.Repo.save.inner", "function"),
         ("pkg.mod.helper", "function"),
     ] {
-        assert!(names.contains(&(name.to_owned(), kind.to_owned())), "missing {name} ({kind}) in {names:?}");
+        assert!(
+            names.contains(&(name.to_owned(), kind.to_owned())),
+            "missing {name} ({kind}) in {names:?}"
+        );
     }
-    let helper = graph.symbols.iter().find(|s| s.name == "pkg.mod.helper").unwrap();
-    assert_eq!(helper.span.start_line, 8, "a decorated function starts at its decorator");
+    let helper = graph
+        .symbols
+        .iter()
+        .find(|s| s.name == "pkg.mod.helper")
+        .unwrap();
+    assert_eq!(
+        helper.span.start_line, 8,
+        "a decorated function starts at its decorator"
+    );
 }
 
 #[test]
@@ -105,7 +137,10 @@ fn absolute_imports_and_calls() {
     );
     let edges = exact_edges(&graph);
     for caller in ["a", "b", "c", "d"] {
-        assert_has(&edges, &format!("app.api.{caller} -> app.db.connect (call)"));
+        assert_has(
+            &edges,
+            &format!("app.api.{caller} -> app.db.connect (call)"),
+        );
     }
     assert_has(&edges, "app.api -> app.db (import)");
     assert_has(&edges, "app.api -> app.db.connect (import)");
@@ -130,10 +165,22 @@ fn relative_imports_resolve_within_package() {
          def legacy_entry():\n    return x()\n",
     );
     let edges = exact_edges(&graph);
-    assert_has(&edges, "shop.api.routes.status.status_report -> shop.topology.layout_nodes (call)");
-    assert_has(&edges, "shop.api.routes.siblings -> shop.api.routes.status (import)");
-    assert_has(&edges, "shop.api.routes.siblings.summary -> shop.api.routes.status.status_report (call)");
-    assert_eq!(graph.stats.python.imports_unresolved, 1, "the over-deep import is counted");
+    assert_has(
+        &edges,
+        "shop.api.routes.status.status_report -> shop.topology.layout_nodes (call)",
+    );
+    assert_has(
+        &edges,
+        "shop.api.routes.siblings -> shop.api.routes.status (import)",
+    );
+    assert_has(
+        &edges,
+        "shop.api.routes.siblings.summary -> shop.api.routes.status.status_report (call)",
+    );
+    assert_eq!(
+        graph.stats.python.imports_unresolved, 1,
+        "the over-deep import is counted"
+    );
 }
 
 #[test]
@@ -180,7 +227,12 @@ fn unknown_receivers_become_weighted_candidates() {
     let candidates = candidate_edges(&graph);
     assert_has(&candidates, "c.shutdown -> a.A.close");
     assert_has(&candidates, "c.shutdown -> b.B.close");
-    let weights: Vec<f32> = graph.edges.iter().filter(|e| e.resolution == Resolution::Candidate).map(|e| e.weight).collect();
+    let weights: Vec<f32> = graph
+        .edges
+        .iter()
+        .filter(|e| e.resolution == Resolution::Candidate)
+        .map(|e| e.weight)
+        .collect();
     assert_eq!(weights, vec![0.5, 0.5]);
 }
 
@@ -193,7 +245,10 @@ fn nested_helper_is_not_a_top_level_function() {
          def summarise():\n    def visit():\n        pass\n    return visit()\n",
     );
     let edges = exact_edges(&graph);
-    assert_has(&edges, "summarise.summarise -> summarise.summarise.visit (call)");
+    assert_has(
+        &edges,
+        "summarise.summarise -> summarise.summarise.visit (call)",
+    );
     assert_lacks(&edges, "summarise.summarise -> nodes.visit (call)");
 }
 

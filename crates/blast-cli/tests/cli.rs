@@ -1,0 +1,439 @@
+//! The `blast` binary on real git repositories built in temporary folders:
+//! exact changed symbols and dependents, exit codes, deterministic output,
+//! SARIF that passes the validator, and a repository left untouched.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn blast(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blast"))
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("blast runs")
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let full = dir.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, text).unwrap();
+}
+
+/// A small shop package in two commits: the second changes the body of
+/// `shop.db.connect`, which `shop.orders` calls directly and `shop.api`
+/// through `shop.orders`. `shop.audit` imports `shop.db` but never calls
+/// `connect`.
+fn shop_repo(root: &Path) -> PathBuf {
+    let dir = root.join("shop-repo");
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["config", "user.name", "Test"]);
+    git(&dir, &["config", "user.email", "test@example.invalid"]);
+    write(&dir, "shop/__init__.py", "");
+    write(
+        &dir,
+        "shop/db.py",
+        "def connect(url):\n    return url\n\n\ndef close(conn):\n    return None\n",
+    );
+    write(
+        &dir,
+        "shop/orders.py",
+        "from shop.db import connect\n\n\nclass Orders:\n    def load(self):\n        return connect(\"db://orders\")\n",
+    );
+    write(
+        &dir,
+        "shop/api.py",
+        "from shop.orders import Orders\n\n\ndef list_orders():\n    return Orders().load()\n",
+    );
+    write(
+        &dir,
+        "shop/audit.py",
+        "import shop.db\n\n\ndef audit():\n    return shop.db.close(None)\n",
+    );
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    write(
+        &dir,
+        "shop/db.py",
+        "def connect(url):\n    return url.strip()\n\n\ndef close(conn):\n    return None\n",
+    );
+    git(&dir, &["commit", "-q", "-am", "strip urls"]);
+    dir
+}
+
+fn json_of(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "blast failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("output is JSON")
+}
+
+#[test]
+fn diff_reports_exact_symbols_and_dependents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let report = json_of(&blast(
+        &repo,
+        &["diff", "HEAD~1", "HEAD", "--format", "json"],
+    ));
+
+    assert_eq!(report["schema_version"], 1);
+    let changes = report["changes"].as_array().unwrap();
+    let ids: Vec<&str> = changes.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec!["shop/db.py::connect"]);
+    let change = &changes[0];
+    assert_eq!(change["symbol"], "shop.db.connect");
+    assert_eq!(change["symbol_kind"], "function");
+    assert_eq!(change["change"], "modified");
+    assert_eq!(
+        (change["start_line"].as_u64(), change["end_line"].as_u64()),
+        (Some(1), Some(2))
+    );
+
+    let certain: Vec<(String, u64)> = change["certain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().to_owned(),
+                d["depth"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        certain,
+        vec![
+            ("shop/orders.py".to_owned(), 1),
+            ("shop/orders.py::Orders.load".to_owned(), 1),
+            ("shop/api.py::list_orders".to_owned(), 2),
+        ]
+    );
+    assert!(change["possible"].as_array().unwrap().is_empty());
+    assert!(change["score"].as_u64().unwrap() > 0);
+    let factors: Vec<&str> = change["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(factors, vec!["reach", "breadth", "exposure", "change"]);
+    assert_eq!(report["complete"], true);
+}
+
+#[test]
+fn text_output_names_changes_and_dependents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let output = blast(&repo, &["diff", "HEAD~1", "HEAD"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("modified function shop.db.connect"), "{text}");
+    assert!(text.contains("certainly affected (3)"), "{text}");
+    assert!(text.contains("shop.api.list_orders"), "{text}");
+}
+
+#[test]
+fn output_is_deterministic_across_threads_and_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let copy = tmp.path().join("elsewhere").join("clone");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    git(
+        tmp.path(),
+        &[
+            "clone",
+            "-q",
+            repo.to_str().unwrap(),
+            copy.to_str().unwrap(),
+        ],
+    );
+    for format in ["json", "sarif", "text"] {
+        let one = blast(
+            &repo,
+            &["-j", "1", "diff", "HEAD~1", "HEAD", "--format", format],
+        )
+        .stdout;
+        let many = blast(
+            &repo,
+            &["-j", "4", "diff", "HEAD~1", "HEAD", "--format", format],
+        )
+        .stdout;
+        let cloned = blast(
+            &copy,
+            &["-j", "2", "diff", "HEAD~1", "HEAD", "--format", format],
+        )
+        .stdout;
+        assert!(!one.is_empty());
+        assert_eq!(one, many, "{format} differs between -j 1 and -j 4");
+        assert_eq!(one, cloned, "{format} differs between checkouts");
+    }
+    let graph_one = blast(&repo, &["-j", "1", "graph"]).stdout;
+    let graph_many = blast(&repo, &["-j", "4", "graph"]).stdout;
+    assert_eq!(graph_one, graph_many);
+}
+
+#[test]
+fn sarif_passes_the_validator() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let sarif_path = tmp.path().join("blast.sarif");
+    let output = blast(
+        &repo,
+        &[
+            "diff",
+            "HEAD~1",
+            "HEAD",
+            "--format",
+            "sarif",
+            "-o",
+            sarif_path.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "shop/db.py"
+    );
+
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/validate-sarif");
+    let check = Command::new("python3")
+        .arg(&validator)
+        .args(["--strict", "--repo-root"])
+        .arg(&repo)
+        .arg(&sarif_path)
+        .output()
+        .expect("python3 runs the validator");
+    assert!(
+        check.status.success(),
+        "validate-sarif failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn graph_tsv_has_the_documented_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let output = blast(&repo, &["graph", "--format", "tsv"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("source_symbol\tsource_file\ttarget_symbol\ttarget_file\tkind\tresolution")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(
+        rows.contains(
+            &"shop.orders.Orders.load\tshop/orders.py\tshop.db.connect\tshop/db.py\tcall\texact"
+        ),
+        "{text}"
+    );
+    assert!(rows.iter().all(|r| r.split('\t').count() == 6));
+
+    let files = String::from_utf8(blast(&repo, &["graph", "--level", "file"]).stdout).unwrap();
+    let pairs: Vec<(&str, &str)> = files
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols[1], cols[3])
+        })
+        .collect();
+    let mut unique = pairs.clone();
+    unique.dedup();
+    assert_eq!(pairs, unique, "each file pair once");
+    assert!(pairs.contains(&("shop/orders.py", "shop/db.py")));
+}
+
+#[test]
+fn fail_on_sets_exit_code_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let below = blast(&repo, &["diff", "HEAD~1", "HEAD", "--fail-on", "critical"]);
+    assert_eq!(below.status.code(), Some(0));
+    let above = blast(&repo, &["diff", "HEAD~1", "HEAD", "--fail-on", "low"]);
+    assert_eq!(above.status.code(), Some(1));
+}
+
+#[test]
+fn errors_have_messages_and_exit_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let not_repo = tmp.path().join("plain");
+    std::fs::create_dir_all(&not_repo).unwrap();
+    let output = blast(&not_repo, &["diff"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a git repository"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+
+    let repo = shop_repo(tmp.path());
+    let output = blast(&repo, &["diff", "no-such-rev"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-rev"));
+
+    let output = blast(&repo, &["diff", "--patch", "missing.diff"]);
+    assert_ne!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("missing.diff"));
+
+    let output = blast(&repo, &["diff", "--format", "yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn patch_from_stdin_is_applied_to_the_work_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let patch = "--- a/shop/db.py\n+++ b/shop/db.py\n@@ -5,2 +5,2 @@\n def close(conn):\n-    return None\n+    return conn\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blast"))
+        .args(["diff", "--patch", "-", "--format", "json"])
+        .current_dir(&repo)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), patch.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    let output = child.wait_with_output().unwrap();
+    let report = json_of(&output);
+    let ids: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["shop/db.py::close"]);
+    let certain: Vec<&str> = report["changes"][0]["certain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(certain, vec!["shop/audit.py::audit"]);
+}
+
+/// Every file under the repository, `.git` included, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).unwrap_or_default()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn commands_leave_the_repository_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    // Work-tree changes of every kind, so the work-tree modes have
+    // something to compare.
+    write(
+        &repo,
+        "shop/db.py",
+        "def connect(url):\n    return url.lower()\n\n\ndef close(conn):\n    return None\n",
+    );
+    write(
+        &repo,
+        "shop/new.py",
+        "from shop.db import close\n\n\ndef fresh():\n    return close(1)\n",
+    );
+    write(
+        &repo,
+        "shop/api.py",
+        "from shop.orders import Orders\n\n\ndef list_orders():\n    return []\n",
+    );
+    git(&repo, &["add", "shop/api.py"]);
+    let before = snapshot(&repo);
+    for args in [
+        vec!["diff"],
+        vec!["diff", "--staged"],
+        vec!["diff", "HEAD~1"],
+        vec!["diff", "HEAD~1...HEAD", "--format", "sarif"],
+        vec!["graph"],
+        vec!["graph", "--rev", "HEAD~1", "--level", "file"],
+    ] {
+        let output = blast(&repo, &args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            snapshot(&repo) == before,
+            "blast {args:?} changed the repository"
+        );
+    }
+}
+
+#[test]
+fn work_tree_mode_includes_untracked_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(
+        &repo,
+        "shop/new.py",
+        "from shop.db import close\n\n\ndef fresh():\n    return close(1)\n",
+    );
+    write(&repo, ".gitignore", "scratch.py\n");
+    write(&repo, "scratch.py", "def scratch():\n    return 1\n");
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let changes: Vec<(&str, &str)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["change"].as_str().unwrap()))
+        .collect();
+    assert!(
+        changes.contains(&("shop/new.py::fresh", "added")),
+        "{changes:?}"
+    );
+    assert!(
+        !changes.iter().any(|(id, _)| id.starts_with("scratch.py")),
+        "{changes:?}"
+    );
+    assert_eq!(report["head"]["label"], "work tree");
+}
