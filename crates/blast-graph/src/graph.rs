@@ -180,6 +180,9 @@ pub struct Edge {
     /// 1 for exact edges; for candidates, 1 divided by the number of
     /// definitions the name could mean.
     pub weight: f32,
+    /// Line in the source's file where the dependency is written; the first
+    /// one when the source depends on the target in several places.
+    pub line: u32,
 }
 
 /// Options for resolution.
@@ -306,13 +309,18 @@ impl Graph {
                 kind: e.kind,
                 resolution: e.resolution,
                 weight: e.weight,
+                line: e.line,
             })
             .collect();
         edges.sort_by(|a, b| {
-            (a.source, a.target, a.resolution, a.kind)
-                .cmp(&(b.source, b.target, b.resolution, b.kind))
+            (a.source, a.target, a.resolution, a.kind, a.line)
+                .cmp(&(b.source, b.target, b.resolution, b.kind, b.line))
                 .then(b.weight.total_cmp(&a.weight))
         });
+        // One edge per (source, target, kind), on its first line, except
+        // that scope edges keep each import line (a change to one import
+        // reaches only the users of what that line binds). An exact edge
+        // makes a candidate edge between the same symbols redundant.
         let mut kept: Vec<Edge> = Vec::with_capacity(edges.len());
         for edge in edges {
             let duplicate = kept
@@ -320,7 +328,7 @@ impl Graph {
                 .rev()
                 .take_while(|k| k.source == edge.source && k.target == edge.target)
                 .any(|k| {
-                    k.kind == edge.kind
+                    (k.kind == edge.kind && (k.kind != EdgeKind::Scope || k.line == edge.line))
                         || (k.resolution == Resolution::Exact
                             && edge.resolution == Resolution::Candidate)
                 });

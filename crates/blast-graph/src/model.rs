@@ -237,6 +237,9 @@ pub struct LocalEdge {
     pub kind: EdgeKind,
     pub resolution: Resolution,
     pub weight: f32,
+    /// The 1-based line in the source's file where the dependency is written
+    /// (the call, the reference, the import statement).
+    pub line: u32,
 }
 
 /// What a language's resolver returns.

@@ -10,12 +10,16 @@ use rustc_hash::FxHashMap;
 use crate::report::ChangeKind;
 
 /// One changed symbol, by its ids in the base and head graphs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SymbolChange {
     pub kind: ChangeKind,
     pub base: Option<SymbolId>,
     pub head: Option<SymbolId>,
     pub whitespace_only: bool,
+    /// For a module changed at its top level: the base-side line ranges the
+    /// diff removes or rewrites in its file, so that only the users of a
+    /// changed import are reached.
+    pub base_lines: Vec<(u32, u32)>,
 }
 
 /// File contents of the changed files, per side, by path.
@@ -104,18 +108,38 @@ impl Sides<'_> {
                     base: None,
                     head: Some(id),
                     whitespace_only: false,
+                    base_lines: Vec::new(),
                 },
                 _ => SymbolChange {
                     kind,
                     base: Some(id),
                     head: None,
                     whitespace_only: false,
+                    base_lines: Vec::new(),
                 },
             });
         }
     }
 
     fn hunks(&self, file: &FileChange, out: &mut Vec<SymbolChange>) {
+        let start = out.len();
+        self.touched(file, out);
+        let removed: Vec<(u32, u32)> = file
+            .hunks
+            .iter()
+            .flat_map(|h| h.removed.iter().map(|r| (r.start, r.end)))
+            .collect();
+        for change in &mut out[start..] {
+            let is_module = change
+                .base
+                .is_some_and(|b| self.base.symbols[b as usize].kind == SymbolKind::Module);
+            if is_module {
+                change.base_lines.clone_from(&removed);
+            }
+        }
+    }
+
+    fn touched(&self, file: &FileChange, out: &mut Vec<SymbolChange>) {
         let base_lines = self.base_text.map(line_starts);
         let head_lines = self.head_text.map(line_starts);
         let mut touched_base: Vec<SymbolId> = Vec::new();
@@ -168,6 +192,7 @@ impl Sides<'_> {
                     base: Some(base_id),
                     head: None,
                     whitespace_only: false,
+                    base_lines: Vec::new(),
                 }),
             }
         }
@@ -183,6 +208,7 @@ impl Sides<'_> {
                     base: None,
                     head: Some(head_id),
                     whitespace_only: false,
+                    base_lines: Vec::new(),
                 }),
             }
         }
@@ -211,6 +237,7 @@ impl Sides<'_> {
                     base: Some(base_id),
                     head: Some(head_id),
                     whitespace_only: false,
+                    base_lines: Vec::new(),
                 });
             }
         }
@@ -237,6 +264,7 @@ impl Sides<'_> {
             base: Some(base_id),
             head: Some(head_id),
             whitespace_only,
+            base_lines: Vec::new(),
         }
     }
 }

@@ -119,11 +119,13 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
                 &head_graph,
                 change.head.unwrap_or_default(),
                 config.max_dependents,
+                &[],
             ),
             _ => reach(
                 &base_graph,
                 change.base.unwrap_or_default(),
                 config.max_dependents,
+                &change.base_lines,
             ),
         })
         .collect();

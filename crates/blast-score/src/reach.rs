@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use blast_graph::{Graph, Resolution, SymbolId};
+use blast_graph::{Edge, EdgeKind, Graph, Resolution, SymbolId, SymbolKind};
 
 /// A dependent found by [`reach`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,9 +37,31 @@ enum State {
 
 /// Finds the dependents of `start`. Cycles are harmless: each symbol is
 /// expanded at most once per phase.
-pub fn reach(graph: &Graph, start: SymbolId, max_dependents: usize) -> Reach {
+///
+/// Scope edges (a definition using a name its module imports) are followed
+/// only out of the start, and only when their import line is among
+/// `start_lines`: a changed import reaches the users of what it binds.
+/// Dependents reached through an edge into a module are listed but not
+/// searched further, because depending on a module's top-level code does not
+/// pass a change on to one's own dependents.
+pub fn reach(
+    graph: &Graph,
+    start: SymbolId,
+    max_dependents: usize,
+    start_lines: &[(u32, u32)],
+) -> Reach {
     let n = graph.symbols.len();
     let mut result = Reach::default();
+    let follows = |node: SymbolId, edge: &Edge| {
+        edge.kind != EdgeKind::Scope
+            || (node == start
+                && start_lines
+                    .iter()
+                    .any(|&(a, b)| a <= edge.line && edge.line <= b))
+    };
+    let expands = |node: SymbolId, edge: &Edge| {
+        edge.kind.propagates() && graph.symbols[node as usize].kind != SymbolKind::Module
+    };
 
     // Phase 1: exact edges only, breadth first, so depths are shortest.
     let mut state = vec![State::Unseen; n];
@@ -48,11 +70,11 @@ pub fn reach(graph: &Graph, start: SymbolId, max_dependents: usize) -> Reach {
     let mut queue = VecDeque::from([start]);
     'exact: while let Some(node) = queue.pop_front() {
         for edge in graph.dependents(node) {
-            if edge.resolution != Resolution::Exact {
+            if edge.resolution != Resolution::Exact || !follows(node, edge) {
                 continue;
             }
             let dependent = edge.source as usize;
-            let expand = edge.kind.propagates();
+            let expand = expands(node, edge);
             match state[dependent] {
                 State::Expanded => continue,
                 State::Listed if !expand => continue,
@@ -99,7 +121,7 @@ pub fn reach(graph: &Graph, start: SymbolId, max_dependents: usize) -> Reach {
     'possible: while let Some(node) = queue.pop_front() {
         for edge in graph.dependents(node) {
             let dependent = edge.source as usize;
-            if state[dependent] != State::Unseen {
+            if state[dependent] != State::Unseen || !follows(node, edge) {
                 continue;
             }
             let edge_weight = if edge.resolution == Resolution::Exact {
@@ -108,7 +130,7 @@ pub fn reach(graph: &Graph, start: SymbolId, max_dependents: usize) -> Reach {
                 f64::from(edge.weight)
             };
             let new_weight = weight[node as usize] * edge_weight;
-            let expand = edge.kind.propagates();
+            let expand = expands(node, edge);
             match possible_state[dependent] {
                 State::Expanded => continue,
                 State::Listed if !expand => {
@@ -197,7 +219,7 @@ mod tests {
             ),
             ("d.py", "import c\n"),
         ]);
-        let result = reach(&g, id(&g, "a.base"), 1000);
+        let result = reach(&g, id(&g, "a.base"), 1000, &[]);
         let certain = names(&g, &result.certain);
         assert!(certain.contains(&("b.mid".to_owned(), 1)), "{certain:?}");
         assert!(certain.contains(&("c.top".to_owned(), 2)), "{certain:?}");
@@ -222,7 +244,7 @@ mod tests {
             ("a.py", "import b\n\ndef ping():\n    return b.pong()\n"),
             ("b.py", "import a\n\ndef pong():\n    return a.ping()\n"),
         ]);
-        let result = reach(&g, id(&g, "a.ping"), 1000);
+        let result = reach(&g, id(&g, "a.ping"), 1000, &[]);
         let certain = names(&g, &result.certain);
         assert!(certain.contains(&("b.pong".to_owned(), 1)), "{certain:?}");
         assert!(
@@ -241,7 +263,7 @@ mod tests {
                 "def shutdown(x):\n    x.close()\n\ndef main():\n    shutdown(1)\n",
             ),
         ]);
-        let result = reach(&g, id(&g, "a.A.close"), 1000);
+        let result = reach(&g, id(&g, "a.A.close"), 1000, &[]);
         assert!(result.certain.is_empty());
         let possible: Vec<(String, u32, f64)> = result
             .possible
@@ -266,7 +288,7 @@ mod tests {
                 "from a import base\n\ndef one():\n    base()\n\ndef two():\n    base()\n",
             ),
         ]);
-        let result = reach(&g, id(&g, "a.base"), 1);
+        let result = reach(&g, id(&g, "a.base"), 1, &[]);
         assert_eq!(result.certain.len(), 1);
         assert!(result.truncated);
     }

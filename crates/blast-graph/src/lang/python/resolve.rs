@@ -242,7 +242,7 @@ impl<'a> Resolver<'a> {
                 !member.is_empty() && member.iter().all(|t| matches!(t, Target::Module(_)));
             match &module {
                 Some(Target::Module(m)) if !only_submodules => {
-                    push_exact(edges, source, (*m, 0), kind)
+                    push_exact(edges, source, (*m, 0), kind, import.line)
                 }
                 Some(Target::Module(_)) => {}
                 Some(Target::Namespace(_)) => {}
@@ -257,7 +257,7 @@ impl<'a> Resolver<'a> {
             }
             for target in member {
                 if let Some(target) = symbol_of(&target) {
-                    push_exact(edges, source, target, kind);
+                    push_exact(edges, source, target, kind, import.line);
                 }
             }
             // `from m import *` depends on every name it brings in.
@@ -266,7 +266,7 @@ impl<'a> Resolver<'a> {
             {
                 for target in self.star_names(*star_source) {
                     if let Some(target) = symbol_of(&target) {
-                        push_exact(edges, source, target, kind);
+                        push_exact(edges, source, target, kind, import.line);
                     }
                 }
             }
@@ -276,16 +276,11 @@ impl<'a> Resolver<'a> {
         for reference in &file.facts.refs {
             let source = (file_idx, reference.scope);
             let steps = self.resolve_chain(file_idx, reference.scope, &reference.chain);
-            if reference.scope != 0
-                && self.bound_by_module_import(file_idx, reference.scope, &reference.chain[0])
-            {
-                edges.push(LocalEdge {
-                    source,
-                    target: (file_idx, 0),
-                    kind: EdgeKind::Scope,
-                    resolution: Resolution::Exact,
-                    weight: 1.0,
-                });
+            if reference.scope != 0 {
+                for line in self.module_import_lines(file_idx, reference.scope, &reference.chain[0])
+                {
+                    push_exact(edges, source, (file_idx, 0), EdgeKind::Scope, line);
+                }
             }
             let last_step = reference.chain.len();
             let mut resolved_last = false;
@@ -303,7 +298,7 @@ impl<'a> Resolver<'a> {
                     if is_last {
                         resolved_last = true;
                     }
-                    push_exact(edges, source, target_sym, kind);
+                    push_exact(edges, source, target_sym, kind, reference.line);
                     // A call to a class runs its constructor.
                     if is_last
                         && reference.kind == RefKind::Call
@@ -312,7 +307,7 @@ impl<'a> Resolver<'a> {
                     {
                         for init in self.class_member(*f, *s, "__init__", 0).0 {
                             if let Some(init) = symbol_of(&init) {
-                                push_exact(edges, source, init, EdgeKind::Call);
+                                push_exact(edges, source, init, EdgeKind::Call, reference.line);
                             }
                         }
                     }
@@ -327,17 +322,18 @@ impl<'a> Resolver<'a> {
                 && !receiver_external
             {
                 let name = &reference.chain[last_step - 1];
-                self.push_candidates(edges, stats, source, name);
+                self.push_candidates(edges, stats, source, name, reference.line);
             }
         }
 
         // Classes depend on their bases.
         for (class, chain) in &file.facts.bases {
             let scope = file.syntax.symbols[*class as usize].parent.unwrap_or(0);
+            let line = file.syntax.symbols[*class as usize].span.start_line;
             if let Some((_, targets)) = self.resolve_chain(file_idx, scope, chain).last() {
                 for target in targets {
                     if let Some(base) = symbol_of(target) {
-                        push_exact(edges, (file_idx, *class), base, EdgeKind::Inherit);
+                        push_exact(edges, (file_idx, *class), base, EdgeKind::Inherit, line);
                     }
                 }
             }
@@ -350,6 +346,7 @@ impl<'a> Resolver<'a> {
         stats: &mut PythonStats,
         source: (u32, u32),
         name: &str,
+        line: u32,
     ) {
         let Some(defs) = self.by_name.get(name) else {
             return;
@@ -376,6 +373,7 @@ impl<'a> Resolver<'a> {
                     kind: EdgeKind::Call,
                     resolution: Resolution::Candidate,
                     weight,
+                    line,
                 });
             }
         }
@@ -948,16 +946,22 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    /// True when `name`, used inside `scope`, is bound by an import at the
-    /// module's top level rather than by anything local.
-    fn bound_by_module_import(&self, file_idx: u32, scope: u32, name: &str) -> bool {
+    /// The lines of the top-level imports that bind `name` as used inside
+    /// `scope`; empty when something local binds it or no import does.
+    fn module_import_lines(&self, file_idx: u32, scope: u32, name: &str) -> Vec<u32> {
         let file = &self.files[file_idx as usize];
-        let module_import = self.scopes[file_idx as usize]
-            .names
-            .get(name)
-            .is_some_and(|bindings| bindings.iter().any(|b| matches!(b, Binding::Import(_))));
-        if !module_import {
-            return false;
+        let Some(bindings) = self.scopes[file_idx as usize].names.get(name) else {
+            return Vec::new();
+        };
+        let lines: Vec<u32> = bindings
+            .iter()
+            .filter_map(|b| match b {
+                Binding::Import(idx) => Some(file.facts.imports[*idx as usize].line),
+                Binding::Def(_) => None,
+            })
+            .collect();
+        if lines.is_empty() {
+            return lines;
         }
         let mut current = scope;
         while current != 0 {
@@ -972,11 +976,11 @@ impl<'a> Resolver<'a> {
                     .iter()
                     .any(|i| i.scope == current && bound_name(i).as_deref() == Some(name));
             if shadowed {
-                return false;
+                return Vec::new();
             }
             current = file.syntax.symbols[current as usize].parent.unwrap_or(0);
         }
-        true
+        lines
     }
 
     /// The definitions `from module import *` brings in.
@@ -1125,7 +1129,13 @@ fn symbol_of(target: &Target) -> Option<(u32, u32)> {
     }
 }
 
-fn push_exact(edges: &mut Vec<LocalEdge>, source: (u32, u32), target: (u32, u32), kind: EdgeKind) {
+fn push_exact(
+    edges: &mut Vec<LocalEdge>,
+    source: (u32, u32),
+    target: (u32, u32),
+    kind: EdgeKind,
+    line: u32,
+) {
     if source != target {
         edges.push(LocalEdge {
             source,
@@ -1133,6 +1143,7 @@ fn push_exact(edges: &mut Vec<LocalEdge>, source: (u32, u32), target: (u32, u32)
             kind,
             resolution: Resolution::Exact,
             weight: 1.0,
+            line,
         });
     }
 }

@@ -266,3 +266,136 @@ fn standard_library_names_stay_external() {
     assert_lacks(&edges, "app.main.run -> app.json.dumps (call)");
     assert_lacks(&edges, "app.main -> app.json (import)");
 }
+
+#[test]
+fn reexport_chains_reach_the_definition() {
+    let graph = build(
+        "# file: lib/__init__.py\n\
+         from .api import Session as PublicSession\n\
+         # file: lib/api.py\n\
+         from .sessions import Session\n\
+         # file: lib/sessions.py\n\
+         class Session:\n    def send(self):\n        pass\n\
+         # file: app.py\n\
+         import lib\n\
+         from lib import PublicSession\n\
+         def a():\n    return PublicSession().send()\n\
+         def b():\n    return lib.PublicSession()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "app.a -> lib.sessions.Session.send (call)");
+    assert_has(&edges, "app.b -> lib.sessions.Session (call)");
+    assert_has(&edges, "app -> lib.sessions.Session (import)");
+    assert_has(&edges, "lib -> lib.api (re_export)");
+}
+
+#[test]
+fn star_imports_honour_all() {
+    let graph = build(
+        "# file: leaf.py\n\
+         __all__ = ['shown']\n\
+         def shown():\n    pass\n\
+         def hidden():\n    pass\n\
+         # file: use.py\n\
+         from leaf import *\n\
+         def f():\n    return shown(), hidden()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "use.f -> leaf.shown (call)");
+    assert_lacks(&edges, "use.f -> leaf.hidden (call)");
+    assert_has(&edges, "use -> leaf.shown (import)");
+}
+
+#[test]
+fn conditional_and_local_imports_create_edges() {
+    let graph = build(
+        "# file: app/__init__.py\n\
+         # file: app/models.py\n\
+         class Account:\n    pass\n\
+         def make():\n    pass\n\
+         # file: app/fast.py\n\
+         def encode():\n    pass\n\
+         # file: app/slow.py\n\
+         def encode():\n    pass\n\
+         # file: app/use.py\n\
+         from typing import TYPE_CHECKING\n\
+         if TYPE_CHECKING:\n    from app.models import Account\n\
+         try:\n    from app.fast import encode\n\
+         except ImportError:\n    from app.slow import encode\n\
+         def describe(a: 'Account') -> str:\n    return encode(a)\n\
+         def late():\n    from app.models import make\n    return make()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "app.use -> app.models.Account (type_ref)");
+    assert_has(&edges, "app.use.describe -> app.fast.encode (call)");
+    assert_has(&edges, "app.use.describe -> app.slow.encode (call)");
+    assert_has(&edges, "app.use.late -> app.models.make (call)");
+    assert_has(&edges, "app.use.late -> app.models.make (import)");
+}
+
+#[test]
+fn src_layouts_drop_the_src_prefix() {
+    let graph = build(
+        "# file: src/acme/__init__.py\n\
+         # file: src/acme/db.py\n\
+         def fetch():\n    pass\n\
+         # file: packages/tools/src/tools_pkg/__init__.py\n\
+         def clean():\n    pass\n\
+         # file: tests/test_db.py\n\
+         from acme.db import fetch\n\
+         from tools_pkg import clean\n\
+         def test_fetch():\n    fetch()\n    clean()\n",
+    );
+    let modules: Vec<&str> = graph.files.iter().map(|f| f.module.as_str()).collect();
+    assert!(modules.contains(&"acme.db"), "{modules:?}");
+    assert!(modules.contains(&"tools_pkg"), "{modules:?}");
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "tests.test_db.test_fetch -> acme.db.fetch (call)");
+    assert_has(&edges, "tests.test_db.test_fetch -> tools_pkg.clean (call)");
+}
+
+#[test]
+fn instance_attributes_and_annotations_type_receivers() {
+    let graph = build(
+        "# file: repo.py\n\
+         class Repo:\n    def save(self):\n        pass\n\
+         def make_repo() -> Repo:\n    return Repo()\n\
+         # file: service.py\n\
+         from repo import Repo, make_repo\n\
+         class Service:\n    def __init__(self, repo: Repo):\n        self.repo = repo\n        self.other = Repo()\n    def store(self):\n        self.other.save()\n\
+         def run(r: Repo):\n    r.save()\n\
+         def build():\n    make_repo().save()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "service.Service.store -> repo.Repo.save (call)");
+    assert_has(&edges, "service.run -> repo.Repo.save (call)");
+    assert_has(&edges, "service.build -> repo.Repo.save (call)");
+}
+
+#[test]
+fn decorators_and_properties_are_dependencies() {
+    let graph = build(
+        "# file: deco.py\n\
+         def retry(f):\n    return f\n\
+         # file: jobs.py\n\
+         from deco import retry\n\
+         class Job:\n    @property\n    def size(self):\n        return 1\n    def report(self):\n        return self.size\n\
+         @retry\n\
+         def sync():\n    pass\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "jobs.sync -> deco.retry (decorator)");
+    assert_has(&edges, "jobs.Job.report -> jobs.Job.size (reference)");
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let depth = 5000;
+    let mut source = String::from("def f():\n    return ");
+    source.push_str(&"(".repeat(depth));
+    source.push('1');
+    source.push_str(&")".repeat(depth));
+    source.push('\n');
+    let graph = build(&format!("# file: deep.py\n{source}"));
+    assert!(graph.symbols.iter().any(|s| s.name == "deep.f"));
+}
