@@ -29,12 +29,16 @@ pub struct SourceFile {
 pub struct ExtractOptions {
     /// Files larger than this are skipped and counted.
     pub max_file_bytes: usize,
+    /// Parsing one file stops after this long and the file is skipped and
+    /// counted, so one pathological file cannot stall a run.
+    pub parse_timeout: std::time::Duration,
 }
 
 impl Default for ExtractOptions {
     fn default() -> ExtractOptions {
         ExtractOptions {
             max_file_bytes: 2 * 1024 * 1024,
+            parse_timeout: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -46,6 +50,10 @@ pub enum SkipReason {
     NotUtf8,
     TooLarge,
     ParseFailed,
+    /// Parsing took longer than [`ExtractOptions::parse_timeout`].
+    TimedOut,
+    /// Extraction panicked: a bug in blast, contained to this file.
+    Panicked,
 }
 
 impl SkipReason {
@@ -55,6 +63,8 @@ impl SkipReason {
             SkipReason::NotUtf8 => "not_utf8",
             SkipReason::TooLarge => "too_large",
             SkipReason::ParseFailed => "parse_failed",
+            SkipReason::TimedOut => "timed_out",
+            SkipReason::Panicked => "panicked",
         }
     }
 }
@@ -85,7 +95,24 @@ impl ExtractedFile {
 /// returned with the reason they were skipped.
 pub fn extract_file(file: &SourceFile, options: &ExtractOptions) -> Option<ExtractedFile> {
     let lang = Lang::from_path(&file.path)?;
-    let outcome = extract_bytes(lang, &file.bytes, options);
+    // A panic in extraction is a bug, but it costs one file, not the run.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let deadline = std::time::Instant::now() + options.parse_timeout;
+        crate::lang::set_parse_deadline(Some(deadline));
+        let outcome = extract_bytes(lang, &file.bytes, options);
+        crate::lang::set_parse_deadline(None);
+        match outcome {
+            Err(SkipReason::ParseFailed) if std::time::Instant::now() >= deadline => {
+                Err(SkipReason::TimedOut)
+            }
+            other => other,
+        }
+    }))
+    .unwrap_or_else(|_| {
+        log::warn!("extraction panicked on {}; the file is skipped", file.path);
+        crate::lang::set_parse_deadline(None);
+        Err(SkipReason::Panicked)
+    });
     Some(ExtractedFile {
         path: file.path.clone(),
         lang,

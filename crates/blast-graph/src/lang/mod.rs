@@ -3,7 +3,8 @@
 
 pub mod python;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::time::Instant;
 
 use tree_sitter::{Language, Parser, Query, Tree};
 
@@ -36,6 +37,15 @@ pub(crate) fn compile_query(language: &Language, file: &str, source: &str) -> Qu
 thread_local! {
     /// One parser per worker thread and language, reused across files.
     static PARSERS: RefCell<Vec<(Lang, Parser)>> = const { RefCell::new(Vec::new()) };
+    /// When the current file's parse must stop. Set by the caller of the
+    /// extractors, so that every language's extractor gets the time limit
+    /// without passing it through.
+    static PARSE_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Sets the deadline for parses on this thread; `None` removes it.
+pub(crate) fn set_parse_deadline(deadline: Option<Instant>) {
+    PARSE_DEADLINE.with(|cell| cell.set(deadline));
 }
 
 /// Parses `source` with this thread's parser for `lang`.
@@ -58,7 +68,18 @@ pub(crate) fn parse(lang: Lang, language: &Language, source: &[u8]) -> Result<Tr
         };
         let parser = &mut parsers[idx].1;
         parser.reset();
-        parser.parse(source, None).ok_or(ParseError::NoTree)
+        let deadline = PARSE_DEADLINE.with(Cell::get);
+        let mut past_deadline =
+            |_: &tree_sitter::ParseState| deadline.is_some_and(|d| Instant::now() >= d);
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut past_deadline);
+        let len = source.len();
+        parser
+            .parse_with_options(
+                &mut |offset: usize, _| if offset < len { &source[offset..] } else { &[] },
+                None,
+                Some(options),
+            )
+            .ok_or(ParseError::NoTree)
     })
 }
 

@@ -399,3 +399,20 @@ fn deep_nesting_does_not_overflow() {
     let graph = build(&format!("# file: deep.py\n{source}"));
     assert!(graph.symbols.iter().any(|s| s.name == "deep.f"));
 }
+
+#[test]
+fn parse_timeout_skips_the_file() {
+    let body: String = (0..20_000).map(|i| format!("def f{i}(x):\n    return x + {i}\n")).collect();
+    let file = SourceFile {
+        path: "big.py".to_owned(),
+        bytes: body.into_bytes(),
+    };
+    let options = ExtractOptions {
+        parse_timeout: std::time::Duration::ZERO,
+        ..ExtractOptions::default()
+    };
+    let extracted = crate::extract_file(&file, &options).unwrap();
+    assert_eq!(extracted.outcome.err(), Some(crate::SkipReason::TimedOut));
+    let normal = crate::extract_file(&file, &ExtractOptions::default()).unwrap();
+    assert!(normal.outcome.is_ok());
+}
