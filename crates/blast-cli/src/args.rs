@@ -24,6 +24,10 @@ pub(crate) struct Cli {
     /// Log decisions to stderr; repeat for more detail.
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Read the policy from this file instead of blast.toml at the repository root.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -33,6 +37,27 @@ pub(crate) enum Command {
     Diff(DiffArgs),
     /// Print the repository's dependency graph.
     Graph(GraphArgs),
+    /// Print the tests to run for a diff, one per line (pytest node ids for Python).
+    Tests(TestsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestsArgs {
+    /// Revisions to compare, as for `blast diff`.
+    #[arg(value_name = "REV", num_args = 0..=2)]
+    pub revisions: Vec<String>,
+
+    /// Compare HEAD with the index instead of the work tree.
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Read the diff from a unified diff file ('-' for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub patch: Option<String>,
+
+    /// Also list tests that only possibly reach a change (through a call on an unknown receiver).
+    #[arg(long)]
+    pub include_possible: bool,
 }
 
 const DIFF_HELP: &str = "\
@@ -44,6 +69,9 @@ Revisions:
   blast diff REV^!         REV's first parent against REV
   blast diff --staged      HEAD against the index
   blast diff --patch FILE  a unified diff applied to the work tree's files ('-' reads stdin)
+
+Policy: blast.toml at the repository root (or --config FILE) sets ignored paths, source roots,
+test patterns, thresholds, criticality tiers and provenance rules; see the README.
 
 Exit codes: 0 ok, 1 --fail-on reached, 2 invalid request (arguments, revision, patch),
 3 history missing from a shallow clone, 4 git or I/O failure.";
@@ -70,7 +98,7 @@ pub(crate) struct DiffArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Exit with code 1 when the diff's total score reaches this level.
+    /// Exit with code 1 when the diff's total level reaches this level (default: the policy's).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub fail_on: Option<Level>,
 
@@ -86,7 +114,7 @@ pub(crate) struct DiffArgs {
     #[arg(long, value_name = "N", default_value_t = 50_000)]
     pub max_dependents: usize,
 
-    /// SARIF: changed symbols below this level get no result (default: low).
+    /// SARIF: changed symbols below this level get no result (default: the policy's, else low).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub sarif_level: Option<Level>,
 
@@ -123,6 +151,8 @@ pub(crate) enum OutputFormat {
     Text,
     Json,
     Sarif,
+    /// A summary for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -11,10 +11,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use blast_diff::{DiffSpec, ExitKind, PatchSource, Repo};
 use blast_report::{GraphFormat, GraphLevel, SarifOptions, TextOptions};
-use blast_score::{AnalyzeError, Config, Level};
+use blast_score::{AnalyzeError, Config, Policy};
 use clap::Parser;
 
-use crate::args::{Cli, Command, DiffArgs, GraphArgs, OutputFormat};
+use crate::args::{Cli, Command, DiffArgs, GraphArgs, OutputFormat, TestsArgs};
 
 /// The exit codes of `blast`, documented in the README.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +56,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Diff(args) => run_diff(&cli, args),
         Command::Graph(args) => run_graph(&cli, args),
+        Command::Tests(args) => run_tests(&cli, args),
     };
     match outcome {
         Ok(exit) => ExitCode::from(exit as u8),
@@ -69,8 +70,9 @@ fn main() -> ExitCode {
 
 fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
-    let spec = diff_spec(args)?;
-    let config = config(args.max_file_bytes, args.max_dependents);
+    let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
+    let mut config = config(cli, &repo, args.max_file_bytes, args.max_dependents)?;
+    config.fail_on = args.fail_on;
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let rendered = match args.format {
         OutputFormat::Text => blast_report::render_text(
@@ -83,21 +85,40 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
         OutputFormat::Sarif => blast_report::render_sarif(
             &report,
             &SarifOptions {
-                min_level: args.sarif_level.unwrap_or(Level::Low),
+                min_level: args.sarif_level.unwrap_or(config.policy.report_level),
                 category: args.sarif_category.clone(),
             },
         ),
+        OutputFormat::Markdown => blast_report::render_markdown(&report, args.show),
     };
     write_output(args.output.as_deref(), &rendered)?;
-    let failed = args
-        .fail_on
-        .is_some_and(|threshold| report.total.level >= threshold && report.total.value > 0);
-    Ok(if failed { Exit::FailOn } else { Exit::Success })
+    Ok(if report.fails() {
+        Exit::FailOn
+    } else {
+        Exit::Success
+    })
+}
+
+fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
+    let repo = open_repo(cli)?;
+    let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
+    let config = config(cli, &repo, 2 * 1024 * 1024, 50_000)?;
+    let report = blast_score::analyze(&repo, &spec, &config)?;
+    let mut out = String::new();
+    for test in report.affected_tests() {
+        if test.weight < 1.0 && !args.include_possible {
+            continue;
+        }
+        out.push_str(&blast_report::test_id(test));
+        out.push('\n');
+    }
+    write_output(None, &out)?;
+    Ok(Exit::Success)
 }
 
 fn run_graph(cli: &Cli, args: &GraphArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
-    let config = config(args.max_file_bytes, usize::MAX);
+    let config = config(cli, &repo, args.max_file_bytes, usize::MAX)?;
     let graph = blast_score::load_graph(&repo, args.rev.as_deref(), &config)?;
     let format = match args.format {
         args::GraphFormatArg::Tsv => GraphFormat::Tsv,
@@ -127,12 +148,13 @@ fn open_repo(cli: &Cli) -> anyhow::Result<Repo> {
     Ok(Repo::discover(start)?)
 }
 
-fn diff_spec(args: &DiffArgs) -> anyhow::Result<DiffSpec> {
-    if let Some(patch) = &args.patch {
-        if !args.revisions.is_empty() || args.staged {
-            anyhow::bail!(
-                "--patch cannot be combined with revisions or --staged: the patch applies to the work tree"
-            );
+fn diff_spec(revisions: &[String], staged: bool, patch: Option<&str>) -> anyhow::Result<DiffSpec> {
+    if let Some(patch) = patch {
+        if !revisions.is_empty() || staged {
+            return Err(UsageError(
+                "--patch cannot be combined with revisions or --staged: the patch applies to the work tree".to_owned(),
+            )
+            .into());
         }
         let source = if patch == "-" {
             let mut bytes = Vec::new();
@@ -145,15 +167,52 @@ fn diff_spec(args: &DiffArgs) -> anyhow::Result<DiffSpec> {
         };
         return Ok(DiffSpec::Patch { source });
     }
-    Ok(DiffSpec::parse_args(&args.revisions, args.staged)?)
+    Ok(DiffSpec::parse_args(revisions, staged)?)
 }
 
-fn config(max_file_bytes: usize, max_dependents: usize) -> Config {
+/// The analysis settings: limits from the command line and the policy from
+/// `--config` or `blast.toml` at the repository root.
+fn config(
+    cli: &Cli,
+    repo: &Repo,
+    max_file_bytes: usize,
+    max_dependents: usize,
+) -> anyhow::Result<Config> {
     let mut config = Config::default();
     config.extract.max_file_bytes = max_file_bytes;
     config.max_dependents = max_dependents;
-    config
+    let (path, required) = match &cli.config {
+        Some(path) => (path.clone(), true),
+        None => (repo.root().join("blast.toml"), false),
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            config.policy = Policy::parse(&text, &path.display().to_string())
+                .map_err(|err| UsageError(err.to_string()))?;
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound && !required => {}
+        Err(err) => {
+            return Err(UsageError(format!(
+                "failed to read the configuration {}: {err}",
+                path.display()
+            ))
+            .into());
+        }
+    }
+    Ok(config)
 }
+
+/// A request that cannot be met as given (exit code 2).
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
 
 /// Writes to the file named by `-o`, or to standard output. A closed pipe
 /// (`blast diff | head`) is not an error.
@@ -184,7 +243,7 @@ fn exit_for(err: &anyhow::Error) -> Exit {
         Some(ExitKind::Usage) => Exit::Usage,
         Some(ExitKind::MissingHistory) => Exit::MissingHistory,
         Some(ExitKind::Failure) => Exit::Failure,
-        None if err.to_string().contains("cannot be combined") => Exit::Usage,
+        None if err.downcast_ref::<UsageError>().is_some() => Exit::Usage,
         None => Exit::Failure,
     }
 }

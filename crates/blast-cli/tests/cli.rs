@@ -139,7 +139,17 @@ fn diff_reports_exact_symbols_and_dependents() {
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
-    assert_eq!(factors, vec!["reach", "breadth", "exposure", "change"]);
+    assert_eq!(
+        factors,
+        vec![
+            "reach",
+            "breadth",
+            "exposure",
+            "criticality",
+            "tests",
+            "change"
+        ]
+    );
     assert_eq!(report["complete"], true);
 }
 
@@ -436,4 +446,163 @@ fn work_tree_mode_includes_untracked_files() {
         "{changes:?}"
     );
     assert_eq!(report["head"]["label"], "work tree");
+}
+
+#[test]
+fn policy_file_sets_ignores_and_thresholds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(
+        &repo,
+        "blast.toml",
+        "[paths]\nignore = [\"shop/api.py\"]\n\n[thresholds]\nfail_on = \"low\"\n",
+    );
+    let output = blast(&repo, &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the policy's fail_on applies"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["fail_on"], "low");
+    let certain: Vec<&str> = report["changes"][0]["certain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !certain.iter().any(|id| id.starts_with("shop/api.py")),
+        "ignored file: {certain:?}"
+    );
+
+    let overridden = blast(&repo, &["diff", "HEAD~1", "HEAD", "--fail-on", "critical"]);
+    assert_eq!(overridden.status.code(), Some(0), "the command line wins");
+}
+
+#[test]
+fn invalid_policy_names_key_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(
+        &repo,
+        "blast.toml",
+        "[thresholds]\nfail_on = \"low\"\nfail_onn = \"high\"\n",
+    );
+    let output = blast(&repo, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("line 3"), "{stderr}");
+    assert!(stderr.contains("fail_onn"), "{stderr}");
+    assert!(stderr.contains("blast.toml"), "{stderr}");
+}
+
+#[test]
+fn tests_command_lists_reaching_tests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(
+        &repo,
+        "tests/test_orders.py",
+        "from shop.orders import Orders\n\n\nclass TestOrders:\n    def test_load(self):\n        assert Orders().load()\n\n\ndef test_unrelated():\n    assert True\n",
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "add tests"]);
+    write(
+        &repo,
+        "shop/db.py",
+        "def connect(url):\n    return url.upper()\n\n\ndef close(conn):\n    return None\n",
+    );
+    let output = blast(&repo, &["tests"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout, "tests/test_orders.py::TestOrders::test_load\n");
+
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let change = &report["changes"][0];
+    assert_eq!(
+        change["tests"][0]["id"],
+        "tests/test_orders.py::TestOrders.test_load"
+    );
+    let test_factor = change["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "tests")
+        .unwrap();
+    assert_eq!(test_factor["points"], 0.0);
+}
+
+#[test]
+fn tool_assisted_commits_get_the_stricter_threshold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(&repo, "blast.toml", "[provenance]\nfail_on = \"low\"\n");
+    git(&repo, &["add", "blast.toml"]);
+    git(&repo, &["commit", "-q", "-m", "add policy"]);
+    let plain = blast(&repo, &["diff", "HEAD~2", "HEAD", "--format", "json"]);
+    assert_eq!(plain.status.code(), Some(0), "no tool-assisted commit");
+    write(
+        &repo,
+        "shop/db.py",
+        "def connect(url):\n    return url.lower()\n\n\ndef close(conn):\n    return None\n",
+    );
+    git(
+        &repo,
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "lower urls\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        ],
+    );
+    let output = blast(&repo, &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["tool_assisted"], true);
+    assert_eq!(
+        report["commits"][0]["tool_trailers"][0],
+        "Co-authored-by: Claude <noreply@anthropic.com>"
+    );
+}
+
+#[test]
+fn tiers_raise_the_score_of_critical_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let plain = json_of(&blast(
+        &repo,
+        &["diff", "HEAD~1", "HEAD", "--format", "json"],
+    ));
+    write(
+        &repo,
+        "blast.toml",
+        "[[tiers]]\nname = \"storage\"\npaths = [\"shop/db.py\"]\nweight = 2\n",
+    );
+    let tiered = json_of(&blast(
+        &repo,
+        &["diff", "HEAD~1", "HEAD", "--format", "json"],
+    ));
+    assert_eq!(tiered["changes"][0]["tiers"][0], "storage");
+    assert!(tiered["changes"][0]["score"].as_u64() > plain["changes"][0]["score"].as_u64());
+}
+
+#[test]
+fn markdown_summarises_for_pull_requests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let output = blast(&repo, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("### blast radius: "), "{text}");
+    assert!(
+        text.contains("| `shop.db.connect` (shop/db.py:1) |")
+            || text.contains("`shop.db.connect` (shop/db.py:1)"),
+        "{text}"
+    );
+    assert!(text.contains("<details>"), "{text}");
 }

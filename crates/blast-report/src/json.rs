@@ -22,6 +22,17 @@ struct JsonReport<'a> {
     changes: Vec<JsonChange<'a>>,
     stats: JsonStats<'a>,
     warnings: &'a [String],
+    commits: Vec<JsonCommit<'a>>,
+    tool_assisted: bool,
+    fail_on: Option<&'static str>,
+    fails: bool,
+}
+
+#[derive(Serialize)]
+struct JsonCommit<'a> {
+    id: &'a str,
+    summary: &'a str,
+    tool_trailers: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -80,6 +91,9 @@ struct JsonChange<'a> {
     certain: Vec<JsonDependent<'a>>,
     possible: Vec<JsonDependent<'a>>,
     truncated: bool,
+    is_test: bool,
+    tests: Vec<JsonDependent<'a>>,
+    tiers: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -162,6 +176,18 @@ pub fn render_json(report: &Report) -> String {
             calls_too_ambiguous: report.stats.calls_too_ambiguous,
         },
         warnings: &report.warnings,
+        commits: report
+            .commits
+            .iter()
+            .map(|c| JsonCommit {
+                id: &c.id,
+                summary: &c.summary,
+                tool_trailers: &c.tool_trailers,
+            })
+            .collect(),
+        tool_assisted: report.tool_assisted,
+        fail_on: report.fail_on.map(blast_score::Level::name),
+        fails: report.fails(),
     };
     let mut out = serde_json::to_string_pretty(&doc)
         .unwrap_or_else(|err| panic!("report serialisation failed: {err}"));
@@ -210,6 +236,13 @@ fn change(c: &ChangedSymbol) -> JsonChange<'_> {
         certain: c.certain.iter().map(|d| dependent(d, false)).collect(),
         possible: c.possible.iter().map(|d| dependent(d, true)).collect(),
         truncated: c.truncated,
+        is_test: c.is_test,
+        tests: c
+            .tests
+            .iter()
+            .map(|d| dependent(d, d.weight < 1.0))
+            .collect(),
+        tiers: &c.tiers,
     }
 }
 

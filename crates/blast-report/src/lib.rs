@@ -8,11 +8,13 @@
 
 mod graph_dump;
 mod json;
+mod markdown;
 mod sarif;
 mod text;
 
 pub use graph_dump::{GraphFormat, GraphLevel, render_graph};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use markdown::render_markdown;
 pub use sarif::{SarifOptions, render_sarif};
 pub use text::{TextOptions, render_text};
 
@@ -26,5 +28,15 @@ pub fn symbol_id(file: &str, local_name: &str) -> String {
         file.to_owned()
     } else {
         format!("{file}::{local_name}")
+    }
+}
+
+/// The id a test runner takes for a test: a pytest node id for Python
+/// (`tests/test_api.py::TestApi::test_get`), the qualified name otherwise.
+pub fn test_id(test: &blast_score::Dependent) -> String {
+    if test.file.ends_with(".py") {
+        format!("{}::{}", test.file, test.local_name.replace('.', "::"))
+    } else {
+        test.name.clone()
     }
 }

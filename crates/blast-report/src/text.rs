@@ -90,8 +90,19 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
         let _ = writeln!(out, "    was in {old_file}");
     }
     let _ = writeln!(out, "    {}", factors_line(&change.score));
+    if !change.tiers.is_empty() {
+        let _ = writeln!(out, "    tiers: {}", change.tiers.join(", "));
+    }
     render_dependents(out, "certainly affected", &change.certain, options, false);
     render_dependents(out, "possibly affected", &change.possible, options, true);
+    if change.is_test {
+        let _ = writeln!(out, "    (a test)");
+    } else if change.tests.is_empty() && (!change.certain.is_empty() || !change.possible.is_empty())
+    {
+        let _ = writeln!(out, "    no test reaches this change");
+    } else if !change.tests.is_empty() {
+        let _ = writeln!(out, "    tests reaching it: {}", change.tests.len());
+    }
     if change.truncated {
         let _ = writeln!(
             out,

@@ -23,12 +23,15 @@
 
 pub mod changes;
 mod pipeline;
+pub mod policy;
+mod pyproject;
 pub mod reach;
 mod report;
 pub mod score;
 
 pub use pipeline::{AnalyzeError, Config, analyze, load_graph};
+pub use policy::{Policy, PolicyError};
 pub use report::{
-    AnalysisStats, ChangeKind, ChangedSymbol, Dependent, FileSummary, Level, Report, RevisionInfo,
-    Score, ScoreFactor,
+    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level, Report,
+    RevisionInfo, Score, ScoreFactor,
 };

@@ -3,17 +3,20 @@
 
 use std::sync::Arc;
 
-use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side};
+use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side, TreeEntry};
 use blast_graph::{
-    ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SkipReason, SourceFile, extract_all,
+    ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SkipReason, SourceFile, SymbolKind,
+    extract_all,
 };
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::changes::{ChangedTexts, SymbolChange, changed_symbols};
+use crate::policy::Policy;
 use crate::reach::{Reach, reach};
 use crate::report::{
-    AnalysisStats, ChangeKind, ChangedSymbol, Dependent, FileSummary, Report, RevisionInfo,
+    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level, Report,
+    RevisionInfo,
 };
 use crate::score::{ScoreInput, compute};
 
@@ -25,6 +28,10 @@ pub struct Config {
     /// The search for dependents of one changed symbol stops after this many
     /// (certain and possible each), and the report says so.
     pub max_dependents: usize,
+    /// The review policy, usually from `blast.toml`.
+    pub policy: Policy,
+    /// The level at which the diff fails; overrides the policy's.
+    pub fail_on: Option<Level>,
 }
 
 impl Default for Config {
@@ -33,6 +40,8 @@ impl Default for Config {
             extract: ExtractOptions::default(),
             graph: GraphOptions::default(),
             max_dependents: 50_000,
+            policy: Policy::default(),
+            fail_on: None,
         }
     }
 }
@@ -59,7 +68,10 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
 
     // Step 2: extract the base side, then the head side's changed files;
     // unchanged files share their extraction between the two graphs.
-    let base_sources = read_side(repo, &comparison.base)?;
+    let base_entries = repo.list_files(&comparison.base)?;
+    let graph_options = graph_options(repo, &comparison.base, &base_entries, config);
+    let base_paths = source_paths(&base_entries, &config.policy);
+    let base_sources = read_paths(repo, &comparison.base, &base_paths)?;
     let base_extracted: Vec<Arc<ExtractedFile>> = extract_all(&base_sources, &config.extract)
         .into_iter()
         .map(Arc::new)
@@ -71,11 +83,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .map(String::as_str)
         .collect();
     let head_entries = repo.list_files(&comparison.head)?;
-    let head_paths: Vec<String> = head_entries
-        .iter()
-        .filter(|e| Lang::from_path(&e.path).is_some())
-        .map(|e| e.path.clone())
-        .collect();
+    let head_paths = source_paths(&head_entries, &config.policy);
     let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> = base_extracted
         .iter()
         .map(|f| (f.path.as_str(), f))
@@ -96,8 +104,8 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     );
 
     // Step 3: both graphs.
-    let base_graph = Graph::build(&base_extracted, &config.graph);
-    let head_graph = Graph::build(&head_extracted, &config.graph);
+    let base_graph = Graph::build(&base_extracted, &graph_options);
+    let head_graph = Graph::build(&head_extracted, &graph_options);
 
     // Step 4: changed symbols.
     let mut texts = ChangedTexts::default();
@@ -134,9 +142,17 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let mut changes: Vec<ChangedSymbol> = symbol_changes
         .iter()
         .zip(&reaches)
-        .map(|(change, reach)| changed_symbol(change, reach, &base_graph, &head_graph))
+        .map(|(change, reach)| {
+            changed_symbol(change, reach, &base_graph, &head_graph, &config.policy)
+        })
         .collect();
-    let total = total_score(&symbol_changes, &reaches, &base_graph, &changes);
+    let total = total_score(
+        &symbol_changes,
+        &reaches,
+        &base_graph,
+        &changes,
+        &config.policy,
+    );
     changes.sort_by(|a, b| {
         b.score
             .value
@@ -146,6 +162,34 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.kind.cmp(&b.kind))
     });
+
+    // Step 7: provenance of the range's commits.
+    let mut commits = Vec::new();
+    if matches!(comparison.head, Side::Commit(_)) && matches!(comparison.base, Side::Commit(_)) {
+        for commit in repo.commits(&comparison)? {
+            let tool_trailers: Vec<String> = commit
+                .trailers
+                .iter()
+                .filter(|(key, value)| config.policy.is_tool_trailer(key, value))
+                .map(|(key, value)| format!("{key}: {value}"))
+                .collect();
+            commits.push(CommitSummary {
+                id: commit.id,
+                summary: commit.summary,
+                tool_trailers,
+            });
+        }
+    }
+    let tool_assisted = commits.iter().any(|c| !c.tool_trailers.is_empty());
+    let fail_on = match (
+        config.fail_on.or(config.policy.fail_on),
+        config.policy.provenance_fail_on,
+    ) {
+        (base_level, Some(strict)) if tool_assisted => {
+            Some(base_level.map_or(strict, |l| l.min(strict)))
+        }
+        (base_level, _) => base_level,
+    };
 
     let stats = analysis_stats(
         &base_graph,
@@ -173,6 +217,15 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         ));
     }
     let truncated = changes.iter().any(|c| c.truncated);
+    let python = &base_graph.stats.python;
+    let local_imports = python.imports_resolved + python.imports_unresolved_local;
+    if python.imports_unresolved_local * 2 > local_imports && python.imports_unresolved_local >= 3 {
+        warnings.push(format!(
+            "{} of {local_imports} Python imports of the repository's own modules did not resolve: \
+             the source roots may be wrong; list them under [python] roots in blast.toml",
+            python.imports_unresolved_local
+        ));
+    }
     if truncated {
         warnings.push(format!(
             "the search for dependents stopped at {} for some symbols: their lists are a lower bound",
@@ -189,6 +242,9 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         complete: unreadable.is_empty() && !truncated,
         stats,
         warnings,
+        commits,
+        tool_assisted,
+        fail_on,
     })
 }
 
@@ -209,22 +265,66 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
             comparison.base
         }
     };
-    let sources = read_side(repo, &side)?;
+    let entries = repo.list_files(&side)?;
+    let options = graph_options(repo, &side, &entries, config);
+    let sources = read_paths(repo, &side, &source_paths(&entries, &config.policy))?;
     let extracted: Vec<Arc<ExtractedFile>> = extract_all(&sources, &config.extract)
         .into_iter()
         .map(Arc::new)
         .collect();
-    Ok(Graph::build(&extracted, &config.graph))
+    Ok(Graph::build(&extracted, &options))
 }
 
-fn read_side(repo: &Repo, side: &Side) -> Result<Vec<SourceFile>, AnalyzeError> {
-    let paths: Vec<String> = repo
-        .list_files(side)?
-        .into_iter()
-        .filter(|e| Lang::from_path(&e.path).is_some())
-        .map(|e| e.path)
+/// The source files of a side that the policy does not ignore.
+fn source_paths(entries: &[TreeEntry], policy: &Policy) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|e| Lang::from_path(&e.path).is_some() && !policy.ignore.is_match(&e.path))
+        .map(|e| e.path.clone())
+        .collect()
+}
+
+/// Graph options for one side: the configured ones, plus Python source roots
+/// that `pyproject.toml` files declare.
+fn graph_options(repo: &Repo, side: &Side, entries: &[TreeEntry], config: &Config) -> GraphOptions {
+    let mut options = config.graph.clone();
+    options
+        .python
+        .roots
+        .extend(config.policy.python_roots.iter().cloned());
+    let manifests: Vec<String> = entries
+        .iter()
+        .filter(|e| e.path == "pyproject.toml" || e.path.ends_with("/pyproject.toml"))
+        .map(|e| e.path.clone())
         .collect();
-    read_paths(repo, side, &paths)
+    if manifests.is_empty() {
+        return options;
+    }
+    let contents = match repo.read_files(side, &manifests) {
+        Ok(contents) => contents,
+        Err(err) => {
+            log::warn!("could not read pyproject.toml files: {err}");
+            return options;
+        }
+    };
+    for (path, bytes) in manifests.iter().zip(contents) {
+        let Some(text) = bytes.and_then(|b| String::from_utf8(b).ok()) else {
+            continue;
+        };
+        let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        for root in crate::pyproject::source_roots(&text) {
+            let joined = if dir.is_empty() {
+                root
+            } else {
+                format!("{dir}/{root}")
+            };
+            if !options.python.roots.contains(&joined) {
+                options.python.roots.push(joined);
+            }
+        }
+    }
+    options.python.roots.sort();
+    options
 }
 
 fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFile>, AnalyzeError> {
@@ -246,6 +346,7 @@ fn changed_symbol(
     reach: &Reach,
     base: &Graph,
     head: &Graph,
+    policy: &Policy,
 ) -> ChangedSymbol {
     // Added symbols live on the head side; everything else is described at
     // the base, where its dependents are, but named by its head file.
@@ -290,6 +391,7 @@ fn changed_symbol(
             depth: reached.depth,
             weight: reached.weight,
             exists_at_head: head.file_id(&graph.files[dep.file as usize].path).is_some(),
+            is_test: is_test(graph, reached.symbol, policy),
         }
     };
     let mut certain: Vec<Dependent> = reach.certain.iter().map(to_dependent).collect();
@@ -303,19 +405,51 @@ fn changed_symbol(
         })
     });
 
+    // Tests are listed apart and count for the safety net, not for reach.
+    let tests: Vec<Dependent> = certain
+        .iter()
+        .chain(&possible)
+        .filter(|d| d.is_test)
+        .cloned()
+        .collect();
+    let symbol_is_test = is_test(graph, id, policy);
     let own_file = graph.file_of(id).path.as_str();
+    let mut tiers: Vec<(&str, f64, bool)> = Vec::new();
+    for tier in &policy.tiers {
+        if tier.matches(own_file, &symbol.name) {
+            tiers.push((&tier.name, tier.weight, true));
+        } else if certain
+            .iter()
+            .any(|d| !d.is_test && tier.matches(&d.file, &d.name))
+        {
+            tiers.push((&tier.name, tier.weight, false));
+        }
+    }
+    let production = |d: &&Dependent| !d.is_test;
+    let has_dependents = certain.iter().chain(&possible).any(|d| !d.is_test);
     let input = ScoreInput {
-        certain: certain.iter().map(|d| (d.depth, 1.0)).collect(),
-        possible: possible.iter().map(|d| (d.depth, d.weight)).collect(),
+        certain: certain
+            .iter()
+            .filter(production)
+            .map(|d| (d.depth, 1.0))
+            .collect(),
+        possible: possible
+            .iter()
+            .filter(production)
+            .map(|d| (d.depth, d.weight))
+            .collect(),
         dependent_files: certain
             .iter()
             .chain(&possible)
+            .filter(production)
             .map(|d| d.file.as_str())
             .collect(),
         own_files: vec![own_file],
         public: symbol.public,
         change: Some(change.kind),
         whitespace_only: change.whitespace_only,
+        tiers: tiers.clone(),
+        tests: (!symbol_is_test && has_dependents).then_some(tests.len()),
     };
     let score = compute(&input);
     let head_location = match change.head {
@@ -345,7 +479,66 @@ fn changed_symbol(
         certain,
         possible,
         truncated: reach.truncated,
+        tests: if symbol_is_test && change.kind != ChangeKind::Deleted {
+            let mut own = tests;
+            own.insert(0, changed_test(head, change.head, graph, id, policy));
+            own
+        } else {
+            tests
+        },
+        is_test: symbol_is_test,
+        tiers: tiers
+            .iter()
+            .map(|(name, _, _)| (*name).to_owned())
+            .collect(),
     }
+}
+
+/// A changed test, as an entry of the tests to run.
+fn changed_test(
+    head: &Graph,
+    head_id: Option<u32>,
+    graph: &Graph,
+    id: u32,
+    policy: &Policy,
+) -> Dependent {
+    let (graph, id) = match head_id {
+        Some(head_id) => (head, head_id),
+        None => (graph, id),
+    };
+    let symbol = &graph.symbols[id as usize];
+    Dependent {
+        name: symbol.name.clone(),
+        local_name: symbol.local_name.clone(),
+        kind: symbol.kind,
+        file: graph.file_of(id).path.clone(),
+        line: symbol.span.start_line,
+        depth: 0,
+        weight: 1.0,
+        exists_at_head: true,
+        is_test: is_test(graph, id, policy),
+    }
+}
+
+/// True for test functions and methods: in a file the policy calls a test
+/// file, by each language's naming convention, or in a Rust `tests` module.
+fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
+    let symbol = &graph.symbols[id as usize];
+    if !matches!(symbol.kind, SymbolKind::Function | SymbolKind::Method) {
+        return false;
+    }
+    let file = graph.file_of(id);
+    let short = symbol
+        .local_name
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or_default();
+    if file.lang == Lang::Python {
+        return policy.test_files.is_match(&file.path) && short.starts_with("test");
+    }
+    policy.test_files.is_match(&file.path)
+        || symbol.local_name.starts_with("tests::")
+        || symbol.local_name.contains("::tests::")
 }
 
 /// Scores the diff as a whole over the union of the dependents of its
@@ -355,6 +548,7 @@ fn total_score(
     reaches: &[Reach],
     base: &Graph,
     changes: &[ChangedSymbol],
+    policy: &Policy,
 ) -> crate::report::Score {
     let mut certain: FxHashMap<u32, u32> = FxHashMap::default();
     let mut possible: FxHashMap<u32, (u32, f64)> = FxHashMap::default();
@@ -372,11 +566,19 @@ fn total_score(
             | (_, ChangeKind::Deleted | ChangeKind::Moved) => ChangeKind::Deleted,
             _ => ChangeKind::Modified,
         });
-        for r in &reach.certain {
+        for r in reach
+            .certain
+            .iter()
+            .filter(|r| !is_test(base, r.symbol, policy))
+        {
             let depth = certain.entry(r.symbol).or_insert(r.depth);
             *depth = (*depth).min(r.depth);
         }
-        for r in &reach.possible {
+        for r in reach
+            .possible
+            .iter()
+            .filter(|r| !is_test(base, r.symbol, policy))
+        {
             let entry = possible.entry(r.symbol).or_insert((r.depth, r.weight));
             entry.0 = entry.0.min(r.depth);
             entry.1 = entry.1.max(r.weight);
@@ -407,6 +609,8 @@ fn total_score(
         public,
         change: kind.or(Some(ChangeKind::Added)),
         whitespace_only: false,
+        tiers: total_tiers(policy, changes, &certain_list, base),
+        tests: None,
     };
     let mut score = compute(&input);
     if kind.is_some()
@@ -415,6 +619,30 @@ fn total_score(
         change.detail = format!("whole diff: x{}", change.points);
     }
     score
+}
+
+/// The tiers of the whole diff: those a changed symbol is in, then those
+/// only a certain dependent is in.
+fn total_tiers<'p>(
+    policy: &'p Policy,
+    changes: &[ChangedSymbol],
+    certain: &[(u32, u32)],
+    base: &Graph,
+) -> Vec<(&'p str, f64, bool)> {
+    let mut tiers = Vec::new();
+    for tier in &policy.tiers {
+        let own = changes
+            .iter()
+            .filter(|c| c.kind != ChangeKind::Added && !c.whitespace_only)
+            .any(|c| tier.matches(&c.file, &c.name));
+        let reached = certain
+            .iter()
+            .any(|(id, _)| tier.matches(&base.file_of(*id).path, &base.symbols[*id as usize].name));
+        if own || reached {
+            tiers.push((tier.name.as_str(), tier.weight, own));
+        }
+    }
+    tiers
 }
 
 fn analysis_stats(

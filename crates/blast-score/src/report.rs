@@ -117,6 +117,8 @@ pub struct Dependent {
     /// The file still exists at the head revision, so the dependent can be
     /// shown there.
     pub exists_at_head: bool,
+    /// A test function or method, by the policy's test patterns.
+    pub is_test: bool,
 }
 
 /// A symbol the diff changes, with its blast radius and score.
@@ -155,6 +157,21 @@ pub struct ChangedSymbol {
     /// The search stopped at the limit on dependents, so the lists are a
     /// lower bound.
     pub truncated: bool,
+    /// The tests among the dependents (certain first).
+    pub tests: Vec<Dependent>,
+    /// The changed symbol is itself a test.
+    pub is_test: bool,
+    /// Criticality tiers the symbol or its dependents are in.
+    pub tiers: Vec<String>,
+}
+
+/// A commit of the compared range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitSummary {
+    pub id: String,
+    pub summary: String,
+    /// The trailers that mark it as tool-assisted (`Key: value`).
+    pub tool_trailers: Vec<String>,
 }
 
 /// How much of the repository was analysed, and what was not.
@@ -188,4 +205,29 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// False when some limit or failure makes the result a lower bound.
     pub complete: bool,
+    /// The commits of the range (empty when the head is not a commit).
+    pub commits: Vec<CommitSummary>,
+    /// Some commit of the range is tool-assisted, so the policy's stricter
+    /// threshold applies.
+    pub tool_assisted: bool,
+    /// The level at which the diff fails, from the command line or the
+    /// policy (the stricter provenance level when the range is tool-assisted).
+    pub fail_on: Option<Level>,
+}
+
+impl Report {
+    /// True when the diff's total level reaches [`Report::fail_on`].
+    pub fn fails(&self) -> bool {
+        self.fail_on
+            .is_some_and(|level| self.total.value > 0 && self.total.level >= level)
+    }
+
+    /// The tests to run for this diff: changed tests, and tests that reach
+    /// a changed symbol, each once, sorted.
+    pub fn affected_tests(&self) -> Vec<&Dependent> {
+        let mut tests: Vec<&Dependent> = self.changes.iter().flat_map(|c| &c.tests).collect();
+        tests.sort_by(|a, b| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
+        tests.dedup_by(|a, b| a.file == b.file && a.name == b.name);
+        tests
+    }
 }

@@ -6,6 +6,9 @@
 //! - breadth: 2 points per other file reached and 3 per other folder
 //!   (package or module directory) reached;
 //! - exposure: 5 points when the changed symbol is public API;
+//! - criticality: per configured tier, 10 points times its weight when the
+//!   changed symbol is in the tier, 5 times its weight when only a dependent is;
+//! - tests: 5 points when no test reaches a symbol that has dependents;
 //! - change: a multiplier on the sum: 1.5 for deleted and moved symbols
 //!   (callers break at once), 1 for modified ones, 0 for added symbols and
 //!   whitespace-only edits.
@@ -34,6 +37,12 @@ pub struct ScoreInput<'a> {
     pub public: bool,
     pub change: Option<ChangeKind>,
     pub whitespace_only: bool,
+    /// Criticality tiers: (name, weight, whether the changed symbol itself
+    /// is in the tier rather than only a dependent).
+    pub tiers: Vec<(&'a str, f64, bool)>,
+    /// Number of tests that reach the symbol; `None` when not applicable
+    /// (the changed symbol is itself a test, or nothing depends on it).
+    pub tests: Option<usize>,
 }
 
 /// Returns the level of a score value.
@@ -123,16 +132,56 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
         points: multiplier,
     };
 
+    // Criticality: a tier the change is in counts 10 points per unit of
+    // weight, a tier only its dependents are in counts 5.
+    let criticality_points: f64 = input
+        .tiers
+        .iter()
+        .map(|&(_, weight, own)| if own { 10.0 * weight } else { 5.0 * weight })
+        .fold(0.0, |a, b| a + b);
+    let criticality = ScoreFactor {
+        name: "criticality",
+        detail: if input.tiers.is_empty() {
+            "no tier".to_owned()
+        } else {
+            input
+                .tiers
+                .iter()
+                .map(|&(name, _, own)| {
+                    if own {
+                        name.to_owned()
+                    } else {
+                        format!("{name} (reached)")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        points: round2(criticality_points),
+    };
+
+    // Safety net: a change that no test reaches gets 5 points.
+    let tests = ScoreFactor {
+        name: "tests",
+        detail: match input.tests {
+            None => "not applicable".to_owned(),
+            Some(0) => "no test reaches it".to_owned(),
+            Some(n) => format!("{n} tests reach it"),
+        },
+        points: if input.tests == Some(0) { 5.0 } else { 0.0 },
+    };
+
     // Without any dependent, exposure alone does not make a change risky.
     let has_dependents = !input.certain.is_empty() || !input.possible.is_empty();
     let exposure_points = if has_dependents { exposure.points } else { 0.0 };
-    let raw = (reach.points + breadth.points + exposure_points) * multiplier;
+    let raw = (reach.points + breadth.points + exposure_points + criticality.points + tests.points)
+        * multiplier;
     let value = to_score(raw);
     Score {
         value,
         level: level_of(value),
         raw: round2(raw),
-        factors: vec![reach, breadth, exposure, change],
+        factors: vec![reach, breadth, exposure, criticality, tests, change],
     }
 }
 
@@ -169,6 +218,8 @@ mod tests {
             public: true,
             change: Some(ChangeKind::Modified),
             whitespace_only: false,
+            tiers: Vec::new(),
+            tests: None,
         }
     }
 
@@ -204,6 +255,20 @@ mod tests {
         let mut deleted_input = input(3, &["pkg/b.py"]);
         deleted_input.change = Some(ChangeKind::Deleted);
         assert!(compute(&deleted_input).value > modified);
+    }
+
+    #[test]
+    fn tiers_and_missing_tests_add_points() {
+        let plain = compute(&input(2, &["pkg/b.py"])).raw;
+        let mut critical = input(2, &["pkg/b.py"]);
+        critical.tiers = vec![("auth", 2.0, true)];
+        assert!((compute(&critical).raw - plain - 20.0).abs() < 1e-9);
+        let mut reached = input(2, &["pkg/b.py"]);
+        reached.tiers = vec![("auth", 2.0, false)];
+        assert!((compute(&reached).raw - plain - 10.0).abs() < 1e-9);
+        let mut untested = input(2, &["pkg/b.py"]);
+        untested.tests = Some(0);
+        assert!((compute(&untested).raw - plain - 5.0).abs() < 1e-9);
     }
 
     #[test]

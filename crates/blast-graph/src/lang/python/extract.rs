@@ -339,6 +339,21 @@ fn record_parameter(
     }
     let scope = scopes.scope_at(node.start_byte());
     let name = node_text(node, source).to_owned();
+    // The first parameter of a method is its receiver, whatever its name.
+    let declaration = if parent.kind() == "parameters" {
+        node
+    } else {
+        parent
+    };
+    let is_first = declaration.parent().is_some_and(|list| {
+        list.kind() == "parameters"
+            && list
+                .named_child(0)
+                .is_some_and(|first| first.id() == declaration.id())
+    });
+    if is_first {
+        facts.first_params.push((scope, name.clone()));
+    }
     // `def f(repo: Repo)` types `repo` for calls like `repo.save()`.
     let typed = match parent.kind() {
         "typed_parameter" | "typed_default_parameter" => parent.child_by_field_name("type"),

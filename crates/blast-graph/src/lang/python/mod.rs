@@ -91,6 +91,9 @@ pub struct PyFacts {
     pub all_extends: Vec<Vec<String>>,
     /// Return annotations of functions and methods, by symbol index.
     pub returns: Vec<(u32, Vec<String>)>,
+    /// The first parameter's name of each function, by symbol index: a
+    /// method's receiver (`self`, `cls`).
+    pub first_params: Vec<(u32, String)>,
 }
 
 /// The compiled grammar and queries, shared by all threads.

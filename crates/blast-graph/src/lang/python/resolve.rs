@@ -20,9 +20,9 @@ pub(crate) const MAX_CANDIDATES: usize = 32;
 /// How module names are derived from paths.
 #[derive(Clone, Debug, Default)]
 pub struct ModuleLayout {
-    /// Source roots relative to the repository root (`src`, `lib/python`).
-    /// Empty means: detect them (the repository root, every `src` folder, and
-    /// the folder above each top-level package).
+    /// Source roots relative to the repository root (`lib/python`), from
+    /// configuration, in addition to the detected ones: the repository root,
+    /// every `src` folder, and the folder above each top-level package.
     pub roots: Vec<String>,
 }
 
@@ -46,6 +46,12 @@ pub struct PythonStats {
     /// Calls on an unknown receiver whose method name has too many
     /// definitions to make candidate edges from.
     pub calls_too_ambiguous: u64,
+    /// Imports that resolved to a module of the repository.
+    pub imports_resolved: u64,
+    /// Absolute imports that did not resolve although their first name is
+    /// the name of a folder or file in the repository: a sign that the
+    /// source roots are wrong.
+    pub imports_unresolved_local: u64,
 }
 
 pub(crate) struct PyResolved {
@@ -99,6 +105,8 @@ struct Resolver<'a> {
     children: Vec<Vec<Vec<u32>>>,
     /// Functions and methods by their last name segment, for candidates.
     by_name: FxHashMap<String, Vec<(u32, u32)>>,
+    /// Folder names and file stems of the repository's Python files.
+    local_names: FxHashSet<String>,
     member_memo: RefCell<FxHashMap<(u32, String), Vec<Target>>>,
     in_progress: RefCell<FxHashSet<(u32, String)>>,
     /// Nesting of chain resolutions. Values can refer to themselves
@@ -203,9 +211,20 @@ impl<'a> Resolver<'a> {
             children.push(kids);
         }
 
+        let mut local_names = FxHashSet::default();
+        for file in files {
+            for component in file.path.split('/') {
+                let stem = component
+                    .strip_suffix(".py")
+                    .or_else(|| component.strip_suffix(".pyi"))
+                    .unwrap_or(component);
+                local_names.insert(stem.to_owned());
+            }
+        }
         Resolver {
             files,
             modules,
+            local_names,
             is_package,
             index,
             scopes,
@@ -240,6 +259,9 @@ impl<'a> Resolver<'a> {
             // the package that merely contains it.
             let only_submodules =
                 !member.is_empty() && member.iter().all(|t| matches!(t, Target::Module(_)));
+            if matches!(module, Some(Target::Module(_) | Target::Namespace(_))) {
+                stats.imports_resolved += 1;
+            }
             match &module {
                 Some(Target::Module(m)) if !only_submodules => {
                     push_exact(edges, source, (*m, 0), kind, import.line)
@@ -252,6 +274,9 @@ impl<'a> Resolver<'a> {
                         stats.imports_unresolved += 1;
                     } else {
                         stats.imports_external += 1;
+                        if self.local_names.contains(import_head(import)) {
+                            stats.imports_unresolved_local += 1;
+                        }
                     }
                 }
             }
@@ -410,11 +435,21 @@ impl<'a> Resolver<'a> {
         };
         let mut current = match head.as_str() {
             "" => return steps,
-            "self" | "cls" => match self.enclosing_class(file_idx, scope) {
-                Some(class) if head == "self" => vec![Target::Instance(file_idx, class)],
-                Some(class) => vec![Target::Sym(file_idx, class)],
-                None => self.lookup_name(file_idx, scope, head, 0),
-            },
+            name if self.receiver_class(file_idx, scope, name).is_some() => {
+                let (class, is_class) = self
+                    .receiver_class(file_idx, scope, name)
+                    .unwrap_or_default();
+                // A bare `self` or `cls` names the method's own class: no
+                // dependency worth an edge.
+                if chain.len() == 1 {
+                    return steps;
+                }
+                if is_class {
+                    vec![Target::Sym(file_idx, class)]
+                } else {
+                    vec![Target::Instance(file_idx, class)]
+                }
+            }
             "super()" => {
                 let Some(class) = self.enclosing_class(file_idx, scope) else {
                     return steps;
@@ -1006,6 +1041,53 @@ impl<'a> Resolver<'a> {
         out
     }
 
+    /// When `name` is the receiver (first parameter) of the method that
+    /// contains `scope`, returns the method's class and whether the receiver
+    /// is the class itself (`cls` of a class method) rather than an instance.
+    fn receiver_class(&self, file_idx: u32, scope: u32, name: &str) -> Option<(u32, bool)> {
+        let file = &self.files[file_idx as usize];
+        let symbols = &file.syntax.symbols;
+        let mut current = scope;
+        let method = loop {
+            let sym = &symbols[current as usize];
+            if sym.kind == SymbolKind::Method {
+                break current;
+            }
+            // A name bound in a nested function shadows the receiver.
+            if file
+                .facts
+                .locals
+                .iter()
+                .any(|(s, n)| *s == current && n == name)
+            {
+                return None;
+            }
+            current = sym.parent?;
+        };
+        let first = file.facts.first_params.iter().find(|(s, _)| *s == method)?;
+        if first.1 != name {
+            return None;
+        }
+        let local_rebinding = file
+            .facts
+            .bindings
+            .iter()
+            .any(|b| b.scope == method && b.target.len() == 1 && b.target[0] == name)
+            || file
+                .facts
+                .imports
+                .iter()
+                .any(|i| i.scope == method && bound_name(i).as_deref() == Some(name));
+        if local_rebinding {
+            return None;
+        }
+        let class = symbols[method as usize].parent?;
+        let method_name = last_segment(&symbols[method as usize].local_name);
+        let is_class =
+            matches!(name, "cls" | "mcs" | "metacls" | "klass") || method_name == "__new__";
+        Some((class, is_class))
+    }
+
     /// The class whose method (or a function nested in it) contains `scope`.
     fn enclosing_class(&self, file_idx: u32, scope: u32) -> Option<u32> {
         let symbols = &self.files[file_idx as usize].syntax.symbols;
@@ -1024,8 +1106,8 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Source roots: configured ones, or the repository root, every `src`
-/// folder, and the folder above each top-level package.
+/// Source roots: the repository root, every `src` folder, the folder above
+/// each top-level package, and the configured ones.
 fn detect_roots(
     files: &[PyFile<'_>],
     package_dirs: &FxHashSet<&str>,
@@ -1033,28 +1115,25 @@ fn detect_roots(
 ) -> Vec<String> {
     let mut roots: FxHashSet<String> = FxHashSet::default();
     roots.insert(String::new());
-    if layout.roots.is_empty() {
-        for file in files {
-            let mut dir = parent_dir(file.path);
-            while !dir.is_empty() {
-                if dir == "src" || dir.ends_with("/src") {
-                    roots.insert(dir.to_owned());
-                }
-                dir = parent_dir(dir);
+    for file in files {
+        let mut dir = parent_dir(file.path);
+        while !dir.is_empty() {
+            if dir == "src" || dir.ends_with("/src") {
+                roots.insert(dir.to_owned());
             }
+            dir = parent_dir(dir);
         }
-        // The roots end up sorted below, so the set's order does not matter.
-        #[expect(clippy::iter_over_hash_type, reason = "the result is sorted")]
-        for dir in package_dirs {
-            let parent = parent_dir(dir);
-            if !package_dirs.contains(parent) && !dir.is_empty() {
-                roots.insert(parent.to_owned());
-            }
+    }
+    // The roots end up sorted below, so the set's order does not matter.
+    #[expect(clippy::iter_over_hash_type, reason = "the result is sorted")]
+    for dir in package_dirs {
+        let parent = parent_dir(dir);
+        if !package_dirs.contains(parent) && !dir.is_empty() {
+            roots.insert(parent.to_owned());
         }
-    } else {
-        for root in &layout.roots {
-            roots.insert(root.trim_matches('/').to_owned());
-        }
+    }
+    for root in &layout.roots {
+        roots.insert(root.trim_matches('/').to_owned());
     }
     let mut roots: Vec<String> = roots.into_iter().collect();
     // Deepest first, so the first root that contains a file is its root.
@@ -1102,6 +1181,15 @@ fn bound_name(import: &PyImport) -> Option<String> {
         } => Some(name.clone()),
         ImportKind::Star { .. } => None,
     }
+}
+
+/// The first name of an absolute import's module path.
+fn import_head(import: &PyImport) -> &str {
+    let path = match &import.kind {
+        ImportKind::Module { path, .. } => path,
+        ImportKind::From { module, .. } | ImportKind::Star { module, .. } => module,
+    };
+    path.first().map_or("", String::as_str)
 }
 
 fn import_level(import: &PyImport) -> u32 {

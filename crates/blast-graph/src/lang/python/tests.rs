@@ -402,7 +402,9 @@ fn deep_nesting_does_not_overflow() {
 
 #[test]
 fn parse_timeout_skips_the_file() {
-    let body: String = (0..20_000).map(|i| format!("def f{i}(x):\n    return x + {i}\n")).collect();
+    let body: String = (0..20_000)
+        .map(|i| format!("def f{i}(x):\n    return x + {i}\n"))
+        .collect();
     let file = SourceFile {
         path: "big.py".to_owned(),
         bytes: body.into_bytes(),

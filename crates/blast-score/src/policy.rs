@@ -1,0 +1,488 @@
+//! The review policy: `blast.toml` at the repository root. Every key has a
+//! default, so a repository needs no file at all.
+//!
+//! ```toml
+//! [paths]
+//! ignore = ["vendor/**", "**/generated/**"]   # never analysed
+//!
+//! [python]
+//! roots = ["lib/python"]                      # source roots, besides detected ones
+//!
+//! [tests]
+//! patterns = ["tests/**", "**/test_*.py"]     # files whose definitions are tests
+//!
+//! [thresholds]
+//! fail_on = "high"                            # the exit code 1 level (no default)
+//! report = "low"                              # lowest level that gets a SARIF result
+//!
+//! [[tiers]]                                   # replaces the default tiers
+//! name = "billing"
+//! paths = ["billing/**"]
+//! symbols = ["*charge*", "*refund*"]
+//! weight = 2.0
+//!
+//! [provenance]
+//! trailers = ["Co-authored-by: *Copilot*"]    # replaces the default list
+//! fail_on = "medium"                          # stricter level for tool-assisted commits
+//! ```
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::report::Level;
+
+/// An invalid `blast.toml`, with the place and the reason.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration {file}, line {line}: {message}")]
+pub struct PolicyError {
+    pub file: String,
+    /// 1-based; 0 when the position is unknown.
+    pub line: usize,
+    pub message: String,
+}
+
+/// A set of paths and symbol names that deserve deeper review.
+#[derive(Clone, Debug)]
+pub struct Tier {
+    pub name: String,
+    pub weight: f64,
+    paths: GlobSet,
+    symbols: GlobSet,
+}
+
+impl Tier {
+    /// True when the file path or the qualified symbol name matches.
+    pub fn matches(&self, path: &str, symbol: &str) -> bool {
+        self.paths.is_match(path) || self.symbols.is_match(symbol.to_ascii_lowercase())
+    }
+}
+
+/// The parsed policy, with defaults filled in.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub ignore: GlobSet,
+    pub ignore_patterns: Vec<String>,
+    pub python_roots: Vec<String>,
+    pub test_files: GlobSet,
+    pub fail_on: Option<Level>,
+    pub report_level: Level,
+    pub tiers: Vec<Tier>,
+    /// `Key: value` patterns; a commit with a matching trailer is
+    /// tool-assisted.
+    pub trailers: Vec<(String, GlobSet)>,
+    pub trailer_patterns: Vec<String>,
+    pub provenance_fail_on: Option<Level>,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy::from_file(PolicyFile::default(), "defaults")
+            .unwrap_or_else(|err| panic!("default policy: {err:?}"))
+    }
+}
+
+/// Test files by the conventions of the supported languages.
+const DEFAULT_TEST_PATTERNS: &[&str] = &[
+    "**/tests/**",
+    "**/test/**",
+    "tests/**",
+    "test/**",
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/conftest.py",
+    "**/src/test/**",
+    "**/*Test.java",
+    "**/*Tests.java",
+    "**/*IT.java",
+    "**/benches/**",
+];
+
+/// Default tiers: (name, weight, path globs, symbol-name globs). Symbol
+/// globs match the lowercased qualified name.
+const DEFAULT_TIERS: &[(&str, f64, &[&str], &[&str])] = &[
+    (
+        "auth",
+        2.0,
+        &[
+            "**/auth/**",
+            "**/authn/**",
+            "**/authz/**",
+            "**/security/**",
+            "**/permissions/**",
+            "**/*auth*.*",
+        ],
+        &[
+            "*authenticat*",
+            "*authoriz*",
+            "*login*",
+            "*logout*",
+            "*password*",
+            "*credential*",
+            "*permission*",
+            "*oauth*",
+            "*jwt*",
+        ],
+    ),
+    (
+        "payments",
+        2.0,
+        &[
+            "**/payment*/**",
+            "**/billing/**",
+            "**/checkout/**",
+            "**/*payment*.*",
+            "**/*billing*.*",
+        ],
+        &[
+            "*payment*",
+            "*invoice*",
+            "*refund*",
+            "*charge*",
+            "*billing*",
+        ],
+    ),
+    (
+        "database",
+        1.5,
+        &[
+            "**/migrations/**",
+            "**/migration/**",
+            "**/schema/**",
+            "**/*.sql",
+            "**/models.py",
+            "**/schema.*",
+            "**/db/migrate/**",
+        ],
+        &["*migrat*", "*schema*"],
+    ),
+    (
+        "api_contract",
+        1.5,
+        &[
+            "**/*.proto",
+            "**/*.graphql",
+            "**/*.gql",
+            "**/openapi*.*",
+            "**/swagger*.*",
+            "**/api/**",
+        ],
+        &["*.api.*", "*serializer*"],
+    ),
+    (
+        "concurrency",
+        1.5,
+        &[
+            "**/*pool*.*",
+            "**/*lock*.*",
+            "**/concurrency/**",
+            "**/sync/**",
+        ],
+        &[
+            "*pool*",
+            "*lock*",
+            "*mutex*",
+            "*semaphore*",
+            "*thread*",
+            "*connection*",
+            "*executor*",
+        ],
+    ),
+];
+
+/// Trailers that mark a commit as written with a coding assistant.
+const DEFAULT_TRAILERS: &[&str] = &[
+    "Co-authored-by: *Claude*",
+    "Co-authored-by: *noreply@anthropic.com*",
+    "Co-authored-by: *Copilot*",
+    "Co-authored-by: *Cursor*",
+    "Co-authored-by: *Codex*",
+    "Co-authored-by: *ChatGPT*",
+    "Co-authored-by: *Gemini*",
+    "Co-authored-by: *Devin*",
+    "Co-authored-by: *aider*",
+    "Assisted-by: *",
+    "Generated-by: *",
+];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    #[serde(default)]
+    paths: PathsSection,
+    #[serde(default)]
+    python: PythonSection,
+    #[serde(default)]
+    tests: TestsSection,
+    #[serde(default)]
+    thresholds: ThresholdsSection,
+    tiers: Option<Vec<TierSection>>,
+    #[serde(default)]
+    provenance: ProvenanceSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathsSection {
+    #[serde(default)]
+    ignore: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PythonSection {
+    #[serde(default)]
+    roots: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestsSection {
+    patterns: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThresholdsSection {
+    fail_on: Option<String>,
+    report: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierSection {
+    name: String,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    symbols: Vec<String>,
+    #[serde(default = "default_weight")]
+    weight: f64,
+}
+
+fn default_weight() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProvenanceSection {
+    trailers: Option<Vec<String>>,
+    fail_on: Option<String>,
+}
+
+impl Policy {
+    /// Parses the text of a `blast.toml`. `file` names it in errors.
+    ///
+    /// # Errors
+    ///
+    /// Fails on TOML syntax errors, unknown keys, values of the wrong type,
+    /// invalid globs and unknown level names, naming the key and the line.
+    pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
+        let parsed: PolicyFile = toml::from_str(text).map_err(|err| PolicyError {
+            file: file.to_owned(),
+            line: err.span().map_or(0, |span| line_of(text, span.start)),
+            message: err.message().to_owned(),
+        })?;
+        Policy::from_file(parsed, file).map_err(|(key, message)| PolicyError {
+            file: file.to_owned(),
+            line: find_key_line(text, &key),
+            message: format!("{key}: {message}"),
+        })
+    }
+
+    fn from_file(file: PolicyFile, _name: &str) -> Result<Policy, (String, String)> {
+        let test_patterns: Vec<String> = file.tests.patterns.unwrap_or_else(|| {
+            DEFAULT_TEST_PATTERNS
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect()
+        });
+        let tiers = match file.tiers {
+            Some(tiers) => tiers
+                .into_iter()
+                .map(|t| {
+                    if !(t.weight.is_finite() && t.weight >= 0.0) {
+                        return Err((
+                            "weight".to_owned(),
+                            format!(
+                                "invalid weight {} for tier {}: expected a number >= 0",
+                                t.weight, t.name
+                            ),
+                        ));
+                    }
+                    Ok(Tier {
+                        paths: glob_set(&t.paths, "paths", false)?,
+                        symbols: glob_set(&lowercase(&t.symbols), "symbols", true)?,
+                        name: t.name,
+                        weight: t.weight,
+                    })
+                })
+                .collect::<Result<Vec<Tier>, _>>()?,
+            None => DEFAULT_TIERS
+                .iter()
+                .map(
+                    |(name, weight, paths, symbols)| -> Result<Tier, (String, String)> {
+                        Ok(Tier {
+                            name: (*name).to_owned(),
+                            weight: *weight,
+                            paths: glob_set(&to_strings(paths), "paths", false)?,
+                            symbols: glob_set(&to_strings(symbols), "symbols", true)?,
+                        })
+                    },
+                )
+                .collect::<Result<Vec<Tier>, _>>()?,
+        };
+        let trailer_patterns: Vec<String> = file
+            .provenance
+            .trailers
+            .unwrap_or_else(|| DEFAULT_TRAILERS.iter().map(|p| (*p).to_owned()).collect());
+        let mut trailers = Vec::new();
+        for pattern in &trailer_patterns {
+            let Some((key, value)) = pattern.split_once(':') else {
+                return Err((
+                    "trailers".to_owned(),
+                    format!("invalid trailer pattern {pattern:?}: expected 'Key: value-glob'"),
+                ));
+            };
+            trailers.push((
+                key.trim().to_ascii_lowercase(),
+                glob_set(&[value.trim().to_ascii_lowercase()], "trailers", true)?,
+            ));
+        }
+        Ok(Policy {
+            ignore: glob_set(&file.paths.ignore, "ignore", false)?,
+            ignore_patterns: file.paths.ignore,
+            python_roots: file.python.roots,
+            test_files: glob_set(&test_patterns, "patterns", false)?,
+            fail_on: parse_level(file.thresholds.fail_on.as_deref(), "fail_on")?,
+            report_level: parse_level(file.thresholds.report.as_deref(), "report")?
+                .unwrap_or(Level::Low),
+            tiers,
+            trailers,
+            trailer_patterns,
+            provenance_fail_on: parse_level(file.provenance.fail_on.as_deref(), "fail_on")?,
+        })
+    }
+
+    /// True when a commit trailer marks the commit as tool-assisted.
+    pub fn is_tool_trailer(&self, key: &str, value: &str) -> bool {
+        let key = key.trim().to_ascii_lowercase();
+        let value = value.trim().to_ascii_lowercase();
+        self.trailers
+            .iter()
+            .any(|(k, glob)| *k == key && glob.is_match(&value))
+    }
+}
+
+fn parse_level(name: Option<&str>, key: &str) -> Result<Option<Level>, (String, String)> {
+    match name {
+        None => Ok(None),
+        Some(name) => Level::parse(name).map(Some).ok_or_else(|| {
+            (
+                key.to_owned(),
+                format!("invalid level {name:?}: expected none, low, medium, high or critical"),
+            )
+        }),
+    }
+}
+
+fn glob_set(
+    patterns: &[String],
+    key: &str,
+    match_anywhere: bool,
+) -> Result<GlobSet, (String, String)> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let mut options = globset::GlobBuilder::new(pattern);
+        // Symbol and trailer globs match across dots and slashes.
+        options.literal_separator(!match_anywhere);
+        let glob: Glob = options
+            .build()
+            .map_err(|err| (key.to_owned(), format!("invalid glob {pattern:?}: {err}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|err| (key.to_owned(), err.to_string()))
+}
+
+fn to_strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn lowercase(items: &[String]) -> Vec<String> {
+    items.iter().map(|s| s.to_ascii_lowercase()).collect()
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The first line where `key` is assigned, for errors found after parsing.
+fn find_key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|line| line.trim_start().starts_with(key) && line.contains('='))
+        .map_or(0, |idx| idx + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_file() {
+        let policy = Policy::parse("", "blast.toml").unwrap();
+        assert_eq!(policy.tiers.len(), 5);
+        assert!(policy.test_files.is_match("tests/test_api.py"));
+        assert!(
+            policy
+                .test_files
+                .is_match("src/test/java/com/acme/FooTest.java")
+        );
+        assert!(!policy.test_files.is_match("src/acme/api.py"));
+        assert!(policy.is_tool_trailer("Co-authored-by", "Claude <noreply@anthropic.com>"));
+        assert!(policy.is_tool_trailer("assisted-by", "some tool"));
+        assert!(!policy.is_tool_trailer("Co-authored-by", "Jane Doe <jane@example.com>"));
+        assert_eq!(policy.report_level, Level::Low);
+        assert_eq!(policy.fail_on, None);
+    }
+
+    #[test]
+    fn tiers_match_paths_and_symbols() {
+        let policy = Policy::default();
+        let auth = policy.tiers.iter().find(|t| t.name == "auth").unwrap();
+        assert!(auth.matches("app/auth/views.py", "app.auth.views.index"));
+        assert!(auth.matches("app/users.py", "app.users.check_password"));
+        assert!(!auth.matches("app/users.py", "app.users.rename"));
+    }
+
+    #[test]
+    fn file_values_replace_defaults() {
+        let text = "[paths]\nignore = [\"vendor/**\"]\n\n[thresholds]\nfail_on = \"high\"\n\n[[tiers]]\nname = \"billing\"\npaths = [\"billing/**\"]\nweight = 3\n";
+        let policy = Policy::parse(text, "blast.toml").unwrap();
+        assert!(policy.ignore.is_match("vendor/lib/x.py"));
+        assert_eq!(policy.fail_on, Some(Level::High));
+        assert_eq!(policy.tiers.len(), 1);
+        assert!((policy.tiers[0].weight - 3.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn errors_name_key_and_line() {
+        let err =
+            Policy::parse("[paths]\nignore = [\"a\"]\nignored = 1\n", "blast.toml").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(err.to_string().contains("ignored"), "{err}");
+
+        let err =
+            Policy::parse("[thresholds]\n\nfail_on = \"severe\"\n", "blast.toml").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(err.to_string().contains("severe"), "{err}");
+
+        let err = Policy::parse("[paths]\nignore = \"vendor\"\n", "blast.toml").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+
+        let err = Policy::parse("[[tiers]]\nname = \"x\"\npaths = [\"a/[\"]\n", "blast.toml")
+            .unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+    }
+}
