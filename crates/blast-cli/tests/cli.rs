@@ -606,3 +606,108 @@ fn markdown_summarises_for_pull_requests() {
     );
     assert!(text.contains("<details>"), "{text}");
 }
+
+/// Commits `files` on top of the shop repository and returns the JSON
+/// report of that last commit.
+fn report_after(repo: &Path, files: &[(&str, &str)], removed: &[&str]) -> Value {
+    for (path, text) in files {
+        write(repo, path, text);
+    }
+    for path in removed {
+        std::fs::remove_file(repo.join(path)).unwrap();
+    }
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "edit"]);
+    json_of(&blast(
+        repo,
+        &["diff", "HEAD~1", "HEAD", "--format", "json"],
+    ))
+}
+
+fn change_of<'r>(report: &'r Value, id: &str) -> &'r Value {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no change {id} in {}", report["changes"]))
+}
+
+#[test]
+fn change_kinds_are_told_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let report = report_after(
+        &repo,
+        &[(
+            "shop/db.py",
+            "def connect(url, timeout=3):\n    return url.strip()\n\n\ndef close(conn):  # idempotent\n    return   None\n",
+        )],
+        &[],
+    );
+    let connect = change_of(&report, "shop/db.py::connect");
+    assert_eq!(connect["modification"], "signature");
+    let close = change_of(&report, "shop/db.py::close");
+    assert_eq!(close["modification"], "formatting");
+    assert_eq!(close["score"], 0);
+
+    let report = report_after(
+        &repo,
+        &[(
+            "shop/db.py",
+            "def connect(url, timeout=3):\n    return url.strip().lower()\n\n\ndef close(conn):  # idempotent\n    return   None\n",
+        )],
+        &[],
+    );
+    assert_eq!(
+        change_of(&report, "shop/db.py::connect")["modification"],
+        "body"
+    );
+}
+
+#[test]
+fn renames_are_moves_and_stale_callers_are_likely_breaks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    // `connect` becomes `open_connection` with the same body; orders.py
+    // still calls the old name.
+    let report = report_after(
+        &repo,
+        &[(
+            "shop/db.py",
+            "def open_connection(url):\n    return url.strip()\n\n\ndef close(conn):\n    return None\n",
+        )],
+        &[],
+    );
+    let moved = change_of(&report, "shop/db.py::open_connection");
+    assert_eq!(moved["change"], "moved");
+    assert_eq!(moved["old_symbol"], "shop.db.connect");
+    let still: Vec<&str> = moved["still_referenced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        still,
+        vec!["shop/orders.py", "shop/orders.py::Orders.load"],
+        "the import line and the call"
+    );
+
+    // Updating the caller clears the finding.
+    let report = report_after(
+        &repo,
+        &[(
+            "shop/orders.py",
+            "from shop.db import open_connection\n\n\nclass Orders:\n    def load(self):\n        return open_connection(\"db://orders\")\n",
+        )],
+        &[],
+    );
+    assert!(
+        report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["still_referenced"].as_array().unwrap().is_empty())
+    );
+}

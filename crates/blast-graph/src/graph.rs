@@ -427,6 +427,13 @@ impl Graph {
             .map(|&idx| &self.edges[idx as usize])
     }
 
+    /// The edges out of `symbol`: what it depends on.
+    pub fn dependencies(&self, symbol: SymbolId) -> &[Edge] {
+        let start = self.edges.partition_point(|e| e.source < symbol);
+        let end = self.edges.partition_point(|e| e.source <= symbol);
+        &self.edges[start..end]
+    }
+
     pub fn file_id(&self, path: &str) -> Option<FileId> {
         self.by_path.get(path).copied()
     }

@@ -85,6 +85,8 @@ struct JsonChange<'a> {
     end_line: u32,
     public: bool,
     whitespace_only: bool,
+    modification: Option<&'static str>,
+    still_referenced: Vec<JsonDependent<'a>>,
     score: u8,
     level: &'static str,
     factors: Vec<JsonFactor<'a>>,
@@ -230,6 +232,12 @@ fn change(c: &ChangedSymbol) -> JsonChange<'_> {
         end_line: c.end_line,
         public: c.public,
         whitespace_only: c.whitespace_only,
+        modification: c.modification.map(blast_score::Modification::name),
+        still_referenced: c
+            .still_referenced
+            .iter()
+            .map(|d| dependent(d, false))
+            .collect(),
         score: c.score.value,
         level: c.score.level.name(),
         factors: factors(&c.score),

@@ -346,6 +346,13 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
             .collect();
         let _ = write!(message, ", for example {}", examples.join(", "));
     }
+    if !change.still_referenced.is_empty() {
+        let _ = write!(
+            message,
+            ". {} of them still name it at the head revision and likely break",
+            change.still_referenced.len()
+        );
+    }
     let _ = write!(
         message,
         ". Score {} ({}).",

@@ -65,10 +65,10 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
 }
 
 fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions) {
-    let flag = if change.whitespace_only {
-        " (whitespace only)"
-    } else {
-        ""
+    let flag = match change.modification {
+        Some(blast_score::Modification::Formatting) => " (formatting only)",
+        Some(blast_score::Modification::Signature) => " (signature)",
+        _ => "",
     };
     let _ = writeln!(
         out,
@@ -90,6 +90,18 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
         let _ = writeln!(out, "    was in {old_file}");
     }
     let _ = writeln!(out, "    {}", factors_line(&change.score));
+    if !change.still_referenced.is_empty() {
+        let names: Vec<&str> = change
+            .still_referenced
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "    LIKELY BREAK: still referenced at head by {}",
+            names.join(", ")
+        );
+    }
     if !change.tiers.is_empty() {
         let _ = writeln!(out, "    tiers: {}", change.tiers.join(", "));
     }

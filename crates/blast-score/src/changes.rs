@@ -8,6 +8,28 @@ use blast_graph::{FileId, Graph, Lang, SymbolId, SymbolKind};
 use rustc_hash::FxHashMap;
 
 use crate::report::ChangeKind;
+use crate::tokens::definition_tokens;
+
+/// What kind of edit a modified symbol received.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Modification {
+    /// The header changed: name, parameters, bases, return type, decorators.
+    Signature,
+    /// Only the body changed.
+    Body,
+    /// The same tokens once comments and whitespace are dropped.
+    Formatting,
+}
+
+impl Modification {
+    pub fn name(self) -> &'static str {
+        match self {
+            Modification::Signature => "signature",
+            Modification::Body => "body",
+            Modification::Formatting => "formatting",
+        }
+    }
+}
 
 /// One changed symbol, by its ids in the base and head graphs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +38,8 @@ pub struct SymbolChange {
     pub base: Option<SymbolId>,
     pub head: Option<SymbolId>,
     pub whitespace_only: bool,
+    /// For modified symbols, and for moved ones whose text changed.
+    pub modification: Option<Modification>,
     /// For a module changed at its top level: the base-side line ranges the
     /// diff removes or rewrites in its file, so that only the users of a
     /// changed import are reached.
@@ -74,6 +98,7 @@ pub fn changed_symbols(
             }
         }
     }
+    pair_renames(&mut out, base, head, texts);
     out
 }
 
@@ -108,6 +133,7 @@ impl Sides<'_> {
                     base: None,
                     head: Some(id),
                     whitespace_only: false,
+                    modification: None,
                     base_lines: Vec::new(),
                 },
                 _ => SymbolChange {
@@ -115,6 +141,7 @@ impl Sides<'_> {
                     base: Some(id),
                     head: None,
                     whitespace_only: false,
+                    modification: None,
                     base_lines: Vec::new(),
                 },
             });
@@ -192,6 +219,7 @@ impl Sides<'_> {
                     base: Some(base_id),
                     head: None,
                     whitespace_only: false,
+                    modification: None,
                     base_lines: Vec::new(),
                 }),
             }
@@ -208,6 +236,7 @@ impl Sides<'_> {
                     base: None,
                     head: Some(head_id),
                     whitespace_only: false,
+                    modification: None,
                     base_lines: Vec::new(),
                 }),
             }
@@ -237,6 +266,7 @@ impl Sides<'_> {
                     base: Some(base_id),
                     head: Some(head_id),
                     whitespace_only: false,
+                    modification: None,
                     base_lines: Vec::new(),
                 });
             }
@@ -244,29 +274,109 @@ impl Sides<'_> {
     }
 
     fn modified(&self, base_id: SymbolId, head_id: SymbolId) -> SymbolChange {
-        let whitespace_only = match (self.base_text, self.head_text) {
+        let modification = match (self.base_text, self.head_text) {
             (Some(base_text), Some(head_text)) => {
-                let base_span = self.base.symbols[base_id as usize].span;
-                let head_span = self.head.symbols[head_id as usize].span;
-                let base_slice =
-                    base_text.get(base_span.start_byte as usize..base_span.end_byte as usize);
-                let head_slice =
-                    head_text.get(head_span.start_byte as usize..head_span.end_byte as usize);
-                match (base_slice, head_slice) {
-                    (Some(a), Some(b)) => without_whitespace(a).eq(without_whitespace(b)),
-                    _ => false,
-                }
+                classify(self.base, base_id, base_text, self.head, head_id, head_text)
             }
-            _ => false,
+            _ => None,
         };
         SymbolChange {
             kind: ChangeKind::Modified,
             base: Some(base_id),
             head: Some(head_id),
-            whitespace_only,
+            whitespace_only: modification == Some(Modification::Formatting),
+            modification,
             base_lines: Vec::new(),
         }
     }
+}
+
+/// The text of a symbol's span, when it is valid UTF-8.
+fn span_text<'t>(graph: &Graph, id: SymbolId, text: &'t [u8]) -> Option<&'t str> {
+    let span = graph.symbols[id as usize].span;
+    let bytes = text.get(span.start_byte as usize..span.end_byte as usize)?;
+    std::str::from_utf8(bytes).ok()
+}
+
+/// Compares the two sides' tokens: equal tokens are a formatting change, a
+/// different header a signature change, else a body change.
+fn classify(
+    base: &Graph,
+    base_id: SymbolId,
+    base_text: &[u8],
+    head: &Graph,
+    head_id: SymbolId,
+    head_text: &[u8],
+) -> Option<Modification> {
+    let lang = base.file_of(base_id).lang;
+    let old = definition_tokens(lang, span_text(base, base_id, base_text)?);
+    let new = definition_tokens(lang, span_text(head, head_id, head_text)?);
+    Some(if old == new {
+        Modification::Formatting
+    } else if old.header != new.header {
+        Modification::Signature
+    } else {
+        Modification::Body
+    })
+}
+
+/// Pairs deleted and added symbols of the same kind whose bodies are the
+/// same tokens: a rename or a move, reported once as moved.
+fn pair_renames(changes: &mut Vec<SymbolChange>, base: &Graph, head: &Graph, texts: &ChangedTexts) {
+    let body_of =
+        |graph: &Graph, id: SymbolId, side: &FxHashMap<String, Vec<u8>>| -> Option<Vec<String>> {
+            let text = side.get(&graph.file_of(id).path)?;
+            let lang = graph.file_of(id).lang;
+            let tokens = definition_tokens(lang, span_text(graph, id, text)?);
+            // Tiny bodies (`pass`, `return None`) say nothing about identity.
+            (tokens.body.len() >= 4).then(|| tokens.body.iter().map(|t| (*t).to_owned()).collect())
+        };
+    let added: Vec<(usize, Vec<String>)> = changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == ChangeKind::Added)
+        .filter_map(|(idx, c)| {
+            let id = c.head?;
+            if head.symbols[id as usize].kind == SymbolKind::Module {
+                return None;
+            }
+            body_of(head, id, &texts.head).map(|body| (idx, body))
+        })
+        .collect();
+    let mut taken: Vec<usize> = Vec::new();
+    for idx in 0..changes.len() {
+        let change = &changes[idx];
+        if change.kind != ChangeKind::Deleted {
+            continue;
+        }
+        let Some(base_id) = change.base else { continue };
+        let kind = base.symbols[base_id as usize].kind;
+        if kind == SymbolKind::Module {
+            continue;
+        }
+        let Some(body) = body_of(base, base_id, &texts.base) else {
+            continue;
+        };
+        let found = added.iter().find(|(added_idx, added_body)| {
+            !taken.contains(added_idx)
+                && *added_body == body
+                && changes[*added_idx]
+                    .head
+                    .is_some_and(|h| head.symbols[h as usize].kind == kind)
+        });
+        if let Some((added_idx, _)) = found {
+            taken.push(*added_idx);
+            let head_id = changes[*added_idx].head;
+            changes[idx].kind = ChangeKind::Moved;
+            changes[idx].head = head_id;
+        }
+    }
+    let mut position = 0;
+    changes.retain(|_| {
+        let keep = !taken.contains(&position);
+        position += 1;
+        keep
+    });
 }
 
 /// The symbol a changed line is reported under. In Python a function
@@ -295,10 +405,6 @@ fn reported_symbol(graph: &Graph, id: SymbolId) -> SymbolId {
         }
     }
     current
-}
-
-fn without_whitespace(bytes: &[u8]) -> impl Iterator<Item = u8> + '_ {
-    bytes.iter().copied().filter(|b| !b.is_ascii_whitespace())
 }
 
 fn push_unique(list: &mut Vec<SymbolId>, id: SymbolId) {

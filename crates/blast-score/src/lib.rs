@@ -22,12 +22,14 @@
 //! ```
 
 pub mod changes;
+pub use changes::Modification;
 mod pipeline;
 pub mod policy;
 mod pyproject;
 pub mod reach;
 mod report;
 pub mod score;
+pub mod tokens;
 
 pub use pipeline::{AnalyzeError, Config, analyze, load_graph};
 pub use policy::{Policy, PolicyError};

@@ -146,9 +146,15 @@ pub struct ChangedSymbol {
     /// gone at head.
     pub head_location: Option<(String, u32)>,
     pub public: bool,
-    /// Only whitespace or line endings differ (the same text once all
-    /// whitespace is dropped): reported, scored zero.
+    /// Only whitespace, line endings or comments differ (the same tokens):
+    /// reported, scored zero.
     pub whitespace_only: bool,
+    /// For modified symbols: a signature, body or formatting change.
+    pub modification: Option<crate::changes::Modification>,
+    /// For deleted and moved symbols: direct dependents that still exist at
+    /// the head revision and still name the old symbol there, so they likely
+    /// break.
+    pub still_referenced: Vec<Dependent>,
     pub score: Score,
     /// Reached through exact edges only, nearest first.
     pub certain: Vec<Dependent>,

@@ -10,8 +10,9 @@
 //!   changed symbol is in the tier, 5 times its weight when only a dependent is;
 //! - tests: 5 points when no test reaches a symbol that has dependents;
 //! - change: a multiplier on the sum: 1.5 for deleted and moved symbols
-//!   (callers break at once), 1 for modified ones, 0 for added symbols and
-//!   whitespace-only edits.
+//!   (callers break at once), 1.25 for signature changes, 1 for body
+//!   changes, 0 for added symbols and formatting-only edits (the same tokens
+//!   once comments and whitespace are dropped).
 //!
 //! `score = round(100 * (1 - exp(-raw / 40)))`: 10 raw points give 22, 40
 //! give 63, 80 give 86. Levels: 0 none, 1 to 29 low, 30 to 59 medium, 60 to
@@ -37,6 +38,8 @@ pub struct ScoreInput<'a> {
     pub public: bool,
     pub change: Option<ChangeKind>,
     pub whitespace_only: bool,
+    /// A signature change weighs more than a body change.
+    pub signature: bool,
     /// Criticality tiers: (name, weight, whether the changed symbol itself
     /// is in the tier rather than only a dependent).
     pub tiers: Vec<(&'a str, f64, bool)>,
@@ -120,12 +123,16 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
     let multiplier = match (input.change, input.whitespace_only) {
         (_, true) | (Some(ChangeKind::Added), _) => 0.0,
         (Some(ChangeKind::Deleted | ChangeKind::Moved), false) => 1.5,
+        (Some(ChangeKind::Modified), false) if input.signature => 1.25,
         (Some(ChangeKind::Modified) | None, false) => 1.0,
     };
     let change = ScoreFactor {
         name: "change",
         detail: match (input.change, input.whitespace_only) {
             (_, true) => "whitespace only: x0".to_owned(),
+            (Some(ChangeKind::Modified), false) if input.signature => {
+                format!("signature modified: x{multiplier}")
+            }
             (Some(kind), false) => format!("{}: x{multiplier}", kind.name()),
             (None, false) => format!("whole diff: x{multiplier}"),
         },
@@ -218,6 +225,7 @@ mod tests {
             public: true,
             change: Some(ChangeKind::Modified),
             whitespace_only: false,
+            signature: false,
             tiers: Vec::new(),
             tests: None,
         }

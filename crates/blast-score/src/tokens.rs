@@ -1,0 +1,224 @@
+//! A small lexer that turns a definition's text into tokens without
+//! whitespace and comments, split into header (name, parameters, bases,
+//! return type, decorators) and body, so a change can be classified as a
+//! signature change, a body change or a formatting-only change.
+//!
+//! It does not need a parse tree: both sides of a change go through the
+//! same lexer, so an imperfect token boundary (a multi-character operator
+//! split in two) affects both sides alike.
+
+use blast_graph::Lang;
+
+/// A definition's tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DefinitionTokens<'s> {
+    pub header: Vec<&'s str>,
+    pub body: Vec<&'s str>,
+}
+
+impl DefinitionTokens<'_> {
+    pub fn all(&self) -> impl Iterator<Item = &&str> {
+        self.header.iter().chain(&self.body)
+    }
+}
+
+/// Splits a definition's text into header and body tokens. For Python the
+/// header ends at the `:` that opens the block; for brace languages at the
+/// first `{` outside brackets. Text without such a delimiter (an assignment,
+/// a module) is all body.
+pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
+    let tokens = lex(lang, text);
+    let opener = if lang == Lang::Python { ":" } else { "{" };
+    let header_keyword = if lang == Lang::Python {
+        tokens.iter().any(|t| *t == "def" || *t == "class")
+    } else {
+        true
+    };
+    let mut depth = 0i32;
+    let mut split = None;
+    if header_keyword {
+        for (idx, token) in tokens.iter().enumerate() {
+            let python = lang == Lang::Python;
+            match *token {
+                "(" | "[" => depth += 1,
+                ")" | "]" => depth -= 1,
+                "{" if python => depth += 1,
+                "}" if python => depth -= 1,
+                "<" if !python => depth += 1,
+                ">" if !python => depth -= 1,
+                _ => {}
+            }
+            if *token == opener && depth <= 0 {
+                split = Some(idx + 1);
+                break;
+            }
+            // A Rust or Java declaration without a body (`fn f();`) is all header.
+            if lang != Lang::Python && *token == ";" && depth <= 0 {
+                split = Some(idx + 1);
+                break;
+            }
+        }
+    }
+    match split {
+        Some(at) => {
+            let mut tokens = tokens;
+            let body = tokens.split_off(at);
+            DefinitionTokens {
+                header: tokens,
+                body,
+            }
+        }
+        None => DefinitionTokens {
+            header: Vec::new(),
+            body: tokens,
+        },
+    }
+}
+
+/// Tokens of `text`: identifiers and numbers, string literals whole, and
+/// single punctuation characters; whitespace and comments dropped.
+pub fn lex(lang: Lang, text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    let hash_comments = lang == Lang::Python;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+        } else if starts_line_comment(hash_comments, bytes, i) {
+            i = skip_line(bytes, i);
+        } else if !hash_comments && b == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            i = skip_block_comment(bytes, i);
+        } else if b == b'"' || (b == b'\'' && is_char_literal(lang, bytes, i)) {
+            let end = skip_string(bytes, i);
+            tokens.push(&text[i..end]);
+            i = end;
+        } else if b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80 {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i] == b'_' || bytes[i].is_ascii_alphanumeric() || bytes[i] >= 0x80)
+            {
+                i += 1;
+            }
+            tokens.push(&text[start..i]);
+        } else {
+            // One punctuation character; `text` is valid UTF-8 and `b` is
+            // ASCII here, so the slice boundary is a character boundary.
+            tokens.push(&text[i..=i]);
+            i += 1;
+        }
+    }
+    tokens
+}
+
+/// `#` in Python, `//` in the brace languages.
+fn starts_line_comment(hash_comments: bool, bytes: &[u8], i: usize) -> bool {
+    if hash_comments {
+        bytes[i] == b'#'
+    } else {
+        bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/')
+    }
+}
+
+fn skip_line(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
+fn skip_block_comment(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 2;
+    let mut depth = 1;
+    while i < bytes.len() && depth > 0 {
+        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            depth += 1;
+            i += 2;
+        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+            depth -= 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    i.min(bytes.len())
+}
+
+/// True when `'` at `i` opens a character or string literal rather than a
+/// Rust lifetime (`'a`).
+fn is_char_literal(lang: Lang, bytes: &[u8], i: usize) -> bool {
+    if lang == Lang::Python {
+        return true;
+    }
+    // 'x' or '\n': the closing quote comes within a few bytes.
+    bytes.get(i + 2) == Some(&b'\'') || (bytes.get(i + 1) == Some(&b'\\'))
+}
+
+/// Returns the end of the string literal starting at `start` (Python triple
+/// quotes included); an unterminated string runs to the end of the line.
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let triple = bytes.get(start + 1) == Some(&quote) && bytes.get(start + 2) == Some(&quote);
+    let mut i = start + if triple { 3 } else { 1 };
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if triple {
+            if b == quote && bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote) {
+                return i + 3;
+            }
+        } else if b == quote {
+            return i + 1;
+        } else if b == b'\n' {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_comments_and_whitespace_are_dropped() {
+        let a = lex(Lang::Python, "def f(x):  # note\n    return x+1\n");
+        let b = lex(Lang::Python, "def f(x):\n\n    return x + 1  # other\n");
+        assert_eq!(a, b);
+        assert_eq!(
+            lex(Lang::Python, "s = '# not a comment'"),
+            vec!["s", "=", "'# not a comment'"]
+        );
+        assert_eq!(
+            lex(Lang::Python, "d = \"\"\"a\n'b'\"\"\""),
+            vec!["d", "=", "\"\"\"a\n'b'\"\"\""]
+        );
+    }
+
+    #[test]
+    fn python_header_ends_at_the_block_colon() {
+        let tokens = definition_tokens(
+            Lang::Python,
+            "@cache\ndef f(x: int = {1: 2}) -> int:\n    return x\n",
+        );
+        assert_eq!(tokens.header.last(), Some(&":"));
+        assert_eq!(tokens.body, vec!["return", "x"]);
+        let assignment = definition_tokens(Lang::Python, "LIMIT = 3");
+        assert!(assignment.header.is_empty());
+    }
+
+    #[test]
+    fn brace_languages_split_at_the_first_brace() {
+        let tokens = definition_tokens(Lang::Python, "class A(B):\n    x = 1\n");
+        assert_eq!(tokens.header, vec!["class", "A", "(", "B", ")", ":"]);
+        assert_eq!(
+            lex(Lang::Python, "x = 1 /* not a comment in Python */").len(),
+            12
+        );
+    }
+}
