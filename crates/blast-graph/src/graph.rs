@@ -8,7 +8,9 @@ use std::sync::Arc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 
+use crate::lang::java::{self as java_lang, JavaFacts, JavaStats};
 use crate::lang::python::{self, ModuleLayout, PyFacts, PythonStats};
+use crate::lang::rust::{self as rust_lang, RustFacts, RustLayout, RustStats};
 use crate::model::{EdgeKind, FileSyntax, Lang, LocalEdge, Resolution, Resolved, Span, SymbolKind};
 
 /// Index of a symbol in [`Graph::symbols`].
@@ -73,6 +75,8 @@ impl SkipReason {
 #[derive(Clone, Debug)]
 pub enum LangFacts {
     Python(PyFacts),
+    Rust(RustFacts),
+    Java(JavaFacts),
 }
 
 /// The result of extracting one file: what every language shares, plus the
@@ -154,6 +158,20 @@ fn extract_bytes(
             let (syntax, facts) = python::extract(config, source, &tree);
             Ok((syntax, LangFacts::Python(facts)))
         }
+        Lang::Rust => {
+            let config = rust_lang::config();
+            let tree = crate::lang::parse(lang, &config.language, source)
+                .map_err(|_| SkipReason::ParseFailed)?;
+            let (syntax, facts) = rust_lang::extract(config, source, &tree);
+            Ok((syntax, LangFacts::Rust(facts)))
+        }
+        Lang::Java => {
+            let config = java_lang::config();
+            let tree = crate::lang::parse(lang, &config.language, source)
+                .map_err(|_| SkipReason::ParseFailed)?;
+            let (syntax, facts) = java_lang::extract(config, source, &tree);
+            Ok((syntax, LangFacts::Java(facts)))
+        }
     }
 }
 
@@ -216,6 +234,9 @@ pub struct Edge {
 #[derive(Clone, Debug, Default)]
 pub struct GraphOptions {
     pub python: ModuleLayout,
+    /// The repository's Cargo manifests, from
+    /// [`RustLayout::from_manifests`].
+    pub rust: RustLayout,
 }
 
 /// Counts that say how complete the graph is.
@@ -225,6 +246,8 @@ pub struct GraphStats {
     pub files_skipped: Vec<(String, SkipReason)>,
     pub files_with_parse_errors: u64,
     pub python: PythonStats,
+    pub rust: RustStats,
+    pub java: JavaStats,
 }
 
 /// The symbol dependency graph of one revision.
@@ -304,7 +327,7 @@ impl Graph {
             let first = to_u32(symbols.len());
             let module = std::mem::take(&mut module_names[file_id]);
             for local in &syntax.symbols {
-                let name = qualified_name(file.lang, &module, &local.local_name);
+                let name = qualified_name(file.lang, &module, &local.local_name, &file.path);
                 symbols.push(Symbol {
                     name,
                     local_name: local.local_name.clone(),
@@ -501,16 +524,87 @@ fn resolve_language(
                 edges: resolved.edges,
             }
         }
+        Lang::Rust => {
+            // Every file is kept, so edge file indices match `files`.
+            let empty = RustFacts::default();
+            let empty_syntax = FileSyntax::default();
+            let rust_files: Vec<rust_lang::RustFile<'_>> = files
+                .iter()
+                .map(|file| match &file.outcome {
+                    Ok((syntax, LangFacts::Rust(facts))) => rust_lang::RustFile {
+                        path: &file.path,
+                        syntax,
+                        facts,
+                    },
+                    _ => rust_lang::RustFile {
+                        path: &file.path,
+                        syntax: &empty_syntax,
+                        facts: &empty,
+                    },
+                })
+                .collect();
+            let resolved = rust_lang::resolve(&rust_files, &options.rust);
+            stats.rust = resolved.stats;
+            Resolved {
+                modules: resolved.modules,
+                edges: resolved.edges,
+            }
+        }
+        Lang::Java => {
+            // Every file is kept, so edge file indices match `files`.
+            let empty = JavaFacts::default();
+            let empty_syntax = FileSyntax::default();
+            let java_files: Vec<java_lang::JavaFile<'_>> = files
+                .iter()
+                .map(|file| match &file.outcome {
+                    Ok((syntax, LangFacts::Java(facts))) => java_lang::JavaFile {
+                        path: &file.path,
+                        syntax,
+                        facts,
+                    },
+                    _ => java_lang::JavaFile {
+                        path: &file.path,
+                        syntax: &empty_syntax,
+                        facts: &empty,
+                    },
+                })
+                .collect();
+            let resolved = java_lang::resolve(&java_files);
+            stats.java = resolved.stats;
+            Resolved {
+                modules: resolved.modules,
+                edges: resolved.edges,
+            }
+        }
     }
 }
 
-fn qualified_name(lang: Lang, module: &str, local_name: &str) -> String {
+fn qualified_name(lang: Lang, module: &str, local_name: &str, path: &str) -> String {
     match lang {
         Lang::Python => match (module.is_empty(), local_name.is_empty()) {
             (_, true) => module.to_owned(),
             (true, false) => local_name.to_owned(),
             (false, false) => format!("{module}.{local_name}"),
         },
+        Lang::Rust => match (module.is_empty(), local_name.is_empty()) {
+            (_, true) => module.to_owned(),
+            (true, false) => local_name.to_owned(),
+            (false, false) => format!("{module}::{local_name}"),
+        },
+        // A Java file's module is its package, which many files share, so
+        // the module symbol is named after the file: `com.example.Foo.java`.
+        Lang::Java => {
+            let local = if local_name.is_empty() {
+                path.rsplit('/').next().unwrap_or(path)
+            } else {
+                local_name
+            };
+            if module.is_empty() {
+                local.to_owned()
+            } else {
+                format!("{module}.{local}")
+            }
+        }
     }
 }
 

@@ -32,4 +32,5 @@ pub use graph::{
     LangFacts, SkipReason, SourceFile, Symbol, SymbolId, extract_all, extract_file,
 };
 pub use lang::python::{ModuleLayout, PythonStats};
+pub use lang::rust::{RustLayout, RustStats};
 pub use model::{EdgeKind, Lang, Resolution, Span, SymbolKind};

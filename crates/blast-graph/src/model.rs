@@ -7,17 +7,21 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lang {
     Python,
+    Rust,
+    Java,
 }
 
 impl Lang {
     /// Every supported language, in a stable order.
-    pub const ALL: &'static [Lang] = &[Lang::Python];
+    pub const ALL: &'static [Lang] = &[Lang::Python, Lang::Rust, Lang::Java];
 
     /// Returns the language of a repository-relative path, from its extension.
     pub fn from_path(path: &str) -> Option<Lang> {
         let ext = path.rsplit_once('.').map(|(_, ext)| ext)?;
         match ext {
             "py" | "pyi" => Some(Lang::Python),
+            "rs" => Some(Lang::Rust),
+            "java" => Some(Lang::Java),
             _ => None,
         }
     }
@@ -26,6 +30,8 @@ impl Lang {
     pub fn name(self) -> &'static str {
         match self {
             Lang::Python => "python",
+            Lang::Rust => "rust",
+            Lang::Java => "java",
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod changes;
 pub use changes::Modification;
 mod pipeline;
 pub mod policy;
+mod prefilter;
 mod pyproject;
 pub mod reach;
 mod report;

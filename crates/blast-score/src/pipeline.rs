@@ -32,6 +32,9 @@ pub struct Config {
     pub policy: Policy,
     /// The level at which the diff fails; overrides the policy's.
     pub fail_on: Option<Level>,
+    /// Parse only the files that can depend on the change (see the
+    /// `prefilter` module); false parses every file.
+    pub prefilter: bool,
 }
 
 impl Default for Config {
@@ -42,6 +45,7 @@ impl Default for Config {
             max_dependents: 50_000,
             policy: Policy::default(),
             fail_on: None,
+            prefilter: true,
         }
     }
 }
@@ -69,13 +73,9 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     // Step 2: extract the base side, then the head side's changed files;
     // unchanged files share their extraction between the two graphs.
     let base_entries = repo.list_files(&comparison.base)?;
-    let graph_options = graph_options(repo, &comparison.base, &base_entries, config);
+    let mut graph_options = graph_options(repo, &comparison.base, &base_entries, config);
     let base_paths = source_paths(&base_entries, &config.policy);
     let base_sources = read_paths(repo, &comparison.base, &base_paths)?;
-    let base_extracted: Vec<Arc<ExtractedFile>> = extract_all(&base_sources, &config.extract)
-        .into_iter()
-        .map(Arc::new)
-        .collect();
     let changed_paths: FxHashSet<&str> = change_set
         .files
         .iter()
@@ -84,28 +84,57 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .collect();
     let head_entries = repo.list_files(&comparison.head)?;
     let head_paths = source_paths(&head_entries, &config.policy);
+    let to_read: Vec<String> = head_paths
+        .iter()
+        .filter(|p| changed_paths.contains(p.as_str()))
+        .cloned()
+        .collect();
+    let head_sources = read_paths(repo, &comparison.head, &to_read)?;
+    let head_changed: Vec<Arc<ExtractedFile>> = extract_all(&head_sources, &config.extract)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let base_extracted: Vec<Arc<ExtractedFile>> = if config.prefilter {
+        crate::prefilter::extract_reachable(
+            &base_sources,
+            &change_set,
+            &head_changed,
+            &mut graph_options,
+            &config.extract,
+            config.max_dependents,
+        )
+    } else {
+        extract_all(&base_sources, &config.extract)
+            .into_iter()
+            .map(Arc::new)
+            .collect()
+    };
+
+    // Unchanged files share their extraction between the two graphs; with
+    // the prefilter, files the base side did not parse stay out of the head
+    // graph too.
     let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> = base_extracted
         .iter()
         .map(|f| (f.path.as_str(), f))
         .collect();
-    let (reused, to_read): (Vec<&String>, Vec<&String>) = head_paths.iter().partition(|p| {
-        !changed_paths.contains(p.as_str()) && base_by_path.contains_key(p.as_str())
-    });
-    let to_read: Vec<String> = to_read.into_iter().cloned().collect();
-    let head_sources = read_paths(repo, &comparison.head, &to_read)?;
-    let mut head_extracted: Vec<Arc<ExtractedFile>> = reused
+    let mut head_extracted: Vec<Arc<ExtractedFile>> = head_paths
         .iter()
-        .map(|p| Arc::clone(base_by_path[p.as_str()]))
+        .filter(|p| !changed_paths.contains(p.as_str()))
+        .filter_map(|p| base_by_path.get(p.as_str()).map(|f| Arc::clone(f)))
         .collect();
-    head_extracted.extend(
-        extract_all(&head_sources, &config.extract)
-            .into_iter()
-            .map(Arc::new),
-    );
+    head_extracted.extend(head_changed.iter().cloned());
+    let mut head_options = graph_options.clone();
+    if config.prefilter {
+        head_options.python.all_paths = head_paths
+            .iter()
+            .filter(|p| Lang::from_path(p) == Some(Lang::Python))
+            .cloned()
+            .collect();
+    }
 
     // Step 3: both graphs.
     let base_graph = Graph::build(&base_extracted, &graph_options);
-    let head_graph = Graph::build(&head_extracted, &graph_options);
+    let head_graph = Graph::build(&head_extracted, &head_options);
 
     // Step 4: changed symbols.
     let mut texts = ChangedTexts::default();
@@ -286,16 +315,19 @@ fn source_paths(entries: &[TreeEntry], policy: &Policy) -> Vec<String> {
 }
 
 /// Graph options for one side: the configured ones, plus Python source roots
-/// that `pyproject.toml` files declare.
+/// that `pyproject.toml` files declare and the crates that `Cargo.toml`
+/// files declare.
 fn graph_options(repo: &Repo, side: &Side, entries: &[TreeEntry], config: &Config) -> GraphOptions {
     let mut options = config.graph.clone();
     options
         .python
         .roots
         .extend(config.policy.python_roots.iter().cloned());
+    let is_manifest = |path: &str, name: &str| path == name || path.ends_with(&format!("/{name}"));
     let manifests: Vec<String> = entries
         .iter()
-        .filter(|e| e.path == "pyproject.toml" || e.path.ends_with("/pyproject.toml"))
+        .filter(|e| is_manifest(&e.path, "pyproject.toml") || is_manifest(&e.path, "Cargo.toml"))
+        .filter(|e| !config.policy.ignore.is_match(&e.path))
         .map(|e| e.path.clone())
         .collect();
     if manifests.is_empty() {
@@ -304,14 +336,19 @@ fn graph_options(repo: &Repo, side: &Side, entries: &[TreeEntry], config: &Confi
     let contents = match repo.read_files(side, &manifests) {
         Ok(contents) => contents,
         Err(err) => {
-            log::warn!("could not read pyproject.toml files: {err}");
+            log::warn!("could not read the project manifests: {err}");
             return options;
         }
     };
+    let mut cargo_manifests = Vec::new();
     for (path, bytes) in manifests.iter().zip(contents) {
         let Some(text) = bytes.and_then(|b| String::from_utf8(b).ok()) else {
             continue;
         };
+        if is_manifest(path, "Cargo.toml") {
+            cargo_manifests.push((path.clone(), text));
+            continue;
+        }
         let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
         for root in crate::pyproject::source_roots(&text) {
             let joined = if dir.is_empty() {
@@ -325,6 +362,12 @@ fn graph_options(repo: &Repo, side: &Side, entries: &[TreeEntry], config: &Confi
         }
     }
     options.python.roots.sort();
+    if !cargo_manifests.is_empty() {
+        options.rust = blast_graph::RustLayout::from_manifests(cargo_manifests);
+        for (path, message) in &options.rust.errors {
+            log::warn!("skipped the invalid manifest {path}: {message}");
+        }
+    }
     options
 }
 

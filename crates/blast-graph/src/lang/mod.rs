@@ -1,7 +1,9 @@
 //! Per-language configuration: grammars and compiled queries, built once per
 //! language and shared by every thread, and one parser per worker thread.
 
+pub mod java;
 pub mod python;
+pub mod rust;
 
 use std::cell::{Cell, RefCell};
 use std::time::Instant;

@@ -22,6 +22,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     let root = tree.root_node();
     let line_count = count_lines(source);
     let caps = &config.captures;
+    let parents = Parents::new(root);
 
     // Step 1: run the tags query once, splitting definitions from references.
     let mut defs: Vec<RawDef<'_>> = Vec::new();
@@ -36,22 +37,22 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             if idx == caps.name {
                 name_node = Some(capture.node);
             } else if idx == caps.definition_class {
-                def = Some((SymbolKind::Class, decorated_span(capture.node)));
+                def = Some((SymbolKind::Class, decorated_span(capture.node, &parents)));
             } else if idx == caps.definition_function {
-                def = Some((SymbolKind::Function, decorated_span(capture.node)));
+                def = Some((SymbolKind::Function, decorated_span(capture.node, &parents)));
             } else if idx == caps.definition_constant {
-                let stmt = capture.node.parent().unwrap_or(capture.node);
+                let stmt = parents.of(capture.node).unwrap_or(capture.node);
                 def = Some((SymbolKind::Variable, stmt));
             } else if idx == caps.definition_field {
-                let stmt = capture.node.parent().unwrap_or(capture.node);
+                let stmt = parents.of(capture.node).unwrap_or(capture.node);
                 def = Some((SymbolKind::Field, stmt));
             } else if idx == caps.reference_name || idx == caps.reference_attribute {
                 refs.push(capture.node);
             }
         }
         if let (Some((kind, span_node)), Some(name_node)) = (def, name_node) {
-            let returns = name_node
-                .parent()
+            let returns = parents
+                .of(name_node)
                 .filter(|f| f.kind() == "function_definition")
                 .and_then(|f| f.child_by_field_name("return_type"))
                 .and_then(|t| annotation_chain(t, source));
@@ -147,7 +148,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             continue;
         }
         seen_ref_nodes.push(node.id());
-        visit_name(node, source, &scopes, &symbols, &mut facts);
+        visit_name(node, source, &scopes, &symbols, &parents, &mut facts);
     }
 
     // Step 4: imports.
@@ -157,7 +158,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
         for capture in m.captures {
             let stmt = capture.node;
             let scope = scopes.scope_at(stmt.start_byte());
-            let type_checking = under_type_checking(stmt, source);
+            let type_checking = under_type_checking(stmt, source, &parents);
             let line = line_of(stmt);
             for kind in decompose_import(stmt, source) {
                 facts.imports.push(PyImport {
@@ -239,9 +240,12 @@ fn visit_name(
     source: &[u8],
     scopes: &ScopeIndex,
     symbols: &[LocalSymbol],
+    parents: &Parents<'_>,
     facts: &mut PyFacts,
 ) {
-    let Some(parent) = node.parent() else { return };
+    let Some(parent) = parents.of(node) else {
+        return;
+    };
     let parent_kind = parent.kind();
 
     // Inner parts of an attribute chain are handled with its outermost node.
@@ -249,7 +253,7 @@ fn visit_name(
         return;
     }
     if node.kind() == "identifier" && is_non_reference_position(node, parent) {
-        record_parameter(node, parent, source, scopes, facts);
+        record_parameter(node, parent, source, scopes, parents, facts);
         return;
     }
     let Some(chain) = chain_of(node, source) else {
@@ -272,7 +276,7 @@ fn visit_name(
         return;
     }
 
-    let kind = reference_kind(node, parent);
+    let kind = reference_kind(node, parent, parents);
     let scope = scopes.symbol_at(node.start_byte());
     let scope = if kind == RefKind::Inherit {
         // Bases belong to the class whose header names them.
@@ -323,6 +327,7 @@ fn record_parameter(
     parent: Node<'_>,
     source: &[u8],
     scopes: &ScopeIndex,
+    parents: &Parents<'_>,
     facts: &mut PyFacts,
 ) {
     let is_parameter = match parent.kind() {
@@ -345,7 +350,7 @@ fn record_parameter(
     } else {
         parent
     };
-    let is_first = declaration.parent().is_some_and(|list| {
+    let is_first = parents.of(declaration).is_some_and(|list| {
         list.kind() == "parameters"
             && list
                 .named_child(0)
@@ -427,10 +432,10 @@ fn record_store(
     }
 }
 
-fn reference_kind(node: Node<'_>, parent: Node<'_>) -> RefKind {
+fn reference_kind(node: Node<'_>, parent: Node<'_>, parents: &Parents<'_>) -> RefKind {
     match parent.kind() {
         "call" if field_is(parent, "function", node) => {
-            if parent.parent().is_some_and(|g| g.kind() == "decorator") {
+            if parents.of(parent).is_some_and(|g| g.kind() == "decorator") {
                 RefKind::Decorator
             } else {
                 RefKind::Call
@@ -438,8 +443,8 @@ fn reference_kind(node: Node<'_>, parent: Node<'_>) -> RefKind {
         }
         "decorator" => RefKind::Decorator,
         "argument_list"
-            if parent
-                .parent()
+            if parents
+                .of(parent)
                 .is_some_and(|g| g.kind() == "class_definition") =>
         {
             RefKind::Inherit
@@ -451,7 +456,7 @@ fn reference_kind(node: Node<'_>, parent: Node<'_>) -> RefKind {
                 match ancestor {
                     Some(a) if a.kind() == "type" => return RefKind::Type,
                     Some(a) if a.kind().ends_with("statement") || a.kind() == "block" => break,
-                    Some(a) => ancestor = a.parent(),
+                    Some(a) => ancestor = parents.of(a),
                     None => break,
                 }
             }
@@ -679,9 +684,9 @@ fn decompose_import(stmt: Node<'_>, source: &[u8]) -> Vec<ImportKind> {
 
 /// True when the statement sits in the body of `if TYPE_CHECKING:` (or
 /// `if typing.TYPE_CHECKING:`), not in its `else`.
-fn under_type_checking(stmt: Node<'_>, source: &[u8]) -> bool {
+fn under_type_checking(stmt: Node<'_>, source: &[u8], parents: &Parents<'_>) -> bool {
     let mut child = stmt;
-    let mut ancestor = stmt.parent();
+    let mut ancestor = parents.of(stmt);
     while let Some(node) = ancestor {
         match node.kind() {
             "if_statement" => {
@@ -702,7 +707,7 @@ fn under_type_checking(stmt: Node<'_>, source: &[u8]) -> bool {
             _ => {}
         }
         child = node;
-        ancestor = node.parent();
+        ancestor = parents.of(node);
     }
     false
 }
@@ -717,10 +722,56 @@ fn dotted(node: Node<'_>, source: &[u8]) -> Vec<String> {
 
 /// Definitions under decorators span the decorators too, so a changed
 /// decorator line maps to the decorated definition.
-fn decorated_span(node: Node<'_>) -> Node<'_> {
-    match node.parent() {
+fn decorated_span<'t>(node: Node<'t>, parents: &Parents<'t>) -> Node<'t> {
+    match parents.of(node) {
         Some(parent) if parent.kind() == "decorated_definition" => parent,
         _ => node,
+    }
+}
+
+/// The parent of every named node, found by one walk over the tree.
+/// `Node::parent` searches down from the root on each call, which costs the
+/// node's depth: per name in deeply nested code (`f(a, f(a, ...))`) that
+/// made extraction quadratic, minutes for a 50 KB file.
+struct Parents<'t> {
+    /// (child node id, parent), sorted by id.
+    entries: Vec<(usize, Node<'t>)>,
+}
+
+impl<'t> Parents<'t> {
+    fn new(root: Node<'t>) -> Parents<'t> {
+        let mut entries = Vec::new();
+        let mut cursor = root.walk();
+        // The ancestors of the cursor's node, nearest last.
+        let mut stack: Vec<Node<'t>> = Vec::new();
+        loop {
+            let node = cursor.node();
+            if let Some(parent) = stack.last().filter(|_| node.is_named()) {
+                entries.push((node.id(), *parent));
+            }
+            if cursor.goto_first_child() {
+                stack.push(node);
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    entries.sort_unstable_by_key(|(id, _)| *id);
+                    return Parents { entries };
+                }
+                stack.pop();
+            }
+        }
+    }
+
+    fn of(&self, node: Node<'_>) -> Option<Node<'t>> {
+        let idx = self
+            .entries
+            .binary_search_by_key(&node.id(), |(id, _)| *id)
+            .ok()?;
+        Some(self.entries[idx].1)
     }
 }
 

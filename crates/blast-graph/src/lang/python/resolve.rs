@@ -24,6 +24,11 @@ pub struct ModuleLayout {
     /// configuration, in addition to the detected ones: the repository root,
     /// every `src` folder, and the folder above each top-level package.
     pub roots: Vec<String>,
+    /// Every Python file of the revision, when only some of them are
+    /// extracted (the diff's text prefilter). Module names, packages and
+    /// roots then come from all files, and an import of a module that was
+    /// not extracted resolves to a module without known members.
+    pub all_paths: Vec<String>,
 }
 
 /// One extracted Python file, as the resolver sees it.
@@ -75,11 +80,16 @@ enum Target {
     External,
     /// A local variable whose value is not known.
     Unknown,
+    /// A module of the repository that was not extracted, by dotted name:
+    /// only its submodules resolve through it.
+    Unparsed(String),
 }
 
 struct ModuleEntry {
     files: Vec<u32>,
     namespace: bool,
+    /// A module whose file exists but was not extracted.
+    unparsed: bool,
 }
 
 /// Names a module binds at its top level, in source order.
@@ -108,6 +118,8 @@ struct Resolver<'a> {
     /// Folder names and file stems of the repository's Python files.
     local_names: FxHashSet<String>,
     member_memo: RefCell<FxHashMap<(u32, String), Vec<Target>>>,
+    binding_memo: RefCell<FxHashMap<(u32, u32, String), Vec<Target>>>,
+    binding_in_progress: RefCell<FxHashSet<(u32, u32, String)>>,
     in_progress: RefCell<FxHashSet<(u32, String)>>,
     /// Nesting of chain resolutions. Values can refer to themselves
     /// (`x = x.copy()`), so resolution gives up past a fixed depth instead
@@ -136,14 +148,19 @@ pub(crate) fn resolve(files: &[PyFile<'_>], layout: &ModuleLayout) -> PyResolved
 impl<'a> Resolver<'a> {
     fn new(files: &'a [PyFile<'a>], layout: &ModuleLayout) -> Resolver<'a> {
         // Step 1: module names from paths and source roots.
-        let package_dirs: FxHashSet<&str> = files
+        let all_paths: Vec<&str> = if layout.all_paths.is_empty() {
+            files.iter().map(|f| f.path).collect()
+        } else {
+            layout.all_paths.iter().map(String::as_str).collect()
+        };
+        let package_dirs: FxHashSet<&str> = all_paths
             .iter()
-            .filter_map(|f| {
-                let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", f.path));
+            .filter_map(|path| {
+                let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
                 (name == "__init__.py" || name == "__init__.pyi").then_some(dir)
             })
             .collect();
-        let roots = detect_roots(files, &package_dirs, layout);
+        let roots = detect_roots(&all_paths, &package_dirs, layout);
         let mut modules = Vec::with_capacity(files.len());
         let mut is_package = Vec::with_capacity(files.len());
         let mut index: FxHashMap<String, ModuleEntry> = FxHashMap::default();
@@ -157,16 +174,45 @@ impl<'a> Resolver<'a> {
                 index.entry(dotted).or_insert_with(|| ModuleEntry {
                     files: Vec::new(),
                     namespace: true,
+                    unparsed: false,
                 });
             }
             let entry = index.entry(name.clone()).or_insert_with(|| ModuleEntry {
                 files: Vec::new(),
                 namespace: false,
+                unparsed: false,
             });
             entry.namespace = false;
+            entry.unparsed = false;
             entry.files.push(to_u32(file_idx));
             modules.push(name);
             is_package.push(package);
+        }
+        // Files that exist but were not extracted still make packages and
+        // modules exist.
+        if !layout.all_paths.is_empty() {
+            for path in &all_paths {
+                let (name, _) = module_name(path, &roots);
+                let segments: Vec<&str> = name.split('.').collect();
+                for depth in 1..segments.len() {
+                    index
+                        .entry(segments[..depth].join("."))
+                        .or_insert_with(|| ModuleEntry {
+                            files: Vec::new(),
+                            namespace: true,
+                            unparsed: false,
+                        });
+                }
+                let entry = index.entry(name).or_insert_with(|| ModuleEntry {
+                    files: Vec::new(),
+                    namespace: false,
+                    unparsed: true,
+                });
+                if entry.namespace {
+                    entry.namespace = false;
+                    entry.unparsed = true;
+                }
+            }
         }
 
         // Step 2: each module's top-level bindings and each symbol's children.
@@ -231,6 +277,8 @@ impl<'a> Resolver<'a> {
             children,
             by_name,
             member_memo: RefCell::new(FxHashMap::default()),
+            binding_memo: RefCell::new(FxHashMap::default()),
+            binding_in_progress: RefCell::new(FxHashSet::default()),
             in_progress: RefCell::new(FxHashSet::default()),
             chain_depth: Cell::new(0),
         }
@@ -259,7 +307,10 @@ impl<'a> Resolver<'a> {
             // the package that merely contains it.
             let only_submodules =
                 !member.is_empty() && member.iter().all(|t| matches!(t, Target::Module(_)));
-            if matches!(module, Some(Target::Module(_) | Target::Namespace(_))) {
+            if matches!(
+                module,
+                Some(Target::Module(_) | Target::Namespace(_) | Target::Unparsed(_))
+            ) {
                 stats.imports_resolved += 1;
             }
             match &module {
@@ -530,6 +581,10 @@ impl<'a> Resolver<'a> {
                 // `self.repo = Repo()` in a method types the attribute.
                 self.instance_attribute(*f, *s, name)
             }
+            Target::Unparsed(dotted) => self
+                .lookup_module(&format!("{dotted}.{name}"), None)
+                .into_iter()
+                .collect(),
             Target::External | Target::Unknown => Vec::new(),
         }
     }
@@ -568,13 +623,34 @@ impl<'a> Resolver<'a> {
         let file = &self.files[file_idx as usize];
         let symbol = &file.syntax.symbols[sym as usize];
         let scope = symbol.parent.unwrap_or(0);
-        let name = last_segment(&symbol.local_name);
+        self.binding_instances(file_idx, scope, last_segment(&symbol.local_name))
+    }
+
+    /// The instances a name holds in one scope, from all its assignments and
+    /// annotations there. Memoised, and empty while the same name is being
+    /// resolved: `s = s.encode()` repeated would otherwise cost time
+    /// exponential in the number of assignments.
+    fn binding_instances(&self, file_idx: u32, scope: u32, name: &str) -> Vec<Target> {
+        let key = (file_idx, scope, name.to_owned());
+        if let Some(found) = self.binding_memo.borrow().get(&key) {
+            return found.clone();
+        }
+        if !self.binding_in_progress.borrow_mut().insert(key.clone()) {
+            return Vec::new();
+        }
+        let file = &self.files[file_idx as usize];
         let mut out = Vec::new();
         for binding in &file.facts.bindings {
             if binding.scope == scope && binding.target.len() == 1 && binding.target[0] == name {
-                out.extend(self.instances_of(file_idx, scope, &binding.value));
+                for target in self.instances_of(file_idx, scope, &binding.value) {
+                    if !out.contains(&target) {
+                        out.push(target);
+                    }
+                }
             }
         }
+        self.binding_in_progress.borrow_mut().remove(&key);
+        self.binding_memo.borrow_mut().insert(key, out.clone());
         out
     }
 
@@ -632,14 +708,7 @@ impl<'a> Resolver<'a> {
                     return found;
                 }
                 if depth < 4 {
-                    for binding in &file.facts.bindings {
-                        if binding.scope == current
-                            && binding.target.len() == 1
-                            && binding.target[0] == name
-                        {
-                            found.extend(self.instances_of(file_idx, current, &binding.value));
-                        }
-                    }
+                    found.extend(self.binding_instances(file_idx, current, name));
                 }
                 if !found.is_empty() {
                     return found;
@@ -818,6 +887,13 @@ impl<'a> Resolver<'a> {
                         .into_iter()
                         .collect()
                 }
+                Some(Target::Unparsed(dotted)) => {
+                    let submodule = format!("{dotted}.{name}");
+                    vec![
+                        self.lookup_module(&submodule, Some(file_idx))
+                            .unwrap_or(Target::Unparsed(dotted)),
+                    ]
+                }
                 _ => vec![Target::External],
             },
             ImportKind::Star { .. } => Vec::new(),
@@ -885,6 +961,9 @@ impl<'a> Resolver<'a> {
         let entry = self.index.get(dotted)?;
         if entry.namespace {
             return Some(Target::Namespace(dotted.to_owned()));
+        }
+        if entry.files.is_empty() {
+            return entry.unparsed.then(|| Target::Unparsed(dotted.to_owned()));
         }
         let best = match from_file {
             Some(from) if entry.files.len() > 1 => {
@@ -1109,14 +1188,14 @@ impl<'a> Resolver<'a> {
 /// Source roots: the repository root, every `src` folder, the folder above
 /// each top-level package, and the configured ones.
 fn detect_roots(
-    files: &[PyFile<'_>],
+    paths: &[&str],
     package_dirs: &FxHashSet<&str>,
     layout: &ModuleLayout,
 ) -> Vec<String> {
     let mut roots: FxHashSet<String> = FxHashSet::default();
     roots.insert(String::new());
-    for file in files {
-        let mut dir = parent_dir(file.path);
+    for path in paths {
+        let mut dir = parent_dir(path);
         while !dir.is_empty() {
             if dir == "src" || dir.ends_with("/src") {
                 roots.insert(dir.to_owned());

@@ -418,3 +418,14 @@ fn parse_timeout_skips_the_file() {
     let normal = crate::extract_file(&file, &ExtractOptions::default()).unwrap();
     assert!(normal.outcome.is_ok());
 }
+
+#[test]
+fn self_referential_assignments_resolve_quickly() {
+    // Each line rebinds `s` from itself; resolving it must not take time
+    // exponential in the number of lines.
+    let body: String = (0..40).map(|_| "    s = s.encode('a')\n").collect();
+    let graph = build(&format!(
+        "# file: m.py\ndef f(s):\n{body}    return s.decode()\n"
+    ));
+    assert!(graph.symbols.iter().any(|s| s.name == "m.f"));
+}

@@ -1,6 +1,16 @@
 //! Rust: extraction of items, paths, method calls and local bindings from one
 //! file, and resolution across files with the module tree, `use` paths, impl
 //! blocks and Cargo targets.
+//!
+//! Symbol names follow the module tree: `my_crate::net::Client`, with the
+//! crate name that Cargo gives the target (`-` becomes `_`; a crate found
+//! without a manifest at the repository root is `crate`). Items inside
+//! items extend the path (`f::HELPER` for a constant in `f`). Impl blocks
+//! are named by their header as written, without lifetimes: `<Client>` for
+//! `impl Client`, `<Client as Send>` for `impl Send for Client`. Their
+//! members are `Client::send` and `<Client as Send>::send`, under the module
+//! where the impl block is, so a trait impl method is distinct from the
+//! trait's declaration `net::Send::send`. Macros end with `!`.
 
 mod extract;
 mod layout;
@@ -16,7 +26,7 @@ pub use layout::{CrateTarget, RustLayout, TargetKind};
 pub use resolve::RustStats;
 pub(crate) use resolve::{RustFile, resolve};
 
-/// How a path uses the item it names.
+/// The role of a path towards the item it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RefKind {
     /// The callee of a call: `f()`, `Type::new()`, `<T as Trait>::f()`.
@@ -47,7 +57,7 @@ pub enum Ty {
     Unknown,
 }
 
-/// Where a value expression starts, for typing method receivers.
+/// The start of a value expression, for typing method receivers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ValueBase {
     /// A single name: a local variable, a parameter, `self`, or a constant.
@@ -60,6 +70,13 @@ pub enum ValueBase {
     Struct(Vec<String>),
     /// A cast `x as T`.
     Typed(Ty),
+    /// A name bound by a struct or tuple-struct pattern: the field `field`
+    /// (a name, or a position `0`, `1`, ..) of the struct or enum variant
+    /// that `path` names.
+    Destructure {
+        path: Vec<String>,
+        field: String,
+    },
     Unknown,
 }
 
@@ -153,6 +170,9 @@ pub struct UseEntry {
     pub visible: bool,
     /// Declared with plain `pub`: a re-export.
     pub public: bool,
+    /// Under a `#[cfg(..)]` attribute: blast keeps every configuration, so
+    /// such a binding does not hide the names a glob import brings in.
+    pub conditional: bool,
     pub byte: u32,
     pub line: u32,
 }
@@ -164,6 +184,8 @@ pub struct ModDecl {
     pub name: String,
     /// Paths from `#[path = ".."]` and every `#[cfg_attr(.., path = "..")]`.
     pub paths: Vec<String>,
+    /// `#[macro_use]`: the module's macros stay visible after it.
+    pub macro_use: bool,
     pub byte: u32,
     pub line: u32,
 }
@@ -206,8 +228,8 @@ pub struct RustFacts {
     pub fields: Vec<FieldDecl>,
     /// (enum symbol, variant name).
     pub variants: Vec<(u32, String)>,
-    /// (function symbol, declared return type); `async fn` counts as
-    /// returning its declared type.
+    /// Declared types: a function's return type (an `async fn` counts as
+    /// returning its declared type), a constant's or a static's type.
     pub returns: Vec<(u32, Ty)>,
     pub generics: Vec<GenericParam>,
     /// (trait symbol, supertrait paths).
@@ -217,8 +239,10 @@ pub struct RustFacts {
     /// Symbols declared `pub(crate)`, `pub(super)` or `pub(in ..)`: visible
     /// to glob imports inside the crate although not public.
     pub restricted: Vec<u32>,
-    /// Whether the file starts with `#![..]` attributes only a crate root
-    /// has, such as `#![no_std]` (unused by resolution, kept for stats).
+    /// `macro_rules!` symbols marked `#[macro_export]`, and inline module
+    /// symbols marked `#[macro_use]`: macros visible beyond textual scope.
+    pub macro_exports: Vec<u32>,
+    /// Macro invocations whose arguments were parsed again.
     pub macro_invocations: u32,
 }
 
