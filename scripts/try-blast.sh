@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds blast, makes a git repository from two released versions of a PyPI
-# package (requests 2.31.0, then 2.32.0, by default) and runs
+# package (requests 2.31.0, then 2.32.3, by default) and runs
 # `blast diff HEAD~1` on it.
 #
 #   scripts/try-blast.sh [PACKAGE OLD NEW] [-- BLAST DIFF ARGS...]
@@ -9,7 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
-package=requests old=2.31.0 new=2.32.0
+package=requests old=2.31.0 new=2.32.3
 if [[ $# -ge 3 && $1 != -- ]]; then
   package=$1 old=$2 new=$3
   shift 3
@@ -19,4 +19,4 @@ fi
 cargo build --release --locked --quiet --manifest-path "$root/Cargo.toml" -p blast-cli
 repo=$("$here/pypi-pair.sh" "$package" "$old" "$new")
 echo "repository: $repo ($package $old, then $new)" >&2
-"$root/target/release/blast" -C "$repo" diff HEAD~1 "$@"
+"${CARGO_TARGET_DIR:-$root/target}/release/blast" -C "$repo" diff HEAD~1 "$@"

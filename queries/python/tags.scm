@@ -14,18 +14,12 @@
 (function_definition
   name: (identifier) @name) @definition.function
 
-; Module-level and class-level assignments to a plain name are symbols:
-; constants, `__all__`, class attributes.
-(module
-  (expression_statement
-    (assignment
-      left: (identifier) @name) @definition.constant))
-
-(class_definition
-  body: (block
-    (expression_statement
-      (assignment
-        left: (identifier) @name) @definition.field)))
+; Assignments to a plain name. The extractor keeps those at module level
+; (constants, `__all__`) and in class bodies (class attributes), also inside
+; `if`, `try` and `with` blocks, and drops those in function bodies.
+(expression_statement
+  (assignment
+    left: (identifier) @name) @definition.constant)
 
 ;;; References
 

@@ -114,6 +114,11 @@ pub(crate) struct DiffArgs {
     #[arg(long, value_name = "N", default_value_t = 50_000)]
     pub max_dependents: usize,
 
+    /// Parse every file instead of only those that can depend on the change
+    /// (slower; the result is the same).
+    #[arg(long)]
+    pub full_graph: bool,
+
     /// SARIF: changed symbols below this level get no result (default: the policy's, else low).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub sarif_level: Option<Level>,

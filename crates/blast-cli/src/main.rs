@@ -73,6 +73,7 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
     let mut config = config(cli, &repo, args.max_file_bytes, args.max_dependents)?;
     config.fail_on = args.fail_on;
+    config.prefilter = !args.full_graph;
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let rendered = match args.format {
         OutputFormat::Text => blast_report::render_text(
@@ -145,6 +146,13 @@ fn run_graph(cli: &Cli, args: &GraphArgs) -> anyhow::Result<Exit> {
 
 fn open_repo(cli: &Cli) -> anyhow::Result<Repo> {
     let start = cli.repo.as_deref().unwrap_or(Path::new("."));
+    if !start.is_dir() {
+        return Err(UsageError(format!(
+            "{} is not a folder; -C takes a folder inside a git work tree",
+            start.display()
+        ))
+        .into());
+    }
     Ok(Repo::discover(start)?)
 }
 
@@ -252,7 +260,12 @@ fn exit_for(err: &anyhow::Error) -> Exit {
 fn report_error(err: &anyhow::Error) {
     let mut message = format!("blast: error: {err}");
     for cause in err.chain().skip(1) {
-        message.push_str(&format!(": {cause}"));
+        // Errors that already include their cause's text would repeat it.
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
     }
     eprintln!("{message}");
 }

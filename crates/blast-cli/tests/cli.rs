@@ -711,3 +711,92 @@ fn renames_are_moves_and_stale_callers_are_likely_breaks() {
             .all(|c| c["still_referenced"].as_array().unwrap().is_empty())
     );
 }
+
+/// The JSON report without the counters that legitimately differ between
+/// the prefiltered and the full run (how many files were parsed).
+fn without_stats(mut report: Value) -> Value {
+    report.as_object_mut().unwrap().remove("stats");
+    report
+}
+
+#[test]
+fn prefilter_matches_full_graph_on_fixtures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(
+        &repo,
+        "tests/test_orders.py",
+        "from shop.orders import Orders\n\n\ndef test_load():\n    assert Orders().load()\n",
+    );
+    write(
+        &repo,
+        "shop/unrelated.py",
+        "def elsewhere():\n    return 1\n",
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "more files"]);
+    write(
+        &repo,
+        "shop/db.py",
+        "def connect(url):\n    return url.casefold()\n\n\ndef close(conn):\n    return conn\n",
+    );
+    let fast = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let full = json_of(&blast(&repo, &["diff", "--full-graph", "--format", "json"]));
+    assert!(
+        fast["stats"]["files_parsed"].as_u64() < full["stats"]["files_parsed"].as_u64(),
+        "the prefilter parses fewer files"
+    );
+    assert_eq!(without_stats(fast), without_stats(full));
+}
+
+#[test]
+fn prefilter_matches_full_graph_on_stdlib() {
+    // The machine's CPython standard library `email` package, with an edit
+    // to a widely used helper and one to a rarely used one.
+    let stdlib = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .expect("python3 runs");
+    let stdlib = PathBuf::from(String::from_utf8(stdlib.stdout).unwrap().trim());
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("stdlib");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test"]);
+    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    for package in ["email", "json"] {
+        let status = Command::new("cp")
+            .arg("-R")
+            .arg(stdlib.join(package))
+            .arg(&repo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    write(&repo, ".gitignore", "__pycache__/\n");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "stdlib"]);
+    let utils = repo.join("email/utils.py");
+    let text = std::fs::read_to_string(&utils).unwrap();
+    let edited = text.replacen(
+        "                           fallback_charset='us-ascii'):\n",
+        "                           fallback_charset='us-ascii'):\n    errors = errors or 'replace'\n",
+        1,
+    );
+    assert_ne!(
+        text, edited,
+        "collapse_rfc2231_value is where it was expected"
+    );
+    std::fs::write(&utils, edited).unwrap();
+    let fast = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let full = json_of(&blast(&repo, &["diff", "--full-graph", "--format", "json"]));
+    assert!(
+        !fast["changes"][0]["certain"].as_array().unwrap().is_empty(),
+        "collapse_rfc2231_value has dependents"
+    );
+    assert!(fast["stats"]["files_parsed"].as_u64() < full["stats"]["files_parsed"].as_u64());
+    assert_eq!(without_stats(fast), without_stats(full));
+}

@@ -19,7 +19,9 @@ impl Lang {
     pub fn from_path(path: &str) -> Option<Lang> {
         let ext = path.rsplit_once('.').map(|(_, ext)| ext)?;
         match ext {
-            "py" | "pyi" => Some(Lang::Python),
+            // Stubs (`.pyi`) repeat the definitions of the modules they describe,
+            // so they are left out rather than counted as second definitions.
+            "py" => Some(Lang::Python),
             "rs" => Some(Lang::Rust),
             "java" => Some(Lang::Java),
             _ => None,

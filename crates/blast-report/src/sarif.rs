@@ -342,7 +342,13 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
             .iter()
             .take(3)
             .filter_map(|loc| loc.message.as_ref().map(|m| (loc.id.unwrap_or(0), m)))
-            .map(|(id, m)| format!("[{}]({id})", m.text.split(' ').next().unwrap_or_default()))
+            .map(|(id, m)| {
+                let name = m
+                    .text
+                    .rsplit_once(" (depth")
+                    .map_or(m.text.as_str(), |(name, _)| name);
+                format!("[{}]({id})", name.replace('[', "(").replace(']', ")"))
+            })
             .collect();
         let _ = write!(message, ", for example {}", examples.join(", "));
     }

@@ -30,10 +30,16 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
     if let Some(merge_base) = &report.merge_base {
         let _ = writeln!(out, "merge base: {}", short(merge_base));
     }
+    let skipped: Vec<&str> = report
+        .stats
+        .skipped
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .collect();
     let analysed = report
         .files
         .iter()
-        .filter(|f| f.lang.is_some() && !f.binary)
+        .filter(|f| f.lang.is_some() && !f.binary && !skipped.contains(&f.path.as_str()))
         .count();
     let _ = writeln!(
         out,

@@ -176,13 +176,42 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         })
         .collect();
     find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
-    let total = total_score(
+    let mut total = total_score(
         &symbol_changes,
         &reaches,
         &base_graph,
         &changes,
         &config.policy,
     );
+    // The diff as a whole is never rated below its riskiest part (the
+    // union can score lower when the parts' own files are excluded from
+    // breadth).
+    if let Some(top) = changes.iter().max_by_key(|c| c.score.value)
+        && top.score.value > total.value
+    {
+        total.value = top.score.value;
+        total.level = top.score.level;
+        total.factors.push(crate::report::ScoreFactor {
+            name: "floor",
+            detail: format!("raised to the score of {}", top.name),
+            points: 0.0,
+        });
+    }
+    // Same-named definitions in one file (`@overload` stubs, conditional
+    // definitions) are one symbol to a reader: keep the highest-scored.
+    changes.sort_by(|a, b| {
+        b.score
+            .value
+            .cmp(&a.score.value)
+            .then_with(|| a.start_line.cmp(&b.start_line))
+    });
+    let mut seen_names: FxHashSet<(String, String, ChangeKind)> = FxHashSet::default();
+    changes.retain(|c| seen_names.insert((c.file.clone(), c.name.clone(), c.kind)));
+    for change in &mut changes {
+        dedupe_dependents(&mut change.certain);
+        dedupe_dependents(&mut change.possible);
+        dedupe_dependents(&mut change.tests);
+    }
     changes.sort_by(|a, b| {
         b.score
             .value
@@ -229,6 +258,20 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         &to_read,
     );
     let mut warnings = Vec::new();
+    let skipped_changes: Vec<String> = stats
+        .skipped
+        .iter()
+        .filter(|(path, reason)| {
+            *reason != SkipReason::Binary && changed_paths.contains(path.as_str())
+        })
+        .map(|(path, reason)| format!("{path} ({})", reason.name()))
+        .collect();
+    if !skipped_changes.is_empty() {
+        warnings.push(format!(
+            "changed files were not analysed, so their changes are missing from this report: {}",
+            skipped_changes.join(", ")
+        ));
+    }
     let unreadable: Vec<&(String, SkipReason)> = stats
         .skipped
         .iter()
@@ -236,8 +279,9 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .collect();
     if !unreadable.is_empty() {
         warnings.push(format!(
-            "{} source files were skipped (too large, not UTF-8 or unparsable): dependents in them are missing",
-            unreadable.len()
+            "{} source files were skipped (too large, not UTF-8, unparsable or timed out), so dependents in them are missing: {}",
+            unreadable.len(),
+            unreadable.iter().take(5).map(|(path, reason)| format!("{path} ({})", reason.name())).collect::<Vec<_>>().join(", ")
         ));
     }
     if !stats.files_with_parse_errors.is_empty() {
@@ -263,7 +307,16 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         ));
     }
     Ok(Report {
-        base: revision_info(&comparison.base, &comparison.base_label),
+        base: revision_info(
+            &comparison.base,
+            &match &comparison.merge_base {
+                Some(_) => format!(
+                    "merge base of {} and {}",
+                    comparison.base_label, comparison.head_label
+                ),
+                None => comparison.base_label.clone(),
+            },
+        ),
         head: revision_info(&comparison.head, &comparison.head_label),
         merge_base: comparison.merge_base.clone(),
         files: file_summaries(&change_set),
@@ -616,6 +669,13 @@ fn find_still_referenced(
         }
         change.still_referenced = still;
     }
+}
+
+/// Drops repeated dependents with the same name in the same file, keeping
+/// the first (nearest or heaviest) one.
+fn dedupe_dependents(list: &mut Vec<Dependent>) {
+    let mut seen: FxHashSet<(String, String)> = FxHashSet::default();
+    list.retain(|d| seen.insert((d.file.clone(), d.name.clone())));
 }
 
 /// A changed test, as an entry of the tests to run.

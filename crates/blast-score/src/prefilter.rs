@@ -99,6 +99,11 @@ pub(crate) fn extract_reachable(
                 .flat_map(|h| h.added.iter().flat_map(|r| r.start..=r.end));
             for local in touched(syntax, whole, lines) {
                 names.extend(short_names(&local));
+                // A symbol edited only by added lines is changed at the base
+                // too, under the same name.
+                if let Some(old_path) = &file.old_path {
+                    seeds.push((old_path.clone(), local));
+                }
             }
             names.extend(module_names(file.new_path.as_deref().unwrap_or_default()));
         }
@@ -116,6 +121,7 @@ pub(crate) fn extract_reachable(
             break;
         }
         searched.extend(new_names.iter().cloned());
+        log::debug!("prefilter: searching for {new_names:?}");
         let matcher =
             AhoCorasick::new(&new_names).unwrap_or_else(|err| panic!("name matcher: {err}"));
         let mut wanted = vec![false; sources.len()];

@@ -180,7 +180,11 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
 
     // Without any dependent, exposure alone does not make a change risky.
     let has_dependents = !input.certain.is_empty() || !input.possible.is_empty();
-    let exposure_points = if has_dependents { exposure.points } else { 0.0 };
+    let mut exposure = exposure;
+    if !has_dependents {
+        exposure.points = 0.0;
+    }
+    let exposure_points = exposure.points;
     let raw = (reach.points + breadth.points + exposure_points + criticality.points + tests.points)
         * multiplier;
     let value = to_score(raw);

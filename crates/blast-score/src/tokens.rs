@@ -29,8 +29,12 @@ impl DefinitionTokens<'_> {
 pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
     let tokens = lex(lang, text);
     let opener = if lang == Lang::Python { ":" } else { "{" };
+    // In Python only a `def` or `class` (or its decorators) has a header;
+    // a module or an assignment is all body.
     let header_keyword = if lang == Lang::Python {
-        tokens.iter().any(|t| *t == "def" || *t == "class")
+        tokens
+            .first()
+            .is_some_and(|t| matches!(*t, "def" | "class" | "async" | "@"))
     } else {
         true
     };
@@ -59,20 +63,31 @@ pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
             }
         }
     }
-    match split {
+    let (header, mut body) = match split {
         Some(at) => {
             let mut tokens = tokens;
             let body = tokens.split_off(at);
-            DefinitionTokens {
-                header: tokens,
-                body,
-            }
+            (tokens, body)
         }
-        None => DefinitionTokens {
-            header: Vec::new(),
-            body: tokens,
-        },
+        None => (Vec::new(), tokens),
+    };
+    // A docstring (a string literal opening the body) documents the code
+    // like a comment: editing it is a formatting change.
+    if lang == Lang::Python && body.first().is_some_and(|t| is_string_token(t)) {
+        let ends_statement = body
+            .get(1)
+            .is_none_or(|t| !matches!(*t, "." | "[" | "(" | "+" | "%"));
+        if ends_statement {
+            body.remove(0);
+        }
     }
+    DefinitionTokens { header, body }
+}
+
+/// True for a string literal token, with or without a prefix (`r"..."`).
+fn is_string_token(token: &str) -> bool {
+    let unprefixed = token.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    unprefixed.starts_with('"') || unprefixed.starts_with('\'')
 }
 
 /// Tokens of `text`: identifiers and numbers, string literals whole, and
@@ -100,6 +115,14 @@ pub fn lex(lang: Lang, text: &str) -> Vec<&str> {
                 && (bytes[i] == b'_' || bytes[i].is_ascii_alphanumeric() || bytes[i] >= 0x80)
             {
                 i += 1;
+            }
+            // A Python string prefix (`r"..."`, `f'...'`) belongs to the string.
+            let is_prefix = lang == Lang::Python
+                && i - start <= 2
+                && text[start..i].chars().all(|c| "rbfuRBFU".contains(c))
+                && matches!(bytes.get(i), Some(b'"' | b'\''));
+            if is_prefix {
+                i = skip_string(bytes, i);
             }
             tokens.push(&text[start..i]);
         } else {
@@ -210,6 +233,21 @@ mod tests {
         assert_eq!(tokens.body, vec!["return", "x"]);
         let assignment = definition_tokens(Lang::Python, "LIMIT = 3");
         assert!(assignment.header.is_empty());
+    }
+
+    #[test]
+    fn python_docstrings_are_documentation() {
+        let old = definition_tokens(
+            Lang::Python,
+            "def f():\n    \"\"\"Get it.\"\"\"\n    return 1\n",
+        );
+        let new = definition_tokens(
+            Lang::Python,
+            "def f():\n    r\"\"\"Return it.\"\"\"\n    return 1\n",
+        );
+        assert_eq!(old, new);
+        let joined = definition_tokens(Lang::Python, "def f():\n    \"a\".join([])\n");
+        assert_eq!(joined.body.first(), Some(&"\"a\""));
     }
 
     #[test]

@@ -41,11 +41,10 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             } else if idx == caps.definition_function {
                 def = Some((SymbolKind::Function, decorated_span(capture.node, &parents)));
             } else if idx == caps.definition_constant {
-                let stmt = parents.of(capture.node).unwrap_or(capture.node);
-                def = Some((SymbolKind::Variable, stmt));
-            } else if idx == caps.definition_field {
-                let stmt = parents.of(capture.node).unwrap_or(capture.node);
-                def = Some((SymbolKind::Field, stmt));
+                let stmt = capture.node.parent().unwrap_or(capture.node);
+                if let Some(kind) = assignment_owner(stmt) {
+                    def = Some((kind, stmt));
+                }
             } else if idx == caps.reference_name || idx == caps.reference_attribute {
                 refs.push(capture.node);
             }
@@ -718,6 +717,33 @@ fn dotted(node: Node<'_>, source: &[u8]) -> Vec<String> {
         .filter(|c| c.kind() == "identifier")
         .map(|c| node_text(c, source).to_owned())
         .collect()
+}
+
+/// Whether an assignment statement defines a module variable or a class
+/// attribute: it sits in the module or a class body, possibly inside `if`,
+/// `try`, `with` or loop blocks, but not in a function.
+fn assignment_owner(stmt: Node<'_>) -> Option<SymbolKind> {
+    let mut node = stmt.parent()?;
+    loop {
+        match node.kind() {
+            "module" => return Some(SymbolKind::Variable),
+            "class_definition" => return Some(SymbolKind::Field),
+            "block"
+            | "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "try_statement"
+            | "except_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "for_statement"
+            | "while_statement"
+            | "match_statement"
+            | "case_clause"
+            | "except_group_clause" => node = node.parent()?,
+            _ => return None,
+        }
+    }
 }
 
 /// Definitions under decorators span the decorators too, so a changed

@@ -110,7 +110,6 @@ pub(crate) struct Captures {
     pub definition_class: u32,
     pub definition_function: u32,
     pub definition_constant: u32,
-    pub definition_field: u32,
     pub reference_name: u32,
     pub reference_attribute: u32,
 }
@@ -140,7 +139,6 @@ pub(crate) fn config() -> &'static PythonConfig {
             definition_class: capture_index(&tags, "definition.class"),
             definition_function: capture_index(&tags, "definition.function"),
             definition_constant: capture_index(&tags, "definition.constant"),
-            definition_field: capture_index(&tags, "definition.field"),
             reference_name: capture_index(&tags, "reference.name"),
             reference_attribute: capture_index(&tags, "reference.attribute"),
         };
