@@ -3,8 +3,8 @@
 //! A definition can depend on a changed symbol only if its file names it
 //! (or names a module or re-export that leads to it). So the search starts
 //! from the names of the changed symbols, parses the files that contain one
-//! of them as a whole word, builds the graph of what is parsed, finds the
-//! dependents, and repeats with the dependents' names until nothing new
+//! of them as a whole word, and builds the graph of what is parsed. It then
+//! finds the dependents and repeats with their names until nothing new
 //! turns up. Every definition of a searched name is then parsed too, so the
 //! weights of candidate edges (one over the number of same-named
 //! definitions) come out as in the full graph.
@@ -124,14 +124,14 @@ pub(crate) fn extract_reachable(
         log::debug!("prefilter: searching for {new_names:?}");
         let matcher =
             AhoCorasick::new(&new_names).unwrap_or_else(|err| panic!("name matcher: {err}"));
-        let mut wanted = vec![false; sources.len()];
+        let mut matched = vec![false; sources.len()];
         for (idx, source) in sources.iter().enumerate() {
             if !done[idx] && mentions_any(&matcher, &source.bytes) {
-                wanted[idx] = true;
+                matched[idx] = true;
                 done[idx] = true;
             }
         }
-        extracted.extend(extract_selected(sources, &wanted, extract));
+        extracted.extend(extract_selected(sources, &matched, extract));
 
         let graph = Graph::build(&extracted, options);
         for (path, local) in &seeds {
@@ -174,7 +174,7 @@ fn extract_selected(
         .collect()
 }
 
-/// The local names of the symbols whose lines a hunk touches, with their
+/// Returns the local names of the symbols whose lines a hunk touches, with their
 /// enclosing symbols; every symbol when the whole file changed.
 fn touched(
     syntax: &blast_graph::model::FileSyntax,
@@ -199,7 +199,7 @@ fn touched(
     out
 }
 
-/// The names a reference to a symbol can spell: its own name and those of
+/// Returns the names a reference to a symbol can spell: its own name and those of
 /// its enclosing definitions (a call to `Repo()` reaches `Repo.__init__`).
 fn short_names(local_name: &str) -> Vec<String> {
     let without_params = local_name.split('(').next().unwrap_or(local_name);
@@ -210,7 +210,7 @@ fn short_names(local_name: &str) -> Vec<String> {
         .collect()
 }
 
-/// The names an import of a file's module can spell: the file's stem, or
+/// Returns the names an import of a file's module can spell: the file's stem, or
 /// its folder's name for a package's `__init__.py`.
 fn module_names(path: &str) -> Vec<String> {
     let mut parts: Vec<&str> = path.split('/').collect();
