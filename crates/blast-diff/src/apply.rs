@@ -59,13 +59,18 @@ impl ParsedPatch {
 
     /// Parses `bytes` and applies every file change to the work tree at `root`.
     ///
+    /// Only reads under `root`: a path that leaves it, or that goes through
+    /// a symlink, is never followed. [`crate::Repo::resolve`] calls this for
+    /// [`crate::DiffSpec::Patch`]; it is public so that tools such as the
+    /// fuzzer can apply patches without a repository.
+    ///
     /// # Errors
     ///
     /// [`Error::Patch`] when the patch is invalid or contains no file
     /// change, [`Error::PatchDoesNotApply`] when a hunk or file does not
     /// match the work tree, [`Error::InvalidPath`] for a path that would
     /// leave the work tree.
-    pub(crate) fn apply_to_work_tree(bytes: &[u8], root: &Path) -> Result<ParsedPatch, Error> {
+    pub fn apply_to_work_tree(bytes: &[u8], root: &Path) -> Result<ParsedPatch, Error> {
         let parsed = parse_patch(bytes, true)?;
         if parsed.is_empty() {
             return Err(Error::Patch(PatchError {

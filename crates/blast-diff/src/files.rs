@@ -280,10 +280,15 @@ fn invalid_path(path: &Path, reason: &str) -> Error {
 }
 
 fn is_missing(error: &std::io::Error) -> bool {
-    // NotADirectory: a regular file sits where a folder of the path was expected.
+    // NotADirectory: a regular file sits where a folder of the path was
+    // expected. InvalidFilename (ENAMETOOLONG): a name longer than the file
+    // system allows, which no file in the work tree can have; a patch may
+    // name one, and that must not fail like a broken file system.
     matches!(
         error.kind(),
-        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+        std::io::ErrorKind::NotFound
+            | std::io::ErrorKind::NotADirectory
+            | std::io::ErrorKind::InvalidFilename
     )
 }
 

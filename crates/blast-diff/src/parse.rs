@@ -528,6 +528,10 @@ fn resolve_file(file: FileHeader) -> Result<ParsedFile, PatchError> {
         .or(file.plus.flatten())
         .or(file.git_new);
 
+    // An empty path (`rename from ` with nothing after it) names no file.
+    old = old.filter(|path| !path.path.is_empty());
+    new = new.filter(|path| !path.path.is_empty());
+
     let added = file.new_file_mode.is_some() || minus_is_null;
     let deleted = file.deleted_file_mode.is_some() || plus_is_null;
     if added {
@@ -541,6 +545,25 @@ fn resolve_file(file: FileHeader) -> Result<ParsedFile, PatchError> {
             line: header_line,
             message: "the file header names no path (or only /dev/null on both sides)".to_owned(),
         });
+    }
+    if !added && !deleted && (old.is_none() || new.is_none()) {
+        if renamed || copied {
+            return Err(PatchError {
+                line: header_line,
+                message: format!(
+                    "the {} header names only one of the two paths; expected both `{0} from` and `{0} to` lines",
+                    if renamed { "rename" } else { "copy" }
+                ),
+            });
+        }
+        // A modified file whose header names its path once (`diff --git
+        // "a/x"` without a second path, no `---`/`+++` lines): the same path
+        // on both sides.
+        if old.is_none() {
+            old.clone_from(&new);
+        } else {
+            new.clone_from(&old);
+        }
     }
 
     let status = if added {
@@ -619,6 +642,11 @@ fn merge_type_changes(files: Vec<ParsedFile>) -> Vec<ParsedFile> {
             previous.change.lossy_path |= file.change.lossy_path;
             previous.change.hunks.extend(file.change.hunks);
             previous.bodies.extend(file.bodies);
+            // Binary files have no hunks, whichever half was binary.
+            if previous.change.binary {
+                previous.change.hunks.clear();
+                previous.bodies.clear();
+            }
             continue;
         }
         merged.push(file);

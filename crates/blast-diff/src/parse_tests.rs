@@ -593,3 +593,47 @@ fn rename_copy_delete_patches() {
     assert_eq!(copy.old_path.as_deref(), Some("pkg/shared.py"));
     assert!(copy.similarity.is_some());
 }
+
+#[test]
+fn rename_with_one_path_is_invalid() {
+    // Found by the fuzzer: a rename without `rename to` and without paths
+    // on the `diff --git` line became a rename with no new path.
+    let error = parse_unified_diff(b"diff --git \nrename from src/net.rs\n").unwrap_err();
+    assert_eq!(error.line, 1);
+    assert!(error.message.contains("`rename to`"), "{}", error.message);
+    let error = parse_unified_diff(b"diff --git \ncopy to b.py\n").unwrap_err();
+    assert!(error.message.contains("copy"), "{}", error.message);
+    // An empty path names no file.
+    let error = parse_unified_diff(b"diff --git \nrename from \n").unwrap_err();
+    assert!(error.message.contains("names no path"), "{}", error.message);
+}
+
+#[test]
+fn modified_file_named_once_has_both_paths() {
+    let files = parse("diff --git \"a/x.py\"\nold mode 100644\nnew mode 100755\n");
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].status, FileStatus::Modified);
+    assert_eq!(files[0].old_path.as_deref(), Some("x.py"));
+    assert_eq!(files[0].new_path.as_deref(), Some("x.py"));
+}
+
+#[test]
+fn binary_half_of_type_change_drops_hunks() {
+    // Found by the fuzzer: a binary deletion merged with a text addition of
+    // the same path kept the addition's hunk on a binary entry.
+    let files = parse(
+        "diff --git a/t.txt b/t.txt\n\
+         deleted file mode 100644\n\
+         Binary files a/t.txt and /dev/null differ\n\
+         diff --git a/t.txt b/t.txt\n\
+         new file mode 120000\n\
+         --- /dev/null\n\
+         +++ b/t.txt\n\
+         @@ -0,0 +1 @@\n\
+         +target\n",
+    );
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].status, FileStatus::TypeChanged);
+    assert!(files[0].binary);
+    assert!(files[0].hunks.is_empty(), "{:?}", files[0].hunks);
+}

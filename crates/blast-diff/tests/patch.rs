@@ -253,3 +253,36 @@ fn binary_patch_is_reported_on_read() {
         "{error:?}"
     );
 }
+
+#[test]
+fn overlong_path_does_not_apply() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a = 1\n");
+    repo.commit_all("base");
+    let opened = repo.open();
+    // No file system holds a 300-byte name, so no such file can be in the
+    // work tree: a usage error (exit code 2), not a file system failure.
+    let long_name = "n".repeat(300);
+    let modify =
+        format!("--- a/{long_name}.py\n+++ b/{long_name}.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n");
+    let error = opened
+        .resolve(&DiffSpec::Patch {
+            source: PatchSource::Bytes(modify.into_bytes()),
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::PatchDoesNotApply { path, .. } if path.starts_with("nnn")),
+        "{error:?}"
+    );
+    assert_eq!(error.exit_kind(), ExitKind::Usage);
+
+    let nested = format!("{long_name}/a.py");
+    let add = format!("--- /dev/null\n+++ b/{nested}\n@@ -0,0 +1 @@\n+b = 1\n");
+    opened
+        .resolve(&DiffSpec::Patch {
+            source: PatchSource::Bytes(add.into_bytes()),
+        })
+        .unwrap();
+    let text = opened.read_files(&Side::Patched, &[nested]).unwrap();
+    assert_eq!(text[0].as_deref(), Some(&b"b = 1\n"[..]));
+}

@@ -86,6 +86,9 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     }];
     let mut stack: Vec<u32> = Vec::new();
     let mut returns: Vec<(u32, Vec<String>)> = Vec::new();
+    // (parent symbol, name) of every symbol so far: repeated assignments to
+    // one name are one symbol.
+    let mut names_in_parent: rustc_hash::FxHashSet<(u32, &str)> = rustc_hash::FxHashSet::default();
     for def in &defs {
         let span = span_of(def.span_node);
         while let Some(&top) = stack.last() {
@@ -100,12 +103,9 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
         // Repeated assignments to one name are one symbol, placed at the
         // first assignment; later ones count as module or class code.
         let is_assignment = matches!(def.kind, SymbolKind::Variable | SymbolKind::Field);
-        if is_assignment
-            && symbols.iter().any(|s| {
-                s.parent == Some(parent)
-                    && s.local_name.rsplit('.').next() == Some(def.name.as_str())
-            })
-        {
+        // A set rather than a scan of `symbols`: a module of many
+        // assignments (generated tables, minified code) made the scan quadratic.
+        if is_assignment && names_in_parent.contains(&(parent, def.name.as_str())) {
             continue;
         }
         let kind = match def.kind {
@@ -126,6 +126,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             span,
             public,
         });
+        names_in_parent.insert((parent, def.name.as_str()));
         if let Some(chain) = &def.returns {
             returns.push((to_u32(symbols.len() - 1), chain.clone()));
         }

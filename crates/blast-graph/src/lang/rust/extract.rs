@@ -225,7 +225,7 @@ fn collect_captures<'t>(
                 name: String::new(),
                 kind: SymbolKind::Impl,
                 node,
-                span_start: span_start(node),
+                span_start: span_start(node, source),
             }),
             (Some((kind, node)), Some(name)) => {
                 let mut name = node_text(name, source).to_owned();
@@ -236,7 +236,7 @@ fn collect_captures<'t>(
                     name,
                     kind,
                     node,
-                    span_start: span_start(node),
+                    span_start: span_start(node, source),
                 });
             }
             _ => {}
@@ -1618,8 +1618,14 @@ fn is_impl_trait<'t>(node: Node<'t>, parents: &Parents<'t>) -> bool {
 
 /// Returns the start of the first attribute or doc comment directly above an item, so that a
 /// changed `#[derive]` or `#[cfg]` line maps to the item.
-fn span_start(node: Node<'_>) -> usize {
+fn span_start(node: Node<'_>, source: &[u8]) -> usize {
     let mut start = node.start_byte();
+    // `prev_sibling` searches down from the root, in time proportional to
+    // the depth, so it runs only when the text above can be an attribute
+    // or a doc comment: per item of deeply nested code it was quadratic.
+    if !may_follow_attribute_or_comment(&source[..start.min(source.len())]) {
+        return start;
+    }
     let mut sibling = node.prev_sibling();
     while let Some(prev) = sibling {
         let is_attribute = prev.kind() == "attribute_item";
@@ -1633,6 +1639,20 @@ fn span_start(node: Node<'_>) -> usize {
         sibling = prev.prev_sibling();
     }
     start
+}
+
+/// Returns whether the text before an item can end with an attribute
+/// (`]`), a block comment (`*/`) or a line comment (`//` on the last line).
+fn may_follow_attribute_or_comment(before: &[u8]) -> bool {
+    let trimmed = before.trim_ascii_end();
+    if trimmed.ends_with(b"]") || trimmed.ends_with(b"*/") {
+        return true;
+    }
+    let last_line = match trimmed.iter().rposition(|&byte| byte == b'\n') {
+        Some(newline) => &trimmed[newline + 1..],
+        None => trimmed,
+    };
+    last_line.windows(2).any(|pair| pair == b"//")
 }
 
 /// The innermost symbol around a byte offset, by binary search over the
