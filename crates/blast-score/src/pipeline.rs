@@ -493,6 +493,9 @@ fn changed_symbol(
     };
     let mut certain: Vec<Dependent> = reach.certain.iter().map(to_dependent).collect();
     let mut possible: Vec<Dependent> = reach.possible.iter().map(to_dependent).collect();
+    // Merge repeated names before scoring, so the score counts what is listed.
+    dedupe_dependents(&mut certain);
+    dedupe_dependents(&mut possible);
     certain.sort_by(|a, b| {
         (a.depth, &a.file, a.line, &a.name).cmp(&(b.depth, &b.file, b.line, &b.name))
     });
@@ -522,7 +525,8 @@ fn changed_symbol(
             tiers.push((&tier.name, tier.weight, false));
         }
     }
-    let production = |d: &&Dependent| !d.is_test;
+    // Code in test files (tests and their helpers) is not production reach.
+    let production = |d: &&Dependent| !d.is_test && !policy.test_files.is_match(&d.file);
     let has_dependents = certain.iter().chain(&possible).any(|d| !d.is_test);
     let input = ScoreInput {
         certain: certain
@@ -535,9 +539,10 @@ fn changed_symbol(
             .filter(production)
             .map(|d| (d.depth, d.weight))
             .collect(),
+        // Breadth counts only files a certain dependent is in: a weak
+        // candidate should not earn a whole file's points.
         dependent_files: certain
             .iter()
-            .chain(&possible)
             .filter(production)
             .map(|d| d.file.as_str())
             .collect(),
@@ -548,6 +553,7 @@ fn changed_symbol(
         signature: change.modification == Some(Modification::Signature),
         tiers: tiers.clone(),
         tests: (!symbol_is_test && has_dependents).then_some(tests.len()),
+        whole_diff: false,
     };
     let score = compute(&input);
     let head_location = match change.head {
@@ -750,19 +756,17 @@ fn total_score(
             | (_, ChangeKind::Deleted | ChangeKind::Moved) => ChangeKind::Deleted,
             _ => ChangeKind::Modified,
         });
-        for r in reach
-            .certain
-            .iter()
-            .filter(|r| !is_test(base, r.symbol, policy))
-        {
+        for r in reach.certain.iter().filter(|r| {
+            !is_test(base, r.symbol, policy)
+                && !policy.test_files.is_match(&base.file_of(r.symbol).path)
+        }) {
             let depth = certain.entry(r.symbol).or_insert(r.depth);
             *depth = (*depth).min(r.depth);
         }
-        for r in reach
-            .possible
-            .iter()
-            .filter(|r| !is_test(base, r.symbol, policy))
-        {
+        for r in reach.possible.iter().filter(|r| {
+            !is_test(base, r.symbol, policy)
+                && !policy.test_files.is_match(&base.file_of(r.symbol).path)
+        }) {
             let entry = possible.entry(r.symbol).or_insert((r.depth, r.weight));
             entry.0 = entry.0.min(r.depth);
             entry.1 = entry.1.max(r.weight);
@@ -775,9 +779,7 @@ fn total_score(
     possible_list.sort_unstable_by_key(|(id, _)| *id);
     let dependent_files: Vec<&str> = certain_list
         .iter()
-        .map(|(id, _)| *id)
-        .chain(possible_list.iter().map(|(id, _)| *id))
-        .map(|id| base.file_of(id).path.as_str())
+        .map(|(id, _)| base.file_of(*id).path.as_str())
         .collect();
     let input = ScoreInput {
         certain: certain_list
@@ -796,6 +798,7 @@ fn total_score(
         signature: false,
         tiers: total_tiers(policy, changes, &certain_list, base),
         tests: None,
+        whole_diff: true,
     };
     let mut score = compute(&input);
     if kind.is_some()

@@ -3,8 +3,8 @@
 //! - reach: each certain dependent adds `1 / depth`, each possible one adds
 //!   `weight / depth`, so direct callers count fully and distant or uncertain
 //!   ones less;
-//! - breadth: 2 points per other file reached and 3 per other folder
-//!   (package or module directory) reached;
+//! - breadth: 2 points per other file and 3 per other folder (package or
+//!   module directory) that a certain dependent is in;
 //! - exposure: 5 points when the changed symbol is public API;
 //! - criticality: per configured tier, 10 points times its weight when the
 //!   changed symbol is in the tier, 5 times its weight when only a dependent is;
@@ -14,16 +14,23 @@
 //!   changes, 0 for added symbols and formatting-only edits (the same tokens
 //!   once comments and whitespace are dropped).
 //!
-//! `score = round(100 * (1 - exp(-raw / 40)))`: 10 raw points give 22, 40
-//! give 63, 80 give 86. Levels: 0 none, 1 to 29 low, 30 to 59 medium, 60 to
-//! 79 high, 80 and above critical.
+//! `score = round(100 * (1 - exp(-raw / scale)))` with a scale of 70 for one
+//! symbol and 150 for a whole diff, whose union of dependents grows with its
+//! size: for one symbol, 20 raw points give 25, 70 give 63, 140 give 86.
+//! The scales were calibrated on released versions of real packages
+//! (`benches/calibrate.py`) so that about 5% of changed symbols score high or
+//! above. Levels: 0 none, 1 to 29 low, 30 to 59 medium, 60 to 79 high, 80 and
+//! above critical.
 
 use rustc_hash::FxHashSet;
 
 use crate::report::{ChangeKind, Level, Score, ScoreFactor};
 
-/// The raw-points scale: a raw total of `SCALE` maps to a score of 63.
-const SCALE: f64 = 40.0;
+/// The raw-points scale of one changed symbol: a raw total of this maps to
+/// a score of 63.
+pub const SYMBOL_SCALE: f64 = 70.0;
+/// The raw-points scale of a whole diff.
+pub const DIFF_SCALE: f64 = 150.0;
 
 /// What the score of one changed symbol, or of a whole diff, is made from.
 #[derive(Clone, Debug, Default)]
@@ -46,6 +53,8 @@ pub struct ScoreInput<'a> {
     /// Number of tests that reach the symbol; `None` when not applicable
     /// (the changed symbol is itself a test, or nothing depends on it).
     pub tests: Option<usize>,
+    /// The input is a whole diff's union of dependents (the larger scale).
+    pub whole_diff: bool,
 }
 
 /// Returns the level of a score value.
@@ -187,7 +196,14 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
     let exposure_points = exposure.points;
     let raw = (reach.points + breadth.points + exposure_points + criticality.points + tests.points)
         * multiplier;
-    let value = to_score(raw);
+    let value = to_score(
+        raw,
+        if input.whole_diff {
+            DIFF_SCALE
+        } else {
+            SYMBOL_SCALE
+        },
+    );
     Score {
         value,
         level: level_of(value),
@@ -196,8 +212,8 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
     }
 }
 
-fn to_score(raw: f64) -> u8 {
-    let scaled = (100.0 * (1.0 - (-raw / SCALE).exp())).round();
+fn to_score(raw: f64, scale: f64) -> u8 {
+    let scaled = (100.0 * (1.0 - (-raw / scale).exp())).round();
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
@@ -232,6 +248,7 @@ mod tests {
             signature: false,
             tiers: Vec::new(),
             tests: None,
+            whole_diff: false,
         }
     }
 
@@ -290,6 +307,7 @@ mod tests {
         assert_eq!(level_of(30), Level::Medium);
         assert_eq!(level_of(60), Level::High);
         assert_eq!(level_of(80), Level::Critical);
-        assert_eq!(to_score(40.0), 63);
+        assert_eq!(to_score(70.0, SYMBOL_SCALE), 63);
+        assert_eq!(to_score(150.0, DIFF_SCALE), 63);
     }
 }
