@@ -1287,7 +1287,7 @@ impl RefVisitor<'_> {
             return;
         };
         let mut paths = Vec::new();
-        for attr in attributes_above(node) {
+        for attr in attributes_above(node, origin.source) {
             paths.extend(path_attributes(attr, origin.source));
         }
         paths.reverse();
@@ -1404,8 +1404,12 @@ fn concat(prefix: &[String], path: Vec<String>) -> Vec<String> {
 }
 
 /// Returns the attribute items directly above an item, nearest first.
-fn attributes_above(node: Node<'_>) -> Vec<Node<'_>> {
+fn attributes_above<'t>(node: Node<'t>, source: &[u8]) -> Vec<Node<'t>> {
     let mut out = Vec::new();
+    // `prev_sibling` costs time in proportion to the tree's depth.
+    if !may_follow_attribute_or_comment(&source[..node.start_byte().min(source.len())]) {
+        return out;
+    }
     let mut sibling = node.prev_sibling();
     while let Some(attr) = sibling {
         match attr.kind() {
@@ -1421,7 +1425,7 @@ fn attributes_above(node: Node<'_>) -> Vec<Node<'_>> {
 /// True when an attribute above the item starts with `name`
 /// (`macro_export`, `cfg`).
 fn has_attribute(node: Node<'_>, source: &[u8], name: &str) -> bool {
-    attributes_above(node).into_iter().any(|attr| {
+    attributes_above(node, source).into_iter().any(|attr| {
         let text = node_text(attr, source);
         let inner = text.trim_start_matches("#[").trim_start();
         inner.starts_with(name)
@@ -1642,18 +1646,30 @@ fn span_start(node: Node<'_>, source: &[u8]) -> usize {
 }
 
 /// Returns whether the text before an item can end with an attribute
-/// (`]`), a block comment (`*/`) or a line comment (`//` on the last line).
+/// (`]`), a block comment (`*/`) or a line comment. A line comment needs
+/// the item on a later line, and only the last [`LINE_COMMENT_SCAN`] bytes
+/// of the line above are searched for `//`, so that the cost per item stays
+/// bounded in minified one-line files.
 fn may_follow_attribute_or_comment(before: &[u8]) -> bool {
     let trimmed = before.trim_ascii_end();
     if trimmed.ends_with(b"]") || trimmed.ends_with(b"*/") {
         return true;
     }
-    let last_line = match trimmed.iter().rposition(|&byte| byte == b'\n') {
-        Some(newline) => &trimmed[newline + 1..],
-        None => trimmed,
+    if !before[trimmed.len()..].contains(&b'\n') {
+        return false;
+    }
+    let scan_start = trimmed.len().saturating_sub(LINE_COMMENT_SCAN);
+    let tail = &trimmed[scan_start..];
+    let last_line = match tail.iter().rposition(|&byte| byte == b'\n') {
+        Some(newline) => &tail[newline + 1..],
+        None => tail,
     };
     last_line.windows(2).any(|pair| pair == b"//")
 }
+
+/// Bytes of the line above an item searched for a line comment's `//`; a
+/// doc comment longer than this (without attributes) is not found.
+const LINE_COMMENT_SCAN: usize = 4096;
 
 /// The innermost symbol around a byte offset, by binary search over the
 /// symbols sorted by start and a walk up the parent chain.
@@ -1797,6 +1813,12 @@ impl WithStartLine for Span {
     /// attribute line above the item node.
     fn with_start_line(mut self, node: Node<'_>, start_byte: usize) -> Span {
         let mut line = node.start_position().row;
+        // Without attributes there is no sibling to look at, and
+        // `prev_sibling` costs time in proportion to the tree's depth.
+        if start_byte >= node.start_byte() {
+            self.start_line = to_u32(line + 1);
+            return self;
+        }
         let mut sibling = node.prev_sibling();
         while let Some(prev) = sibling {
             if prev.start_byte() < start_byte {

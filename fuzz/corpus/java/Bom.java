@@ -1,0 +1,5 @@
+﻿package com.example;
+
+class Bom {
+    int one() { return 1; }
+}

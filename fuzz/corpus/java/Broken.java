@@ -1,0 +1,7 @@
+package com.example;
+
+public class Broken {
+    void f( {
+    int x = ;
+}
+class {

@@ -1,0 +1,3 @@
+from pkg.db import connect
+
+__all__ = ["connect"]

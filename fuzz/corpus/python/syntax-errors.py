@@ -1,0 +1,6 @@
+def broken(:
+    return [1, 2
+class X(
+    pass
+	mixed = "tabs"
+x = """unterminated

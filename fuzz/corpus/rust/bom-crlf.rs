@@ -1,0 +1,3 @@
+﻿pub fn with_bom() -> u8 {
+    1
+}

@@ -1,0 +1,5 @@
+pub mod net;
+
+pub fn start() -> u32 {
+    net::connect(1)
+}

@@ -1,0 +1,5 @@
+fn broken( {
+    let x = ;
+impl for {}
+struct S { a: }
+r#"unterminated

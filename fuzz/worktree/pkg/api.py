@@ -1,0 +1,6 @@
+from .db import Pool
+
+
+def handler(request):
+    pool = Pool()
+    return pool.get()
