@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// A source language blast can extract and resolve.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Lang {
     Python,
     Rust,
@@ -39,7 +41,9 @@ impl Lang {
 }
 
 /// What a symbol is. The names follow the languages' own vocabulary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum SymbolKind {
     Module,
     Class,
@@ -107,7 +111,9 @@ impl fmt::Display for SymbolKind {
 }
 
 /// Why a source symbol depends on a target symbol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum EdgeKind {
     Call,
     Import,
@@ -159,7 +165,9 @@ impl fmt::Display for EdgeKind {
 }
 
 /// How an edge's target was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Resolution {
     /// The language's scoping rules name exactly this target.
     Exact,
@@ -177,7 +185,7 @@ impl Resolution {
 }
 
 /// A span of a definition in its file. Lines are 1-based and inclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub start_byte: u32,
     pub end_byte: u32,
@@ -192,7 +200,7 @@ impl Span {
 }
 
 /// A definition found in one file, before resolution.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LocalSymbol {
     /// Dotted path inside the file (`Class.method`); empty for the module.
     pub local_name: String,
@@ -205,7 +213,7 @@ pub struct LocalSymbol {
 }
 
 /// What extraction of one file produced that every language shares.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileSyntax {
     /// Index 0 is always the module (file) symbol.
     pub symbols: Vec<LocalSymbol>,
@@ -238,7 +246,7 @@ impl FileSyntax {
 /// An edge between symbols given as (file index, local symbol index), as a
 /// language's resolver produces it; file indices are positions in the slice
 /// of files handed to the resolver.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LocalEdge {
     pub source: (u32, u32),
     pub target: (u32, u32),

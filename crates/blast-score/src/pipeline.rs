@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side, TreeEntry};
+use blast_graph::cache::ExtractionCache;
 use blast_graph::{
     ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SkipReason, SourceFile, SymbolKind,
-    extract_all,
+    extract_all_cached,
 };
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -35,6 +36,9 @@ pub struct Config {
     /// Parse only the files that can depend on the change (see the
     /// `prefilter` module); false parses every file.
     pub prefilter: bool,
+    /// Where extraction results are kept between runs; `None` parses every
+    /// file it needs.
+    pub cache: Option<Arc<ExtractionCache>>,
 }
 
 impl Default for Config {
@@ -46,6 +50,7 @@ impl Default for Config {
             policy: Policy::default(),
             fail_on: None,
             prefilter: true,
+            cache: None,
         }
     }
 }
@@ -65,10 +70,14 @@ pub enum AnalyzeError {
 /// that cannot be parsed do not fail the analysis but are counted in
 /// [`Report::stats`].
 pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, AnalyzeError> {
+    let mut clock = Stopwatch::start();
     // Step 1: the two sides and the files that differ.
     let comparison = repo.resolve(spec)?;
     let change_set = repo.changes(&comparison)?;
-    log::debug!("{} files changed", change_set.files.len());
+    clock.lap(format_args!(
+        "diff: {} files changed",
+        change_set.files.len()
+    ));
 
     // Step 2: extract the base side, then the head side's changed files;
     // unchanged files share their extraction between the two graphs.
@@ -90,10 +99,22 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .cloned()
         .collect();
     let head_sources = read_paths(repo, &comparison.head, &to_read)?;
-    let head_changed: Vec<Arc<ExtractedFile>> = extract_all(&head_sources, &config.extract)
-        .into_iter()
-        .map(Arc::new)
-        .collect();
+    clock.lap(format_args!(
+        "read {} base and {} head files ({} KiB)",
+        base_sources.len(),
+        head_sources.len(),
+        base_sources
+            .iter()
+            .chain(&head_sources)
+            .map(|s| s.bytes.len())
+            .sum::<usize>()
+            / 1024
+    ));
+    let head_changed: Vec<Arc<ExtractedFile>> =
+        extract_all_cached(&head_sources, &config.extract, config.cache.as_deref())
+            .into_iter()
+            .map(Arc::new)
+            .collect();
     let base_extracted: Vec<Arc<ExtractedFile>> = if config.prefilter {
         crate::prefilter::extract_reachable(
             &base_sources,
@@ -101,14 +122,22 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             &head_changed,
             &mut graph_options,
             &config.extract,
+            config.cache.as_deref(),
             config.max_dependents,
         )
     } else {
-        extract_all(&base_sources, &config.extract)
+        extract_all_cached(&base_sources, &config.extract, config.cache.as_deref())
             .into_iter()
             .map(Arc::new)
             .collect()
     };
+
+    clock.lap(format_args!(
+        "extracted {} base and {} head files",
+        base_extracted.len(),
+        head_changed.len()
+    ));
+    finish_cache(config);
 
     // Unchanged files share their extraction between the two graphs; with
     // the prefilter, files the base side did not parse stay out of the head
@@ -135,6 +164,11 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     // Step 3: both graphs.
     let base_graph = Graph::build(&base_extracted, &graph_options);
     let head_graph = Graph::build(&head_extracted, &head_options);
+    clock.lap(format_args!(
+        "built graphs: base {} symbols, head {} symbols",
+        base_graph.symbols.len(),
+        head_graph.symbols.len()
+    ));
 
     // Step 4: changed symbols.
     let mut texts = ChangedTexts::default();
@@ -166,6 +200,11 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             ),
         })
         .collect();
+
+    clock.lap(format_args!(
+        "reach of {} changed symbols",
+        symbol_changes.len()
+    ));
 
     // Step 6: scores and the report.
     let mut changes: Vec<ChangedSymbol> = symbol_changes
@@ -239,6 +278,10 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             });
         }
     }
+    clock.lap(format_args!(
+        "scores and {} commits' trailers",
+        commits.len()
+    ));
     let tool_assisted = commits.iter().any(|c| !c.tool_trailers.is_empty());
     let fail_on = match (
         config.fail_on.or(config.policy.fail_on),
@@ -331,6 +374,41 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     })
 }
 
+/// Logs what the cache did and trims it to its size limit.
+fn finish_cache(config: &Config) {
+    if let Some(cache) = &config.cache {
+        let stats = cache.stats();
+        log::info!(
+            "cache {}: {} hits, {} misses, {} written, {} corrupt entries removed",
+            cache.root().display(),
+            stats.hits,
+            stats.misses,
+            stats.writes,
+            stats.corrupt
+        );
+        cache.trim();
+    }
+}
+
+/// Logs the time each step of an analysis takes, at `-v`.
+struct Stopwatch {
+    last: std::time::Instant,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: std::fmt::Arguments<'_>) {
+        let now = std::time::Instant::now();
+        log::info!("{what} in {} ms", (now - self.last).as_millis());
+        self.last = now;
+    }
+}
+
 /// Builds the graph of one revision (`None`: the work tree), for `blast graph`.
 ///
 /// # Errors
@@ -348,14 +426,24 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
             comparison.base
         }
     };
+    let mut clock = Stopwatch::start();
     let entries = repo.list_files(&side)?;
     let options = graph_options(repo, &side, &entries, config);
     let sources = read_paths(repo, &side, &source_paths(&entries, &config.policy))?;
-    let extracted: Vec<Arc<ExtractedFile>> = extract_all(&sources, &config.extract)
-        .into_iter()
-        .map(Arc::new)
-        .collect();
-    Ok(Graph::build(&extracted, &options))
+    clock.lap(format_args!("read {} files", sources.len()));
+    let extracted: Vec<Arc<ExtractedFile>> =
+        extract_all_cached(&sources, &config.extract, config.cache.as_deref())
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+    clock.lap(format_args!("extracted {} files", extracted.len()));
+    finish_cache(config);
+    let graph = Graph::build(&extracted, &options);
+    clock.lap(format_args!(
+        "built the graph: {} symbols",
+        graph.symbols.len()
+    ));
+    Ok(graph)
 }
 
 /// The source files of a side that the policy does not ignore.

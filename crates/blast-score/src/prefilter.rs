@@ -21,7 +21,9 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 use blast_diff::{ChangeSet, FileStatus};
 use blast_graph::{
-    ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SourceFile, extract_all,
+    ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SourceFile,
+    cache::{ExtractionCache, has_star_import},
+    extract_all_cached,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -35,6 +37,7 @@ pub(crate) fn extract_reachable(
     head_changed: &[Arc<ExtractedFile>],
     options: &mut GraphOptions,
     extract: &ExtractOptions,
+    cache: Option<&ExtractionCache>,
     max_dependents: usize,
 ) -> Vec<Arc<ExtractedFile>> {
     options.python.all_paths = sources
@@ -56,7 +59,8 @@ pub(crate) fn extract_reachable(
         selected[idx] =
             !is_python || changed.contains(source.path.as_str()) || has_star_import(&source.bytes);
     }
-    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, extract);
+    let mut extracted: Vec<Arc<ExtractedFile>> =
+        extract_selected(sources, &selected, extract, cache);
     let mut done = selected.clone();
 
     // Step 2: the names the diff touches, on both sides.
@@ -131,7 +135,7 @@ pub(crate) fn extract_reachable(
                 done[idx] = true;
             }
         }
-        extracted.extend(extract_selected(sources, &matched, extract));
+        extracted.extend(extract_selected(sources, &matched, extract, cache));
 
         let graph = Graph::build(&extracted, options);
         for (path, local) in &seeds {
@@ -161,6 +165,7 @@ fn extract_selected(
     sources: &[SourceFile],
     selected: &[bool],
     extract: &ExtractOptions,
+    cache: Option<&ExtractionCache>,
 ) -> Vec<Arc<ExtractedFile>> {
     let chosen: Vec<SourceFile> = sources
         .iter()
@@ -168,7 +173,7 @@ fn extract_selected(
         .filter(|(_, keep)| **keep)
         .map(|(s, _)| s.clone())
         .collect();
-    extract_all(&chosen, extract)
+    extract_all_cached(&chosen, extract, cache)
         .into_iter()
         .map(Arc::new)
         .collect()
@@ -237,10 +242,6 @@ fn mentions_any(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
         let after = bytes.get(m.end()).copied();
         !before.is_some_and(is_word) && !after.is_some_and(is_word)
     })
-}
-
-fn has_star_import(bytes: &[u8]) -> bool {
-    bytes.windows(8).any(|w| w == b"import *")
 }
 
 #[cfg(test)]

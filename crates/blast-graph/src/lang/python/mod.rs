@@ -13,7 +13,9 @@ pub use resolve::{ModuleLayout, PythonStats};
 pub(crate) use resolve::{PyFile, resolve};
 
 /// How a reference uses the name it mentions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum RefKind {
     Call,
     Read,
@@ -24,7 +26,7 @@ pub enum RefKind {
 
 /// A dotted chain in load position: `f`, `mod.f`, `self.repo.save`.
 /// `super()` at the head of a chain is stored as the segment `super()`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PyRef {
     /// Index of the innermost enclosing symbol.
     pub scope: u32,
@@ -34,7 +36,7 @@ pub struct PyRef {
 }
 
 /// One name bound by an import statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImportKind {
     /// `import a.b.c` (binds `a`) or `import a.b as c` (binds `c`).
     Module {
@@ -52,7 +54,7 @@ pub enum ImportKind {
     Star { level: u32, module: Vec<String> },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PyImport {
     pub scope: u32,
     pub line: u32,
@@ -63,7 +65,7 @@ pub struct PyImport {
 
 /// `target = Callee(...)` or an annotation `target: Type`, recorded so that a
 /// later `target.method()` can be resolved through the value's class.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PyBinding {
     pub scope: u32,
     /// `["x"]` for a local or module name, `["self", "repo"]` for an
@@ -75,7 +77,7 @@ pub struct PyBinding {
 }
 
 /// Everything Python-specific that extraction finds in one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PyFacts {
     pub imports: Vec<PyImport>,
     pub refs: Vec<PyRef>,
