@@ -375,18 +375,6 @@ impl<'a> Resolver<'a> {
                         resolved_last = true;
                     }
                     push_exact(edges, source, target_sym, kind, reference.line);
-                    // A call to a class runs its constructor.
-                    if is_last
-                        && reference.kind == RefKind::Call
-                        && let Target::Sym(f, s) = target
-                        && self.kind_of(*f, *s) == SymbolKind::Class
-                    {
-                        for init in self.class_member(*f, *s, "__init__", 0).0 {
-                            if let Some(init) = symbol_of(&init) {
-                                push_exact(edges, source, init, EdgeKind::Call, reference.line);
-                            }
-                        }
-                    }
                 }
             }
             // Calls whose method did not resolve: candidates by name, unless
@@ -410,6 +398,29 @@ impl<'a> Resolver<'a> {
                 for target in targets {
                     if let Some(base) = symbol_of(target) {
                         push_exact(edges, (file_idx, *class), base, EdgeKind::Inherit, line);
+                    }
+                }
+            }
+        }
+
+        // Calling a class runs the `__new__` and `__init__` it defines or
+        // inherits. A call site depends on the class only, as in jedi and
+        // scip-python, and reachability follows this edge to the callers.
+        for (class, symbol) in file.syntax.symbols.iter().enumerate() {
+            if symbol.kind != SymbolKind::Class {
+                continue;
+            }
+            let class = to_u32(class);
+            for name in ["__new__", "__init__"] {
+                for target in self.class_member(file_idx, class, name, 0).0 {
+                    if let Some(constructor) = symbol_of(&target) {
+                        push_exact(
+                            edges,
+                            (file_idx, class),
+                            constructor,
+                            EdgeKind::Constructor,
+                            symbol.span.start_line,
+                        );
                     }
                 }
             }

@@ -200,18 +200,28 @@ fn self_cls_and_base_methods() {
 }
 
 #[test]
-fn constructor_calls_reach_init() {
+fn constructor_calls_depend_on_the_class() {
     let graph = build(
         "# file: m.py\n\
          class Repo:\n    def __init__(self):\n        pass\n    def save(self):\n        pass\n\
+         class Cached(Repo):\n    pass\n\
+         class Plain:\n    pass\n\
          class Service:\n    def __init__(self):\n        self.repo = Repo()\n    def store(self):\n        self.repo.save()\n\
-         def use():\n    r = Repo()\n    r.save()\n",
+         def use():\n    r = Repo()\n    r.save()\n    return Cached()\n",
     );
     let edges = exact_edges(&graph);
     assert_has(&edges, "m.use -> m.Repo (call)");
-    assert_has(&edges, "m.use -> m.Repo.__init__ (call)");
+    assert_has(&edges, "m.use -> m.Cached (call)");
     assert_has(&edges, "m.use -> m.Repo.save (call)");
     assert_has(&edges, "m.Service.store -> m.Repo.save (call)");
+    assert_lacks(&edges, "m.use -> m.Repo.__init__ (call)");
+    assert_has(&edges, "m.Repo -> m.Repo.__init__ (constructor)");
+    assert_has(&edges, "m.Cached -> m.Repo.__init__ (constructor)");
+    assert!(
+        !edges.iter().any(|e| e.starts_with("m.Plain ->")),
+        "a class without a constructor in the repository has no constructor edge:\n{}",
+        edges.join("\n")
+    );
 }
 
 #[test]
