@@ -336,11 +336,14 @@ impl<'a> Resolver<'a> {
                     push_exact(edges, source, target, kind, import.line);
                 }
             }
-            // `from m import *` depends on every name it brings in.
+            // `from m import *` names none of what it brings in. The names
+            // this module lists in its own `__all__` are re-exported through
+            // it, and the others get edges where the code uses them.
             if let (ImportKind::Star { .. }, Some(Target::Module(star_source))) =
                 (&import.kind, &module)
+                && let Some(listed) = &file.facts.all_names
             {
-                for target in self.star_names(*star_source) {
+                for target in self.star_names(*star_source, listed) {
                     if let Some(target) = symbol_of(&target) {
                         push_exact(edges, source, target, kind, import.line);
                     }
@@ -1108,18 +1111,10 @@ impl<'a> Resolver<'a> {
         lines
     }
 
-    /// The definitions `from module import *` brings in.
-    fn star_names(&self, file_idx: u32) -> Vec<Target> {
-        let facts = self.files[file_idx as usize].facts;
-        let mut names: Vec<String> = match &facts.all_names {
-            Some(all) => all.clone(),
-            None => self.scopes[file_idx as usize]
-                .names
-                .keys()
-                .filter(|n| !n.starts_with('_'))
-                .cloned()
-                .collect(),
-        };
+    /// Returns the definitions that `from module import *` brings in under
+    /// the given names.
+    fn star_names(&self, file_idx: u32, names: &[String]) -> Vec<Target> {
+        let mut names: Vec<&String> = names.iter().collect();
         names.sort();
         names.dedup();
         let mut out = Vec::new();

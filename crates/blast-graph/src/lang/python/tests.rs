@@ -313,7 +313,35 @@ fn star_imports_honour_all() {
     let edges = exact_edges(&graph);
     assert_has(&edges, "use.f -> leaf.shown (call)");
     assert_lacks(&edges, "use.f -> leaf.hidden (call)");
-    assert_has(&edges, "use -> leaf.shown (import)");
+    assert_has(&edges, "use -> leaf (import)");
+}
+
+#[test]
+fn star_reexports_only_names_in_all() {
+    let graph = build(
+        "# file: pkg/__init__.py\n\
+         from .events import *\n\
+         from .tasks import *\n\
+         __all__ = ['run'] + tasks.__all__\n\
+         # file: pkg/events.py\n\
+         __all__ = ['run', 'stop']\n\
+         def run():\n    pass\n\
+         def stop():\n    pass\n\
+         # file: pkg/tasks.py\n\
+         __all__ = ['spawn']\n\
+         def spawn():\n    pass\n\
+         # file: app.py\n\
+         import pkg\n\
+         def main():\n    pkg.stop()\n    pkg.spawn()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "pkg -> pkg.events (re_export)");
+    assert_has(&edges, "pkg -> pkg.tasks (re_export)");
+    assert_has(&edges, "pkg -> pkg.events.run (re_export)");
+    assert_lacks(&edges, "pkg -> pkg.events.stop (re_export)");
+    assert_lacks(&edges, "pkg -> pkg.tasks.spawn (re_export)");
+    assert_has(&edges, "app.main -> pkg.events.stop (call)");
+    assert_has(&edges, "app.main -> pkg.tasks.spawn (call)");
 }
 
 #[test]
