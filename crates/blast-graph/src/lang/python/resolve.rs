@@ -362,8 +362,16 @@ impl<'a> Resolver<'a> {
                 }
             }
             let last_step = reference.chain.len();
+            // `cls` in `cls.x` is the method's own class, which jedi and
+            // scip-python treat as a parameter rather than a reference.
+            let receiver_head = self
+                .receiver_class(file_idx, reference.scope, &reference.chain[0])
+                .is_some();
             let mut resolved_last = false;
             for (seg, targets) in &steps {
+                if *seg == 0 && receiver_head {
+                    continue;
+                }
                 let is_last = *seg + 1 == last_step;
                 let kind = if is_last {
                     edge_kind(reference.kind)

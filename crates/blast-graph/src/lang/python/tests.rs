@@ -200,6 +200,36 @@ fn self_cls_and_base_methods() {
 }
 
 #[test]
+fn cls_receiver_is_not_a_reference() {
+    let graph = build(
+        "# file: headers.py\n\
+         class Other:\n    pass\n\
+         class Header:\n    @classmethod\n    def parse(cls, value):\n        return cls.value_parser(value)\n\
+         \x20   @staticmethod\n    def value_parser(value):\n        return value\n\
+         \x20   def __init_subclass__(cls):\n        cls.parser = cls.value_parser\n\
+         \x20   def client(self):\n        cls = Other\n        return cls()\n\
+         \x20   def local(self):\n        from headers import Other as cls\n        return cls()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(
+        &edges,
+        "headers.Header.parse -> headers.Header.value_parser (call)",
+    );
+    assert_lacks(&edges, "headers.Header.parse -> headers.Header (reference)");
+    assert_has(
+        &edges,
+        "headers.Header.__init_subclass__ -> headers.Header.value_parser (reference)",
+    );
+    assert_lacks(
+        &edges,
+        "headers.Header.__init_subclass__ -> headers.Header (reference)",
+    );
+    assert_lacks(&edges, "headers.Header.client -> headers.Header (call)");
+    assert_has(&edges, "headers.Header.local -> headers.Other (call)");
+    assert_lacks(&edges, "headers.Header.local -> headers.Header (call)");
+}
+
+#[test]
 fn constructor_calls_depend_on_the_class() {
     let graph = build(
         "# file: m.py\n\
