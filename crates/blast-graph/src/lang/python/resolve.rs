@@ -354,7 +354,13 @@ impl<'a> Resolver<'a> {
         // References: resolve each chain and link the symbols it names.
         for reference in &file.facts.refs {
             let source = (file_idx, reference.scope);
-            let steps = self.resolve_chain(file_idx, reference.scope, &reference.chain);
+            // A decorator runs in the scope around the definition it decorates.
+            let lookup_scope = if reference.kind == RefKind::Decorator {
+                self.enclosing_scope(file_idx, reference.scope)
+            } else {
+                reference.scope
+            };
+            let steps = self.resolve_chain(file_idx, lookup_scope, &reference.chain);
             if reference.scope != 0 {
                 for line in self.module_import_lines(file_idx, reference.scope, &reference.chain[0])
                 {
@@ -365,7 +371,7 @@ impl<'a> Resolver<'a> {
             // `cls` in `cls.x` is the method's own class, which jedi and
             // scip-python treat as a parameter rather than a reference.
             let receiver_head = self
-                .receiver_class(file_idx, reference.scope, &reference.chain[0])
+                .receiver_class(file_idx, lookup_scope, &reference.chain[0])
                 .is_some();
             let mut resolved_last = false;
             for (seg, targets) in &steps {
@@ -373,7 +379,9 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
                 let is_last = *seg + 1 == last_step;
-                let kind = if is_last {
+                // Every name in `@property_name.setter` is part of the
+                // decorator, which the decorated definition depends on.
+                let kind = if is_last || reference.kind == RefKind::Decorator {
                     edge_kind(reference.kind)
                 } else {
                     EdgeKind::Reference
@@ -717,8 +725,23 @@ impl<'a> Resolver<'a> {
     fn lookup_name(&self, file_idx: u32, scope: u32, name: &str, depth: u32) -> Vec<Target> {
         let file = &self.files[file_idx as usize];
         let mut current = scope;
+        // Code directly in a class body can use the names that the body has
+        // bound so far. Functions and classes nested in it cannot.
+        let mut in_class_body = true;
         while current != 0 {
             let sym = &file.syntax.symbols[current as usize];
+            if sym.kind == SymbolKind::Class
+                && in_class_body
+                && let Some(member) = self.class_body_name(file_idx, current, name, scope)
+            {
+                return vec![Target::Sym(file_idx, member)];
+            }
+            if matches!(
+                sym.kind,
+                SymbolKind::Function | SymbolKind::Method | SymbolKind::Class
+            ) {
+                in_class_body = false;
+            }
             if matches!(sym.kind, SymbolKind::Function | SymbolKind::Method) {
                 let mut found = Vec::new();
                 for import in file.facts.imports.iter().filter(|i| i.scope == current) {
@@ -759,6 +782,25 @@ impl<'a> Resolver<'a> {
         } else {
             found
         }
+    }
+
+    /// Finds the definition that `name` refers to in the body of `class`,
+    /// looked up from `scope`. An assignment in that body gets the latest
+    /// definition before it, and a decorator of a member (`scope` is the
+    /// class) the first one, which is what `@name.setter` needs.
+    fn class_body_name(&self, file_idx: u32, class: u32, name: &str, scope: u32) -> Option<u32> {
+        let symbols = &self.files[file_idx as usize].syntax.symbols;
+        let mut members = self.children[file_idx as usize][class as usize]
+            .iter()
+            .copied()
+            .filter(|&c| c != scope && last_segment(&symbols[c as usize].local_name) == name);
+        if scope == class {
+            return members.next();
+        }
+        let before = symbols[scope as usize].span.start_byte;
+        members
+            .filter(|&c| symbols[c as usize].span.start_byte < before)
+            .last()
     }
 
     /// What `module.name` is: a top-level definition, an imported name, a
@@ -1179,6 +1221,18 @@ impl<'a> Resolver<'a> {
         let is_class =
             matches!(name, "cls" | "mcs" | "metacls" | "klass") || method_name == "__new__";
         Some((class, is_class))
+    }
+
+    /// Returns the scope around a function or class definition, where its
+    /// decorators run. Any other symbol is returned unchanged.
+    fn enclosing_scope(&self, file_idx: u32, scope: u32) -> u32 {
+        let symbol = &self.files[file_idx as usize].syntax.symbols[scope as usize];
+        match symbol.kind {
+            SymbolKind::Function | SymbolKind::Method | SymbolKind::Class => {
+                symbol.parent.unwrap_or(0)
+            }
+            _ => scope,
+        }
     }
 
     /// The class whose method (or a function nested in it) contains `scope`.

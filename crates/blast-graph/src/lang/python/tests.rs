@@ -457,6 +457,62 @@ fn decorators_and_properties_are_dependencies() {
 }
 
 #[test]
+fn class_body_names_resolve_in_the_class() {
+    let graph = build(
+        "# file: futures.py\n\
+         def output():\n    pass\n\
+         class Future:\n    def __await__(self):\n        pass\n    __iter__ = __await__\n\
+         \x20   def output(self):\n        pass\n    __str__ = output\n\
+         \x20   @property\n    def debug(self):\n        return 1\n\
+         \x20   @debug.setter\n    def debug(self, value):\n        pass\n\
+         \x20   def show(self):\n        return output()\n\
+         def retry(f):\n    return f\n\
+         class Job:\n    def retry(self):\n        pass\n    @retry\n    def sync(self):\n        pass\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(
+        &edges,
+        "futures.Future.__iter__ -> futures.Future.__await__ (reference)",
+    );
+    assert_has(
+        &edges,
+        "futures.Future.__str__ -> futures.Future.output (reference)",
+    );
+    assert_lacks(
+        &edges,
+        "futures.Future.__str__ -> futures.output (reference)",
+    );
+    // The setter's decorator names the getter, which is defined before it.
+    let setter = graph
+        .symbols
+        .iter()
+        .rposition(|s| s.name == "futures.Future.debug")
+        .unwrap();
+    let getter = graph
+        .symbols
+        .iter()
+        .position(|s| s.name == "futures.Future.debug")
+        .unwrap();
+    assert_ne!(setter, getter, "the getter and the setter are two symbols");
+    assert!(
+        graph.edges.iter().any(|e| e.source as usize == setter
+            && e.target as usize == getter
+            && e.kind == crate::EdgeKind::Decorator),
+        "the setter depends on the getter through its decorator:\n{}",
+        edges.join("\n")
+    );
+    // A method cannot use the names of its class body.
+    assert_has(&edges, "futures.Future.show -> futures.output (call)");
+    assert_lacks(
+        &edges,
+        "futures.Future.show -> futures.Future.output (call)",
+    );
+    // A decorator in a class body gets the members defined before it.
+    assert_has(&edges, "futures.Job.sync -> futures.Job.retry (decorator)");
+    assert_lacks(&edges, "futures.Job.sync -> futures.retry (decorator)");
+}
+
+#[test]
 fn deep_nesting_does_not_overflow() {
     let depth = 5000;
     let mut source = String::from("def f():\n    return ");
