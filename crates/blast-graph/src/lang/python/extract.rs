@@ -150,6 +150,12 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
         seen_ref_nodes.push(node.id());
         visit_name(node, source, &scopes, &symbols, &parents, &mut facts);
     }
+    // Assignments to a name declared `global` do not make it local.
+    if !facts.globals.is_empty() {
+        let globals = std::mem::take(&mut facts.globals);
+        facts.locals.retain(|local| !globals.contains(local));
+        facts.globals = globals;
+    }
 
     // Step 4: imports.
     let mut cursor = QueryCursor::new();
@@ -250,6 +256,19 @@ fn visit_name(
 
     // Inner parts of an attribute chain are handled with its outermost node.
     if parent_kind == "attribute" {
+        return;
+    }
+    if node.kind() == "identifier" && parent_kind == "global_statement" {
+        // `global name` reads and rebinds the module's `name`.
+        let scope = scopes.scope_at(node.start_byte());
+        let name = node_text(node, source).to_owned();
+        facts.globals.push((scope, name.clone()));
+        facts.refs.push(PyRef {
+            scope,
+            chain: vec![name],
+            kind: RefKind::Read,
+            line: line_of(node),
+        });
         return;
     }
     if node.kind() == "identifier" && is_non_reference_position(node, parent) {

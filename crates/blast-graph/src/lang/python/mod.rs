@@ -85,6 +85,9 @@ pub struct PyFacts {
     /// Names bound locally in function scopes (parameters, assignments,
     /// loop targets), which shadow module-level names.
     pub locals: Vec<(u32, String)>,
+    /// Names that a function declares `global`: its assignments to them
+    /// bind the module's names, not locals.
+    pub globals: Vec<(u32, String)>,
     /// String items of a module-level `__all__`, when one is defined.
     pub all_names: Option<Vec<String>>,
     /// `other.__all__` chains concatenated into this module's `__all__`.

@@ -742,6 +742,14 @@ impl<'a> Resolver<'a> {
             ) {
                 in_class_body = false;
             }
+            let declared_global = file
+                .facts
+                .globals
+                .iter()
+                .any(|(s, n)| *s == current && n == name);
+            if declared_global {
+                break;
+            }
             if matches!(sym.kind, SymbolKind::Function | SymbolKind::Method) {
                 let mut found = Vec::new();
                 for import in file.facts.imports.iter().filter(|i| i.scope == current) {

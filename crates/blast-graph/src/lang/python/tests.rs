@@ -513,6 +513,22 @@ fn class_body_names_resolve_in_the_class() {
 }
 
 #[test]
+fn global_declarations_bind_module_names() {
+    let graph = build(
+        "# file: events.py\n\
+         _policy = None\n\
+         counter = 0\n\
+         def set_policy(policy):\n    global _policy\n    _policy = policy\n\
+         def bump():\n    global counter\n    counter = 1\n    return counter\n\
+         def shadow():\n    counter = 2\n    return counter\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "events.set_policy -> events._policy (reference)");
+    assert_has(&edges, "events.bump -> events.counter (reference)");
+    assert_lacks(&edges, "events.shadow -> events.counter (reference)");
+}
+
+#[test]
 fn deep_nesting_does_not_overflow() {
     let depth = 5000;
     let mut source = String::from("def f():\n    return ");
