@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::extract::CALL_SEGMENT;
-use super::{ImportKind, PyFacts, PyImport, RefKind};
+use super::{ImportKind, PyBinding, PyFacts, PyImport, RefKind};
 use crate::model::{EdgeKind, FileSyntax, LocalEdge, Resolution, SymbolKind};
 
 /// More same-named definitions than this and a call on an unknown receiver
@@ -609,7 +609,7 @@ impl<'a> Resolver<'a> {
                     return found;
                 }
                 // `self.repo = Repo()` in a method types the attribute.
-                self.instance_attribute(*f, *s, name)
+                self.instance_attribute(*f, *s, name, 0)
             }
             Target::Unparsed(dotted) => self
                 .lookup_module(&format!("{dotted}.{name}"), None)
@@ -637,10 +637,23 @@ impl<'a> Resolver<'a> {
                     .filter(|(sym, _)| sym == s)
                     .flat_map(|(_, chain)| self.instances_of(*f, scope, chain))
                     .collect();
-                if found.is_empty() {
-                    vec![Target::Unknown]
+                if !found.is_empty() {
+                    return found;
+                }
+                // A method without a return annotation that returns its
+                // receiver (`return self`, as `__enter__` often does) returns
+                // an instance of its class.
+                let receiver = file.facts.first_params.iter().find(|(m, _)| m == s);
+                let returns_receiver = receiver.is_some_and(|(_, name)| {
+                    file.facts
+                        .returned_names
+                        .iter()
+                        .any(|(m, returned)| m == s && returned == name)
+                });
+                if returns_receiver && self.kind_of(*f, *s) == SymbolKind::Method {
+                    vec![Target::Instance(*f, scope)]
                 } else {
-                    found
+                    vec![Target::Unknown]
                 }
             }
             _ => vec![Target::Unknown],
@@ -672,7 +685,7 @@ impl<'a> Resolver<'a> {
         let mut out = Vec::new();
         for binding in &file.facts.bindings {
             if binding.scope == scope && binding.target.len() == 1 && binding.target[0] == name {
-                for target in self.instances_of(file_idx, scope, &binding.value) {
+                for target in self.binding_values(file_idx, binding) {
                     if !out.contains(&target) {
                         out.push(target);
                     }
@@ -704,7 +717,45 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    fn instance_attribute(&self, file_idx: u32, class: u32, name: &str) -> Vec<Target> {
+    /// Resolves the values that a binding gives its target. A call or an
+    /// annotation gives instances, and an alias gives the instance, class or
+    /// module that the aliased name refers to.
+    fn binding_values(&self, file_idx: u32, binding: &PyBinding) -> Vec<Target> {
+        if !binding.alias {
+            return self.instances_of(file_idx, binding.scope, &binding.value);
+        }
+        let mut out = Vec::new();
+        let steps = self.resolve_chain(file_idx, binding.scope, &binding.value);
+        let Some((seg, targets)) = steps.last() else {
+            return out;
+        };
+        if seg + 1 != binding.value.len() {
+            return out;
+        }
+        for target in targets {
+            let values = match target {
+                Target::Instance(..) | Target::Module(_) => vec![target.clone()],
+                Target::Sym(f, s) => match self.kind_of(*f, *s) {
+                    SymbolKind::Class => vec![target.clone()],
+                    SymbolKind::Variable | SymbolKind::Constant | SymbolKind::Field => {
+                        self.value_of(*f, *s)
+                    }
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            for value in values {
+                if !out.contains(&value) {
+                    out.push(value);
+                }
+            }
+        }
+        out
+    }
+
+    /// Returns the values of `self.name` that the methods of `class`, or
+    /// else of its bases, assign.
+    fn instance_attribute(&self, file_idx: u32, class: u32, name: &str, depth: u32) -> Vec<Target> {
         let file = &self.files[file_idx as usize];
         let mut out = Vec::new();
         for binding in &file.facts.bindings {
@@ -714,7 +765,18 @@ impl<'a> Resolver<'a> {
                 && binding.target[0] == "self"
                 && binding.target[1] == name
             {
-                out.extend(self.instances_of(file_idx, binding.scope, &binding.value));
+                out.extend(self.binding_values(file_idx, binding));
+            }
+        }
+        if !out.is_empty() || depth > 16 {
+            return out;
+        }
+        for (base_file, base_class) in self.bases(file_idx, class) {
+            if let (Some(bf), Some(bc)) = (base_file, base_class) {
+                out.extend(self.instance_attribute(bf, bc, name, depth + 1));
+                if !out.is_empty() {
+                    break;
+                }
             }
         }
         out
@@ -1116,12 +1178,27 @@ impl<'a> Resolver<'a> {
                 && seg + 1 == chain.len()
             {
                 for target in targets {
-                    if let Target::Sym(f, s) = target
-                        && self.kind_of(*f, *s) == SymbolKind::Class
-                        && (*f, *s) != (file_idx, class)
-                    {
-                        out.push((Some(*f), Some(*s)));
-                        found = true;
+                    // A base may be written through an alias such as
+                    // `_PyFuture = Future`.
+                    let classes = match target {
+                        Target::Sym(f, s)
+                            if matches!(
+                                self.kind_of(*f, *s),
+                                SymbolKind::Variable | SymbolKind::Constant
+                            ) =>
+                        {
+                            self.value_of(*f, *s)
+                        }
+                        _ => vec![target.clone()],
+                    };
+                    for class_target in classes {
+                        if let Target::Sym(f, s) = class_target
+                            && self.kind_of(f, s) == SymbolKind::Class
+                            && (f, s) != (file_idx, class)
+                        {
+                            out.push((Some(f), Some(s)));
+                            found = true;
+                        }
                     }
                 }
             }

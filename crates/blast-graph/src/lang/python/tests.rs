@@ -441,6 +441,61 @@ fn instance_attributes_and_annotations_type_receivers() {
 }
 
 #[test]
+fn aliases_and_parameters_type_receivers() {
+    let graph = build(
+        "# file: engine.py\n\
+         class Engine:\n    size = 1\n    def start(self):\n        pass\n\
+         class Garage:\n    def __init__(self, engine: Engine):\n        self.engine = engine\n\
+         default_engine = Engine()\n\
+         # file: use.py\n\
+         from engine import Engine, Garage, default_engine\n\
+         class Car:\n    def __init__(self, garage: Garage, spare=default_engine):\n        self.garage = garage\n        self.spare = spare\n\
+         \x20   def drive(self):\n        self.garage.engine.start()\n        return self.garage.engine.size\n\
+         \x20   def repair(self):\n        self.spare.start()\n\
+         class SportsCar(Car):\n    def race(self):\n        self.garage.engine.start()\n\
+         def local(garage: Garage):\n    e = garage.engine\n    e.start()\n\
+         def class_alias():\n    kind = Engine\n    return kind.size\n",
+    );
+    let edges = exact_edges(&graph);
+    // A field assigned from an annotated parameter.
+    assert_has(&edges, "use.Car.drive -> engine.Engine.start (call)");
+    assert_has(&edges, "use.Car.drive -> engine.Engine.size (reference)");
+    // A parameter without an annotation has the type of its default.
+    assert_has(&edges, "use.Car.repair -> engine.Engine.start (call)");
+    // A field that a base class assigns.
+    assert_has(&edges, "use.SportsCar.race -> engine.Engine.start (call)");
+    // A local assigned from a field read.
+    assert_has(&edges, "use.local -> engine.Engine.start (call)");
+    // A local bound to the class itself.
+    assert_has(&edges, "use.class_alias -> engine.Engine.size (reference)");
+    assert!(
+        candidate_edges(&graph).is_empty(),
+        "every receiver is typed: {:?}",
+        candidate_edges(&graph)
+    );
+}
+
+#[test]
+fn with_targets_and_aliased_bases_resolve() {
+    let graph = build(
+        "# file: runners.py\n\
+         class Runner:\n    def __enter__(self):\n        return self\n    def run(self):\n        pass\n\
+         class Lock:\n    def __enter__(self):\n        return None\n    def release(self):\n        pass\n\
+         def main():\n    with Runner() as runner:\n        runner.run()\n    with Lock() as lock:\n        lock.release()\n\
+         class Future:\n    def __init__(self):\n        pass\n\
+         _PyFuture = Future\n\
+         class Task(_PyFuture):\n    def __init__(self):\n        super().__init__()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "runners.main -> runners.Runner.run (call)");
+    assert_lacks(&edges, "runners.main -> runners.Lock.release (call)");
+    assert_has(
+        &edges,
+        "runners.Task.__init__ -> runners.Future.__init__ (call)",
+    );
+}
+
+#[test]
 fn decorators_and_properties_are_dependencies() {
     let graph = build(
         "# file: deco.py\n\
