@@ -281,7 +281,11 @@ fn visit_name(
 
     // Names in store position bind rather than reference.
     if is_store_target(node, parent) {
-        record_store(node, parent, chain, source, scopes, symbols, parents, facts);
+        if parent_kind == "as_pattern_target" {
+            let scope = scopes.scope_at(node.start_byte());
+            record_with_target(parent, chain.clone(), scope, source, parents, facts);
+        }
+        record_store(node, parent, chain, source, scopes, symbols, facts);
         return;
     }
     if parent_kind == "augmented_assignment" && field_is(parent, "left", node) {
@@ -434,17 +438,12 @@ fn record_store(
     source: &[u8],
     scopes: &ScopeIndex,
     symbols: &[LocalSymbol],
-    parents: &Parents<'_>,
     facts: &mut PyFacts,
 ) {
     let scope = scopes.scope_at(node.start_byte());
     let scope_kind = symbols[scope as usize].kind;
     if chain.len() == 1 && matches!(scope_kind, SymbolKind::Function | SymbolKind::Method) {
         facts.locals.push((scope, chain[0].clone()));
-    }
-    if parent.kind() == "as_pattern_target" {
-        record_with_target(parent, chain, scope, source, parents, facts);
-        return;
     }
     if parent.kind() != "assignment" {
         return;
@@ -499,9 +498,9 @@ fn record_with_target(
     let Some(pattern) = parents.of(target_node).filter(|p| p.kind() == "as_pattern") else {
         return;
     };
-    if !parents
+    if parents
         .of(pattern)
-        .is_some_and(|item| item.kind() == "with_item")
+        .is_none_or(|item| item.kind() != "with_item")
     {
         return;
     }

@@ -868,9 +868,7 @@ impl<'a> Resolver<'a> {
             return members.next();
         }
         let before = symbols[scope as usize].span.start_byte;
-        members
-            .filter(|&c| symbols[c as usize].span.start_byte < before)
-            .last()
+        members.rfind(|&c| symbols[c as usize].span.start_byte < before)
     }
 
     /// What `module.name` is: a top-level definition, an imported name, a
@@ -1254,8 +1252,8 @@ impl<'a> Resolver<'a> {
         names.dedup();
         let mut out = Vec::new();
         for name in names {
-            if self.exports(file_idx, &name, 0) {
-                out.extend(self.module_member(file_idx, &name, 0));
+            if self.exports(file_idx, name, 0) {
+                out.extend(self.module_member(file_idx, name, 0));
             }
         }
         out
