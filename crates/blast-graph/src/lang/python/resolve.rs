@@ -627,6 +627,26 @@ impl<'a> Resolver<'a> {
         };
         match self.kind_of(*f, *s) {
             SymbolKind::Class => vec![Target::Instance(*f, *s)],
+            SymbolKind::Variable | SymbolKind::Constant | SymbolKind::Field => {
+                // Calling a name bound to a class, such as the class
+                // attribute `response_class = HTTPResponse`, makes an
+                // instance of that class.
+                let found: Vec<Target> = self
+                    .value_of(*f, *s)
+                    .into_iter()
+                    .filter_map(|value| match value {
+                        Target::Sym(cf, cs) if self.kind_of(cf, cs) == SymbolKind::Class => {
+                            Some(Target::Instance(cf, cs))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if found.is_empty() {
+                    vec![Target::Unknown]
+                } else {
+                    found
+                }
+            }
             SymbolKind::Function | SymbolKind::Method => {
                 let file = &self.files[*f as usize];
                 let scope = file.syntax.symbols[*s as usize].parent.unwrap_or(0);

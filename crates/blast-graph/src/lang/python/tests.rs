@@ -454,7 +454,8 @@ fn aliases_and_parameters_type_receivers() {
          \x20   def repair(self):\n        self.spare.start()\n\
          class SportsCar(Car):\n    def race(self):\n        self.garage.engine.start()\n\
          def local(garage: Garage):\n    e = garage.engine\n    e.start()\n\
-         def class_alias():\n    kind = Engine\n    return kind.size\n",
+         def class_alias():\n    kind = Engine\n    return kind.size\n\
+         class Shop:\n    engine_class = Engine\n    def open(self):\n        engine = self.engine_class()\n        engine.start()\n",
     );
     let edges = exact_edges(&graph);
     // A field assigned from an annotated parameter.
@@ -468,6 +469,8 @@ fn aliases_and_parameters_type_receivers() {
     assert_has(&edges, "use.local -> engine.Engine.start (call)");
     // A local bound to the class itself.
     assert_has(&edges, "use.class_alias -> engine.Engine.size (reference)");
+    // A class attribute bound to a class, called to make an instance.
+    assert_has(&edges, "use.Shop.open -> engine.Engine.start (call)");
     assert!(
         candidate_edges(&graph).is_empty(),
         "every receiver is typed: {:?}",
