@@ -806,6 +806,61 @@ fn prefilter_matches_full_graph_on_stdlib() {
     assert_eq!(without_stats(fast), without_stats(full));
 }
 
+#[test]
+fn constructor_change_reaches_callers_of_subclasses() {
+    // `Repo.__init__` changes. `make` calls `Repo()`, and `make_cached`
+    // calls `Cached()`, a subclass in another file that inherits the
+    // constructor. The file of `make_cached` never spells `Repo` or
+    // `__init__`, so the prefilter finds it through `Cached` only.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("constructor-repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test"]);
+    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    write(
+        &repo,
+        "store/repo.py",
+        "class Repo:\n    def __init__(self, url):\n        self.url = url\n",
+    );
+    write(
+        &repo,
+        "store/cached.py",
+        "from store.repo import Repo\n\n\nclass Cached(Repo):\n    pass\n",
+    );
+    write(
+        &repo,
+        "app/make.py",
+        "from store.repo import Repo\n\n\ndef make():\n    return Repo(\"db://\")\n",
+    );
+    write(
+        &repo,
+        "app/fast.py",
+        "from store.cached import Cached\n\n\ndef make_cached():\n    return Cached(\"db://\")\n",
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    write(
+        &repo,
+        "store/repo.py",
+        "class Repo:\n    def __init__(self, url):\n        self.url = url.strip()\n",
+    );
+
+    let fast = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let change = change_of(&fast, "store/repo.py::Repo.__init__");
+    let certain: Vec<&str> = change["certain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert!(certain.contains(&"app/make.py::make"), "{certain:?}");
+    assert!(certain.contains(&"store/cached.py::Cached"), "{certain:?}");
+    assert!(certain.contains(&"app/fast.py::make_cached"), "{certain:?}");
+    let full = json_of(&blast(&repo, &["diff", "--full-graph", "--format", "json"]));
+    assert_eq!(without_stats(fast), without_stats(full));
+}
+
 fn blast_cached(dir: &Path, cache: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_blast"))
         .args(args)

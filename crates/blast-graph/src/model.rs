@@ -127,6 +127,11 @@ pub enum EdgeKind {
     /// the top level: when that import line changes, the definition is
     /// affected although it names no other symbol of its own module.
     Scope,
+    /// A class depends on the constructor that calling it runs (Python's
+    /// `__init__` and `__new__`), its own or one it inherits. The call sites
+    /// depend on the class only, because reverse reachability from a
+    /// constructor goes on to the class's callers.
+    Constructor,
 }
 
 impl EdgeKind {
@@ -141,6 +146,7 @@ impl EdgeKind {
             EdgeKind::Override => "override",
             EdgeKind::Decorator => "decorator",
             EdgeKind::Scope => "scope",
+            EdgeKind::Constructor => "constructor",
         }
     }
 
@@ -149,11 +155,14 @@ impl EdgeKind {
     /// that the module is loaded: the importer's uses of the module's
     /// members have edges of their own, so following imports onwards would
     /// make everything that imports a module depend on everything that
-    /// module imports.
+    /// module imports. A class that inherits a constructor is affected by a
+    /// change to it, but the class's other dependents (annotations,
+    /// subclasses) are not: only its callers are, and reachability reaches
+    /// them through the constructor edge itself.
     pub fn propagates(self) -> bool {
         !matches!(
             self,
-            EdgeKind::Import | EdgeKind::ReExport | EdgeKind::Scope
+            EdgeKind::Import | EdgeKind::ReExport | EdgeKind::Scope | EdgeKind::Constructor
         )
     }
 }

@@ -63,8 +63,10 @@ pub struct PyImport {
     pub kind: ImportKind,
 }
 
-/// `target = Callee(...)` or an annotation `target: Type`, recorded so that a
-/// later `target.method()` can be resolved through the value's class.
+/// `target = Callee(...)`, `target = other.name`, an annotation
+/// `target: Type`, a parameter's default or a `with ... as target`,
+/// recorded so that a later `target.method()` can be resolved through the
+/// value's class.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PyBinding {
     pub scope: u32,
@@ -74,6 +76,9 @@ pub struct PyBinding {
     /// The value's chain, ending in the call segment `()` for calls
     /// (`Repo()`), or the annotation's class chain (`Repo`).
     pub value: Vec<String>,
+    /// The target is bound to what `value` names (`x = other.name`), so a
+    /// class in `value` is the class itself, not an instance of it.
+    pub alias: bool,
 }
 
 /// Everything Python-specific that extraction finds in one file.
@@ -87,6 +92,12 @@ pub struct PyFacts {
     /// Names bound locally in function scopes (parameters, assignments,
     /// loop targets), which shadow module-level names.
     pub locals: Vec<(u32, String)>,
+    /// Names that a function declares `global`, so that its assignments to
+    /// them bind the module's names, not locals.
+    pub globals: Vec<(u32, String)>,
+    /// Names that a function returns (`return name`), by symbol index. A
+    /// method that returns its receiver returns an instance of its class.
+    pub returned_names: Vec<(u32, String)>,
     /// String items of a module-level `__all__`, when one is defined.
     pub all_names: Option<Vec<String>>,
     /// `other.__all__` chains concatenated into this module's `__all__`.
