@@ -40,7 +40,8 @@ pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 /// The cached facts of one file.
 #[derive(Clone, Debug)]
 pub struct CachedFile {
-    pub outcome: Result<(FileSyntax, LangFacts), SkipReason>,
+    /// `None` for a file the prefilter scanned but never parsed.
+    pub outcome: Option<Result<(FileSyntax, LangFacts), SkipReason>>,
     pub words: WordFilter,
     pub star_import: bool,
 }
@@ -135,29 +136,38 @@ impl ExtractionCache {
         format!("{blob_id} {} {FINGERPRINT}", lang.name())
     }
 
+    /// Reads the extraction result of a file, or `None` when the cache has
+    /// none (no entry, an entry with words only, or an unusable entry).
+    pub fn load_extraction(
+        &self,
+        blob_id: &str,
+        lang: Lang,
+    ) -> Option<Result<(FileSyntax, LangFacts), SkipReason>> {
+        match self.load(blob_id, lang).and_then(|entry| entry.outcome) {
+            Some(outcome) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                Some(outcome)
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
     /// Reads the entry of a file, or `None` when there is none or it is
     /// unusable (then it is removed and counted).
     pub fn load(&self, blob_id: &str, lang: Lang) -> Option<CachedFile> {
         let path = self.entry_path(blob_id, lang)?;
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(_) => {
-                self.misses.fetch_add(1, Ordering::Relaxed);
-                return None;
-            }
-        };
+        let bytes = fs::read(&path).ok()?;
         match decode(&bytes, &Self::key(blob_id, lang)) {
-            Some(entry) => {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                Some(entry)
-            }
+            Some(entry) => Some(entry),
             None => {
                 log::warn!(
                     "cache entry {} is corrupt or stale; it is removed and rebuilt",
                     path.display()
                 );
                 self.corrupt.fetch_add(1, Ordering::Relaxed);
-                self.misses.fetch_add(1, Ordering::Relaxed);
                 let _ = fs::remove_file(&path);
                 None
             }
@@ -189,7 +199,9 @@ impl ExtractionCache {
     pub fn store(&self, blob_id: &str, lang: Lang, entry: &CachedFile) {
         if matches!(
             entry.outcome,
-            Err(SkipReason::TooLarge | SkipReason::TimedOut | SkipReason::Panicked)
+            Some(Err(SkipReason::TooLarge
+                | SkipReason::TimedOut
+                | SkipReason::Panicked))
         ) {
             return;
         }
@@ -495,7 +507,16 @@ pub fn blob_id(bytes: &[u8]) -> String {
 impl CachedFile {
     pub fn of(file: &ExtractedFile, bytes: &[u8]) -> CachedFile {
         CachedFile {
-            outcome: file.outcome.clone(),
+            outcome: Some(file.outcome.clone()),
+            words: WordFilter::of(bytes),
+            star_import: has_star_import(bytes),
+        }
+    }
+
+    /// Returns the entry of a file that was scanned but not parsed.
+    pub fn words_only(bytes: &[u8]) -> CachedFile {
+        CachedFile {
+            outcome: None,
             words: WordFilter::of(bytes),
             star_import: has_star_import(bytes),
         }
@@ -567,25 +588,29 @@ mod tests {
         let cache = ExtractionCache::open(root.path(), DEFAULT_MAX_BYTES).unwrap();
         let (file, bytes) = sample();
         let id = blob_id(&bytes);
-        assert!(cache.load(&id, Lang::Python).is_none());
+        assert!(cache.load_extraction(&id, Lang::Python).is_none());
+        cache.store(&id, Lang::Python, &CachedFile::words_only(&bytes));
+        assert!(cache.load_words(&id, Lang::Python).is_some());
+        assert!(cache.load_extraction(&id, Lang::Python).is_none());
         cache.store(&id, Lang::Python, &CachedFile::of(&file, &bytes));
         let entry = cache.load(&id, Lang::Python).expect("stored entry");
         assert!(entry.star_import);
         assert_eq!(
             format!("{:?}", entry.outcome),
-            format!("{:?}", file.outcome)
+            format!("{:?}", Some(&file.outcome))
         );
+        assert!(cache.load_extraction(&id, Lang::Python).is_some());
         let (words, star) = cache.load_words(&id, Lang::Python).unwrap();
         assert!(star);
         assert!(words.may_contain(b"connect"));
         // Another language is another key.
-        assert!(cache.load(&id, Lang::Java).is_none());
+        assert!(cache.load_extraction(&id, Lang::Java).is_none());
         assert_eq!(
             cache.stats(),
             CacheStats {
                 hits: 1,
-                misses: 2,
-                writes: 1,
+                misses: 3,
+                writes: 2,
                 corrupt: 0,
                 write_errors: 0
             }

@@ -208,11 +208,11 @@ pub fn extract_all_cached(
                 return extract_file(file, options);
             }
             let id = crate::cache::blob_id(&file.bytes);
-            if let Some(entry) = cache.load(&id, lang) {
+            if let Some(outcome) = cache.load_extraction(&id, lang) {
                 return Some(ExtractedFile {
                     path: file.path.clone(),
                     lang,
-                    outcome: entry.outcome,
+                    outcome,
                 });
             }
             let extracted = extract_file(file, options)?;

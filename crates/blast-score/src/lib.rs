@@ -30,6 +30,7 @@ mod pyproject;
 pub mod reach;
 mod report;
 pub mod score;
+mod sources;
 pub mod tokens;
 
 pub use pipeline::{AnalyzeError, Config, analyze, load_graph};

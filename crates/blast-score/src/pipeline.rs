@@ -20,6 +20,7 @@ use crate::report::{
     RevisionInfo,
 };
 use crate::score::{ScoreInput, compute};
+use crate::sources::{SideFile, SideReader};
 
 /// Settings of an analysis. Every field has a default.
 #[derive(Clone, Debug)]
@@ -84,13 +85,19 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let base_entries = repo.list_files(&comparison.base)?;
     let mut graph_options = graph_options(repo, &comparison.base, &base_entries, config);
     let base_paths = source_paths(&base_entries, &config.policy);
-    let base_sources = read_paths(repo, &comparison.base, &base_paths)?;
     let changed_paths: FxHashSet<&str> = change_set
         .files
         .iter()
         .flat_map(|f| f.old_path.iter().chain(f.new_path.iter()))
         .map(String::as_str)
         .collect();
+    let base_reader = SideReader {
+        repo,
+        side: &comparison.base,
+        extract: &config.extract,
+        cache: config.cache.as_deref(),
+    };
+    let base_sources = base_reader.load(&base_entries, &base_paths, &changed_paths)?;
     let head_entries = repo.list_files(&comparison.head)?;
     let head_paths = source_paths(&head_entries, &config.policy);
     let to_read: Vec<String> = head_paths
@@ -100,15 +107,10 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .collect();
     let head_sources = read_paths(repo, &comparison.head, &to_read)?;
     clock.lap(format_args!(
-        "read {} base and {} head files ({} KiB)",
+        "listed {} base files ({} read, the rest known to the cache) and read {} head files",
         base_sources.len(),
+        base_sources.iter().filter(|s| s.bytes().is_some()).count(),
         head_sources.len(),
-        base_sources
-            .iter()
-            .chain(&head_sources)
-            .map(|s| s.bytes.len())
-            .sum::<usize>()
-            / 1024
     ));
     let head_changed: Vec<Arc<ExtractedFile>> =
         extract_all_cached(&head_sources, &config.extract, config.cache.as_deref())
@@ -118,20 +120,22 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let base_extracted: Vec<Arc<ExtractedFile>> = if config.prefilter {
         crate::prefilter::extract_reachable(
             &base_sources,
+            &base_reader,
             &change_set,
             &head_changed,
             &mut graph_options,
-            &config.extract,
-            config.cache.as_deref(),
             config.max_dependents,
-        )
+        )?
     } else {
-        extract_all_cached(&base_sources, &config.extract, config.cache.as_deref())
+        let all: Vec<&SideFile> = base_sources.iter().collect();
+        base_reader
+            .extract(&all)?
             .into_iter()
             .map(Arc::new)
             .collect()
     };
 
+    base_reader.remember_unparsed(&base_sources, &base_extracted);
     clock.lap(format_args!(
         "extracted {} base and {} head files",
         base_extracted.len(),
@@ -173,8 +177,10 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     // Step 4: changed symbols.
     let mut texts = ChangedTexts::default();
     for source in &base_sources {
-        if changed_paths.contains(source.path.as_str()) {
-            texts.base.insert(source.path.clone(), source.bytes.clone());
+        if changed_paths.contains(source.path.as_str())
+            && let Some(bytes) = source.bytes()
+        {
+            texts.base.insert(source.path.clone(), bytes.to_vec());
         }
     }
     for source in head_sources {
@@ -429,13 +435,21 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     let mut clock = Stopwatch::start();
     let entries = repo.list_files(&side)?;
     let options = graph_options(repo, &side, &entries, config);
-    let sources = read_paths(repo, &side, &source_paths(&entries, &config.policy))?;
-    clock.lap(format_args!("read {} files", sources.len()));
+    let reader = SideReader {
+        repo,
+        side: &side,
+        extract: &config.extract,
+        cache: config.cache.as_deref(),
+    };
+    let sources = reader.load(
+        &entries,
+        &source_paths(&entries, &config.policy),
+        &FxHashSet::default(),
+    )?;
+    clock.lap(format_args!("listed {} files", sources.len()));
+    let all: Vec<&SideFile> = sources.iter().collect();
     let extracted: Vec<Arc<ExtractedFile>> =
-        extract_all_cached(&sources, &config.extract, config.cache.as_deref())
-            .into_iter()
-            .map(Arc::new)
-            .collect();
+        reader.extract(&all)?.into_iter().map(Arc::new).collect();
     clock.lap(format_args!("extracted {} files", extracted.len()));
     finish_cache(config);
     let graph = Graph::build(&extracted, &options);
