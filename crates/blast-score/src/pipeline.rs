@@ -117,7 +117,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             .into_iter()
             .map(Arc::new)
             .collect();
-    let base_extracted: Vec<Arc<ExtractedFile>> = if config.prefilter {
+    let (base_extracted, prefilter_graph) = if config.prefilter {
         crate::prefilter::extract_reachable(
             &base_sources,
             &base_reader,
@@ -128,11 +128,12 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         )?
     } else {
         let all: Vec<&SideFile> = base_sources.iter().collect();
-        base_reader
+        let extracted: Vec<Arc<ExtractedFile>> = base_reader
             .extract(&all)?
             .into_iter()
             .map(Arc::new)
-            .collect()
+            .collect();
+        (extracted, None)
     };
 
     base_reader.remember_unparsed(&base_sources, &base_extracted);
@@ -166,7 +167,8 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     }
 
     // Step 3: both graphs.
-    let base_graph = Graph::build(&base_extracted, &graph_options);
+    let base_graph =
+        prefilter_graph.unwrap_or_else(|| Graph::build(&base_extracted, &graph_options));
     let head_graph = Graph::build(&head_extracted, &head_options);
     clock.lap(format_args!(
         "built graphs: base {} symbols, head {} symbols",

@@ -27,7 +27,8 @@ use crate::reach::reach;
 use crate::sources::{SideFile, SideReader};
 
 /// Extracts the base files that the change can reach, with the graph
-/// options set up for a partial set of files.
+/// options set up for a partial set of files. The graph of exactly those
+/// files comes back too when the search built it last.
 ///
 /// # Errors
 ///
@@ -39,7 +40,7 @@ pub(crate) fn extract_reachable(
     head_changed: &[Arc<ExtractedFile>],
     options: &mut GraphOptions,
     max_dependents: usize,
-) -> Result<Vec<Arc<ExtractedFile>>, blast_diff::Error> {
+) -> Result<(Vec<Arc<ExtractedFile>>, Option<Graph>), blast_diff::Error> {
     options.python.all_paths = sources
         .iter()
         .filter(|s| s.lang == Lang::Python)
@@ -115,6 +116,7 @@ pub(crate) fn extract_reachable(
         names.extend(short_names(local));
     }
     let mut searched: FxHashSet<String> = FxHashSet::default();
+    let mut last_graph: Option<Graph> = None;
 
     // Step 3: scan for the names, parse what matches, find dependents,
     // and repeat with their names until no new name turns up.
@@ -150,6 +152,7 @@ pub(crate) fn extract_reachable(
             let rest: Vec<bool> = done.iter().map(|d| !d).collect();
             extracted.extend(extract_selected(sources, &matched, reader)?);
             extracted.extend(extract_selected(sources, &rest, reader)?);
+            last_graph = None;
             break;
         }
         extracted.extend(extract_selected(sources, &matched, reader)?);
@@ -169,13 +172,14 @@ pub(crate) fn extract_reachable(
                 names.extend(module_names(&graph.file_of(dependent.symbol).path));
             }
         }
+        last_graph = Some(graph);
     }
     log::debug!(
         "prefilter: parsed {} of {} files",
         extracted.len(),
         sources.len()
     );
-    Ok(extracted)
+    Ok((extracted, last_graph))
 }
 
 /// Repositories smaller than this are always searched round by round, so

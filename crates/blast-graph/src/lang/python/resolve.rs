@@ -121,10 +121,71 @@ struct Resolver<'a> {
     binding_memo: RefCell<FxHashMap<(u32, u32, String), Vec<Target>>>,
     binding_in_progress: RefCell<FxHashSet<(u32, u32, String)>>,
     in_progress: RefCell<FxHashSet<(u32, String)>>,
+    /// Per-file lookups of facts by scope and name.
+    facts_index: Vec<FactsIndex<'a>>,
     /// Nesting of chain resolutions. Values can refer to themselves
     /// (`x = x.copy()`), so resolution gives up past a fixed depth instead
     /// of recursing without bound.
     chain_depth: Cell<u32>,
+}
+
+/// A file's facts indexed by scope and name, so that resolving each
+/// reference does not scan every fact of its file.
+struct FactsIndex<'a> {
+    /// Bindings of a plain name (`x = ...`), by scope and name.
+    names: FxHashMap<(u32, &'a str), Vec<u32>>,
+    /// Bindings of `self.name`, by name.
+    self_attributes: FxHashMap<&'a str, Vec<u32>>,
+    locals: FxHashSet<(u32, &'a str)>,
+    globals: FxHashSet<(u32, &'a str)>,
+    first_params: FxHashMap<u32, &'a str>,
+    /// Import indices by scope, in source order.
+    imports: FxHashMap<u32, Vec<u32>>,
+}
+
+impl<'a> FactsIndex<'a> {
+    fn new(facts: &'a PyFacts) -> FactsIndex<'a> {
+        let mut names: FxHashMap<(u32, &'a str), Vec<u32>> = FxHashMap::default();
+        let mut self_attributes: FxHashMap<&'a str, Vec<u32>> = FxHashMap::default();
+        for (idx, binding) in facts.bindings.iter().enumerate() {
+            match binding.target.as_slice() {
+                [name] => names
+                    .entry((binding.scope, name))
+                    .or_default()
+                    .push(to_u32(idx)),
+                [receiver, name] if receiver == "self" => {
+                    self_attributes.entry(name).or_default().push(to_u32(idx));
+                }
+                _ => {}
+            }
+        }
+        let mut imports: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (idx, import) in facts.imports.iter().enumerate() {
+            imports.entry(import.scope).or_default().push(to_u32(idx));
+        }
+        FactsIndex {
+            names,
+            self_attributes,
+            locals: facts.locals.iter().map(|(s, n)| (*s, n.as_str())).collect(),
+            globals: facts
+                .globals
+                .iter()
+                .map(|(s, n)| (*s, n.as_str()))
+                .collect(),
+            // The first entry per function wins, as a scan in order would.
+            first_params: facts
+                .first_params
+                .iter()
+                .rev()
+                .map(|(s, n)| (*s, n.as_str()))
+                .collect(),
+            imports,
+        }
+    }
+
+    fn imports_in(&self, scope: u32) -> impl Iterator<Item = u32> + '_ {
+        self.imports.get(&scope).into_iter().flatten().copied()
+    }
 }
 
 /// Chain resolutions nested deeper than this resolve to nothing.
@@ -280,6 +341,7 @@ impl<'a> Resolver<'a> {
             binding_memo: RefCell::new(FxHashMap::default()),
             binding_in_progress: RefCell::new(FxHashSet::default()),
             in_progress: RefCell::new(FxHashSet::default()),
+            facts_index: files.iter().map(|f| FactsIndex::new(f.facts)).collect(),
             chain_depth: Cell::new(0),
         }
     }
@@ -663,8 +725,8 @@ impl<'a> Resolver<'a> {
                 // A method without a return annotation that returns its
                 // receiver (`return self`, as `__enter__` often does) returns
                 // an instance of its class.
-                let receiver = file.facts.first_params.iter().find(|(m, _)| m == s);
-                let returns_receiver = receiver.is_some_and(|(_, name)| {
+                let receiver = self.facts_index[*f as usize].first_params.get(s);
+                let returns_receiver = receiver.is_some_and(|name| {
                     file.facts
                         .returned_names
                         .iter()
@@ -703,12 +765,14 @@ impl<'a> Resolver<'a> {
         }
         let file = &self.files[file_idx as usize];
         let mut out = Vec::new();
-        for binding in &file.facts.bindings {
-            if binding.scope == scope && binding.target.len() == 1 && binding.target[0] == name {
-                for target in self.binding_values(file_idx, binding) {
-                    if !out.contains(&target) {
-                        out.push(target);
-                    }
+        let found = self.facts_index[file_idx as usize]
+            .names
+            .get(&(scope, name));
+        for &binding_idx in found.into_iter().flatten() {
+            for target in self.binding_values(file_idx, &file.facts.bindings[binding_idx as usize])
+            {
+                if !out.contains(&target) {
+                    out.push(target);
                 }
             }
         }
@@ -778,13 +842,12 @@ impl<'a> Resolver<'a> {
     fn instance_attribute(&self, file_idx: u32, class: u32, name: &str, depth: u32) -> Vec<Target> {
         let file = &self.files[file_idx as usize];
         let mut out = Vec::new();
-        for binding in &file.facts.bindings {
-            let in_class = file.syntax.symbols[binding.scope as usize].parent == Some(class);
-            if in_class
-                && binding.target.len() == 2
-                && binding.target[0] == "self"
-                && binding.target[1] == name
-            {
+        let found = self.facts_index[file_idx as usize]
+            .self_attributes
+            .get(name);
+        for &binding_idx in found.into_iter().flatten() {
+            let binding = &file.facts.bindings[binding_idx as usize];
+            if file.syntax.symbols[binding.scope as usize].parent == Some(class) {
                 out.extend(self.binding_values(file_idx, binding));
             }
         }
@@ -824,17 +887,16 @@ impl<'a> Resolver<'a> {
             ) {
                 in_class_body = false;
             }
-            let declared_global = file
-                .facts
+            let declared_global = self.facts_index[file_idx as usize]
                 .globals
-                .iter()
-                .any(|(s, n)| *s == current && n == name);
+                .contains(&(current, name));
             if declared_global {
                 break;
             }
             if matches!(sym.kind, SymbolKind::Function | SymbolKind::Method) {
                 let mut found = Vec::new();
-                for import in file.facts.imports.iter().filter(|i| i.scope == current) {
+                for import_idx in self.facts_index[file_idx as usize].imports_in(current) {
+                    let import = &file.facts.imports[import_idx as usize];
                     if bound_name(import).as_deref() == Some(name) {
                         found.extend(self.import_binding(file_idx, import));
                     }
@@ -1284,6 +1346,7 @@ impl<'a> Resolver<'a> {
     /// is the class itself (`cls` of a class method) rather than an instance.
     fn receiver_class(&self, file_idx: u32, scope: u32, name: &str) -> Option<(u32, bool)> {
         let file = &self.files[file_idx as usize];
+        let index = &self.facts_index[file_idx as usize];
         let symbols = &file.syntax.symbols;
         let mut current = scope;
         let method = loop {
@@ -1292,30 +1355,18 @@ impl<'a> Resolver<'a> {
                 break current;
             }
             // A name bound in a nested function shadows the receiver.
-            if file
-                .facts
-                .locals
-                .iter()
-                .any(|(s, n)| *s == current && n == name)
-            {
+            if index.locals.contains(&(current, name)) {
                 return None;
             }
             current = sym.parent?;
         };
-        let first = file.facts.first_params.iter().find(|(s, _)| *s == method)?;
-        if first.1 != name {
+        if index.first_params.get(&method).copied() != Some(name) {
             return None;
         }
-        let local_rebinding = file
-            .facts
-            .bindings
-            .iter()
-            .any(|b| b.scope == method && b.target.len() == 1 && b.target[0] == name)
-            || file
-                .facts
-                .imports
-                .iter()
-                .any(|i| i.scope == method && bound_name(i).as_deref() == Some(name));
+        let local_rebinding = index.names.contains_key(&(method, name))
+            || index
+                .imports_in(method)
+                .any(|i| bound_name(&file.facts.imports[i as usize]).as_deref() == Some(name));
         if local_rebinding {
             return None;
         }
