@@ -131,8 +131,27 @@ fn run_graph(cli: &Cli, args: &GraphArgs) -> anyhow::Result<Exit> {
         args::GraphLevelArg::Symbol => GraphLevel::Symbol,
         args::GraphLevelArg::File => GraphLevel::File,
     };
-    let rendered = blast_report::render_graph(&graph, format, level);
-    write_output(args.output.as_deref(), &rendered)?;
+    // The graph of a large repository is hundreds of MB of text: write it
+    // as it is rendered instead of holding it in memory.
+    let written = match args.output.as_deref() {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = io::BufWriter::new(file);
+                blast_report::write_graph(&graph, format, level, &mut out)?;
+                out.flush()
+            })
+            .with_context(|| format!("failed to write the output file {}", path.display())),
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            match blast_report::write_graph(&graph, format, level, &mut out)
+                .and_then(|()| out.flush())
+            {
+                Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("failed to write to standard output"),
+            }
+        }
+    };
+    written?;
     if !graph.stats.files_skipped.is_empty() {
         log::warn!(
             "{} files were skipped (binary, not UTF-8, too large or unparsable); run with -v for the list",

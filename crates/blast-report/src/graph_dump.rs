@@ -2,7 +2,7 @@
 //! at symbol level or folded to files.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::io::{self, Write};
 
 use blast_graph::{EdgeKind, Graph, Resolution};
 use serde::Serialize;
@@ -39,14 +39,32 @@ struct Row<'a> {
 
 /// Renders the graph. Rows are sorted, so the output is deterministic.
 pub fn render_graph(graph: &Graph, format: GraphFormat, level: GraphLevel) -> String {
+    let mut out = Vec::new();
+    write_graph(graph, format, level, &mut out)
+        .unwrap_or_else(|err| panic!("writing to memory failed: {err}"));
+    String::from_utf8(out).unwrap_or_else(|err| panic!("the graph is not UTF-8: {err}"))
+}
+
+/// Writes the graph as [`render_graph`] renders it, without holding the
+/// whole text in memory.
+///
+/// # Errors
+///
+/// Fails when `out` fails.
+pub fn write_graph(
+    graph: &Graph,
+    format: GraphFormat,
+    level: GraphLevel,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rows = match level {
         GraphLevel::Symbol => symbol_rows(graph),
         GraphLevel::File => file_rows(graph),
     };
     match format {
-        GraphFormat::Tsv => tsv(&rows),
-        GraphFormat::Json => json(graph, &rows),
-        GraphFormat::Dot => dot(&rows, level),
+        GraphFormat::Tsv => tsv(&rows, out),
+        GraphFormat::Json => json(graph, &rows, out),
+        GraphFormat::Dot => dot(&rows, level, out),
     }
 }
 
@@ -126,11 +144,10 @@ fn weight_milli(weight: f32) -> u32 {
     milli
 }
 
-fn tsv(rows: &[Row<'_>]) -> String {
-    let mut out =
-        String::from("source_symbol\tsource_file\ttarget_symbol\ttarget_file\tkind\tresolution\n");
+fn tsv(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(b"source_symbol\tsource_file\ttarget_symbol\ttarget_file\tkind\tresolution\n")?;
     for row in rows {
-        let _ = writeln!(
+        writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}",
             clean(row.source_symbol),
@@ -139,9 +156,9 @@ fn tsv(rows: &[Row<'_>]) -> String {
             clean(row.target_file),
             row.kind,
             row.resolution
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// Tabs and newlines cannot appear inside a TSV field.
@@ -180,7 +197,7 @@ struct JsonEdge<'a> {
     weight: f64,
 }
 
-fn json(graph: &Graph, rows: &[Row<'_>]) -> String {
+fn json(graph: &Graph, rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonGraph {
         schema_version: 1,
         files: graph
@@ -207,16 +224,14 @@ fn json(graph: &Graph, rows: &[Row<'_>]) -> String {
             })
             .collect(),
     };
-    let mut out = serde_json::to_string_pretty(&doc)
-        .unwrap_or_else(|err| panic!("graph serialisation failed: {err}"));
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    out.write_all(b"\n")
 }
 
-fn dot(rows: &[Row<'_>], level: GraphLevel) -> String {
-    let mut out = String::from(
-        "digraph blast {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
-    );
+fn dot(rows: &[Row<'_>], level: GraphLevel, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(
+        b"digraph blast {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
+    )?;
     for row in rows {
         let (source, target) = match level {
             GraphLevel::Symbol => (row.source_symbol, row.target_symbol),
@@ -227,16 +242,15 @@ fn dot(rows: &[Row<'_>], level: GraphLevel) -> String {
         } else {
             ""
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "  {} -> {} [label=\"{}\"{style}];",
             quote(source),
             quote(target),
             row.kind
-        );
+        )?;
     }
-    out.push_str("}\n");
-    out
+    out.write_all(b"}\n")
 }
 
 fn quote(text: &str) -> String {

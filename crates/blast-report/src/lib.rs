@@ -12,7 +12,7 @@ mod markdown;
 mod sarif;
 mod text;
 
-pub use graph_dump::{GraphFormat, GraphLevel, render_graph};
+pub use graph_dump::{GraphFormat, GraphLevel, render_graph, write_graph};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use markdown::render_markdown;
 pub use sarif::{SarifOptions, render_sarif};

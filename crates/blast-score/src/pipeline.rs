@@ -412,9 +412,31 @@ impl Stopwatch {
 
     fn lap(&mut self, what: std::fmt::Arguments<'_>) {
         let now = std::time::Instant::now();
-        log::info!("{what} in {} ms", (now - self.last).as_millis());
+        let memory = resident_memory()
+            .map(|(now, peak)| format!(" (memory {} MiB, peak {} MiB)", now >> 10, peak >> 10))
+            .unwrap_or_default();
+        log::info!("{what} in {} ms{memory}", (now - self.last).as_millis());
         self.last = now;
     }
+}
+
+/// Returns the resident memory and its peak so far, in KiB, where the
+/// system reports them (Linux's `/proc`).
+fn resident_memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// Builds the graph of one revision (`None`: the work tree), for `blast graph`.
@@ -454,6 +476,9 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
         reader.extract(&all)?.into_iter().map(Arc::new).collect();
     clock.lap(format_args!("extracted {} files", extracted.len()));
     finish_cache(config);
+    // The text is not needed any more: free it before the graph's peak.
+    drop(all);
+    drop(sources);
     let graph = Graph::build(&extracted, &options);
     clock.lap(format_args!(
         "built the graph: {} symbols",
