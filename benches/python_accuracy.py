@@ -370,6 +370,12 @@ def measure_symbols(oracle: Oracle, folder: SymbolFolder, graph: SymbolGraph) ->
         f"  exact            precision {show(precision)}  recall {show(recall)}"
         f"  ({len(exact)} blast edges; precision against either oracle {lenient})"
     )
+    # Each oracle on its own, as the oracle that the other one is not.
+    for name, edges in (("jedi", oracle.jedi), ("scip-python", oracle.scip)):
+        print(
+            f"  exact, against {name} alone: precision {show(ratio(len(exact & edges), len(exact)))}"
+            f"  recall {show(ratio(len(exact & edges), len(edges)))}"
+        )
     candidate_lenient = show(ratio(len(candidate & either), len(candidate)))
     print(
         f"  candidate only   precision {show(ratio(len(candidate & shared), len(candidate)))}"
