@@ -27,6 +27,12 @@ use crate::model::{EdgeKind, FileSyntax, LocalEdge, Resolution, SymbolKind};
 /// the call is counted as too ambiguous instead.
 pub(crate) const MAX_CANDIDATES: usize = 8;
 
+/// Type parameter bounds resolved inside one another, at most. Each level
+/// is a generic type nested in another whose parameter it names (`class
+/// A<T> { class B<U extends T> {} }`). Real code nests a few levels. The
+/// limit keeps generated nesting from overflowing the stack.
+const MAX_BOUND_DEPTH: usize = 64;
+
 /// Public top-level types of `java.lang` in JDK 25, which every file can use
 /// without an import. Sorted for binary search.
 const JAVA_LANG: &[&str] = &[
@@ -670,6 +676,10 @@ struct FileCtx<'i, 'a> {
     cache: RefCell<FxHashMap<u32, FxHashMap<String, Lookup>>>,
     /// Local variables by name.
     locals: FxHashMap<&'a str, Vec<u32>>,
+    /// Type parameters (indices into `facts.type_params`) whose bounds are
+    /// being resolved, so that a bound that names its own parameter, as
+    /// error recovery can produce from `<T extends T>`, ends the lookup.
+    bounds_in_progress: RefCell<FxHashSet<u32>>,
 }
 
 impl<'i, 'a> FileCtx<'i, 'a> {
@@ -717,6 +727,7 @@ impl<'i, 'a> FileCtx<'i, 'a> {
             static_on_demand,
             cache: RefCell::new(FxHashMap::default()),
             locals,
+            bounds_in_progress: RefCell::new(FxHashSet::default()),
         }
     }
 
@@ -851,20 +862,13 @@ impl<'i, 'a> FileCtx<'i, 'a> {
         let index = self.index;
         let file = self.file as usize;
         if let Some(params) = index.type_params[file].get(&sym) {
-            for &param in params {
-                let param = &self.facts.type_params[param as usize];
+            for &param_idx in params {
+                let param = &self.facts.type_params[param_idx as usize];
                 if param.name == name {
-                    // The bound is resolved from outside the declaring
-                    // symbol, so a bound naming the parameter cannot loop.
-                    let outer = index.parent(self.file, sym).unwrap_or(0);
-                    let bound =
-                        param
-                            .bound
-                            .as_ref()
-                            .and_then(|b| match self.resolve_type(outer, b).base {
-                                Base::Repo(t) => Some(t),
-                                _ => None,
-                            });
+                    let bound = param
+                        .bound
+                        .as_ref()
+                        .and_then(|bound| self.resolve_bound(sym, param_idx, bound));
                     return Some(Base::TypeVar(bound));
                 }
             }
@@ -883,6 +887,29 @@ impl<'i, 'a> FileCtx<'i, 'a> {
             .map(|&child| index.type_of[file][child as usize])
             .find(|&child| child != NO_TYPE && index.types[child as usize].simple == name)
             .map(Base::Repo)
+    }
+
+    /// Resolves the bound of type parameter `param_idx`, declared by
+    /// `owner`, to a repository type. The bound is resolved from outside
+    /// the declaring symbol, as Java scopes it. A parameter of the module
+    /// symbol (only error recovery puts one there) has no outside, so its
+    /// bound could name the parameter itself. A parameter whose bound is
+    /// already being resolved yields no bound instead of recursing, and so
+    /// does a chain of bounds deeper than [`MAX_BOUND_DEPTH`].
+    fn resolve_bound(&self, owner: u32, param_idx: u32, bound: &TypeName) -> Option<TypeIdx> {
+        {
+            let mut in_progress = self.bounds_in_progress.borrow_mut();
+            if in_progress.len() >= MAX_BOUND_DEPTH || !in_progress.insert(param_idx) {
+                return None;
+            }
+        }
+        let outer = self.index.parent(self.file, owner).unwrap_or(0);
+        let base = self.resolve_type(outer, bound).base;
+        self.bounds_in_progress.borrow_mut().remove(&param_idx);
+        match base {
+            Base::Repo(t) => Some(t),
+            _ => None,
+        }
     }
 
     fn lookup_in_file(&self, name: &str) -> Lookup {

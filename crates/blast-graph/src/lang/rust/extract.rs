@@ -475,7 +475,7 @@ fn item_facts(idx: u32, node: Node<'_>, source: &[u8], facts: &mut RustFacts) {
                 .map_or(Ty::Unknown, |t| ty_of(t, source, 0));
             let trait_path = node
                 .child_by_field_name("trait")
-                .and_then(|t| trait_path_of(t, source));
+                .and_then(|t| trait_path_of(t, source, 0));
             facts.impls.push(ImplHeader {
                 symbol: idx,
                 self_ty,
@@ -633,7 +633,7 @@ fn bound_paths(bounds: Node<'_>, source: &[u8]) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut cursor = bounds.walk();
     for child in bounds.named_children(&mut cursor) {
-        if let Some(path) = trait_path_of(child, source) {
+        if let Some(path) = trait_path_of(child, source, 0) {
             out.push(path);
         }
     }
@@ -641,18 +641,21 @@ fn bound_paths(bounds: Node<'_>, source: &[u8]) -> Vec<Vec<String>> {
 }
 
 /// Returns the path of a trait as written in a bound or an impl header.
-fn trait_path_of(node: Node<'_>, source: &[u8]) -> Option<Vec<String>> {
+fn trait_path_of(node: Node<'_>, source: &[u8], depth: usize) -> Option<Vec<String>> {
+    if depth > MAX_TYPE_DEPTH {
+        return None;
+    }
     match node.kind() {
-        "type_identifier" | "scoped_type_identifier" => Some(path_of(node, source).0),
+        "type_identifier" | "scoped_type_identifier" => Some(path_at_depth(node, source, depth).0),
         "generic_type" => node
             .child_by_field_name("type")
-            .and_then(|t| trait_path_of(t, source)),
+            .and_then(|t| trait_path_of(t, source, depth + 1)),
         "higher_ranked_trait_bound" => node
             .child_by_field_name("type")
-            .and_then(|t| trait_path_of(t, source)),
+            .and_then(|t| trait_path_of(t, source, depth + 1)),
         "function_type" => node
             .child_by_field_name("trait")
-            .and_then(|t| trait_path_of(t, source)),
+            .and_then(|t| trait_path_of(t, source, depth + 1)),
         _ => None,
     }
 }
@@ -669,7 +672,7 @@ fn ty_of(node: Node<'_>, source: &[u8], depth: usize) -> Ty {
         | "primitive_type"
         | "identifier"
         | "scoped_identifier" => Ty::Path {
-            path: path_of(node, source).0,
+            path: path_at_depth(node, source, depth).0,
             args: Vec::new(),
         },
         "generic_type" => {
@@ -712,10 +715,10 @@ fn ty_of(node: Node<'_>, source: &[u8], depth: usize) -> Ty {
             if inner.kind() == "bounded_type" {
                 let mut cursor = inner.walk();
                 for part in inner.named_children(&mut cursor) {
-                    paths.extend(trait_path_of(part, source));
+                    paths.extend(trait_path_of(part, source, depth + 1));
                 }
             } else {
-                paths.extend(trait_path_of(inner, source));
+                paths.extend(trait_path_of(inner, source, depth + 1));
             }
             Ty::Bounds(paths)
         }
@@ -723,7 +726,7 @@ fn ty_of(node: Node<'_>, source: &[u8], depth: usize) -> Ty {
             let mut cursor = node.walk();
             let paths = node
                 .named_children(&mut cursor)
-                .filter_map(|part| trait_path_of(part, source))
+                .filter_map(|part| trait_path_of(part, source, depth + 1))
                 .collect();
             Ty::Bounds(paths)
         }
@@ -734,6 +737,13 @@ fn ty_of(node: Node<'_>, source: &[u8], depth: usize) -> Ty {
 /// Returns the segments of a path node and, for `<T as Trait>::f` and `<T>::f`, the
 /// qualified self type. Iterative along the `path` fields.
 fn path_of(node: Node<'_>, source: &[u8]) -> (Vec<String>, Option<Ty>) {
+    path_at_depth(node, source, 0)
+}
+
+/// [`path_of`] for a path inside a type at nesting `depth`: the qualified
+/// self type nests one level deeper, so `<<<T as A>::B as A>::B ...>`
+/// stops at [`MAX_TYPE_DEPTH`] like every other type.
+fn path_at_depth(node: Node<'_>, source: &[u8], depth: usize) -> (Vec<String>, Option<Ty>) {
     let mut segments: Vec<String> = Vec::new();
     let mut qself = None;
     let mut current = Some(node);
@@ -759,10 +769,10 @@ fn path_of(node: Node<'_>, source: &[u8]) -> (Vec<String>, Option<Ty>) {
                 if inner.kind() == "qualified_type" {
                     qself = inner
                         .child_by_field_name("type")
-                        .map(|t| ty_of(t, source, 0));
+                        .map(|t| ty_of(t, source, depth + 1));
                     current = inner.child_by_field_name("alias");
                 } else {
-                    qself = Some(ty_of(inner, source, 0));
+                    qself = Some(ty_of(inner, source, depth + 1));
                 }
             }
             _ => segments.push(node_text(n, source).to_owned()),
