@@ -1406,3 +1406,38 @@ fn deeply_nested_bounds_are_depth_limited() {
     source.push_str(&"}\n".repeat(DEPTH));
     resolve_on_small_stack("p/C0.java", source);
 }
+
+/// Dotted names of tens of thousands of segments, as a field's type, an
+/// import and an expression, cost name lookups in proportion to their
+/// length: every prefix lookup hashes the whole prefix, so trying each
+/// prefix of such a name would hash billions of bytes.
+#[test]
+fn long_dotted_names_resolve_in_linear_work() {
+    const SEGMENTS: usize = 20_000;
+    let dotted: Vec<String> = (0..SEGMENTS).map(|idx| format!("s{idx}")).collect();
+    let dotted = dotted.join(".");
+    let source = format!(
+        "package p;\nimport {dotted};\nclass A {{\n  {dotted} field;\n  Object f() {{ return {dotted}; }}\n}}\n"
+    );
+    let source_len = source.len() as u64;
+    let files = [SourceFile {
+        path: "p/A.java".to_owned(),
+        bytes: source.into_bytes(),
+    }];
+    let config = super::config();
+    let tree = crate::lang::parse(crate::Lang::Java, &config.language, &files[0].bytes).unwrap();
+    let (syntax, facts) = super::extract(config, &files[0].bytes, &tree);
+    let resolved = super::resolve(&[super::JavaFile {
+        path: &files[0].path,
+        syntax: &syntax,
+        facts: &facts,
+    }]);
+
+    let looked_up = resolved.stats.name_bytes_looked_up;
+    assert!(
+        looked_up < 4 * source_len,
+        "{looked_up} bytes of names looked up for a {source_len}-byte source"
+    );
+    assert_eq!(resolved.stats.imports, 1);
+    assert_eq!(resolved.stats.imports_external, 1);
+}
