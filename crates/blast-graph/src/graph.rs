@@ -31,8 +31,9 @@ pub struct SourceFile {
 pub struct ExtractOptions {
     /// Files larger than this are skipped and counted.
     pub max_file_bytes: usize,
-    /// Parsing one file stops after this long and the file is skipped and
-    /// counted, so one pathological file cannot stall a run.
+    /// Parsing one file and running the language's queries over its tree
+    /// stop after this long, and the file is skipped and counted, so one
+    /// pathological file cannot stall a run.
     pub parse_timeout: std::time::Duration,
 }
 
@@ -52,7 +53,7 @@ pub enum SkipReason {
     NotUtf8,
     TooLarge,
     ParseFailed,
-    /// Parsing took longer than [`ExtractOptions::parse_timeout`].
+    /// Parsing or querying took longer than [`ExtractOptions::parse_timeout`].
     TimedOut,
     /// Extraction panicked: a bug in blast, contained to this file.
     Panicked,
@@ -104,11 +105,15 @@ pub fn extract_file(file: &SourceFile, options: &ExtractOptions) -> Option<Extra
         let deadline = std::time::Instant::now() + options.parse_timeout;
         crate::lang::set_parse_deadline(Some(deadline));
         let outcome = extract_bytes(lang, &file.bytes, options);
+        let query_stopped = crate::lang::query_stopped();
         crate::lang::set_parse_deadline(None);
         match outcome {
             Err(SkipReason::ParseFailed) if std::time::Instant::now() >= deadline => {
                 Err(SkipReason::TimedOut)
             }
+            // A query that stopped at the deadline left the file's symbols
+            // and references incomplete.
+            Ok(_) if query_stopped => Err(SkipReason::TimedOut),
             other => other,
         }
     }))

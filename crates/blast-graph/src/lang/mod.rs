@@ -8,7 +8,7 @@ pub mod rust;
 use std::cell::{Cell, RefCell};
 use std::time::Instant;
 
-use tree_sitter::{Language, Parser, Query, Tree};
+use tree_sitter::{Language, Parser, Query, QueryCursorState, Tree};
 
 use crate::model::Lang;
 
@@ -39,15 +39,45 @@ pub(crate) fn compile_query(language: &Language, file: &str, source: &str) -> Qu
 thread_local! {
     /// One parser per worker thread and language, reused across files.
     static PARSERS: RefCell<Vec<(Lang, Parser)>> = const { RefCell::new(Vec::new()) };
-    /// When the current file's parse must stop. Set by the caller of the
-    /// extractors, so that every language's extractor gets the time limit
-    /// without passing it through.
+    /// When the current file's parse and queries must stop. Set by the
+    /// caller of the extractors, so that every language's extractor gets
+    /// the time limit without passing it through.
     static PARSE_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// A query on this thread stopped at the deadline since the deadline
+    /// was last set, so the current file's extraction is incomplete.
+    static QUERY_STOPPED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Sets the deadline for parses on this thread; `None` removes it.
+/// Sets the deadline for parses and queries on this thread; `None` removes
+/// it. Either way, [`query_stopped`] is cleared.
 pub(crate) fn set_parse_deadline(deadline: Option<Instant>) {
     PARSE_DEADLINE.with(|cell| cell.set(deadline));
+    QUERY_STOPPED.with(|cell| cell.set(false));
+}
+
+/// True when a query stopped at this thread's deadline since the deadline
+/// was set.
+pub(crate) fn query_stopped() -> bool {
+    QUERY_STOPPED.with(Cell::get)
+}
+
+/// Returns a progress callback for [`tree_sitter::QueryCursorOptions`] that stops a
+/// query at this thread's deadline and records that it did, so that the
+/// caller reports the file as timed out instead of using partial matches.
+/// tree-sitter 0.25 calls it every 100 steps of the query, and a query
+/// over a very deep tree can take far longer than its parse.
+///
+/// The callback must outlive the matches that use it, because tree-sitter
+/// keeps a pointer to it that the borrow checker does not see.
+pub(crate) fn query_deadline() -> impl FnMut(&QueryCursorState) -> bool {
+    let deadline = PARSE_DEADLINE.with(Cell::get);
+    move |_| {
+        let past = deadline.is_some_and(|d| Instant::now() >= d);
+        if past {
+            QUERY_STOPPED.with(|cell| cell.set(true));
+        }
+        past
+    }
 }
 
 /// Parses `source` with this thread's parser for `lang`.
@@ -110,6 +140,93 @@ pub(crate) fn count_parse_errors(tree: &Tree) -> u32 {
             if !cursor.goto_parent() {
                 return count;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use crate::model::Lang;
+
+    /// Source nested `depth` levels deep in each language, with enough
+    /// nodes that a query runs for many progress callbacks.
+    fn deep_source(lang: Lang, depth: usize) -> String {
+        let open = "(".repeat(depth);
+        let close = ")".repeat(depth);
+        match lang {
+            Lang::Python => format!("def f():\n    return {open}1{close}\n"),
+            Lang::Rust => format!("fn f() -> i32 {{ {open}1{close} }}\n"),
+            Lang::Java => format!("class A {{ int f() {{ return {open}1{close}; }} }}\n"),
+        }
+    }
+
+    /// With the deadline already past when extraction starts, each
+    /// language's queries stop at their first progress callback and set the flag.
+    #[test]
+    fn queries_stop_at_the_deadline() {
+        for &lang in Lang::ALL {
+            let source = deep_source(lang, 20_000);
+            let bytes = source.as_bytes();
+            super::set_parse_deadline(None);
+            let stopped = match lang {
+                Lang::Python => {
+                    let config = super::python::config();
+                    let tree = super::parse(lang, &config.language, bytes).unwrap();
+                    super::set_parse_deadline(Some(Instant::now()));
+                    let _ = super::python::extract(config, bytes, &tree);
+                    super::query_stopped()
+                }
+                Lang::Rust => {
+                    let config = super::rust::config();
+                    let tree = super::parse(lang, &config.language, bytes).unwrap();
+                    super::set_parse_deadline(Some(Instant::now()));
+                    let _ = super::rust::extract(config, bytes, &tree);
+                    super::query_stopped()
+                }
+                Lang::Java => {
+                    let config = super::java::config();
+                    let tree = super::parse(lang, &config.language, bytes).unwrap();
+                    super::set_parse_deadline(Some(Instant::now()));
+                    let _ = super::java::extract(config, bytes, &tree);
+                    super::query_stopped()
+                }
+            };
+            super::set_parse_deadline(None);
+            assert!(stopped, "{lang:?}: the query ran past the deadline");
+            assert!(!super::query_stopped(), "{lang:?}: the flag is cleared");
+        }
+    }
+
+    /// Without a deadline, the same files are extracted whole.
+    #[test]
+    fn queries_without_deadline_run_to_the_end() {
+        for &lang in Lang::ALL {
+            let file = crate::SourceFile {
+                path: format!("src/deep.{}", lang_extension(lang)),
+                bytes: deep_source(lang, 2_000).into_bytes(),
+            };
+            let extracted = crate::extract_file(&file, &crate::ExtractOptions::default()).unwrap();
+            let syntax = extracted
+                .syntax()
+                .unwrap_or_else(|| panic!("{lang:?}: {:?}", extracted.outcome.as_ref().err()));
+            assert!(
+                syntax
+                    .symbols
+                    .iter()
+                    .any(|symbol| symbol.local_name.ends_with('f')
+                        || symbol.local_name.contains(".f(")),
+                "{lang:?}: no symbol f"
+            );
+        }
+    }
+
+    fn lang_extension(lang: Lang) -> &'static str {
+        match lang {
+            Lang::Python => "py",
+            Lang::Rust => "rs",
+            Lang::Java => "java",
         }
     }
 }

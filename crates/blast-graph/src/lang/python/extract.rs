@@ -3,7 +3,7 @@
 //! resolver. Syntax only: nothing here looks at other files.
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, Tree};
+use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
 use super::{ImportKind, PyBinding, PyFacts, PyImport, PyRef, PythonConfig, RefKind};
 use crate::model::{FileSyntax, LocalSymbol, Span, SymbolKind};
@@ -27,8 +27,10 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     // Step 1: run the tags query once, splitting definitions from references.
     let mut defs: Vec<RawDef<'_>> = Vec::new();
     let mut refs: Vec<Node<'_>> = Vec::new();
+    let mut past_deadline = crate::lang::query_deadline();
+    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&config.tags, root, source);
+    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
     while let Some(m) = matches.next() {
         let mut name_node = None;
         let mut def: Option<(SymbolKind, Node<'_>)> = None;
@@ -152,8 +154,10 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     }
 
     // Step 4: imports.
+    let mut past_deadline = crate::lang::query_deadline();
+    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&config.imports, root, source);
+    let mut matches = cursor.matches_with_options(&config.imports, root, source, options);
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let stmt = capture.node;

@@ -11,7 +11,7 @@
 
 use rustc_hash::FxHashMap;
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, Tree};
+use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
 use super::{
     Binding, FieldDecl, FieldRead, GenericParam, ImplHeader, MethodCall, ModDecl, PathRef, RefKind,
@@ -173,8 +173,10 @@ fn collect_captures<'t>(
     refs: &mut RefNodes<'t>,
 ) {
     let caps = &config.captures;
+    let mut past_deadline = crate::lang::query_deadline();
+    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&config.tags, root, source);
+    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
     while let Some(m) = matches.next() {
         let mut name_node = None;
         let mut def: Option<(SymbolKind, Node<'t>)> = None;
