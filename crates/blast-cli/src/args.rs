@@ -119,6 +119,11 @@ pub(crate) struct DiffArgs {
     #[arg(long)]
     pub full_graph: bool,
 
+    /// Analyse files that .gitattributes marks linguist-vendored or linguist-generated
+    /// (left out and listed by default).
+    #[arg(long)]
+    pub include_vendored: bool,
+
     /// SARIF: changed symbols below this level get no result (default: the policy's, else low).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub sarif_level: Option<Level>,

@@ -74,6 +74,7 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let mut config = config(cli, &repo, args.max_file_bytes, args.max_dependents)?;
     config.fail_on = args.fail_on;
     config.prefilter = !args.full_graph;
+    config.exclude_linguist = !args.include_vendored;
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let rendered = match args.format {
         OutputFormat::Text => blast_report::render_text(
@@ -83,13 +84,18 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
             },
         ),
         OutputFormat::Json => blast_report::render_json(&report),
-        OutputFormat::Sarif => blast_report::render_sarif(
-            &report,
-            &SarifOptions {
+        OutputFormat::Sarif => {
+            let options = SarifOptions {
                 min_level: args.sarif_level.unwrap_or(config.policy.report_level),
                 category: args.sarif_category.clone(),
-            },
-        ),
+            };
+            // The log states its own omissions. stderr repeats them, so a
+            // user who does not open the log still sees them.
+            for notice in blast_report::sarif_omissions(&report, &options).notices() {
+                log::warn!("{notice}");
+            }
+            blast_report::render_sarif(&report, &options)
+        }
         OutputFormat::Markdown => blast_report::render_markdown(&report, args.show),
     };
     write_output(args.output.as_deref(), &rendered)?;

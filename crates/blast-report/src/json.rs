@@ -116,6 +116,8 @@ struct JsonStats<'a> {
     files_head: u64,
     files_parsed: u64,
     files_skipped: Vec<JsonSkipped<'a>>,
+    /// Changed files that `.gitattributes` marks vendored or generated.
+    files_excluded: Vec<JsonSkipped<'a>>,
     files_with_parse_errors: &'a [String],
     imports_unresolved: u64,
     imports_external: u64,
@@ -166,6 +168,15 @@ pub fn render_json(report: &Report) -> String {
             files_skipped: report
                 .stats
                 .skipped
+                .iter()
+                .map(|(path, reason)| JsonSkipped {
+                    path,
+                    reason: reason.name(),
+                })
+                .collect(),
+            files_excluded: report
+                .stats
+                .excluded
                 .iter()
                 .map(|(path, reason)| JsonSkipped {
                     path,

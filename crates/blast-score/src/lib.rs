@@ -21,6 +21,7 @@
 //! # Ok::<(), blast_score::AnalyzeError>(())
 //! ```
 
+pub mod attributes;
 pub mod changes;
 pub use changes::Modification;
 mod pipeline;

@@ -11,6 +11,7 @@ use blast_graph::{
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::attributes::{Exclusion, LinguistAttributes};
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
 use crate::policy::Policy;
 use crate::reach::{Reach, reach};
@@ -35,6 +36,9 @@ pub struct Config {
     /// Parse only the files that can depend on the change (see the
     /// `prefilter` module); false parses every file.
     pub prefilter: bool,
+    /// Leave out files that `.gitattributes` marks `linguist-vendored` or
+    /// `linguist-generated`, and list the changed ones in the report.
+    pub exclude_linguist: bool,
 }
 
 impl Default for Config {
@@ -46,6 +50,7 @@ impl Default for Config {
             policy: Policy::default(),
             fail_on: None,
             prefilter: true,
+            exclude_linguist: true,
         }
     }
 }
@@ -74,7 +79,8 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     // unchanged files share their extraction between the two graphs.
     let base_entries = repo.list_files(&comparison.base)?;
     let mut graph_options = graph_options(repo, &comparison.base, &base_entries, config);
-    let base_paths = source_paths(&base_entries, &config.policy);
+    let base_attributes = linguist_attributes(repo, &comparison.base, &base_entries, config);
+    let base_paths = source_paths(&base_entries, &config.policy, &base_attributes);
     let base_sources = read_paths(repo, &comparison.base, &base_paths)?;
     let changed_paths: FxHashSet<&str> = change_set
         .files
@@ -83,7 +89,19 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .map(String::as_str)
         .collect();
     let head_entries = repo.list_files(&comparison.head)?;
-    let head_paths = source_paths(&head_entries, &config.policy);
+    let head_attributes = linguist_attributes(repo, &comparison.head, &head_entries, config);
+    let head_paths = source_paths(&head_entries, &config.policy, &head_attributes);
+    let mut excluded: Vec<(String, Exclusion)> = changed_paths
+        .iter()
+        .filter(|path| Lang::from_path(path).is_some())
+        .filter_map(|path| {
+            head_attributes
+                .exclusion(path)
+                .or_else(|| base_attributes.exclusion(path))
+                .map(|exclusion| ((*path).to_owned(), exclusion))
+        })
+        .collect();
+    excluded.sort();
     let to_read: Vec<String> = head_paths
         .iter()
         .filter(|p| changed_paths.contains(p.as_str()))
@@ -250,13 +268,14 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         (base_level, _) => base_level,
     };
 
-    let stats = analysis_stats(
+    let mut stats = analysis_stats(
         &base_graph,
         &head_graph,
         base_extracted.len(),
         head_extracted.len(),
         &to_read,
     );
+    stats.excluded = excluded;
     let mut warnings = Vec::new();
     let skipped_changes: Vec<String> = stats
         .skipped
@@ -350,7 +369,12 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     };
     let entries = repo.list_files(&side)?;
     let options = graph_options(repo, &side, &entries, config);
-    let sources = read_paths(repo, &side, &source_paths(&entries, &config.policy))?;
+    let attributes = linguist_attributes(repo, &side, &entries, config);
+    let sources = read_paths(
+        repo,
+        &side,
+        &source_paths(&entries, &config.policy, &attributes),
+    )?;
     let extracted: Vec<Arc<ExtractedFile>> = extract_all(&sources, &config.extract)
         .into_iter()
         .map(Arc::new)
@@ -358,13 +382,58 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     Ok(Graph::build(&extracted, &options))
 }
 
-/// The source files of a side that the policy does not ignore.
-fn source_paths(entries: &[TreeEntry], policy: &Policy) -> Vec<String> {
+/// The source files of a side that the policy does not ignore and
+/// `.gitattributes` does not mark vendored or generated.
+fn source_paths(
+    entries: &[TreeEntry],
+    policy: &Policy,
+    attributes: &LinguistAttributes,
+) -> Vec<String> {
     entries
         .iter()
         .filter(|e| Lang::from_path(&e.path).is_some() && !policy.ignore.is_match(&e.path))
+        .filter(|e| attributes.exclusion(&e.path).is_none())
         .map(|e| e.path.clone())
         .collect()
+}
+
+/// Reads the Linguist attributes of a side from its `.gitattributes`
+/// files; none when the configuration turns the exclusion off.
+fn linguist_attributes(
+    repo: &Repo,
+    side: &Side,
+    entries: &[TreeEntry],
+    config: &Config,
+) -> LinguistAttributes {
+    if !config.exclude_linguist {
+        return LinguistAttributes::default();
+    }
+    let paths: Vec<String> = entries
+        .iter()
+        .filter(|e| e.path == ".gitattributes" || e.path.ends_with("/.gitattributes"))
+        .map(|e| e.path.clone())
+        .collect();
+    if paths.is_empty() {
+        return LinguistAttributes::default();
+    }
+    match repo.read_files(side, &paths) {
+        Ok(contents) => {
+            let files: Vec<(String, String)> = paths
+                .into_iter()
+                .zip(contents)
+                .filter_map(|(path, bytes)| {
+                    bytes.map(|b| (path, String::from_utf8_lossy(&b).into_owned()))
+                })
+                .collect();
+            LinguistAttributes::from_files(&files)
+        }
+        Err(err) => {
+            log::warn!(
+                "failed to read .gitattributes, so vendored and generated files are analysed: {err}"
+            );
+            LinguistAttributes::default()
+        }
+    }
 }
 
 /// Graph options for one side: the configured ones, plus Python source roots
@@ -862,6 +931,7 @@ fn analysis_stats(
         files_parsed: (files_base + read_head.len()) as u64,
         skipped,
         files_with_parse_errors: with_errors,
+        excluded: Vec::new(),
         imports_unresolved: base.stats.python.imports_unresolved,
         imports_external: base.stats.python.imports_external,
         calls_too_ambiguous: base.stats.python.calls_too_ambiguous,

@@ -188,6 +188,9 @@ pub struct AnalysisStats {
     /// Files extracted (parsed) for this run, both sides together.
     pub files_parsed: u64,
     pub skipped: Vec<(String, SkipReason)>,
+    /// Changed source files left out because `.gitattributes` marks them
+    /// vendored or generated, sorted by path.
+    pub excluded: Vec<(String, crate::attributes::Exclusion)>,
     pub files_with_parse_errors: Vec<String>,
     pub imports_unresolved: u64,
     pub imports_external: u64,
