@@ -14,7 +14,7 @@ use blast_report::{GraphFormat, GraphLevel, SarifOptions, TextOptions};
 use blast_score::{AnalyzeError, Config, Policy};
 use clap::Parser;
 
-use crate::args::{Cli, Command, DiffArgs, GraphArgs, OutputFormat, TestsArgs};
+use crate::args::{Cli, Command, DiffArgs, GraphArgs, LimitArgs, OutputFormat, TestsArgs};
 
 /// The exit codes of `blast`, documented in the README.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +71,8 @@ fn main() -> ExitCode {
 fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
     let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
-    let mut config = config(cli, &repo, args.max_file_bytes, args.max_dependents)?;
+    let mut config = config(cli, &repo)?;
+    apply_limits(&mut config, &args.limits);
     config.fail_on = args.fail_on;
     config.prefilter = !args.full_graph;
     config.exclude_linguist = !args.include_vendored;
@@ -109,7 +110,8 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
 fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
     let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
-    let config = config(cli, &repo, 2 * 1024 * 1024, 50_000)?;
+    let mut config = config(cli, &repo)?;
+    apply_limits(&mut config, &args.limits);
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let mut out = String::new();
     for test in report.affected_tests() {
@@ -125,7 +127,9 @@ fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
 
 fn run_graph(cli: &Cli, args: &GraphArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
-    let config = config(cli, &repo, args.max_file_bytes, usize::MAX)?;
+    let mut config = config(cli, &repo)?;
+    config.extract.max_file_bytes = args.max_file_bytes;
+    config.extract.parse_timeout = args.parse_timeout;
     let graph = blast_score::load_graph(&repo, args.rev.as_deref(), &config)?;
     let format = match args.format {
         args::GraphFormatArg::Tsv => GraphFormat::Tsv,
@@ -184,17 +188,18 @@ fn diff_spec(revisions: &[String], staged: bool, patch: Option<&str>) -> anyhow:
     Ok(DiffSpec::parse_args(revisions, staged)?)
 }
 
-/// The analysis settings: limits from the command line and the policy from
+/// Sets the analysis limits from the command line.
+fn apply_limits(config: &mut Config, limits: &LimitArgs) {
+    config.extract.max_file_bytes = limits.max_file_bytes;
+    config.extract.parse_timeout = limits.parse_timeout;
+    config.max_dependents = limits.max_dependents;
+    config.max_total_edges = limits.max_total_edges;
+}
+
+/// The analysis settings with their default limits and the policy from
 /// `--config` or `blast.toml` at the repository root.
-fn config(
-    cli: &Cli,
-    repo: &Repo,
-    max_file_bytes: usize,
-    max_dependents: usize,
-) -> anyhow::Result<Config> {
+fn config(cli: &Cli, repo: &Repo) -> anyhow::Result<Config> {
     let mut config = Config::default();
-    config.extract.max_file_bytes = max_file_bytes;
-    config.max_dependents = max_dependents;
     let (path, required) = match &cli.config {
         Some(path) => (path.clone(), true),
         None => (repo.root().join("blast.toml"), false),

@@ -176,6 +176,8 @@ struct RunProperties<'a> {
     score: u8,
     level: &'static str,
     complete: bool,
+    /// The names of the limits that made the analysis incomplete.
+    limits_reached: Vec<&'static str>,
     results_omitted: usize,
     /// Results whose related locations were capped at [`MAX_RELATED`].
     results_with_related_omitted: usize,
@@ -395,6 +397,11 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
                 score: report.total.value,
                 level: report.total.level.name(),
                 complete: report.complete,
+                limits_reached: report
+                    .limits_reached
+                    .iter()
+                    .map(|limit| limit.name)
+                    .collect(),
                 results_omitted: omissions.results,
                 results_with_related_omitted: omissions.results_with_related_omitted,
             },

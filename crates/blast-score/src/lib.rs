@@ -33,9 +33,9 @@ mod report;
 pub mod score;
 pub mod tokens;
 
-pub use pipeline::{AnalyzeError, Config, analyze, load_graph};
+pub use pipeline::{AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, analyze, load_graph};
 pub use policy::{Policy, PolicyError};
 pub use report::{
-    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level, Report,
-    RevisionInfo, Score, ScoreFactor,
+    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level,
+    LimitReached, Report, RevisionInfo, Score, ScoreFactor,
 };

@@ -14,10 +14,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::attributes::{Exclusion, LinguistAttributes};
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
 use crate::policy::Policy;
-use crate::reach::{Reach, reach};
+use crate::reach::{Reach, reach_within};
 use crate::report::{
-    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level, Report,
-    RevisionInfo,
+    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level,
+    LimitReached, Report, RevisionInfo,
 };
 use crate::score::{ScoreInput, compute};
 
@@ -29,6 +29,11 @@ pub struct Config {
     /// The search for dependents of one changed symbol stops after this many
     /// (certain and possible each), and the report says so.
     pub max_dependents: usize,
+    /// The searches for dependents of all changed symbols together examine
+    /// at most this many edges. The symbols searched after the budget ran
+    /// out are searched in part or not at all, and the report lists the
+    /// limit.
+    pub max_total_edges: u64,
     /// The review policy, usually from `blast.toml`.
     pub policy: Policy,
     /// The level at which the diff fails; overrides the policy's.
@@ -41,12 +46,23 @@ pub struct Config {
     pub exclude_linguist: bool,
 }
 
+/// The default of [`Config::max_total_edges`].
+// NOTE: an estimate, not a measurement: a few seconds of searching in a
+// release build, far above what a review-sized diff needs.
+pub const DEFAULT_MAX_TOTAL_EDGES: u64 = 20_000_000;
+
+/// Changed symbols whose dependents are searched in parallel at once. The
+/// edge budget is settled after each chunk, in the order of the changes,
+/// so which symbols it cuts short does not depend on thread timing.
+const REACH_CHUNK: usize = 256;
+
 impl Default for Config {
     fn default() -> Config {
         Config {
             extract: ExtractOptions::default(),
             graph: GraphOptions::default(),
             max_dependents: 50_000,
+            max_total_edges: DEFAULT_MAX_TOTAL_EDGES,
             policy: Policy::default(),
             fail_on: None,
             prefilter: true,
@@ -167,23 +183,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let symbol_changes = changed_symbols(&change_set, &base_graph, &head_graph, &texts);
 
     // Step 5: reach of each changed symbol, in parallel.
-    let reaches: Vec<Reach> = symbol_changes
-        .par_iter()
-        .map(|change| match change.kind {
-            ChangeKind::Added => reach(
-                &head_graph,
-                change.head.unwrap_or_default(),
-                config.max_dependents,
-                &[],
-            ),
-            _ => reach(
-                &base_graph,
-                change.base.unwrap_or_default(),
-                config.max_dependents,
-                &change.base_lines,
-            ),
-        })
-        .collect();
+    let reaches = search_dependents(&symbol_changes, &base_graph, &head_graph, config);
 
     // Step 6: scores and the report.
     let mut changes: Vec<ChangedSymbol> = symbol_changes
@@ -276,7 +276,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         &to_read,
     );
     stats.excluded = excluded;
-    let mut warnings = Vec::new();
+    let (limits_reached, mut warnings) = limits_reached(&stats, &reaches, config);
     let skipped_changes: Vec<String> = stats
         .skipped
         .iter()
@@ -296,11 +296,16 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .iter()
         .filter(|(_, reason)| *reason != SkipReason::Binary)
         .collect();
-    if !unreadable.is_empty() {
+    // Files skipped by a limit have a warning of their own.
+    let failed: Vec<&&(String, SkipReason)> = unreadable
+        .iter()
+        .filter(|(_, reason)| !matches!(reason, SkipReason::TooLarge | SkipReason::TimedOut))
+        .collect();
+    if !failed.is_empty() {
         warnings.push(format!(
-            "{} source files were skipped (too large, not UTF-8, unparsable or timed out), so dependents in them are missing: {}",
-            unreadable.len(),
-            unreadable.iter().take(5).map(|(path, reason)| format!("{path} ({})", reason.name())).collect::<Vec<_>>().join(", ")
+            "{} source files were skipped (not UTF-8, unparsable, or extraction failed), so dependents in them are missing: {}",
+            failed.len(),
+            failed.iter().take(5).map(|(path, reason)| format!("{path} ({})", reason.name())).collect::<Vec<_>>().join(", ")
         ));
     }
     if !stats.files_with_parse_errors.is_empty() {
@@ -317,12 +322,6 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             "{} of {local_imports} Python imports of the repository's own modules did not resolve: \
              the source roots may be wrong; list them under [python] roots in blast.toml",
             python.imports_unresolved_local
-        ));
-    }
-    if truncated {
-        warnings.push(format!(
-            "the search for dependents stopped at {} for some symbols: their lists are a lower bound",
-            config.max_dependents
         ));
     }
     Ok(Report {
@@ -342,12 +341,164 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         changes,
         total,
         complete: unreadable.is_empty() && !truncated,
+        limits_reached,
         stats,
         warnings,
         commits,
         tool_assisted,
         fail_on,
     })
+}
+
+/// Searches the dependents of every changed symbol, in parallel, within
+/// [`Config::max_total_edges`] edges over all of them. Each chunk of
+/// changes is searched with the budget left before it. The results are
+/// then taken in order: the first search that would overrun the budget is
+/// run again with what is left, and the rest of the chunk and every later
+/// chunk are not searched at all. The same input thus always cuts the
+/// same symbols short.
+fn search_dependents(
+    changes: &[SymbolChange],
+    base_graph: &Graph,
+    head_graph: &Graph,
+    config: &Config,
+) -> Vec<Reach> {
+    let search = |change: &SymbolChange, max_edges: u64| match change.kind {
+        ChangeKind::Added => reach_within(
+            head_graph,
+            change.head.unwrap_or_default(),
+            config.max_dependents,
+            max_edges,
+            &[],
+        ),
+        _ => reach_within(
+            base_graph,
+            change.base.unwrap_or_default(),
+            config.max_dependents,
+            max_edges,
+            &change.base_lines,
+        ),
+    };
+    let not_searched = || Reach {
+        truncated: true,
+        edge_limited: true,
+        ..Reach::default()
+    };
+    let mut remaining = config.max_total_edges;
+    let mut reaches = Vec::with_capacity(changes.len());
+    for chunk in changes.chunks(REACH_CHUNK) {
+        if remaining == 0 {
+            reaches.extend(chunk.iter().map(|_| not_searched()));
+            continue;
+        }
+        let budget = remaining;
+        let found: Vec<Reach> = chunk
+            .par_iter()
+            .map(|change| search(change, budget))
+            .collect();
+        for (change, reach) in chunk.iter().zip(found) {
+            if remaining == 0 {
+                reaches.push(not_searched());
+                continue;
+            }
+            let reach = if reach.edges_examined > remaining {
+                search(change, remaining)
+            } else {
+                reach
+            };
+            remaining -= reach.edges_examined.min(remaining);
+            if reach.edge_limited {
+                remaining = 0;
+            }
+            reaches.push(reach);
+        }
+    }
+    reaches
+}
+
+/// Lists the limits that the run reached, each with a warning that names
+/// the limit, its value and what it cut short.
+fn limits_reached(
+    stats: &AnalysisStats,
+    reaches: &[Reach],
+    config: &Config,
+) -> (Vec<LimitReached>, Vec<String>) {
+    let mut limits = Vec::new();
+    let mut warnings = Vec::new();
+    let skipped_for = |wanted: SkipReason| -> Vec<&str> {
+        stats
+            .skipped
+            .iter()
+            .filter(|(_, reason)| *reason == wanted)
+            .map(|(path, _)| path.as_str())
+            .collect()
+    };
+    let examples = |paths: &[&str]| paths.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+
+    let too_large = skipped_for(SkipReason::TooLarge);
+    if !too_large.is_empty() {
+        let value = config.extract.max_file_bytes as f64;
+        warnings.push(format!(
+            "{} source files are larger than --max-file-size ({value} bytes) and were skipped, so dependents in them are missing: {}",
+            too_large.len(),
+            examples(&too_large)
+        ));
+        limits.push(LimitReached {
+            name: "max_file_size",
+            flag: "--max-file-size",
+            value,
+            unit: "bytes",
+            count: too_large.len(),
+        });
+    }
+    let timed_out = skipped_for(SkipReason::TimedOut);
+    if !timed_out.is_empty() {
+        let value = config.extract.parse_timeout.as_secs_f64();
+        warnings.push(format!(
+            "{} source files took longer than --parse-timeout ({value} s) to parse and query and were skipped, so dependents in them are missing: {}",
+            timed_out.len(),
+            examples(&timed_out)
+        ));
+        limits.push(LimitReached {
+            name: "parse_timeout",
+            flag: "--parse-timeout",
+            value,
+            unit: "seconds",
+            count: timed_out.len(),
+        });
+    }
+    let by_dependents = reaches
+        .iter()
+        .filter(|reach| reach.truncated && !reach.edge_limited)
+        .count();
+    if by_dependents > 0 {
+        let value = config.max_dependents as f64;
+        warnings.push(format!(
+            "the search for dependents stopped at --max-dependents ({value}) for {by_dependents} symbols: their lists are a lower bound"
+        ));
+        limits.push(LimitReached {
+            name: "max_dependents",
+            flag: "--max-dependents",
+            value,
+            unit: "dependents",
+            count: by_dependents,
+        });
+    }
+    let by_edges = reaches.iter().filter(|reach| reach.edge_limited).count();
+    if by_edges > 0 {
+        let value = config.max_total_edges as f64;
+        warnings.push(format!(
+            "the searches for dependents examined --max-total-edges ({value}) edges over all changed symbols, so {by_edges} symbols were searched in part or not at all: their lists are a lower bound"
+        ));
+        limits.push(LimitReached {
+            name: "max_total_edges",
+            flag: "--max-total-edges",
+            value,
+            unit: "edges",
+            count: by_edges,
+        });
+    }
+    (limits, warnings)
 }
 
 /// Builds the graph of one revision (`None`: the work tree), for `blast graph`.
@@ -382,7 +533,7 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     Ok(Graph::build(&extracted, &options))
 }
 
-/// The source files of a side that the policy does not ignore and
+/// Lists the source files of a side that the policy does not ignore and
 /// `.gitattributes` does not mark vendored or generated.
 fn source_paths(
     entries: &[TreeEntry],

@@ -22,8 +22,13 @@ pub struct Reach {
     /// In breadth-first order: nearest first.
     pub certain: Vec<Reached>,
     pub possible: Vec<Reached>,
-    /// The search stopped at `max_dependents`.
+    /// The search stopped at `max_dependents` or `max_edges`.
     pub truncated: bool,
+    /// The search stopped because it had examined `max_edges` edges.
+    pub edge_limited: bool,
+    /// Edges into visited symbols that the search examined, over both
+    /// phases: the work it did.
+    pub edges_examined: u64,
 }
 
 /// Visit state per symbol. A dependent reached through an import is listed
@@ -53,6 +58,18 @@ pub fn reach(
     max_dependents: usize,
     start_lines: &[(u32, u32)],
 ) -> Reach {
+    reach_within(graph, start, max_dependents, u64::MAX, start_lines)
+}
+
+/// [`reach`] that also stops after examining `max_edges` edges, and then
+/// marks the result truncated and edge-limited.
+pub fn reach_within(
+    graph: &Graph,
+    start: SymbolId,
+    max_dependents: usize,
+    max_edges: u64,
+    start_lines: &[(u32, u32)],
+) -> Reach {
     let mut result = Reach::default();
     let follows = |node: SymbolId, edge: &Edge| {
         edge.kind != EdgeKind::Scope
@@ -75,6 +92,12 @@ pub fn reach(
     let mut queue = VecDeque::from([start]);
     'exact: while let Some(node) = queue.pop_front() {
         for edge in graph.dependents(node) {
+            if result.edges_examined >= max_edges {
+                result.truncated = true;
+                result.edge_limited = true;
+                break 'exact;
+            }
+            result.edges_examined += 1;
             if edge.resolution != Resolution::Exact || !follows(node, edge) {
                 continue;
             }
@@ -128,7 +151,16 @@ pub fn reach(
     }
     let weight_of = |map: &FxHashMap<SymbolId, f64>, id: SymbolId| *map.get(&id).unwrap_or(&0.0);
     'possible: while let Some(node) = queue.pop_front() {
+        if result.edge_limited {
+            break;
+        }
         for edge in graph.dependents(node) {
+            if result.edges_examined >= max_edges {
+                result.truncated = true;
+                result.edge_limited = true;
+                break 'possible;
+            }
+            result.edges_examined += 1;
             let dependent = edge.source;
             if state_of(&state, dependent) != State::Unseen || !follows(node, edge) {
                 continue;
@@ -303,5 +335,45 @@ mod tests {
         let result = reach(&g, id(&g, "a.base"), 1, &[]);
         assert_eq!(result.certain.len(), 1);
         assert!(result.truncated);
+    }
+
+    /// A chain of calls: each function calls the one before it.
+    fn chain(length: usize) -> Graph {
+        let mut text = String::from("def f0():\n    pass\n");
+        for idx in 1..length {
+            text.push_str(&format!("\ndef f{idx}():\n    f{}()\n", idx - 1));
+        }
+        graph(&[("a.py", &text)])
+    }
+
+    #[test]
+    fn edge_limit_stops_the_search() {
+        let g = chain(50);
+        let whole = reach(&g, id(&g, "a.f0"), 1000, &[]);
+        assert!(!whole.truncated);
+        assert_eq!(whole.certain.len(), 49);
+
+        let limited = reach_within(&g, id(&g, "a.f0"), 1000, 10, &[]);
+        assert!(limited.truncated);
+        assert!(limited.edge_limited);
+        assert_eq!(limited.edges_examined, 10);
+        assert!(limited.certain.len() < whole.certain.len());
+        // What was found is the nearest part of the full result.
+        assert_eq!(limited.certain[..], whole.certain[..limited.certain.len()]);
+    }
+
+    /// The work is the edges into visited symbols, not the graph's size:
+    /// a symbol without dependents costs no edge in a large graph.
+    #[test]
+    fn work_counts_visited_edges_only() {
+        let g = chain(2_000);
+        let last = id(&g, "a.f1999");
+        let result = reach(&g, last, 1000, &[]);
+        assert!(result.certain.is_empty());
+        assert_eq!(result.edges_examined, 0);
+
+        let first = reach(&g, id(&g, "a.f1998"), 1000, &[]);
+        assert_eq!(first.certain.len(), 1);
+        assert!(first.edges_examined <= 4, "{}", first.edges_examined);
     }
 }
