@@ -303,7 +303,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .collect();
     if !failed.is_empty() {
         warnings.push(format!(
-            "{} source files were skipped (not UTF-8, unparsable, or extraction failed), so dependents in them are missing: {}",
+            "{} source files were skipped (not UTF-8, unparsable, symbol names too long, or extraction failed), so dependents in them are missing: {}",
             failed.len(),
             failed.iter().take(5).map(|(path, reason)| format!("{path} ({})", reason.name())).collect::<Vec<_>>().join(", ")
         ));

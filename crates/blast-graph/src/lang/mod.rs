@@ -46,6 +46,56 @@ thread_local! {
     /// A query on this thread stopped at the deadline since the deadline
     /// was last set, so the current file's extraction is incomplete.
     static QUERY_STOPPED: Cell<bool> = const { Cell::new(false) };
+    /// Bytes that the local names of the current file's symbols may still
+    /// take, or `None` for no limit; see [`set_name_budget`].
+    static NAME_BUDGET: Cell<Option<usize>> = const { Cell::new(None) };
+    /// A symbol of the current file was left out because its name did not
+    /// fit in the budget.
+    static NAME_BUDGET_EXCEEDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The local names of one file's symbols may take this many bytes per byte
+/// of source, plus [`NAME_BUDGET_BASE`]. Each local name repeats the names
+/// of its enclosing symbols, so nesting or one long name over many
+/// siblings makes the names grow with the square of the file's size:
+/// 50,000 nested Java classes (500 KB) have about 2.5 GB of names.
+// NOTE: the factor is an estimate, not measured on a corpus: ordinary
+// code's local names are rarely longer than the definitions they name.
+pub(crate) const NAME_BYTES_PER_SOURCE_BYTE: usize = 32;
+/// The part of the name budget that does not depend on the file's size.
+pub(crate) const NAME_BUDGET_BASE: usize = 1024 * 1024;
+
+/// Sets the budget for the local names of the next file's symbols on this
+/// thread, from the file's size; `None` removes the limit. Either way,
+/// [`name_budget_exceeded`] is cleared.
+pub(crate) fn set_name_budget(source_len: Option<usize>) {
+    let budget = source_len.map(|len| {
+        len.saturating_mul(NAME_BYTES_PER_SOURCE_BYTE)
+            .saturating_add(NAME_BUDGET_BASE)
+    });
+    NAME_BUDGET.with(|cell| cell.set(budget));
+    NAME_BUDGET_EXCEEDED.with(|cell| cell.set(false));
+}
+
+/// Takes `bytes` for a symbol's local name from this thread's budget.
+/// Returns false, and records it, when they do not fit: the extractor then
+/// leaves the symbol out, and the caller skips the file.
+pub(crate) fn take_name_bytes(bytes: usize) -> bool {
+    let Some(remaining) = NAME_BUDGET.with(Cell::get) else {
+        return true;
+    };
+    if bytes > remaining {
+        NAME_BUDGET_EXCEEDED.with(|cell| cell.set(true));
+        return false;
+    }
+    NAME_BUDGET.with(|cell| cell.set(Some(remaining - bytes)));
+    true
+}
+
+/// True when a symbol was left out because of the name budget since the
+/// budget was set.
+pub(crate) fn name_budget_exceeded() -> bool {
+    NAME_BUDGET_EXCEEDED.with(Cell::get)
 }
 
 /// Sets the deadline for parses and queries on this thread; `None` removes
@@ -220,6 +270,62 @@ mod tests {
                 "{lang:?}: no symbol f"
             );
         }
+    }
+
+    /// Symbols whose local names grow with the square of the file are
+    /// skipped as `names_too_long`. The cases are 5,000 nested Java classes
+    /// and Rust modules (25 MB of names for 50 KB of source), and a Python
+    /// class with a 500 KB name around 20,000 methods (10 GB of names).
+    #[test]
+    fn name_budget_skips_quadratic_names() {
+        let depth = 5_000;
+        let long_name = "C".repeat(500_000);
+        let mut python = format!("class {long_name}:\n");
+        for idx in 0..20_000 {
+            python.push_str(&format!("    def m{idx}(self): pass\n"));
+        }
+        let files = [
+            (
+                "src/A.java",
+                format!("{}{}", "class A { ".repeat(depth), "}".repeat(depth)),
+            ),
+            (
+                "src/lib.rs",
+                format!("{}{}", "mod m { ".repeat(depth), "}".repeat(depth)),
+            ),
+            ("pkg/wide.py", python),
+        ];
+        for (path, text) in files {
+            let file = crate::SourceFile {
+                path: path.to_owned(),
+                bytes: text.into_bytes(),
+            };
+            let extracted = crate::extract_file(&file, &crate::ExtractOptions::default()).unwrap();
+            assert_eq!(
+                extracted.outcome.as_ref().err(),
+                Some(&crate::SkipReason::NamesTooLong),
+                "{path}"
+            );
+        }
+    }
+
+    /// Nesting as deep as real code gets, with long names, fits the budget.
+    #[test]
+    fn name_budget_keeps_ordinary_nesting() {
+        let depth = 40;
+        let name = "LongEnoughClassName";
+        let java = format!(
+            "{}void f() {{}}{}",
+            format!("class {name} {{ ").repeat(depth),
+            "}".repeat(depth)
+        );
+        let file = crate::SourceFile {
+            path: "src/A.java".to_owned(),
+            bytes: java.into_bytes(),
+        };
+        let extracted = crate::extract_file(&file, &crate::ExtractOptions::default()).unwrap();
+        let syntax = extracted.syntax().expect("extracted");
+        assert_eq!(syntax.symbols.len(), depth + 2, "module, classes and f");
     }
 
     fn lang_extension(lang: Lang) -> &'static str {

@@ -373,8 +373,12 @@ fn build_symbols(
         let parent_is_interface = parent_kind == SymbolKind::Interface;
         let parent_is_type = matches!(decls[parent as usize], Decl::Type { .. });
 
-        let decl = read_decl(def, source, parent_is_interface, parents);
         let segment = unique_segment(&mut used_segments, parent, segment_of(def, source, parents));
+        let name_bytes = parent_sym.local_name.len() + 1 + segment.len();
+        if !crate::lang::take_name_bytes(name_bytes) {
+            continue;
+        }
+        let decl = read_decl(def, source, parent_is_interface, parents);
         let local_name = if parent_sym.local_name.is_empty() {
             segment
         } else {

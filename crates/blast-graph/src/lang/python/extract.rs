@@ -115,6 +115,9 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             SymbolKind::Variable if is_constant_name(&def.name) => SymbolKind::Constant,
             other => other,
         };
+        if !crate::lang::take_name_bytes(parent_sym.local_name.len() + 1 + def.name.len()) {
+            continue;
+        }
         let local_name = if parent_sym.local_name.is_empty() {
             def.name.clone()
         } else {

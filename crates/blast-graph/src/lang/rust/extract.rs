@@ -294,17 +294,26 @@ impl<'s, 't> SymbolBuilder<'s, 't> {
         }
         let parent = self.stack.last().copied().unwrap_or(0);
         let parent_kind = self.symbols[parent as usize].kind;
-        let parent_prefix = self.prefixes[parent as usize].clone();
-        let in_trait_impl =
-            parent_kind == SymbolKind::Impl && def_is_trait_impl(self.item_nodes[parent as usize]);
-        let in_trait = parent_kind == SymbolKind::Trait;
-
+        // The symbol's name and its children's prefix each repeat the
+        // parent's prefix.
         let (own_name, prefix) = if def.kind == SymbolKind::Impl {
             let (display, prefix) = impl_names(def.node, self.source);
             (display, Some(prefix))
         } else {
             (def.name.clone(), None)
         };
+        let parent_prefix_len = self.prefixes[parent as usize].len();
+        let name_bytes = 2 * (parent_prefix_len + 2)
+            + own_name.len()
+            + prefix.as_ref().map_or(own_name.len(), String::len);
+        if !crate::lang::take_name_bytes(name_bytes) {
+            return;
+        }
+        let parent_prefix = self.prefixes[parent as usize].clone();
+        let in_trait_impl =
+            parent_kind == SymbolKind::Impl && def_is_trait_impl(self.item_nodes[parent as usize]);
+        let in_trait = parent_kind == SymbolKind::Trait;
+
         let local_name = join_path(&parent_prefix, &own_name);
         let prefix = match prefix {
             Some(p) => join_path(&parent_prefix, &p),
