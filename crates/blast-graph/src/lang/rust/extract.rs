@@ -1727,9 +1727,16 @@ impl ScopeIndex {
 /// down from the root, so each call costs time in proportion to the depth.
 const DEEP_TREE: usize = 256;
 
+/// Child count above which parent lookups use a map. On its way down,
+/// `Node::parent` scans the children of every ancestor. One node with tens
+/// of thousands of children, such as the `ERROR` node of unclosed calls
+/// `f(f(f(...`, thus makes every call slow.
+const WIDE_NODE: usize = 256;
+
 /// Parent lookups that stay fast in deeply nested trees (generated code,
-/// long operator chains): a map from node to parent, built in one walk when
-/// the tree is deeper than [`DEEP_TREE`].
+/// long operator chains) and wide ones: a map from node to parent, built in
+/// one walk when the tree is deeper than [`DEEP_TREE`] or a node has more
+/// than [`WIDE_NODE`] children.
 struct Parents<'t> {
     map: Option<FxHashMap<usize, Node<'t>>>,
 }
@@ -1738,10 +1745,10 @@ impl<'t> Parents<'t> {
     fn new(root: Node<'t>) -> Parents<'t> {
         let mut cursor = root.walk();
         let mut depth = 0usize;
-        let mut deep = false;
+        let mut use_map = false;
         'walk: loop {
-            if depth > DEEP_TREE {
-                deep = true;
+            if depth > DEEP_TREE || cursor.node().child_count() > WIDE_NODE {
+                use_map = true;
                 break;
             }
             if cursor.goto_first_child() {
@@ -1758,7 +1765,7 @@ impl<'t> Parents<'t> {
                 depth -= 1;
             }
         }
-        if !deep {
+        if !use_map {
             return Parents { map: None };
         }
 
@@ -1867,4 +1874,27 @@ fn count_lines(source: &[u8]) -> u32 {
 /// before they reach the parser, so saturating never happens in practice.
 pub(crate) fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> Tree {
+        let config = super::super::config();
+        crate::lang::parse(crate::Lang::Rust, &config.language, source.as_bytes()).unwrap()
+    }
+
+    /// Parent lookups use the map in a wide tree: 30,000 unclosed calls
+    /// become one `ERROR` node with a child per call, and `Node::parent`
+    /// would scan those children on every lookup.
+    #[test]
+    fn parents_use_a_map_for_wide_trees() {
+        let wide = format!("fn f() {{ {} }}\n", "f(".repeat(30_000));
+        let tree = parse(&wide);
+        assert!(Parents::new(tree.root_node()).map.is_some());
+
+        let ordinary = parse("fn f() { g(h(1)); }\n");
+        assert!(Parents::new(ordinary.root_node()).map.is_none());
+    }
 }
