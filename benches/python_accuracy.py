@@ -51,8 +51,9 @@ SYMBOL_RECALL_TARGET = 0.80
 SOURCE_KINDS = {"module", "class", "function", "method"}
 # Blast edge kinds that are not references in the source, so the
 # symbol-level comparison leaves them out. `scope` ties a definition to its
-# own module's top-level imports, which no oracle models.
-UNCOMPARED_KINDS = {"scope"}
+# own module's top-level imports, and `constructor` a class to the `__init__`
+# or `__new__` that calling it runs. No oracle models either.
+UNCOMPARED_KINDS = {"scope", "constructor"}
 # When a name has several definitions of different kinds, the first kind here names it.
 KIND_PRIORITY = ("module", "class", "function", "method", "variable", "attribute")
 
@@ -349,10 +350,6 @@ def measure_symbols(oracle: Oracle, folder: SymbolFolder, graph: SymbolGraph) ->
     exact = set(graph.exact)
     candidate = set(graph.candidate_only)
     both = exact | candidate
-    constructors = {
-        pair for pair, raw in graph.exact.items() if raw.kind == "call" and raw.target_symbol.endswith(".__init__")
-    }
-    without_constructors = exact - constructors
 
     agreement = show(ratio(len(shared), len(either)))
     jedi_precision = show(ratio(len(shared), len(oracle.jedi)))
@@ -372,11 +369,6 @@ def measure_symbols(oracle: Oracle, folder: SymbolFolder, graph: SymbolGraph) ->
     print(
         f"  exact            precision {show(precision)}  recall {show(recall)}"
         f"  ({len(exact)} blast edges; precision against either oracle {lenient})"
-    )
-    print(
-        f"  exact without constructor -> __init__ edges: precision "
-        f"{show(ratio(len(without_constructors & shared), len(without_constructors)))}"
-        f"  ({len(constructors - shared)} of them are not shared edges: the oracles record only the class)"
     )
     candidate_lenient = show(ratio(len(candidate & either), len(candidate)))
     print(
@@ -451,8 +443,6 @@ def false_reason(oracle: Oracle, index: ReferenceIndex, edge: SymbolEdge, raw: B
         return "scip-python only"
     if raw.kind == "re_export" and (edge[0], module_of(oracle, edge[1])) in index.star_imports:
         return "name re-exported by `from module import *`"
-    if raw.kind == "call" and raw.target_symbol.endswith(".__init__"):
-        return "constructor call to __init__"
     if raw.target_symbol not in oracle.kinds:
         return "target folded into its parent"
     if raw.source_symbol not in oracle.kinds:

@@ -29,6 +29,10 @@ pub(crate) struct Cli {
     /// Read the policy from this file instead of blast.toml at the repository root.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Neither read nor write the cache of parsed files (kept in BLAST_CACHE_DIR, else ~/.cache/blast).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]

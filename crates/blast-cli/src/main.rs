@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use blast_diff::{DiffSpec, ExitKind, PatchSource, Repo};
+use blast_graph::cache::ExtractionCache;
 use blast_report::{GraphFormat, GraphLevel, SarifOptions, TextOptions};
 use blast_score::{AnalyzeError, Config, Policy};
 use clap::Parser;
@@ -200,6 +201,9 @@ fn apply_limits(config: &mut Config, limits: &LimitArgs) {
 /// `--config` or `blast.toml` at the repository root.
 fn config(cli: &Cli, repo: &Repo) -> anyhow::Result<Config> {
     let mut config = Config::default();
+    if !cli.no_cache {
+        config.cache = open_cache();
+    }
     let (path, required) = match &cli.config {
         Some(path) => (path.clone(), true),
         None => (repo.root().join("blast.toml"), false),
@@ -219,6 +223,35 @@ fn config(cli: &Cli, repo: &Repo) -> anyhow::Result<Config> {
         }
     }
     Ok(config)
+}
+
+/// Opens the extraction cache. A cache that cannot be opened costs speed,
+/// not results: the run goes on without it, and says so at `-v`.
+fn open_cache() -> Option<std::sync::Arc<ExtractionCache>> {
+    let root = ExtractionCache::default_root()?;
+    let limit = match std::env::var("BLAST_CACHE_LIMIT_MB") {
+        Ok(value) => match value.trim().parse::<u64>() {
+            Ok(mb) => mb.saturating_mul(1024 * 1024),
+            Err(_) => {
+                log::warn!(
+                    "BLAST_CACHE_LIMIT_MB={value:?} is not a whole number of MiB; using the default of {} MiB",
+                    blast_graph::cache::DEFAULT_MAX_BYTES / (1024 * 1024)
+                );
+                blast_graph::cache::DEFAULT_MAX_BYTES
+            }
+        },
+        Err(_) => blast_graph::cache::DEFAULT_MAX_BYTES,
+    };
+    match ExtractionCache::open(&root, limit) {
+        Ok(cache) => Some(std::sync::Arc::new(cache)),
+        Err(err) => {
+            log::info!(
+                "no cache: could not create {}: {err} (set BLAST_CACHE_DIR to a writable folder)",
+                root.display()
+            );
+            None
+        }
+    }
 }
 
 /// A request that cannot be met as given (exit code 2).

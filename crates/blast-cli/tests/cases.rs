@@ -29,6 +29,11 @@ fn blast(dir: &Path, args: &[String]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        // One cache for the whole test binary: runs in parallel share it.
+        .env(
+            "BLAST_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/blast-cache"),
+        )
         .output()
         .expect("blast runs")
 }

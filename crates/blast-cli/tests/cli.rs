@@ -29,6 +29,11 @@ fn blast(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        // One cache for the whole test binary: runs in parallel share it.
+        .env(
+            "BLAST_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/blast-cache"),
+        )
         .output()
         .expect("blast runs")
 }
@@ -791,13 +796,21 @@ fn prefilter_matches_full_graph_on_stdlib() {
         "collapse_rfc2231_value is where it was expected"
     );
     std::fs::write(&utils, edited).unwrap();
-    let fast = json_of(&blast(&repo, &["diff", "--format", "json"]));
-    let full = json_of(&blast(&repo, &["diff", "--full-graph", "--format", "json"]));
+    // Cold, then warm: the warm run's prefilter reads the base side's words
+    // from the cache instead of the files.
+    let cache = tmp.path().join("cache");
+    let fast = json_of(&blast_cached(&repo, &cache, &["diff", "--format", "json"]));
+    let warm = json_of(&blast_cached(&repo, &cache, &["diff", "--format", "json"]));
+    let full = json_of(&blast(
+        &repo,
+        &["diff", "--full-graph", "--no-cache", "--format", "json"],
+    ));
     assert!(
         !fast["changes"][0]["certain"].as_array().unwrap().is_empty(),
         "collapse_rfc2231_value has dependents"
     );
     assert!(fast["stats"]["files_parsed"].as_u64() < full["stats"]["files_parsed"].as_u64());
+    assert_eq!(without_stats(warm), without_stats(fast.clone()));
     assert_eq!(without_stats(fast), without_stats(full));
 }
 
@@ -1012,4 +1025,136 @@ fn edge_budget_truncation_is_deterministic() {
             "output differs with {threads} threads"
         );
     }
+}
+
+#[test]
+fn constructor_change_reaches_callers_of_subclasses() {
+    // `Repo.__init__` changes. `make` calls `Repo()`, and `make_cached`
+    // calls `Cached()`, a subclass in another file that inherits the
+    // constructor. The file of `make_cached` never spells `Repo` or
+    // `__init__`, so the prefilter finds it through `Cached` only.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("constructor-repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test"]);
+    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    write(
+        &repo,
+        "store/repo.py",
+        "class Repo:\n    def __init__(self, url):\n        self.url = url\n",
+    );
+    write(
+        &repo,
+        "store/cached.py",
+        "from store.repo import Repo\n\n\nclass Cached(Repo):\n    pass\n",
+    );
+    write(
+        &repo,
+        "app/make.py",
+        "from store.repo import Repo\n\n\ndef make():\n    return Repo(\"db://\")\n",
+    );
+    write(
+        &repo,
+        "app/fast.py",
+        "from store.cached import Cached\n\n\ndef make_cached():\n    return Cached(\"db://\")\n",
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    write(
+        &repo,
+        "store/repo.py",
+        "class Repo:\n    def __init__(self, url):\n        self.url = url.strip()\n",
+    );
+
+    let fast = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let change = change_of(&fast, "store/repo.py::Repo.__init__");
+    let certain: Vec<&str> = change["certain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert!(certain.contains(&"app/make.py::make"), "{certain:?}");
+    assert!(certain.contains(&"store/cached.py::Cached"), "{certain:?}");
+    assert!(certain.contains(&"app/fast.py::make_cached"), "{certain:?}");
+    let full = json_of(&blast(&repo, &["diff", "--full-graph", "--format", "json"]));
+    assert_eq!(without_stats(fast), without_stats(full));
+}
+
+fn blast_cached(dir: &Path, cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blast"))
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("BLAST_CACHE_DIR", cache)
+        .output()
+        .expect("blast runs")
+}
+
+fn cache_entries(cache: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(cache, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn the_cache_changes_speed_not_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let cache = tmp.path().join("cache");
+    let args = ["diff", "HEAD~1", "HEAD", "--format", "json", "--full-graph"];
+
+    let uncached = blast_cached(&repo, &cache, &[&["--no-cache"][..], &args].concat());
+    assert!(uncached.status.success());
+    assert!(!cache.exists(), "--no-cache must not create the cache");
+
+    let cold = blast_cached(&repo, &cache, &args);
+    let entries = cache_entries(&cache);
+    // Every Python file of both sides, each under its blob id.
+    assert_eq!(entries.len(), 6, "{entries:?}");
+    let warm = blast_cached(&repo, &cache, &[&["-v"][..], &args].concat());
+    let log = String::from_utf8_lossy(&warm.stderr);
+    assert!(log.contains("6 hits, 0 misses"), "{log}");
+    assert_eq!(uncached.stdout, cold.stdout);
+    assert_eq!(cold.stdout, warm.stdout);
+
+    // Damaged entries are reported, rebuilt, and never trusted.
+    for (i, entry) in entries.iter().enumerate() {
+        let bytes = std::fs::read(entry).unwrap();
+        let damaged = if i % 2 == 0 {
+            bytes[..bytes.len() / 2].to_vec()
+        } else {
+            let mut flipped = bytes.clone();
+            let last = flipped.len() - 1;
+            flipped[last] ^= 0xff;
+            flipped
+        };
+        std::fs::write(entry, damaged).unwrap();
+    }
+    let repaired = blast_cached(&repo, &cache, &args);
+    let log = String::from_utf8_lossy(&repaired.stderr);
+    assert!(log.contains("is corrupt or stale"), "{log}");
+    assert_eq!(repaired.stdout, cold.stdout);
+    let again = blast_cached(&repo, &cache, &[&["-v"][..], &args].concat());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("6 hits, 0 misses"));
+    assert_eq!(again.stdout, cold.stdout);
+
+    // A cache that cannot be created costs speed only.
+    let blocked = tmp.path().join("not-a-folder");
+    std::fs::write(&blocked, b"").unwrap();
+    let without = blast_cached(&repo, &blocked, &args);
+    assert!(without.status.success());
+    assert_eq!(without.stdout, cold.stdout);
 }

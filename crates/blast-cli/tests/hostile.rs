@@ -36,6 +36,11 @@ fn git_output(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        // One cache for the whole test binary: runs in parallel share it.
+        .env(
+            "BLAST_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/blast-cache"),
+        )
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
         .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")

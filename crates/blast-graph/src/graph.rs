@@ -47,7 +47,9 @@ impl Default for ExtractOptions {
 }
 
 /// Why a file was left out of the graph.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum SkipReason {
     Binary,
     NotUtf8,
@@ -79,7 +81,7 @@ impl SkipReason {
 }
 
 /// Language-specific facts of one file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum LangFacts {
     Python(PyFacts),
     Rust(RustFacts),
@@ -89,7 +91,7 @@ pub enum LangFacts {
 /// The result of extracting one file: what every language shares, plus the
 /// language's own facts. Independent of every other file, so it can be
 /// cached and reused between the base and head graphs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ExtractedFile {
     pub path: String,
     pub lang: Lang,
@@ -201,6 +203,42 @@ pub fn extract_all(files: &[SourceFile], options: &ExtractOptions) -> Vec<Extrac
     files
         .par_iter()
         .filter_map(|file| extract_file(file, options))
+        .collect()
+}
+
+/// Like [`extract_all`], but reads unchanged files' results from the cache
+/// and writes the new ones to it.
+pub fn extract_all_cached(
+    files: &[SourceFile],
+    options: &ExtractOptions,
+    cache: Option<&crate::cache::ExtractionCache>,
+) -> Vec<ExtractedFile> {
+    let Some(cache) = cache else {
+        return extract_all(files, options);
+    };
+    files
+        .par_iter()
+        .filter_map(|file| {
+            let lang = Lang::from_path(&file.path)?;
+            if file.bytes.len() > options.max_file_bytes {
+                return extract_file(file, options);
+            }
+            let id = crate::cache::blob_id(&file.bytes);
+            if let Some(outcome) = cache.load_extraction(&id, lang) {
+                return Some(ExtractedFile {
+                    path: file.path.clone(),
+                    lang,
+                    outcome,
+                });
+            }
+            let extracted = extract_file(file, options)?;
+            cache.store(
+                &id,
+                lang,
+                &crate::cache::CachedFile::of(&extracted, &file.bytes),
+            );
+            Some(extracted)
+        })
         .collect()
 }
 

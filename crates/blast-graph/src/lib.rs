@@ -23,13 +23,15 @@
 //! assert!(callers.contains(&"app.api.handler"));
 //! ```
 
+pub mod cache;
 mod graph;
 pub mod lang;
 pub mod model;
 
 pub use graph::{
     Edge, ExtractOptions, ExtractedFile, FileId, FileNode, Graph, GraphOptions, GraphStats,
-    LangFacts, SkipReason, SourceFile, Symbol, SymbolId, extract_all, extract_file,
+    LangFacts, SkipReason, SourceFile, Symbol, SymbolId, extract_all, extract_all_cached,
+    extract_file,
 };
 pub use lang::python::{ModuleLayout, PythonStats};
 pub use lang::rust::{RustLayout, RustStats};

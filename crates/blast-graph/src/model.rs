@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// A source language blast can extract and resolve.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Lang {
     Python,
     Rust,
@@ -39,7 +41,9 @@ impl Lang {
 }
 
 /// What a symbol is. The names follow the languages' own vocabulary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum SymbolKind {
     Module,
     Class,
@@ -107,7 +111,9 @@ impl fmt::Display for SymbolKind {
 }
 
 /// Why a source symbol depends on a target symbol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum EdgeKind {
     Call,
     Import,
@@ -121,6 +127,11 @@ pub enum EdgeKind {
     /// the top level: when that import line changes, the definition is
     /// affected although it names no other symbol of its own module.
     Scope,
+    /// A class depends on the constructor that calling it runs (Python's
+    /// `__init__` and `__new__`), its own or one it inherits. The call sites
+    /// depend on the class only, because reverse reachability from a
+    /// constructor goes on to the class's callers.
+    Constructor,
 }
 
 impl EdgeKind {
@@ -135,6 +146,7 @@ impl EdgeKind {
             EdgeKind::Override => "override",
             EdgeKind::Decorator => "decorator",
             EdgeKind::Scope => "scope",
+            EdgeKind::Constructor => "constructor",
         }
     }
 
@@ -143,11 +155,14 @@ impl EdgeKind {
     /// that the module is loaded: the importer's uses of the module's
     /// members have edges of their own, so following imports onwards would
     /// make everything that imports a module depend on everything that
-    /// module imports.
+    /// module imports. A class that inherits a constructor is affected by a
+    /// change to it, but the class's other dependents (annotations,
+    /// subclasses) are not: only its callers are, and reachability reaches
+    /// them through the constructor edge itself.
     pub fn propagates(self) -> bool {
         !matches!(
             self,
-            EdgeKind::Import | EdgeKind::ReExport | EdgeKind::Scope
+            EdgeKind::Import | EdgeKind::ReExport | EdgeKind::Scope | EdgeKind::Constructor
         )
     }
 }
@@ -159,7 +174,9 @@ impl fmt::Display for EdgeKind {
 }
 
 /// How an edge's target was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Resolution {
     /// The language's scoping rules name exactly this target.
     Exact,
@@ -177,7 +194,7 @@ impl Resolution {
 }
 
 /// A span of a definition in its file. Lines are 1-based and inclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub start_byte: u32,
     pub end_byte: u32,
@@ -192,7 +209,7 @@ impl Span {
 }
 
 /// A definition found in one file, before resolution.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LocalSymbol {
     /// Dotted path inside the file (`Class.method`); empty for the module.
     pub local_name: String,
@@ -205,7 +222,7 @@ pub struct LocalSymbol {
 }
 
 /// What extraction of one file produced that every language shares.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileSyntax {
     /// Index 0 is always the module (file) symbol.
     pub symbols: Vec<LocalSymbol>,
@@ -238,7 +255,7 @@ impl FileSyntax {
 /// An edge between symbols given as (file index, local symbol index), as a
 /// language's resolver produces it; file indices are positions in the slice
 /// of files handed to the resolver.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LocalEdge {
     pub source: (u32, u32),
     pub target: (u32, u32),

@@ -31,6 +31,7 @@ mod pyproject;
 pub mod reach;
 mod report;
 pub mod score;
+mod sources;
 pub mod tokens;
 
 pub use pipeline::{AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, analyze, load_graph};

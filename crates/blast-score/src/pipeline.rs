@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side, TreeEntry};
+use blast_graph::cache::ExtractionCache;
 use blast_graph::{
     ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SkipReason, SourceFile, SymbolKind,
-    extract_all,
+    extract_all_cached,
 };
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -20,6 +21,7 @@ use crate::report::{
     LimitReached, Report, RevisionInfo,
 };
 use crate::score::{ScoreInput, compute};
+use crate::sources::{SideFile, SideReader};
 
 /// Settings of an analysis. Every field has a default.
 #[derive(Clone, Debug)]
@@ -44,6 +46,9 @@ pub struct Config {
     /// Leave out files that `.gitattributes` marks `linguist-vendored` or
     /// `linguist-generated`, and list the changed ones in the report.
     pub exclude_linguist: bool,
+    /// Where extraction results are kept between runs; `None` parses every
+    /// file it needs.
+    pub cache: Option<Arc<ExtractionCache>>,
 }
 
 /// The default of [`Config::max_total_edges`].
@@ -67,6 +72,7 @@ impl Default for Config {
             fail_on: None,
             prefilter: true,
             exclude_linguist: true,
+            cache: None,
         }
     }
 }
@@ -86,10 +92,14 @@ pub enum AnalyzeError {
 /// that cannot be parsed do not fail the analysis but are counted in
 /// [`Report::stats`].
 pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, AnalyzeError> {
+    let mut clock = Stopwatch::start();
     // Step 1: the two sides and the files that differ.
     let comparison = repo.resolve(spec)?;
     let change_set = repo.changes(&comparison)?;
-    log::debug!("{} files changed", change_set.files.len());
+    clock.lap(format_args!(
+        "diff: {} files changed",
+        change_set.files.len()
+    ));
 
     // Step 2: extract the base side, then the head side's changed files;
     // unchanged files share their extraction between the two graphs.
@@ -97,13 +107,19 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let mut graph_options = graph_options(repo, &comparison.base, &base_entries, config);
     let base_attributes = linguist_attributes(repo, &comparison.base, &base_entries, config);
     let base_paths = source_paths(&base_entries, &config.policy, &base_attributes);
-    let base_sources = read_paths(repo, &comparison.base, &base_paths)?;
     let changed_paths: FxHashSet<&str> = change_set
         .files
         .iter()
         .flat_map(|f| f.old_path.iter().chain(f.new_path.iter()))
         .map(String::as_str)
         .collect();
+    let base_reader = SideReader {
+        repo,
+        side: &comparison.base,
+        extract: &config.extract,
+        cache: config.cache.as_deref(),
+    };
+    let base_sources = base_reader.load(&base_entries, &base_paths, &changed_paths)?;
     let head_entries = repo.list_files(&comparison.head)?;
     let head_attributes = linguist_attributes(repo, &comparison.head, &head_entries, config);
     let head_paths = source_paths(&head_entries, &config.policy, &head_attributes);
@@ -124,25 +140,43 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .cloned()
         .collect();
     let head_sources = read_paths(repo, &comparison.head, &to_read)?;
-    let head_changed: Vec<Arc<ExtractedFile>> = extract_all(&head_sources, &config.extract)
-        .into_iter()
-        .map(Arc::new)
-        .collect();
-    let base_extracted: Vec<Arc<ExtractedFile>> = if config.prefilter {
+    clock.lap(format_args!(
+        "listed {} base files ({} read, the rest known to the cache) and read {} head files",
+        base_sources.len(),
+        base_sources.iter().filter(|s| s.bytes().is_some()).count(),
+        head_sources.len(),
+    ));
+    let head_changed: Vec<Arc<ExtractedFile>> =
+        extract_all_cached(&head_sources, &config.extract, config.cache.as_deref())
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+    let (base_extracted, prefilter_graph) = if config.prefilter {
         crate::prefilter::extract_reachable(
             &base_sources,
+            &base_reader,
             &change_set,
             &head_changed,
             &mut graph_options,
-            &config.extract,
             config.max_dependents,
-        )
+        )?
     } else {
-        extract_all(&base_sources, &config.extract)
+        let all: Vec<&SideFile> = base_sources.iter().collect();
+        let extracted: Vec<Arc<ExtractedFile>> = base_reader
+            .extract(&all)?
             .into_iter()
             .map(Arc::new)
-            .collect()
+            .collect();
+        (extracted, None)
     };
+
+    base_reader.remember_unparsed(&base_sources, &base_extracted);
+    clock.lap(format_args!(
+        "extracted {} base and {} head files",
+        base_extracted.len(),
+        head_changed.len()
+    ));
+    finish_cache(config);
 
     // Unchanged files share their extraction between the two graphs; with
     // the prefilter, files the base side did not parse stay out of the head
@@ -167,14 +201,22 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     }
 
     // Step 3: both graphs.
-    let base_graph = Graph::build(&base_extracted, &graph_options);
+    let base_graph =
+        prefilter_graph.unwrap_or_else(|| Graph::build(&base_extracted, &graph_options));
     let head_graph = Graph::build(&head_extracted, &head_options);
+    clock.lap(format_args!(
+        "built graphs: base {} symbols, head {} symbols",
+        base_graph.symbols.len(),
+        head_graph.symbols.len()
+    ));
 
     // Step 4: changed symbols.
     let mut texts = ChangedTexts::default();
     for source in &base_sources {
-        if changed_paths.contains(source.path.as_str()) {
-            texts.base.insert(source.path.clone(), source.bytes.clone());
+        if changed_paths.contains(source.path.as_str())
+            && let Some(bytes) = source.bytes()
+        {
+            texts.base.insert(source.path.clone(), bytes.to_vec());
         }
     }
     for source in head_sources {
@@ -184,6 +226,11 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
 
     // Step 5: reach of each changed symbol, in parallel.
     let reaches = search_dependents(&symbol_changes, &base_graph, &head_graph, config);
+
+    clock.lap(format_args!(
+        "reach of {} changed symbols",
+        symbol_changes.len()
+    ));
 
     // Step 6: scores and the report.
     let mut changes: Vec<ChangedSymbol> = symbol_changes
@@ -257,6 +304,10 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             });
         }
     }
+    clock.lap(format_args!(
+        "scores and {} commits' trailers",
+        commits.len()
+    ));
     let tool_assisted = commits.iter().any(|c| !c.tool_trailers.is_empty());
     let fail_on = match (
         config.fail_on.or(config.policy.fail_on),
@@ -501,6 +552,41 @@ fn limits_reached(
     (limits, warnings)
 }
 
+/// Logs what the cache did and trims it to its size limit.
+fn finish_cache(config: &Config) {
+    if let Some(cache) = &config.cache {
+        let stats = cache.stats();
+        log::info!(
+            "cache {}: {} hits, {} misses, {} written, {} corrupt entries removed",
+            cache.root().display(),
+            stats.hits,
+            stats.misses,
+            stats.writes,
+            stats.corrupt
+        );
+        cache.trim();
+    }
+}
+
+/// Logs the time each step of an analysis takes, at `-v`.
+struct Stopwatch {
+    last: std::time::Instant,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: std::fmt::Arguments<'_>) {
+        let now = std::time::Instant::now();
+        log::info!("{what} in {} ms", (now - self.last).as_millis());
+        self.last = now;
+    }
+}
+
 /// Builds the graph of one revision (`None`: the work tree), for `blast graph`.
 ///
 /// # Errors
@@ -518,19 +604,33 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
             comparison.base
         }
     };
+    let mut clock = Stopwatch::start();
     let entries = repo.list_files(&side)?;
     let options = graph_options(repo, &side, &entries, config);
     let attributes = linguist_attributes(repo, &side, &entries, config);
-    let sources = read_paths(
+    let reader = SideReader {
         repo,
-        &side,
+        side: &side,
+        extract: &config.extract,
+        cache: config.cache.as_deref(),
+    };
+    let sources = reader.load(
+        &entries,
         &source_paths(&entries, &config.policy, &attributes),
+        &FxHashSet::default(),
     )?;
-    let extracted: Vec<Arc<ExtractedFile>> = extract_all(&sources, &config.extract)
-        .into_iter()
-        .map(Arc::new)
-        .collect();
-    Ok(Graph::build(&extracted, &options))
+    clock.lap(format_args!("listed {} files", sources.len()));
+    let all: Vec<&SideFile> = sources.iter().collect();
+    let extracted: Vec<Arc<ExtractedFile>> =
+        reader.extract(&all)?.into_iter().map(Arc::new).collect();
+    clock.lap(format_args!("extracted {} files", extracted.len()));
+    finish_cache(config);
+    let graph = Graph::build(&extracted, &options);
+    clock.lap(format_args!(
+        "built the graph: {} symbols",
+        graph.symbols.len()
+    ));
+    Ok(graph)
 }
 
 /// Lists the source files of a side that the policy does not ignore and

@@ -20,26 +20,30 @@ use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use blast_diff::{ChangeSet, FileStatus};
-use blast_graph::{
-    ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SourceFile, extract_all,
-};
+use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::reach::reach;
+use crate::sources::{SideFile, SideReader};
 
 /// Extracts the base files that the change can reach, with the graph
-/// options set up for a partial set of files.
+/// options set up for a partial set of files. The graph of exactly those
+/// files comes back too when the search built it last.
+///
+/// # Errors
+///
+/// Fails when a file the cache no longer has cannot be read.
 pub(crate) fn extract_reachable(
-    sources: &[SourceFile],
+    sources: &[SideFile],
+    reader: &SideReader<'_>,
     change_set: &ChangeSet,
     head_changed: &[Arc<ExtractedFile>],
     options: &mut GraphOptions,
-    extract: &ExtractOptions,
     max_dependents: usize,
-) -> Vec<Arc<ExtractedFile>> {
+) -> Result<(Vec<Arc<ExtractedFile>>, Option<Graph>), blast_diff::Error> {
     options.python.all_paths = sources
         .iter()
-        .filter(|s| Lang::from_path(&s.path) == Some(Lang::Python))
+        .filter(|s| s.lang == Lang::Python)
         .map(|s| s.path.clone())
         .collect();
 
@@ -52,11 +56,11 @@ pub(crate) fn extract_reachable(
         .collect();
     let mut selected = vec![false; sources.len()];
     for (idx, source) in sources.iter().enumerate() {
-        let is_python = Lang::from_path(&source.path) == Some(Lang::Python);
-        selected[idx] =
-            !is_python || changed.contains(source.path.as_str()) || has_star_import(&source.bytes);
+        selected[idx] = source.lang != Lang::Python
+            || changed.contains(source.path.as_str())
+            || source.has_star_import();
     }
-    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, extract);
+    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, reader)?;
     let mut done = selected.clone();
 
     // Step 2: the names the diff touches, on both sides.
@@ -112,6 +116,7 @@ pub(crate) fn extract_reachable(
         names.extend(short_names(local));
     }
     let mut searched: FxHashSet<String> = FxHashSet::default();
+    let mut last_graph: Option<Graph> = None;
 
     // Step 3: scan for the names, parse what matches, find dependents,
     // and repeat with their names until no new name turns up.
@@ -124,14 +129,33 @@ pub(crate) fn extract_reachable(
         log::debug!("prefilter: searching for {new_names:?}");
         let matcher =
             AhoCorasick::new(&new_names).unwrap_or_else(|err| panic!("name matcher: {err}"));
+        let candidates: Vec<usize> = (0..sources.len())
+            .filter(|&idx| !done[idx] && sources[idx].may_mention_any(&matcher, &new_names))
+            .collect();
+        let candidate_files: Vec<&SideFile> = candidates.iter().map(|&idx| &sources[idx]).collect();
+        let confirmed = reader.confirm_mentions(&candidate_files, &matcher)?;
         let mut matched = vec![false; sources.len()];
-        for (idx, source) in sources.iter().enumerate() {
-            if !done[idx] && mentions_any(&matcher, &source.bytes) {
+        for (&idx, mentions) in candidates.iter().zip(confirmed) {
+            if mentions {
                 matched[idx] = true;
                 done[idx] = true;
             }
         }
-        extracted.extend(extract_selected(sources, &matched, extract));
+        // Once most files are in, one more round costs more than parsing
+        // the rest: a graph build over what is parsed, and another scan.
+        let parsed = done.iter().filter(|d| **d).count();
+        if sources.len() >= WHOLE_REPOSITORY_MIN_FILES && parsed * 2 > sources.len() {
+            log::debug!(
+                "prefilter: {parsed} of {} files selected; parsing all of them",
+                sources.len()
+            );
+            let rest: Vec<bool> = done.iter().map(|d| !d).collect();
+            extracted.extend(extract_selected(sources, &matched, reader)?);
+            extracted.extend(extract_selected(sources, &rest, reader)?);
+            last_graph = None;
+            break;
+        }
+        extracted.extend(extract_selected(sources, &matched, reader)?);
 
         let graph = Graph::build(&extracted, options);
         for (path, local) in &seeds {
@@ -148,30 +172,32 @@ pub(crate) fn extract_reachable(
                 names.extend(module_names(&graph.file_of(dependent.symbol).path));
             }
         }
+        last_graph = Some(graph);
     }
     log::debug!(
         "prefilter: parsed {} of {} files",
         extracted.len(),
         sources.len()
     );
-    extracted
+    Ok((extracted, last_graph))
 }
 
+/// Repositories smaller than this are always searched round by round, so
+/// the tests' small fixtures exercise the search itself.
+const WHOLE_REPOSITORY_MIN_FILES: usize = 64;
+
 fn extract_selected(
-    sources: &[SourceFile],
+    sources: &[SideFile],
     selected: &[bool],
-    extract: &ExtractOptions,
-) -> Vec<Arc<ExtractedFile>> {
-    let chosen: Vec<SourceFile> = sources
+    reader: &SideReader<'_>,
+) -> Result<Vec<Arc<ExtractedFile>>, blast_diff::Error> {
+    let chosen: Vec<&SideFile> = sources
         .iter()
         .zip(selected)
         .filter(|(_, keep)| **keep)
-        .map(|(s, _)| s.clone())
+        .map(|(s, _)| s)
         .collect();
-    extract_all(&chosen, extract)
-        .into_iter()
-        .map(Arc::new)
-        .collect()
+    Ok(reader.extract(&chosen)?.into_iter().map(Arc::new).collect())
 }
 
 /// Returns the local names of the symbols whose lines a hunk touches, with their
@@ -229,23 +255,10 @@ fn module_names(path: &str) -> Vec<String> {
     out
 }
 
-/// True when the text contains one of the names as a whole word.
-fn mentions_any(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
-    let is_word = |b: u8| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80;
-    matcher.find_overlapping_iter(bytes).any(|m| {
-        let before = m.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(m.end()).copied();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
-}
-
-fn has_star_import(bytes: &[u8]) -> bool {
-    bytes.windows(8).any(|w| w == b"import *")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::mentions_any;
 
     #[test]
     fn whole_words_only() {

@@ -91,7 +91,7 @@ pub fn reach_within(
     state.insert(start, State::Expanded);
     let mut queue = VecDeque::from([start]);
     'exact: while let Some(node) = queue.pop_front() {
-        for edge in graph.dependents(node) {
+        for edge in dependent_edges(graph, node) {
             if result.edges_examined >= max_edges {
                 result.truncated = true;
                 result.edge_limited = true;
@@ -154,7 +154,7 @@ pub fn reach_within(
         if result.edge_limited {
             break;
         }
-        for edge in graph.dependents(node) {
+        for edge in dependent_edges(graph, node) {
             if result.edges_examined >= max_edges {
                 result.truncated = true;
                 result.edge_limited = true;
@@ -208,6 +208,27 @@ pub fn reach_within(
         reached.weight = weight_of(&weight, reached.symbol);
     }
     result
+}
+
+/// Returns the edges into `node`, with each constructor edge `C → node`
+/// replaced by the call edges into class `C`. Calling a class runs its
+/// constructor, so a change to the constructor reaches the class's callers.
+/// The constructor edge itself is kept when `C` inherits `node` rather than
+/// defining it, so that the subclass is listed as affected.
+fn dependent_edges(graph: &Graph, node: SymbolId) -> impl Iterator<Item = &Edge> + '_ {
+    graph.dependents(node).flat_map(move |edge| {
+        let is_constructor = edge.kind == EdgeKind::Constructor;
+        let own_class = is_constructor && graph.symbols[node as usize].parent == Some(edge.source);
+        let calls = is_constructor.then(|| {
+            graph
+                .dependents(edge.source)
+                .filter(|call| call.kind == EdgeKind::Call)
+        });
+        (!own_class)
+            .then_some(edge)
+            .into_iter()
+            .chain(calls.into_iter().flatten())
+    })
 }
 
 #[cfg(test)]
@@ -320,6 +341,44 @@ mod tests {
                 ("c.shutdown".to_owned(), 1, 0.5),
                 ("c.main".to_owned(), 2, 0.5)
             ]
+        );
+    }
+
+    #[test]
+    fn constructor_change_reaches_callers_of_the_class() {
+        let g = graph(&[
+            (
+                "a.py",
+                "class Repo:\n    def __init__(self):\n        pass\n\nclass Cached(Repo):\n    pass\n",
+            ),
+            (
+                "b.py",
+                "from a import Repo, Cached\n\ndef make():\n    return Repo()\n\ndef make_cached():\n    return Cached()\n\ndef annotate(repo: Repo):\n    return repo\n",
+            ),
+            (
+                "c.py",
+                "from b import make\n\ndef top():\n    return make()\n",
+            ),
+        ]);
+        let result = reach(&g, id(&g, "a.Repo.__init__"), 1000, &[]);
+        let certain = names(&g, &result.certain);
+        assert!(certain.contains(&("b.make".to_owned(), 1)), "{certain:?}");
+        assert!(
+            certain.contains(&("b.make_cached".to_owned(), 1)),
+            "a subclass that inherits the constructor: {certain:?}"
+        );
+        assert!(
+            certain.contains(&("a.Cached".to_owned(), 1)),
+            "the subclass is listed: {certain:?}"
+        );
+        assert!(certain.contains(&("c.top".to_owned(), 2)), "{certain:?}");
+        assert!(
+            !certain.iter().any(|(n, _)| n == "a.Repo"),
+            "the class that defines the constructor is not its dependent: {certain:?}"
+        );
+        assert!(
+            !certain.iter().any(|(n, _)| n == "b.annotate"),
+            "an annotation does not run the constructor: {certain:?}"
         );
     }
 

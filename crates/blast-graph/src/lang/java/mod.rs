@@ -40,7 +40,7 @@ pub type ExprId = u32;
 /// A type as written: `java.util.List<String>` is `["java", "util",
 /// "List"]`, `int[]` is `["int"]` with one dimension. Type arguments and
 /// annotations are dropped.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TypeName {
     pub segments: Vec<String>,
     /// Array dimensions; varargs count as one.
@@ -59,7 +59,7 @@ pub mod modifier {
 }
 
 /// The declaration behind a symbol, beyond its name and span.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Decl {
     /// The module symbol.
     Module,
@@ -88,7 +88,7 @@ pub enum Decl {
 }
 
 /// A type parameter `<T extends Bound>` of a class or method.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TypeParam {
     /// The symbol that declares it.
     pub owner: u32,
@@ -98,7 +98,7 @@ pub struct TypeParam {
 }
 
 /// The source of a local variable's type.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LocalType {
     Declared(TypeName),
     /// `var x = <expr>`: the type of the initialiser.
@@ -112,7 +112,7 @@ pub enum LocalType {
 }
 
 /// A local variable or parameter, visible from `start` to `end` (bytes).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Local {
     pub name: String,
     pub ty: LocalType,
@@ -121,7 +121,7 @@ pub struct Local {
 }
 
 /// One `import` declaration.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JavaImport {
     /// The dotted name without `.*`.
     pub path: Vec<String>,
@@ -132,7 +132,7 @@ pub struct JavaImport {
 }
 
 /// The type of a literal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Literal {
     Int,
     Long,
@@ -145,7 +145,7 @@ pub enum Literal {
 }
 
 /// The target of an explicit constructor call `this(...)`/`super(...)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CtorTarget {
     This,
     Super,
@@ -154,14 +154,14 @@ pub enum CtorTarget {
 }
 
 /// The receiver of a method reference `X::m`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MethodRefReceiver {
     Expr(ExprId),
     Type(TypeName),
 }
 
 /// Binary operators, grouped by the type of their result.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BinaryOp {
     /// Comparisons and logical operators: `boolean`.
     Boolean,
@@ -174,7 +174,7 @@ pub enum BinaryOp {
 /// An expression that a reference needs typed or resolved. Child
 /// expressions always have smaller ids than their parents, so a resolver
 /// can type the whole arena in one forward pass without recursion.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Expr {
     /// A simple name: a local, a field, a type or the start of a package.
     Name(String),
@@ -234,7 +234,7 @@ pub enum Expr {
 }
 
 /// An expression with the innermost symbol that contains it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExprNode {
     pub expr: Expr,
     pub scope: u32,
@@ -245,7 +245,7 @@ pub struct ExprNode {
 
 /// A written type in a declaration, generic argument, cast, `instanceof`,
 /// `throws` clause, annotation, class literal or supertype list.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TypeUse {
     pub scope: u32,
     pub name: TypeName,
@@ -256,7 +256,7 @@ pub struct TypeUse {
 }
 
 /// Everything Java-specific that extraction finds in one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct JavaFacts {
     /// The dotted package; empty for the unnamed package.
     pub package: String,

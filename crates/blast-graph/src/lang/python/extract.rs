@@ -155,6 +155,12 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
         seen_ref_nodes.push(node.id());
         visit_name(node, source, &scopes, &symbols, &parents, &mut facts);
     }
+    // Assignments to a name declared `global` do not make it local.
+    if !facts.globals.is_empty() {
+        let globals = std::mem::take(&mut facts.globals);
+        facts.locals.retain(|local| !globals.contains(local));
+        facts.globals = globals;
+    }
 
     // Step 4: imports.
     let mut past_deadline = crate::lang::query_deadline();
@@ -259,6 +265,19 @@ fn visit_name(
     if parent_kind == "attribute" {
         return;
     }
+    if node.kind() == "identifier" && parent_kind == "global_statement" {
+        // `global name` reads and rebinds the module's `name`.
+        let scope = scopes.scope_at(node.start_byte());
+        let name = node_text(node, source).to_owned();
+        facts.globals.push((scope, name.clone()));
+        facts.refs.push(PyRef {
+            scope,
+            chain: vec![name],
+            kind: RefKind::Read,
+            line: line_of(node),
+        });
+        return;
+    }
     if node.kind() == "identifier" && is_non_reference_position(node, parent) {
         record_parameter(node, parent, source, scopes, parents, facts);
         return;
@@ -269,6 +288,10 @@ fn visit_name(
 
     // Names in store position bind rather than reference.
     if is_store_target(node, parent) {
+        if parent_kind == "as_pattern_target" {
+            let scope = scopes.scope_at(node.start_byte());
+            record_with_target(parent, chain.clone(), scope, source, parents, facts);
+        }
         record_store(node, parent, chain, source, scopes, symbols, facts);
         return;
     }
@@ -283,6 +306,10 @@ fn visit_name(
         return;
     }
 
+    if parent_kind == "return_statement" && chain.len() == 1 {
+        let function = scopes.scope_at(node.start_byte());
+        facts.returned_names.push((function, chain[0].clone()));
+    }
     let kind = reference_kind(node, parent, parents);
     let scope = scopes.symbol_at(node.start_byte());
     let scope = if kind == RefKind::Inherit {
@@ -377,6 +404,20 @@ fn record_parameter(
             scope,
             target: vec![name.clone()],
             value: type_chain,
+            alias: false,
+        });
+    } else if parent.kind() == "default_parameter"
+        && let Some(default) = parent
+            .child_by_field_name("value")
+            .and_then(|value| alias_chain(value, source))
+    {
+        // Without an annotation, a parameter has the type of its default
+        // (`def f(policy=compat32)`), which is how jedi and Pyright type it.
+        facts.bindings.push(PyBinding {
+            scope,
+            target: vec![name.clone()],
+            value: default,
+            alias: true,
         });
     }
     facts.locals.push((scope, name));
@@ -425,8 +466,8 @@ fn record_store(
     let annotated = parent
         .child_by_field_name("type")
         .and_then(|t| annotation_chain(t, source));
-    let called = parent
-        .child_by_field_name("right")
+    let right = parent.child_by_field_name("right");
+    let called = right
         .filter(|right| right.kind() == "call")
         .and_then(|call| chain_of(call, source))
         .filter(|c| !c[0].is_empty());
@@ -435,8 +476,66 @@ fn record_store(
             scope,
             target: chain,
             value,
+            alias: false,
+        });
+        return;
+    }
+    // `self.app = app` and `req = ctx.request` bind the target to what the
+    // right-hand side refers to.
+    if let Some(value) = right.and_then(|right| alias_chain(right, source)) {
+        facts.bindings.push(PyBinding {
+            scope,
+            target: chain,
+            value,
+            alias: true,
         });
     }
+}
+
+/// Records `with Runner() as runner`, which binds the target to what the
+/// value's `__enter__` returns.
+fn record_with_target(
+    target_node: Node<'_>,
+    chain: Vec<String>,
+    scope: u32,
+    source: &[u8],
+    parents: &Parents<'_>,
+    facts: &mut PyFacts,
+) {
+    let Some(pattern) = parents.of(target_node).filter(|p| p.kind() == "as_pattern") else {
+        return;
+    };
+    if parents
+        .of(pattern)
+        .is_none_or(|item| item.kind() != "with_item")
+    {
+        return;
+    }
+    let Some(mut value) = pattern
+        .named_child(0)
+        .filter(|v| matches!(v.kind(), "call" | "identifier" | "attribute"))
+        .and_then(|v| chain_of(v, source))
+        .filter(|c| !c[0].is_empty())
+    else {
+        return;
+    };
+    value.push("__enter__".to_owned());
+    value.push(CALL_SEGMENT.to_owned());
+    facts.bindings.push(PyBinding {
+        scope,
+        target: chain,
+        value,
+        alias: false,
+    });
+}
+
+/// Returns the chain of a plain name or attribute value (`other`,
+/// `ctx.request`), the only values that an alias binding follows.
+fn alias_chain(value: Node<'_>, source: &[u8]) -> Option<Vec<String>> {
+    if !matches!(value.kind(), "identifier" | "attribute") {
+        return None;
+    }
+    chain_of(value, source).filter(|c| !c[0].is_empty() && !c.iter().any(|s| s == CALL_SEGMENT))
 }
 
 fn reference_kind(node: Node<'_>, parent: Node<'_>, parents: &Parents<'_>) -> RefKind {

@@ -13,7 +13,9 @@ pub use resolve::{ModuleLayout, PythonStats};
 pub(crate) use resolve::{PyFile, resolve};
 
 /// How a reference uses the name it mentions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum RefKind {
     Call,
     Read,
@@ -24,7 +26,7 @@ pub enum RefKind {
 
 /// A dotted chain in load position: `f`, `mod.f`, `self.repo.save`.
 /// `super()` at the head of a chain is stored as the segment `super()`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PyRef {
     /// Index of the innermost enclosing symbol.
     pub scope: u32,
@@ -34,7 +36,7 @@ pub struct PyRef {
 }
 
 /// One name bound by an import statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImportKind {
     /// `import a.b.c` (binds `a`) or `import a.b as c` (binds `c`).
     Module {
@@ -52,7 +54,7 @@ pub enum ImportKind {
     Star { level: u32, module: Vec<String> },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PyImport {
     pub scope: u32,
     pub line: u32,
@@ -61,9 +63,11 @@ pub struct PyImport {
     pub kind: ImportKind,
 }
 
-/// `target = Callee(...)` or an annotation `target: Type`, recorded so that a
-/// later `target.method()` can be resolved through the value's class.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `target = Callee(...)`, `target = other.name`, an annotation
+/// `target: Type`, a parameter's default or a `with ... as target`,
+/// recorded so that a later `target.method()` can be resolved through the
+/// value's class.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PyBinding {
     pub scope: u32,
     /// `["x"]` for a local or module name, `["self", "repo"]` for an
@@ -72,10 +76,13 @@ pub struct PyBinding {
     /// The value's chain, ending in the call segment `()` for calls
     /// (`Repo()`), or the annotation's class chain (`Repo`).
     pub value: Vec<String>,
+    /// The target is bound to what `value` names (`x = other.name`), so a
+    /// class in `value` is the class itself, not an instance of it.
+    pub alias: bool,
 }
 
 /// Everything Python-specific that extraction finds in one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PyFacts {
     pub imports: Vec<PyImport>,
     pub refs: Vec<PyRef>,
@@ -85,6 +92,12 @@ pub struct PyFacts {
     /// Names bound locally in function scopes (parameters, assignments,
     /// loop targets), which shadow module-level names.
     pub locals: Vec<(u32, String)>,
+    /// Names that a function declares `global`, so that its assignments to
+    /// them bind the module's names, not locals.
+    pub globals: Vec<(u32, String)>,
+    /// Names that a function returns (`return name`), by symbol index. A
+    /// method that returns its receiver returns an instance of its class.
+    pub returned_names: Vec<(u32, String)>,
     /// String items of a module-level `__all__`, when one is defined.
     pub all_names: Option<Vec<String>>,
     /// `other.__all__` chains concatenated into this module's `__all__`.

@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::extract::CALL_SEGMENT;
-use super::{ImportKind, PyFacts, PyImport, RefKind};
+use super::{ImportKind, PyBinding, PyFacts, PyImport, RefKind};
 use crate::model::{EdgeKind, FileSyntax, LocalEdge, Resolution, SymbolKind};
 
 /// More same-named definitions than this and a call on an unknown receiver
@@ -121,10 +121,71 @@ struct Resolver<'a> {
     binding_memo: RefCell<FxHashMap<(u32, u32, String), Vec<Target>>>,
     binding_in_progress: RefCell<FxHashSet<(u32, u32, String)>>,
     in_progress: RefCell<FxHashSet<(u32, String)>>,
+    /// Per-file lookups of facts by scope and name.
+    facts_index: Vec<FactsIndex<'a>>,
     /// Nesting of chain resolutions. Values can refer to themselves
     /// (`x = x.copy()`), so resolution gives up past a fixed depth instead
     /// of recursing without bound.
     chain_depth: Cell<u32>,
+}
+
+/// A file's facts indexed by scope and name, so that resolving each
+/// reference does not scan every fact of its file.
+struct FactsIndex<'a> {
+    /// Bindings of a plain name (`x = ...`), by scope and name.
+    names: FxHashMap<(u32, &'a str), Vec<u32>>,
+    /// Bindings of `self.name`, by name.
+    self_attributes: FxHashMap<&'a str, Vec<u32>>,
+    locals: FxHashSet<(u32, &'a str)>,
+    globals: FxHashSet<(u32, &'a str)>,
+    first_params: FxHashMap<u32, &'a str>,
+    /// Import indices by scope, in source order.
+    imports: FxHashMap<u32, Vec<u32>>,
+}
+
+impl<'a> FactsIndex<'a> {
+    fn new(facts: &'a PyFacts) -> FactsIndex<'a> {
+        let mut names: FxHashMap<(u32, &'a str), Vec<u32>> = FxHashMap::default();
+        let mut self_attributes: FxHashMap<&'a str, Vec<u32>> = FxHashMap::default();
+        for (idx, binding) in facts.bindings.iter().enumerate() {
+            match binding.target.as_slice() {
+                [name] => names
+                    .entry((binding.scope, name))
+                    .or_default()
+                    .push(to_u32(idx)),
+                [receiver, name] if receiver == "self" => {
+                    self_attributes.entry(name).or_default().push(to_u32(idx));
+                }
+                _ => {}
+            }
+        }
+        let mut imports: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (idx, import) in facts.imports.iter().enumerate() {
+            imports.entry(import.scope).or_default().push(to_u32(idx));
+        }
+        FactsIndex {
+            names,
+            self_attributes,
+            locals: facts.locals.iter().map(|(s, n)| (*s, n.as_str())).collect(),
+            globals: facts
+                .globals
+                .iter()
+                .map(|(s, n)| (*s, n.as_str()))
+                .collect(),
+            // The first entry per function wins, as a scan in order would.
+            first_params: facts
+                .first_params
+                .iter()
+                .rev()
+                .map(|(s, n)| (*s, n.as_str()))
+                .collect(),
+            imports,
+        }
+    }
+
+    fn imports_in(&self, scope: u32) -> impl Iterator<Item = u32> + '_ {
+        self.imports.get(&scope).into_iter().flatten().copied()
+    }
 }
 
 /// Chain resolutions nested deeper than this resolve to nothing.
@@ -280,6 +341,7 @@ impl<'a> Resolver<'a> {
             binding_memo: RefCell::new(FxHashMap::default()),
             binding_in_progress: RefCell::new(FxHashSet::default()),
             in_progress: RefCell::new(FxHashSet::default()),
+            facts_index: files.iter().map(|f| FactsIndex::new(f.facts)).collect(),
             chain_depth: Cell::new(0),
         }
     }
@@ -336,11 +398,14 @@ impl<'a> Resolver<'a> {
                     push_exact(edges, source, target, kind, import.line);
                 }
             }
-            // `from m import *` depends on every name it brings in.
+            // `from m import *` names none of what it brings in. The names
+            // this module lists in its own `__all__` are re-exported through
+            // it, and the others get edges where the code uses them.
             if let (ImportKind::Star { .. }, Some(Target::Module(star_source))) =
                 (&import.kind, &module)
+                && let Some(listed) = &file.facts.all_names
             {
-                for target in self.star_names(*star_source) {
+                for target in self.star_names(*star_source, listed) {
                     if let Some(target) = symbol_of(&target) {
                         push_exact(edges, source, target, kind, import.line);
                     }
@@ -351,7 +416,13 @@ impl<'a> Resolver<'a> {
         // References: resolve each chain and link the symbols it names.
         for reference in &file.facts.refs {
             let source = (file_idx, reference.scope);
-            let steps = self.resolve_chain(file_idx, reference.scope, &reference.chain);
+            // A decorator runs in the scope around the definition it decorates.
+            let lookup_scope = if reference.kind == RefKind::Decorator {
+                self.enclosing_scope(file_idx, reference.scope)
+            } else {
+                reference.scope
+            };
+            let steps = self.resolve_chain(file_idx, lookup_scope, &reference.chain);
             if reference.scope != 0 {
                 for line in self.module_import_lines(file_idx, reference.scope, &reference.chain[0])
                 {
@@ -359,10 +430,20 @@ impl<'a> Resolver<'a> {
                 }
             }
             let last_step = reference.chain.len();
+            // `cls` in `cls.x` is the method's own class, which jedi and
+            // scip-python treat as a parameter rather than a reference.
+            let receiver_head = self
+                .receiver_class(file_idx, lookup_scope, &reference.chain[0])
+                .is_some();
             let mut resolved_last = false;
             for (seg, targets) in &steps {
+                if *seg == 0 && receiver_head {
+                    continue;
+                }
                 let is_last = *seg + 1 == last_step;
-                let kind = if is_last {
+                // Every name in `@property_name.setter` is part of the
+                // decorator, which the decorated definition depends on.
+                let kind = if is_last || reference.kind == RefKind::Decorator {
                     edge_kind(reference.kind)
                 } else {
                     EdgeKind::Reference
@@ -375,18 +456,6 @@ impl<'a> Resolver<'a> {
                         resolved_last = true;
                     }
                     push_exact(edges, source, target_sym, kind, reference.line);
-                    // A call to a class runs its constructor.
-                    if is_last
-                        && reference.kind == RefKind::Call
-                        && let Target::Sym(f, s) = target
-                        && self.kind_of(*f, *s) == SymbolKind::Class
-                    {
-                        for init in self.class_member(*f, *s, "__init__", 0).0 {
-                            if let Some(init) = symbol_of(&init) {
-                                push_exact(edges, source, init, EdgeKind::Call, reference.line);
-                            }
-                        }
-                    }
                 }
             }
             // Calls whose method did not resolve: candidates by name, unless
@@ -410,6 +479,29 @@ impl<'a> Resolver<'a> {
                 for target in targets {
                     if let Some(base) = symbol_of(target) {
                         push_exact(edges, (file_idx, *class), base, EdgeKind::Inherit, line);
+                    }
+                }
+            }
+        }
+
+        // Calling a class runs the `__new__` and `__init__` it defines or
+        // inherits. A call site depends on the class only, as in jedi and
+        // scip-python, and reachability follows this edge to the callers.
+        for (class, symbol) in file.syntax.symbols.iter().enumerate() {
+            if symbol.kind != SymbolKind::Class {
+                continue;
+            }
+            let class = to_u32(class);
+            for name in ["__new__", "__init__"] {
+                for target in self.class_member(file_idx, class, name, 0).0 {
+                    if let Some(constructor) = symbol_of(&target) {
+                        push_exact(
+                            edges,
+                            (file_idx, class),
+                            constructor,
+                            EdgeKind::Constructor,
+                            symbol.span.start_line,
+                        );
                     }
                 }
             }
@@ -579,7 +671,7 @@ impl<'a> Resolver<'a> {
                     return found;
                 }
                 // `self.repo = Repo()` in a method types the attribute.
-                self.instance_attribute(*f, *s, name)
+                self.instance_attribute(*f, *s, name, 0)
             }
             Target::Unparsed(dotted) => self
                 .lookup_module(&format!("{dotted}.{name}"), None)
@@ -597,6 +689,26 @@ impl<'a> Resolver<'a> {
         };
         match self.kind_of(*f, *s) {
             SymbolKind::Class => vec![Target::Instance(*f, *s)],
+            SymbolKind::Variable | SymbolKind::Constant | SymbolKind::Field => {
+                // Calling a name bound to a class, such as the class
+                // attribute `response_class = HTTPResponse`, makes an
+                // instance of that class.
+                let found: Vec<Target> = self
+                    .value_of(*f, *s)
+                    .into_iter()
+                    .filter_map(|value| match value {
+                        Target::Sym(cf, cs) if self.kind_of(cf, cs) == SymbolKind::Class => {
+                            Some(Target::Instance(cf, cs))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if found.is_empty() {
+                    vec![Target::Unknown]
+                } else {
+                    found
+                }
+            }
             SymbolKind::Function | SymbolKind::Method => {
                 let file = &self.files[*f as usize];
                 let scope = file.syntax.symbols[*s as usize].parent.unwrap_or(0);
@@ -607,10 +719,23 @@ impl<'a> Resolver<'a> {
                     .filter(|(sym, _)| sym == s)
                     .flat_map(|(_, chain)| self.instances_of(*f, scope, chain))
                     .collect();
-                if found.is_empty() {
-                    vec![Target::Unknown]
+                if !found.is_empty() {
+                    return found;
+                }
+                // A method without a return annotation that returns its
+                // receiver (`return self`, as `__enter__` often does) returns
+                // an instance of its class.
+                let receiver = self.facts_index[*f as usize].first_params.get(s);
+                let returns_receiver = receiver.is_some_and(|name| {
+                    file.facts
+                        .returned_names
+                        .iter()
+                        .any(|(m, returned)| m == s && returned == name)
+                });
+                if returns_receiver && self.kind_of(*f, *s) == SymbolKind::Method {
+                    vec![Target::Instance(*f, scope)]
                 } else {
-                    found
+                    vec![Target::Unknown]
                 }
             }
             _ => vec![Target::Unknown],
@@ -640,12 +765,14 @@ impl<'a> Resolver<'a> {
         }
         let file = &self.files[file_idx as usize];
         let mut out = Vec::new();
-        for binding in &file.facts.bindings {
-            if binding.scope == scope && binding.target.len() == 1 && binding.target[0] == name {
-                for target in self.instances_of(file_idx, scope, &binding.value) {
-                    if !out.contains(&target) {
-                        out.push(target);
-                    }
+        let found = self.facts_index[file_idx as usize]
+            .names
+            .get(&(scope, name));
+        for &binding_idx in found.into_iter().flatten() {
+            for target in self.binding_values(file_idx, &file.facts.bindings[binding_idx as usize])
+            {
+                if !out.contains(&target) {
+                    out.push(target);
                 }
             }
         }
@@ -674,17 +801,65 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    fn instance_attribute(&self, file_idx: u32, class: u32, name: &str) -> Vec<Target> {
+    /// Resolves the values that a binding gives its target. A call or an
+    /// annotation gives instances, and an alias gives the instance, class or
+    /// module that the aliased name refers to.
+    fn binding_values(&self, file_idx: u32, binding: &PyBinding) -> Vec<Target> {
+        if !binding.alias {
+            return self.instances_of(file_idx, binding.scope, &binding.value);
+        }
+        let mut out = Vec::new();
+        let steps = self.resolve_chain(file_idx, binding.scope, &binding.value);
+        let Some((seg, targets)) = steps.last() else {
+            return out;
+        };
+        if seg + 1 != binding.value.len() {
+            return out;
+        }
+        for target in targets {
+            let values = match target {
+                Target::Instance(..) | Target::Module(_) => vec![target.clone()],
+                Target::Sym(f, s) => match self.kind_of(*f, *s) {
+                    SymbolKind::Class => vec![target.clone()],
+                    SymbolKind::Variable | SymbolKind::Constant | SymbolKind::Field => {
+                        self.value_of(*f, *s)
+                    }
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            for value in values {
+                if !out.contains(&value) {
+                    out.push(value);
+                }
+            }
+        }
+        out
+    }
+
+    /// Returns the values of `self.name` that the methods of `class`, or
+    /// else of its bases, assign.
+    fn instance_attribute(&self, file_idx: u32, class: u32, name: &str, depth: u32) -> Vec<Target> {
         let file = &self.files[file_idx as usize];
         let mut out = Vec::new();
-        for binding in &file.facts.bindings {
-            let in_class = file.syntax.symbols[binding.scope as usize].parent == Some(class);
-            if in_class
-                && binding.target.len() == 2
-                && binding.target[0] == "self"
-                && binding.target[1] == name
-            {
-                out.extend(self.instances_of(file_idx, binding.scope, &binding.value));
+        let found = self.facts_index[file_idx as usize]
+            .self_attributes
+            .get(name);
+        for &binding_idx in found.into_iter().flatten() {
+            let binding = &file.facts.bindings[binding_idx as usize];
+            if file.syntax.symbols[binding.scope as usize].parent == Some(class) {
+                out.extend(self.binding_values(file_idx, binding));
+            }
+        }
+        if !out.is_empty() || depth > 16 {
+            return out;
+        }
+        for (base_file, base_class) in self.bases(file_idx, class) {
+            if let (Some(bf), Some(bc)) = (base_file, base_class) {
+                out.extend(self.instance_attribute(bf, bc, name, depth + 1));
+                if !out.is_empty() {
+                    break;
+                }
             }
         }
         out
@@ -695,11 +870,33 @@ impl<'a> Resolver<'a> {
     fn lookup_name(&self, file_idx: u32, scope: u32, name: &str, depth: u32) -> Vec<Target> {
         let file = &self.files[file_idx as usize];
         let mut current = scope;
+        // Code directly in a class body can use the names that the body has
+        // bound so far. Functions and classes nested in it cannot.
+        let mut in_class_body = true;
         while current != 0 {
             let sym = &file.syntax.symbols[current as usize];
+            if sym.kind == SymbolKind::Class
+                && in_class_body
+                && let Some(member) = self.class_body_name(file_idx, current, name, scope)
+            {
+                return vec![Target::Sym(file_idx, member)];
+            }
+            if matches!(
+                sym.kind,
+                SymbolKind::Function | SymbolKind::Method | SymbolKind::Class
+            ) {
+                in_class_body = false;
+            }
+            let declared_global = self.facts_index[file_idx as usize]
+                .globals
+                .contains(&(current, name));
+            if declared_global {
+                break;
+            }
             if matches!(sym.kind, SymbolKind::Function | SymbolKind::Method) {
                 let mut found = Vec::new();
-                for import in file.facts.imports.iter().filter(|i| i.scope == current) {
+                for import_idx in self.facts_index[file_idx as usize].imports_in(current) {
+                    let import = &file.facts.imports[import_idx as usize];
                     if bound_name(import).as_deref() == Some(name) {
                         found.extend(self.import_binding(file_idx, import));
                     }
@@ -737,6 +934,23 @@ impl<'a> Resolver<'a> {
         } else {
             found
         }
+    }
+
+    /// Finds the definition that `name` refers to in the body of `class`,
+    /// looked up from `scope`. An assignment in that body gets the latest
+    /// definition before it, and a decorator of a member (`scope` is the
+    /// class) the first one, which is what `@name.setter` needs.
+    fn class_body_name(&self, file_idx: u32, class: u32, name: &str, scope: u32) -> Option<u32> {
+        let symbols = &self.files[file_idx as usize].syntax.symbols;
+        let mut members = self.children[file_idx as usize][class as usize]
+            .iter()
+            .copied()
+            .filter(|&c| c != scope && last_segment(&symbols[c as usize].local_name) == name);
+        if scope == class {
+            return members.next();
+        }
+        let before = symbols[scope as usize].span.start_byte;
+        members.rfind(|&c| symbols[c as usize].span.start_byte < before)
     }
 
     /// What `module.name` is: a top-level definition, an imported name, a
@@ -1044,12 +1258,27 @@ impl<'a> Resolver<'a> {
                 && seg + 1 == chain.len()
             {
                 for target in targets {
-                    if let Target::Sym(f, s) = target
-                        && self.kind_of(*f, *s) == SymbolKind::Class
-                        && (*f, *s) != (file_idx, class)
-                    {
-                        out.push((Some(*f), Some(*s)));
-                        found = true;
+                    // A base may be written through an alias such as
+                    // `_PyFuture = Future`.
+                    let classes = match target {
+                        Target::Sym(f, s)
+                            if matches!(
+                                self.kind_of(*f, *s),
+                                SymbolKind::Variable | SymbolKind::Constant
+                            ) =>
+                        {
+                            self.value_of(*f, *s)
+                        }
+                        _ => vec![target.clone()],
+                    };
+                    for class_target in classes {
+                        if let Target::Sym(f, s) = class_target
+                            && self.kind_of(f, s) == SymbolKind::Class
+                            && (f, s) != (file_idx, class)
+                        {
+                            out.push((Some(f), Some(s)));
+                            found = true;
+                        }
                     }
                 }
             }
@@ -1097,24 +1326,16 @@ impl<'a> Resolver<'a> {
         lines
     }
 
-    /// The definitions `from module import *` brings in.
-    fn star_names(&self, file_idx: u32) -> Vec<Target> {
-        let facts = self.files[file_idx as usize].facts;
-        let mut names: Vec<String> = match &facts.all_names {
-            Some(all) => all.clone(),
-            None => self.scopes[file_idx as usize]
-                .names
-                .keys()
-                .filter(|n| !n.starts_with('_'))
-                .cloned()
-                .collect(),
-        };
+    /// Returns the definitions that `from module import *` brings in under
+    /// the given names.
+    fn star_names(&self, file_idx: u32, names: &[String]) -> Vec<Target> {
+        let mut names: Vec<&String> = names.iter().collect();
         names.sort();
         names.dedup();
         let mut out = Vec::new();
         for name in names {
-            if self.exports(file_idx, &name, 0) {
-                out.extend(self.module_member(file_idx, &name, 0));
+            if self.exports(file_idx, name, 0) {
+                out.extend(self.module_member(file_idx, name, 0));
             }
         }
         out
@@ -1125,6 +1346,7 @@ impl<'a> Resolver<'a> {
     /// is the class itself (`cls` of a class method) rather than an instance.
     fn receiver_class(&self, file_idx: u32, scope: u32, name: &str) -> Option<(u32, bool)> {
         let file = &self.files[file_idx as usize];
+        let index = &self.facts_index[file_idx as usize];
         let symbols = &file.syntax.symbols;
         let mut current = scope;
         let method = loop {
@@ -1133,30 +1355,18 @@ impl<'a> Resolver<'a> {
                 break current;
             }
             // A name bound in a nested function shadows the receiver.
-            if file
-                .facts
-                .locals
-                .iter()
-                .any(|(s, n)| *s == current && n == name)
-            {
+            if index.locals.contains(&(current, name)) {
                 return None;
             }
             current = sym.parent?;
         };
-        let first = file.facts.first_params.iter().find(|(s, _)| *s == method)?;
-        if first.1 != name {
+        if index.first_params.get(&method).copied() != Some(name) {
             return None;
         }
-        let local_rebinding = file
-            .facts
-            .bindings
-            .iter()
-            .any(|b| b.scope == method && b.target.len() == 1 && b.target[0] == name)
-            || file
-                .facts
-                .imports
-                .iter()
-                .any(|i| i.scope == method && bound_name(i).as_deref() == Some(name));
+        let local_rebinding = index.names.contains_key(&(method, name))
+            || index
+                .imports_in(method)
+                .any(|i| bound_name(&file.facts.imports[i as usize]).as_deref() == Some(name));
         if local_rebinding {
             return None;
         }
@@ -1165,6 +1375,18 @@ impl<'a> Resolver<'a> {
         let is_class =
             matches!(name, "cls" | "mcs" | "metacls" | "klass") || method_name == "__new__";
         Some((class, is_class))
+    }
+
+    /// Returns the scope around a function or class definition, where its
+    /// decorators run. Any other symbol is returned unchanged.
+    fn enclosing_scope(&self, file_idx: u32, scope: u32) -> u32 {
+        let symbol = &self.files[file_idx as usize].syntax.symbols[scope as usize];
+        match symbol.kind {
+            SymbolKind::Function | SymbolKind::Method | SymbolKind::Class => {
+                symbol.parent.unwrap_or(0)
+            }
+            _ => scope,
+        }
     }
 
     /// The class whose method (or a function nested in it) contains `scope`.

@@ -200,18 +200,58 @@ fn self_cls_and_base_methods() {
 }
 
 #[test]
-fn constructor_calls_reach_init() {
+fn cls_receiver_is_not_a_reference() {
+    let graph = build(
+        "# file: headers.py\n\
+         class Other:\n    pass\n\
+         class Header:\n    @classmethod\n    def parse(cls, value):\n        return cls.value_parser(value)\n\
+         \x20   @staticmethod\n    def value_parser(value):\n        return value\n\
+         \x20   def __init_subclass__(cls):\n        cls.parser = cls.value_parser\n\
+         \x20   def client(self):\n        cls = Other\n        return cls()\n\
+         \x20   def local(self):\n        from headers import Other as cls\n        return cls()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(
+        &edges,
+        "headers.Header.parse -> headers.Header.value_parser (call)",
+    );
+    assert_lacks(&edges, "headers.Header.parse -> headers.Header (reference)");
+    assert_has(
+        &edges,
+        "headers.Header.__init_subclass__ -> headers.Header.value_parser (reference)",
+    );
+    assert_lacks(
+        &edges,
+        "headers.Header.__init_subclass__ -> headers.Header (reference)",
+    );
+    assert_lacks(&edges, "headers.Header.client -> headers.Header (call)");
+    assert_has(&edges, "headers.Header.local -> headers.Other (call)");
+    assert_lacks(&edges, "headers.Header.local -> headers.Header (call)");
+}
+
+#[test]
+fn constructor_calls_depend_on_the_class() {
     let graph = build(
         "# file: m.py\n\
          class Repo:\n    def __init__(self):\n        pass\n    def save(self):\n        pass\n\
+         class Cached(Repo):\n    pass\n\
+         class Plain:\n    pass\n\
          class Service:\n    def __init__(self):\n        self.repo = Repo()\n    def store(self):\n        self.repo.save()\n\
-         def use():\n    r = Repo()\n    r.save()\n",
+         def use():\n    r = Repo()\n    r.save()\n    return Cached()\n",
     );
     let edges = exact_edges(&graph);
     assert_has(&edges, "m.use -> m.Repo (call)");
-    assert_has(&edges, "m.use -> m.Repo.__init__ (call)");
+    assert_has(&edges, "m.use -> m.Cached (call)");
     assert_has(&edges, "m.use -> m.Repo.save (call)");
     assert_has(&edges, "m.Service.store -> m.Repo.save (call)");
+    assert_lacks(&edges, "m.use -> m.Repo.__init__ (call)");
+    assert_has(&edges, "m.Repo -> m.Repo.__init__ (constructor)");
+    assert_has(&edges, "m.Cached -> m.Repo.__init__ (constructor)");
+    assert!(
+        !edges.iter().any(|e| e.starts_with("m.Plain ->")),
+        "a class without a constructor in the repository has no constructor edge:\n{}",
+        edges.join("\n")
+    );
 }
 
 #[test]
@@ -303,7 +343,35 @@ fn star_imports_honour_all() {
     let edges = exact_edges(&graph);
     assert_has(&edges, "use.f -> leaf.shown (call)");
     assert_lacks(&edges, "use.f -> leaf.hidden (call)");
-    assert_has(&edges, "use -> leaf.shown (import)");
+    assert_has(&edges, "use -> leaf (import)");
+}
+
+#[test]
+fn star_reexports_only_names_in_all() {
+    let graph = build(
+        "# file: pkg/__init__.py\n\
+         from .events import *\n\
+         from .tasks import *\n\
+         __all__ = ['run'] + tasks.__all__\n\
+         # file: pkg/events.py\n\
+         __all__ = ['run', 'stop']\n\
+         def run():\n    pass\n\
+         def stop():\n    pass\n\
+         # file: pkg/tasks.py\n\
+         __all__ = ['spawn']\n\
+         def spawn():\n    pass\n\
+         # file: app.py\n\
+         import pkg\n\
+         def main():\n    pkg.stop()\n    pkg.spawn()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "pkg -> pkg.events (re_export)");
+    assert_has(&edges, "pkg -> pkg.tasks (re_export)");
+    assert_has(&edges, "pkg -> pkg.events.run (re_export)");
+    assert_lacks(&edges, "pkg -> pkg.events.stop (re_export)");
+    assert_lacks(&edges, "pkg -> pkg.tasks.spawn (re_export)");
+    assert_has(&edges, "app.main -> pkg.events.stop (call)");
+    assert_has(&edges, "app.main -> pkg.tasks.spawn (call)");
 }
 
 #[test]
@@ -373,6 +441,64 @@ fn instance_attributes_and_annotations_type_receivers() {
 }
 
 #[test]
+fn aliases_and_parameters_type_receivers() {
+    let graph = build(
+        "# file: engine.py\n\
+         class Engine:\n    size = 1\n    def start(self):\n        pass\n\
+         class Garage:\n    def __init__(self, engine: Engine):\n        self.engine = engine\n\
+         default_engine = Engine()\n\
+         # file: use.py\n\
+         from engine import Engine, Garage, default_engine\n\
+         class Car:\n    def __init__(self, garage: Garage, spare=default_engine):\n        self.garage = garage\n        self.spare = spare\n\
+         \x20   def drive(self):\n        self.garage.engine.start()\n        return self.garage.engine.size\n\
+         \x20   def repair(self):\n        self.spare.start()\n\
+         class SportsCar(Car):\n    def race(self):\n        self.garage.engine.start()\n\
+         def local(garage: Garage):\n    e = garage.engine\n    e.start()\n\
+         def class_alias():\n    kind = Engine\n    return kind.size\n\
+         class Shop:\n    engine_class = Engine\n    def open(self):\n        engine = self.engine_class()\n        engine.start()\n",
+    );
+    let edges = exact_edges(&graph);
+    // A field assigned from an annotated parameter.
+    assert_has(&edges, "use.Car.drive -> engine.Engine.start (call)");
+    assert_has(&edges, "use.Car.drive -> engine.Engine.size (reference)");
+    // A parameter without an annotation has the type of its default.
+    assert_has(&edges, "use.Car.repair -> engine.Engine.start (call)");
+    // A field that a base class assigns.
+    assert_has(&edges, "use.SportsCar.race -> engine.Engine.start (call)");
+    // A local assigned from a field read.
+    assert_has(&edges, "use.local -> engine.Engine.start (call)");
+    // A local bound to the class itself.
+    assert_has(&edges, "use.class_alias -> engine.Engine.size (reference)");
+    // A class attribute bound to a class, called to make an instance.
+    assert_has(&edges, "use.Shop.open -> engine.Engine.start (call)");
+    assert!(
+        candidate_edges(&graph).is_empty(),
+        "every receiver is typed: {:?}",
+        candidate_edges(&graph)
+    );
+}
+
+#[test]
+fn with_targets_and_aliased_bases_resolve() {
+    let graph = build(
+        "# file: runners.py\n\
+         class Runner:\n    def __enter__(self):\n        return self\n    def run(self):\n        pass\n\
+         class Lock:\n    def __enter__(self):\n        return None\n    def release(self):\n        pass\n\
+         def main():\n    with Runner() as runner:\n        runner.run()\n    with Lock() as lock:\n        lock.release()\n\
+         class Future:\n    def __init__(self):\n        pass\n\
+         _PyFuture = Future\n\
+         class Task(_PyFuture):\n    def __init__(self):\n        super().__init__()\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "runners.main -> runners.Runner.run (call)");
+    assert_lacks(&edges, "runners.main -> runners.Lock.release (call)");
+    assert_has(
+        &edges,
+        "runners.Task.__init__ -> runners.Future.__init__ (call)",
+    );
+}
+
+#[test]
 fn decorators_and_properties_are_dependencies() {
     let graph = build(
         "# file: deco.py\n\
@@ -386,6 +512,78 @@ fn decorators_and_properties_are_dependencies() {
     let edges = exact_edges(&graph);
     assert_has(&edges, "jobs.sync -> deco.retry (decorator)");
     assert_has(&edges, "jobs.Job.report -> jobs.Job.size (reference)");
+}
+
+#[test]
+fn class_body_names_resolve_in_the_class() {
+    let graph = build(
+        "# file: futures.py\n\
+         def output():\n    pass\n\
+         class Future:\n    def __await__(self):\n        pass\n    __iter__ = __await__\n\
+         \x20   def output(self):\n        pass\n    __str__ = output\n\
+         \x20   @property\n    def debug(self):\n        return 1\n\
+         \x20   @debug.setter\n    def debug(self, value):\n        pass\n\
+         \x20   def show(self):\n        return output()\n\
+         def retry(f):\n    return f\n\
+         class Job:\n    def retry(self):\n        pass\n    @retry\n    def sync(self):\n        pass\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(
+        &edges,
+        "futures.Future.__iter__ -> futures.Future.__await__ (reference)",
+    );
+    assert_has(
+        &edges,
+        "futures.Future.__str__ -> futures.Future.output (reference)",
+    );
+    assert_lacks(
+        &edges,
+        "futures.Future.__str__ -> futures.output (reference)",
+    );
+    // The setter's decorator names the getter, which is defined before it.
+    let setter = graph
+        .symbols
+        .iter()
+        .rposition(|s| s.name == "futures.Future.debug")
+        .unwrap();
+    let getter = graph
+        .symbols
+        .iter()
+        .position(|s| s.name == "futures.Future.debug")
+        .unwrap();
+    assert_ne!(setter, getter, "the getter and the setter are two symbols");
+    assert!(
+        graph.edges.iter().any(|e| e.source as usize == setter
+            && e.target as usize == getter
+            && e.kind == crate::EdgeKind::Decorator),
+        "the setter depends on the getter through its decorator:\n{}",
+        edges.join("\n")
+    );
+    // A method cannot use the names of its class body.
+    assert_has(&edges, "futures.Future.show -> futures.output (call)");
+    assert_lacks(
+        &edges,
+        "futures.Future.show -> futures.Future.output (call)",
+    );
+    // A decorator in a class body gets the members defined before it.
+    assert_has(&edges, "futures.Job.sync -> futures.Job.retry (decorator)");
+    assert_lacks(&edges, "futures.Job.sync -> futures.retry (decorator)");
+}
+
+#[test]
+fn global_declarations_bind_module_names() {
+    let graph = build(
+        "# file: events.py\n\
+         _policy = None\n\
+         counter = 0\n\
+         def set_policy(policy):\n    global _policy\n    _policy = policy\n\
+         def bump():\n    global counter\n    counter = 1\n    return counter\n\
+         def shadow():\n    counter = 2\n    return counter\n",
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "events.set_policy -> events._policy (reference)");
+    assert_has(&edges, "events.bump -> events.counter (reference)");
+    assert_lacks(&edges, "events.shadow -> events.counter (reference)");
 }
 
 #[test]

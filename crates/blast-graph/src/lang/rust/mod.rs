@@ -27,7 +27,9 @@ pub use resolve::RustStats;
 pub(crate) use resolve::{RustFile, resolve};
 
 /// The role of a path towards the item it names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum RefKind {
     /// The callee of a call: `f()`, `Type::new()`, `<T as Trait>::f()`.
     Call,
@@ -45,7 +47,7 @@ pub enum RefKind {
 }
 
 /// A type as written, with references and lifetimes dropped.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Ty {
     /// A path with its generic arguments: `Vec<Foo>` is `Vec` with `[Foo]`.
     /// Slices and arrays are the path `[]` with the element type as the one
@@ -58,7 +60,7 @@ pub enum Ty {
 }
 
 /// The start of a value expression, for typing method receivers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ValueBase {
     /// A single name: a local variable, a parameter, `self`, or a constant.
     Name(String),
@@ -81,7 +83,7 @@ pub enum ValueBase {
 }
 
 /// One step applied to a value, in evaluation order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     Field(String),
     Method(String),
@@ -93,7 +95,7 @@ pub enum Step {
 }
 
 /// A value expression reduced to what typing a receiver needs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Value {
     pub base: ValueBase,
     pub steps: Vec<Step>,
@@ -109,7 +111,7 @@ impl Value {
 }
 
 /// A path that names an item.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PathRef {
     /// Index of the innermost enclosing symbol.
     pub scope: u32,
@@ -125,7 +127,7 @@ pub struct PathRef {
 }
 
 /// `receiver.name(..)`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MethodCall {
     pub scope: u32,
     pub receiver: Value,
@@ -135,7 +137,7 @@ pub struct MethodCall {
 }
 
 /// `receiver.field` outside a call: a dependency on the receiver's type.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldRead {
     pub scope: u32,
     pub receiver: Value,
@@ -145,7 +147,7 @@ pub struct FieldRead {
 }
 
 /// A name bound inside a function: a parameter, a `let`, a pattern.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Binding {
     /// The innermost enclosing symbol (the function).
     pub scope: u32,
@@ -157,7 +159,7 @@ pub struct Binding {
 }
 
 /// One name that a `use` declaration or `extern crate` binds.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UseEntry {
     pub scope: u32,
     /// The full path; for `extern crate foo` it is `["", "foo"]`.
@@ -178,7 +180,7 @@ pub struct UseEntry {
 }
 
 /// `mod name;`: a module whose items are in another file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModDecl {
     pub scope: u32,
     pub name: String,
@@ -191,7 +193,7 @@ pub struct ModDecl {
 }
 
 /// The header of an impl block.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImplHeader {
     pub symbol: u32,
     pub self_ty: Ty,
@@ -199,7 +201,7 @@ pub struct ImplHeader {
 }
 
 /// A named or positional (`0`, `1`, ..) field of a struct or union.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldDecl {
     pub owner: u32,
     pub name: String,
@@ -208,7 +210,7 @@ pub struct FieldDecl {
 
 /// A generic type parameter with its trait bounds, from the parameter list
 /// and the `where` clause of the owning item.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GenericParam {
     pub owner: u32,
     pub name: String,
@@ -216,7 +218,7 @@ pub struct GenericParam {
 }
 
 /// Everything Rust-specific that extraction finds in one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct RustFacts {
     pub refs: Vec<PathRef>,
     pub method_calls: Vec<MethodCall>,

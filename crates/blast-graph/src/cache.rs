@@ -1,0 +1,676 @@
+//! An on-disk cache of extraction results, so that a second run over the
+//! same files parses only what changed.
+//!
+//! An entry is keyed by the file's content, its language and the fingerprint
+//! of the extraction code. The content key is the git blob id, computed here
+//! when git did not supply one. The fingerprint is the crate version plus a
+//! hash of the sources and queries, made by `build.rs`. Entries live under the user's cache folder, never in
+//! the repository, one file per entry:
+//!
+//! ```text
+//! <root>/extract/<fingerprint>/<first two hex digits>/<rest of blob id>.<lang>
+//! ```
+//!
+//! Each entry is written to a temporary file and renamed into place, so a
+//! reader sees a whole entry or none. Each entry carries its own key and a
+//! checksum; an entry that fails either check is reported, removed and
+//! rebuilt. After a run that wrote entries, the cache is trimmed to its size
+//! limit, oldest entries first, and the folders of other fingerprints go
+//! first of all.
+//!
+//! Besides the extraction, an entry holds a filter of the words in the file
+//! and whether it has a star import: what the diff prefilter asks of a file,
+//! answered without reading the file again.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::graph::{ExtractedFile, LangFacts, SkipReason};
+use crate::model::{FileSyntax, Lang};
+
+/// Identifies the extraction code that wrote an entry.
+pub const FINGERPRINT: &str = env!("BLAST_EXTRACTOR_FINGERPRINT");
+
+const MAGIC: &[u8; 8] = b"BLASTX\x00\x01";
+/// Size limit when none is configured.
+pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// The cached facts of one file.
+#[derive(Clone, Debug)]
+pub struct CachedFile {
+    /// `None` for a file the prefilter scanned but never parsed.
+    pub outcome: Option<Result<(FileSyntax, LangFacts), SkipReason>>,
+    pub words: WordFilter,
+    pub star_import: bool,
+}
+
+/// Counters of one run, for `-v` and for tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub writes: u64,
+    /// Entries that failed their checks and were removed.
+    pub corrupt: u64,
+    /// Entries that could not be written (full disk, permissions).
+    pub write_errors: u64,
+}
+
+/// The extraction cache of one run.
+#[derive(Debug)]
+pub struct ExtractionCache {
+    root: PathBuf,
+    dir: PathBuf,
+    max_bytes: u64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    writes: AtomicU64,
+    corrupt: AtomicU64,
+    write_errors: AtomicU64,
+}
+
+impl ExtractionCache {
+    /// Opens (and creates) the cache under `root`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the folder cannot be created.
+    pub fn open(root: &Path, max_bytes: u64) -> std::io::Result<ExtractionCache> {
+        let dir = root.join("extract").join(FINGERPRINT);
+        fs::create_dir_all(&dir)?;
+        Ok(ExtractionCache {
+            root: root.to_path_buf(),
+            dir,
+            max_bytes,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
+            corrupt: AtomicU64::new(0),
+            write_errors: AtomicU64::new(0),
+        })
+    }
+
+    /// Returns the default cache folder: `$BLAST_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/blast`, else `$HOME/.cache/blast`.
+    pub fn default_root() -> Option<PathBuf> {
+        let from_env = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        from_env("BLAST_CACHE_DIR")
+            .or_else(|| from_env("XDG_CACHE_HOME").map(|p| p.join("blast")))
+            .or_else(|| from_env("HOME").map(|p| p.join(".cache").join("blast")))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            writes: self.writes.load(Ordering::Relaxed),
+            corrupt: self.corrupt.load(Ordering::Relaxed),
+            write_errors: self.write_errors.load(Ordering::Relaxed),
+        }
+    }
+
+    fn entry_path(&self, blob_id: &str, lang: Lang) -> Option<PathBuf> {
+        // Blob ids are lowercase hex; anything else is not a key.
+        if blob_id.len() < 8 || !blob_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let (head, rest) = blob_id.split_at(2);
+        Some(
+            self.dir
+                .join(head)
+                .join(format!("{rest}.{}", lang.name().to_ascii_lowercase())),
+        )
+    }
+
+    fn key(blob_id: &str, lang: Lang) -> String {
+        format!("{blob_id} {} {FINGERPRINT}", lang.name())
+    }
+
+    /// Reads the extraction result of a file, or `None` when the cache has
+    /// none (no entry, an entry with words only, or an unusable entry).
+    pub fn load_extraction(
+        &self,
+        blob_id: &str,
+        lang: Lang,
+    ) -> Option<Result<(FileSyntax, LangFacts), SkipReason>> {
+        match self.load(blob_id, lang).and_then(|entry| entry.outcome) {
+            Some(outcome) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                Some(outcome)
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Reads the entry of a file, or `None` when there is none or it is
+    /// unusable (then it is removed and counted).
+    pub fn load(&self, blob_id: &str, lang: Lang) -> Option<CachedFile> {
+        let path = self.entry_path(blob_id, lang)?;
+        let bytes = fs::read(&path).ok()?;
+        match decode(&bytes, &Self::key(blob_id, lang)) {
+            Some(entry) => Some(entry),
+            None => {
+                log::warn!(
+                    "cache entry {} is corrupt or stale; it is removed and rebuilt",
+                    path.display()
+                );
+                self.corrupt.fetch_add(1, Ordering::Relaxed);
+                let _ = fs::remove_file(&path);
+                None
+            }
+        }
+    }
+
+    /// Reads only the word filter and the star-import flag of an entry.
+    pub fn load_words(&self, blob_id: &str, lang: Lang) -> Option<(WordFilter, bool)> {
+        let path = self.entry_path(blob_id, lang)?;
+        let mut file = fs::File::open(&path).ok()?;
+        let mut bytes = Vec::new();
+        // The words come first; a few KiB cover them for almost any file.
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = file.read(&mut chunk).ok()?;
+            bytes.extend_from_slice(&chunk[..n]);
+            if n == 0 {
+                break;
+            }
+            if let Some(found) = decode_words(&bytes, &Self::key(blob_id, lang)) {
+                return found;
+            }
+        }
+        decode_words(&bytes, &Self::key(blob_id, lang)).flatten()
+    }
+
+    /// Writes the entry of a file. Results that depend on the run's limits
+    /// (too large, timed out) or on a bug (panicked) are not kept.
+    pub fn store(&self, blob_id: &str, lang: Lang, entry: &CachedFile) {
+        if matches!(
+            entry.outcome,
+            Some(Err(SkipReason::TooLarge
+                | SkipReason::TimedOut
+                | SkipReason::Panicked))
+        ) {
+            return;
+        }
+        let Some(path) = self.entry_path(blob_id, lang) else {
+            return;
+        };
+        let Some(bytes) = encode(entry, &Self::key(blob_id, lang)) else {
+            return;
+        };
+        match write_atomically(&path, &bytes) {
+            Ok(()) => {
+                self.writes.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(err) => {
+                if self.write_errors.fetch_add(1, Ordering::Relaxed) == 0 {
+                    log::warn!(
+                        "could not write to the cache at {}: {err}; the run goes on without it",
+                        self.root.display()
+                    );
+                }
+            }
+        }
+    }
+
+    /// Trims the cache to its size limit when this run wrote to it: entries
+    /// of other fingerprints first, then the least recently written.
+    pub fn trim(&self) {
+        if self.writes.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let extract = self.root.join("extract");
+        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = Vec::new();
+        let mut total = 0u64;
+        let Ok(fingerprints) = fs::read_dir(&extract) else {
+            return;
+        };
+        for fingerprint in fingerprints.flatten() {
+            let path = fingerprint.path();
+            if path != self.dir {
+                log::debug!(
+                    "removing cache entries of another build: {}",
+                    path.display()
+                );
+                let _ = fs::remove_dir_all(&path);
+                continue;
+            }
+            let Ok(shards) = fs::read_dir(&path) else {
+                continue;
+            };
+            for shard in shards.flatten() {
+                let Ok(files) = fs::read_dir(shard.path()) else {
+                    continue;
+                };
+                for file in files.flatten() {
+                    let Ok(meta) = file.metadata() else { continue };
+                    let modified = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                    let name = file.file_name();
+                    // Temporary files older than an hour belong to a run that died.
+                    if name.to_string_lossy().starts_with(".tmp")
+                        && modified.elapsed().is_ok_and(|age| age.as_secs() > 3600)
+                    {
+                        let _ = fs::remove_file(file.path());
+                        continue;
+                    }
+                    total += meta.len();
+                    entries.push((modified, meta.len(), file.path()));
+                }
+            }
+        }
+        if total <= self.max_bytes {
+            return;
+        }
+        // Down to 80 % of the limit, so the next runs do not trim again.
+        entries.sort();
+        let target = self.max_bytes / 5 * 4;
+        for (_, len, path) in entries {
+            if total <= target {
+                break;
+            }
+            if fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let temp = dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        drop(file);
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Encodes an entry in its on-disk form:
+///
+/// ```text
+/// magic (8) | key length (u16) | key | star import (u8)
+/// | word count (u32) | words (u64 each) | checksum of the above (u64)
+/// | payload length (u32) | payload checksum (u64) | payload (postcard)
+/// ```
+fn encode(entry: &CachedFile, key: &str) -> Option<Vec<u8>> {
+    let payload = postcard::to_allocvec(&entry.outcome).ok()?;
+    let mut out = Vec::with_capacity(payload.len() + entry.words.bits.len() * 8 + 64);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&u16::try_from(key.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(key.as_bytes());
+    out.push(u8::from(entry.star_import));
+    out.extend_from_slice(&u32::try_from(entry.words.bits.len()).ok()?.to_le_bytes());
+    for word in &entry.words.bits {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    let head_sum = fnv64(&out);
+    out.extend_from_slice(&head_sum.to_le_bytes());
+    out.extend_from_slice(&u32::try_from(payload.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(&fnv64(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    Some(out)
+}
+
+/// Reads the head of an entry: `None` when more bytes are needed,
+/// `Some(None)` when the entry is unusable.
+fn decode_words(bytes: &[u8], key: &str) -> Option<Option<(WordFilter, bool)>> {
+    let mut reader = Reader { bytes, at: 0 };
+    let head = (|| {
+        if reader.take(8)? != MAGIC {
+            return Some(Err(()));
+        }
+        let key_len = usize::from(reader.u16()?);
+        if reader.take(key_len)? != key.as_bytes() {
+            return Some(Err(()));
+        }
+        let star = reader.take(1)?[0] != 0;
+        let count = reader.u32()? as usize;
+        if count > bytes.len() {
+            // Cannot be right whatever follows: longer than the entry.
+            return Some(Err(()));
+        }
+        let mut bits = Vec::with_capacity(count);
+        for _ in 0..count {
+            bits.push(reader.u64()?);
+        }
+        let end = reader.at;
+        let sum = reader.u64()?;
+        if sum != fnv64(&bytes[..end]) {
+            return Some(Err(()));
+        }
+        Some(Ok((WordFilter { bits }, star, reader.at)))
+    })();
+    match head {
+        None => None,
+        Some(Err(())) => Some(None),
+        Some(Ok((words, star, _))) => Some(Some((words, star))),
+    }
+}
+
+fn decode(bytes: &[u8], key: &str) -> Option<CachedFile> {
+    let (words, star_import) = decode_words(bytes, key)??;
+    let head_len = 8 + 2 + key.len() + 1 + 4 + words.bits.len() * 8 + 8;
+    let mut reader = Reader {
+        bytes,
+        at: head_len,
+    };
+    let len = reader.u32()? as usize;
+    let sum = reader.u64()?;
+    let payload = reader.take(len)?;
+    if reader.at != bytes.len() || fnv64(payload) != sum {
+        return None;
+    }
+    let outcome = postcard::from_bytes(payload).ok()?;
+    Some(CachedFile {
+        outcome,
+        words,
+        star_import,
+    })
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let out = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(out)
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+/// FNV-1a, 64 bits: a checksum against torn or damaged entries, and the
+/// word hash of [`WordFilter`]. Stable across builds.
+fn fnv64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// A Bloom filter of the words of a file: its maximal runs of `_`, ASCII
+/// letters and digits, and bytes at or above 0x80 (the prefilter's notion of
+/// a word). A lookup of a word that is in the file always returns true. A
+/// word that is not returns true about one time in a hundred (an estimate
+/// for ten bits and seven probes per word).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WordFilter {
+    bits: Vec<u64>,
+}
+
+const PROBES: u32 = 7;
+
+impl WordFilter {
+    pub fn of(bytes: &[u8]) -> WordFilter {
+        let mut hashes: Vec<u64> = words(bytes).map(fnv64).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        // About ten bits per word, a power of two of 64-bit blocks.
+        let blocks = (hashes.len() * 10).div_ceil(64).max(1).next_power_of_two();
+        let mut filter = WordFilter {
+            bits: vec![0; blocks],
+        };
+        for hash in hashes {
+            for bit in filter.probes(hash) {
+                filter.bits[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        filter
+    }
+
+    fn probes(&self, hash: u64) -> impl Iterator<Item = usize> + use<> {
+        let bits = (self.bits.len() * 64) as u64;
+        let step = hash.rotate_left(32) | 1;
+        (0..u64::from(PROBES))
+            .map(move |i| (hash.wrapping_add(i.wrapping_mul(step)) % bits) as usize)
+    }
+
+    /// False only when the word is certainly not in the file.
+    pub fn may_contain(&self, word: &[u8]) -> bool {
+        if self.bits.is_empty() {
+            return true;
+        }
+        let hash = fnv64(word);
+        self.probes(hash)
+            .all(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+}
+
+/// True for the bytes that make up words.
+pub fn is_word_byte(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+fn words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes
+        .split(|&b| !is_word_byte(b))
+        .filter(|word| !word.is_empty())
+}
+
+/// Returns true when a file has a star import (`import *`), which the prefilter always parses.
+pub fn has_star_import(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"import *").is_some()
+}
+
+/// Computes the git blob id (SHA-1) of some bytes, as `git hash-object` prints it.
+pub fn blob_id(bytes: &[u8]) -> String {
+    let mut hasher = sha1_smol::Sha1::new();
+    hasher.update(format!("blob {}\0", bytes.len()).as_bytes());
+    hasher.update(bytes);
+    hasher.digest().to_string()
+}
+
+impl CachedFile {
+    pub fn of(file: &ExtractedFile, bytes: &[u8]) -> CachedFile {
+        CachedFile {
+            outcome: Some(file.outcome.clone()),
+            words: WordFilter::of(bytes),
+            star_import: has_star_import(bytes),
+        }
+    }
+
+    /// Returns the entry of a file that was scanned but not parsed.
+    pub fn words_only(bytes: &[u8]) -> CachedFile {
+        CachedFile {
+            outcome: None,
+            words: WordFilter::of(bytes),
+            star_import: has_star_import(bytes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{ExtractOptions, SourceFile, extract_file};
+
+    fn sample() -> (ExtractedFile, Vec<u8>) {
+        let bytes = b"from m import *\n\ndef connect(host):\n    return host\n".to_vec();
+        let file = SourceFile {
+            path: "app/db.py".into(),
+            bytes: bytes.clone(),
+        };
+        (
+            extract_file(&file, &ExtractOptions::default()).unwrap(),
+            bytes,
+        )
+    }
+
+    #[test]
+    fn blob_ids_match_git() {
+        // `git hash-object --stdin` on the same bytes
+        assert_eq!(
+            blob_id(b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        assert_eq!(blob_id(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    }
+
+    #[test]
+    fn word_filter_has_no_false_negatives() {
+        let text =
+            b"def connect(host):\n    return reconnect_all(host) + x_1 + \xc3\xa9t\xc3\xa9\n";
+        let filter = WordFilter::of(text);
+        for word in [
+            "def",
+            "connect",
+            "host",
+            "return",
+            "reconnect_all",
+            "x_1",
+            "\u{e9}t\u{e9}",
+        ] {
+            assert!(filter.may_contain(word.as_bytes()), "{word}");
+        }
+        // Parts of words are not words.
+        let misses = [
+            "conn",
+            "reconnect",
+            "all",
+            "x",
+            "connection",
+            "zzz",
+            "hosts",
+        ]
+        .iter()
+        .filter(|w| filter.may_contain(w.as_bytes()))
+        .count();
+        assert!(misses <= 1, "{misses} false positives");
+    }
+
+    #[test]
+    fn entries_round_trip() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = ExtractionCache::open(root.path(), DEFAULT_MAX_BYTES).unwrap();
+        let (file, bytes) = sample();
+        let id = blob_id(&bytes);
+        assert!(cache.load_extraction(&id, Lang::Python).is_none());
+        cache.store(&id, Lang::Python, &CachedFile::words_only(&bytes));
+        assert!(cache.load_words(&id, Lang::Python).is_some());
+        assert!(cache.load_extraction(&id, Lang::Python).is_none());
+        cache.store(&id, Lang::Python, &CachedFile::of(&file, &bytes));
+        let entry = cache.load(&id, Lang::Python).expect("stored entry");
+        assert!(entry.star_import);
+        assert_eq!(
+            format!("{:?}", entry.outcome),
+            format!("{:?}", Some(&file.outcome))
+        );
+        assert!(cache.load_extraction(&id, Lang::Python).is_some());
+        let (words, star) = cache.load_words(&id, Lang::Python).unwrap();
+        assert!(star);
+        assert!(words.may_contain(b"connect"));
+        // Another language is another key.
+        assert!(cache.load_extraction(&id, Lang::Java).is_none());
+        assert_eq!(
+            cache.stats(),
+            CacheStats {
+                hits: 1,
+                misses: 3,
+                writes: 2,
+                corrupt: 0,
+                write_errors: 0
+            }
+        );
+    }
+
+    #[test]
+    fn damaged_entries_are_removed_not_trusted() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = ExtractionCache::open(root.path(), DEFAULT_MAX_BYTES).unwrap();
+        let (file, bytes) = sample();
+        let id = blob_id(&bytes);
+        cache.store(&id, Lang::Python, &CachedFile::of(&file, &bytes));
+        let path = cache.entry_path(&id, Lang::Python).unwrap();
+        let good = fs::read(&path).unwrap();
+        // Every single-byte flip and every truncation is caught.
+        for at in (0..good.len()).step_by(7) {
+            let mut bad = good.clone();
+            bad[at] ^= 0x5a;
+            fs::write(&path, &bad).unwrap();
+            assert!(cache.load(&id, Lang::Python).is_none(), "flip at {at}");
+            assert!(!path.exists(), "the damaged entry is removed");
+            fs::write(&path, &good[..at]).unwrap();
+            assert!(cache.load(&id, Lang::Python).is_none(), "cut at {at}");
+        }
+        // An entry stored under another key is not read back as this one.
+        let other = blob_id(b"other");
+        let other_path = cache.entry_path(&other, Lang::Python).unwrap();
+        fs::create_dir_all(other_path.parent().unwrap()).unwrap();
+        fs::write(&other_path, &good).unwrap();
+        assert!(cache.load(&other, Lang::Python).is_none());
+        assert!(cache.stats().corrupt > 0);
+    }
+
+    #[test]
+    fn trimming_keeps_the_cache_under_its_limit() {
+        let root = tempfile::tempdir().unwrap();
+        // A folder of an older build goes first.
+        let stale = root.path().join("extract").join("0000000000000000");
+        fs::create_dir_all(stale.join("ab")).unwrap();
+        fs::write(stale.join("ab").join("cd.python"), b"old").unwrap();
+        let cache = ExtractionCache::open(root.path(), 4096).unwrap();
+        let (file, _) = sample();
+        for i in 0..40 {
+            let bytes = format!("def f{i}(): pass\n").into_bytes();
+            cache.store(
+                &blob_id(&bytes),
+                Lang::Python,
+                &CachedFile::of(&file, &bytes),
+            );
+        }
+        cache.trim();
+        assert!(!stale.exists());
+        let mut total = 0;
+        for shard in fs::read_dir(&cache.dir).unwrap().flatten() {
+            for entry in fs::read_dir(shard.path()).unwrap().flatten() {
+                total += entry.metadata().unwrap().len();
+            }
+        }
+        assert!(total > 0, "every entry was removed");
+        assert!(total <= 4096, "{total} bytes left");
+    }
+}
