@@ -1,8 +1,9 @@
 //! Command-line arguments, with clap's derive API.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use blast_score::Level;
+use blast_score::{DEFAULT_MAX_TOTAL_EDGES, Level};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Scores a git diff for blast radius: which symbols it changes and what
@@ -62,6 +63,31 @@ pub(crate) struct TestsArgs {
     /// Also list tests that only possibly reach a change (through a call on an unknown receiver).
     #[arg(long)]
     pub include_possible: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits of one analysis. A run that reaches one still finishes, and its
+/// report names the limit and marks the result as a lower bound.
+#[derive(Debug, Args)]
+pub(crate) struct LimitArgs {
+    /// Skip source files larger than this many bytes (they are counted in the report).
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_file_bytes: usize,
+
+    /// Skip a source file whose parsing and queries take longer than this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    pub parse_timeout: Duration,
+
+    /// Stop the search for dependents of one changed symbol after this many; the report marks it.
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    pub max_dependents: usize,
+
+    /// Stop the searches for dependents after examining this many graph edges over all
+    /// changed symbols; the report marks the symbols it cut short.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TOTAL_EDGES)]
+    pub max_total_edges: u64,
 }
 
 const DIFF_HELP: &str = "\
@@ -110,18 +136,18 @@ pub(crate) struct DiffArgs {
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub show: usize,
 
-    /// Skip source files larger than this many bytes (they are counted in the report).
-    #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
-    pub max_file_bytes: usize,
-
-    /// Stop the search for dependents of one changed symbol after this many; the report marks it.
-    #[arg(long, value_name = "N", default_value_t = 50_000)]
-    pub max_dependents: usize,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 
     /// Parse every file instead of only those that can depend on the change
     /// (slower; the result is the same).
     #[arg(long)]
     pub full_graph: bool,
+
+    /// Analyse files that .gitattributes marks linguist-vendored or linguist-generated
+    /// (left out and listed by default).
+    #[arg(long)]
+    pub include_vendored: bool,
 
     /// SARIF: changed symbols below this level get no result (default: the policy's, else low).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
@@ -153,6 +179,10 @@ pub(crate) struct GraphArgs {
     /// Skip source files larger than this many bytes.
     #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_file_bytes: usize,
+
+    /// Skip a source file whose parsing and queries take longer than this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    pub parse_timeout: Duration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -175,6 +205,17 @@ pub(crate) enum GraphFormatArg {
 pub(crate) enum GraphLevelArg {
     Symbol,
     File,
+}
+
+/// Reads a positive number of seconds, fractions allowed, up to a day.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let invalid =
+        || format!("invalid number of seconds '{text}': expected a number from 0.001 to 86400");
+    let seconds: f64 = text.trim().parse().map_err(|_| invalid())?;
+    if !(0.001..=86_400.0).contains(&seconds) {
+        return Err(invalid());
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 fn parse_level(text: &str) -> Result<Level, String> {

@@ -15,7 +15,7 @@ use blast_report::{GraphFormat, GraphLevel, SarifOptions, TextOptions};
 use blast_score::{AnalyzeError, Config, Policy};
 use clap::Parser;
 
-use crate::args::{Cli, Command, DiffArgs, GraphArgs, OutputFormat, TestsArgs};
+use crate::args::{Cli, Command, DiffArgs, GraphArgs, LimitArgs, OutputFormat, TestsArgs};
 
 /// The exit codes of `blast`, documented in the README.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,9 +72,11 @@ fn main() -> ExitCode {
 fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
     let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
-    let mut config = config(cli, &repo, args.max_file_bytes, args.max_dependents)?;
+    let mut config = config(cli, &repo)?;
+    apply_limits(&mut config, &args.limits);
     config.fail_on = args.fail_on;
     config.prefilter = !args.full_graph;
+    config.exclude_linguist = !args.include_vendored;
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let rendered = match args.format {
         OutputFormat::Text => blast_report::render_text(
@@ -84,13 +86,18 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
             },
         ),
         OutputFormat::Json => blast_report::render_json(&report),
-        OutputFormat::Sarif => blast_report::render_sarif(
-            &report,
-            &SarifOptions {
+        OutputFormat::Sarif => {
+            let options = SarifOptions {
                 min_level: args.sarif_level.unwrap_or(config.policy.report_level),
                 category: args.sarif_category.clone(),
-            },
-        ),
+            };
+            // The log states its own omissions. stderr repeats them, so a
+            // user who does not open the log still sees them.
+            for notice in blast_report::sarif_omissions(&report, &options).notices() {
+                log::warn!("{notice}");
+            }
+            blast_report::render_sarif(&report, &options)
+        }
         OutputFormat::Markdown => blast_report::render_markdown(&report, args.show),
     };
     write_output(args.output.as_deref(), &rendered)?;
@@ -104,7 +111,8 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
 fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
     let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
-    let config = config(cli, &repo, 2 * 1024 * 1024, 50_000)?;
+    let mut config = config(cli, &repo)?;
+    apply_limits(&mut config, &args.limits);
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let mut out = String::new();
     for test in report.affected_tests() {
@@ -120,7 +128,9 @@ fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
 
 fn run_graph(cli: &Cli, args: &GraphArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
-    let config = config(cli, &repo, args.max_file_bytes, usize::MAX)?;
+    let mut config = config(cli, &repo)?;
+    config.extract.max_file_bytes = args.max_file_bytes;
+    config.extract.parse_timeout = args.parse_timeout;
     let graph = blast_score::load_graph(&repo, args.rev.as_deref(), &config)?;
     let format = match args.format {
         args::GraphFormatArg::Tsv => GraphFormat::Tsv,
@@ -198,17 +208,18 @@ fn diff_spec(revisions: &[String], staged: bool, patch: Option<&str>) -> anyhow:
     Ok(DiffSpec::parse_args(revisions, staged)?)
 }
 
-/// The analysis settings: limits from the command line and the policy from
+/// Sets the analysis limits from the command line.
+fn apply_limits(config: &mut Config, limits: &LimitArgs) {
+    config.extract.max_file_bytes = limits.max_file_bytes;
+    config.extract.parse_timeout = limits.parse_timeout;
+    config.max_dependents = limits.max_dependents;
+    config.max_total_edges = limits.max_total_edges;
+}
+
+/// The analysis settings with their default limits and the policy from
 /// `--config` or `blast.toml` at the repository root.
-fn config(
-    cli: &Cli,
-    repo: &Repo,
-    max_file_bytes: usize,
-    max_dependents: usize,
-) -> anyhow::Result<Config> {
+fn config(cli: &Cli, repo: &Repo) -> anyhow::Result<Config> {
     let mut config = Config::default();
-    config.extract.max_file_bytes = max_file_bytes;
-    config.max_dependents = max_dependents;
     if !cli.no_cache {
         config.cache = open_cache();
     }

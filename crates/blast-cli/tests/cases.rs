@@ -236,12 +236,15 @@ fn edge_matches_directed(edge: &EdgeRow, from: &str, kind: &str, to: &str) -> bo
         && end_matches(&edge.2, &edge.3, to)
 }
 
-/// Runs every run of one case and returns the list of failed expectations.
-fn run_case(name: &str) -> Vec<String> {
+fn expected_of(name: &str) -> Value {
+    let path = cases_dir().join(name).join("expected.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Builds a case's repository with its `setup.sh` in a temporary folder
+/// and returns the folder (deleted on drop) and the repository root.
+fn set_up(name: &str) -> (tempfile::TempDir, PathBuf) {
     let case_dir = cases_dir().join(name);
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(case_dir.join("expected.json")).unwrap())
-            .unwrap();
     let dest = tempfile::tempdir().unwrap();
     let setup = Command::new("bash")
         .arg(case_dir.join("setup.sh"))
@@ -255,7 +258,19 @@ fn run_case(name: &str) -> Vec<String> {
         String::from_utf8_lossy(&setup.stderr)
     );
     let root = dest.path().join("case");
+    (dest, root)
+}
 
+/// Runs every run of one case and returns the list of failed expectations.
+fn run_case(name: &str) -> Vec<String> {
+    let (_dest, root) = set_up(name);
+    run_case_in(name, &root)
+}
+
+/// Runs every run of one case in a repository that `set_up` built.
+fn run_case_in(name: &str, root: &Path) -> Vec<String> {
+    let expected = expected_of(name);
+    let root = root.to_path_buf();
     let mut failures = Vec::new();
     for (run_idx, run) in expected["runs"].as_array().unwrap().iter().enumerate() {
         let dir = match run.get("cwd").and_then(Value::as_str) {
@@ -265,8 +280,16 @@ fn run_case(name: &str) -> Vec<String> {
         if let Some(checkout) = run.get("checkout").and_then(Value::as_str) {
             git(&dir, &["checkout", "-q", checkout]);
         }
-        let mut args = strings(run, "args");
-        args.retain(|a| a != "--format" && !a.starts_with("json|"));
+        // The checks read JSON, whatever format the run names.
+        let mut args: Vec<String> = Vec::new();
+        let mut written = strings(run, "args").into_iter();
+        while let Some(arg) = written.next() {
+            if arg == "--format" {
+                written.next();
+            } else if !arg.starts_with("json|") {
+                args.push(arg);
+            }
+        }
         args.extend(["--format".to_owned(), "json".to_owned()]);
         let output = blast(&dir, &args);
         let label = format!("{name} run {run_idx} ({})", args.join(" "));
@@ -532,6 +555,346 @@ fn case_017_rust_impl_other_file_trait_dispatch() {
 #[test]
 fn case_018_rust_path_attr_super_paths() {
     assert_case("018-rust-path-attr-super-paths");
+}
+
+/// Runs blast in `dir`, checks that it exits with 0, and returns stdout
+/// and stderr.
+fn blast_ok(dir: &Path, args: &[&str]) -> (Vec<u8>, String) {
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    let output = blast(dir, &args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "blast {args:?} in {}: {stderr}",
+        dir.display()
+    );
+    (output.stdout, stderr)
+}
+
+/// Checks a SARIF log with `tools/validate-sarif --strict`, which also
+/// checks that every result's file exists under `repo`.
+fn assert_valid_sarif(repo: &Path, sarif: &[u8]) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), sarif).unwrap();
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/validate-sarif");
+    let check = Command::new("python3")
+        .arg(&validator)
+        .args(["--strict", "--repo-root"])
+        .arg(repo)
+        .arg(file.path())
+        .output()
+        .expect("python3 runs the validator");
+    assert!(
+        check.status.success(),
+        "validate-sarif failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+/// Every URI of a result: its locations, then its related locations.
+fn result_uris(result: &Value) -> Vec<String> {
+    ["locations", "relatedLocations"]
+        .iter()
+        .flat_map(|key| result[*key].as_array().cloned().unwrap_or_default())
+        .map(|location| {
+            location["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn case_027_deep_nesting_huge_files() {
+    let name = "027-parse-deep-nesting-huge-files";
+    let (dest, root) = set_up(name);
+    let started = std::time::Instant::now();
+    let failures = run_case_in(name, &root);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let limit = expected_of(name)["runs"][0]["time_limit_seconds"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        started.elapsed().as_secs() < limit,
+        "took {:?}",
+        started.elapsed()
+    );
+
+    let (stdout, _) = blast_ok(&root, &["diff", "HEAD~1", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    let listed = |key: &str, path: &str| -> Option<String> {
+        report["stats"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry["path"] == path)
+            .map(|entry| entry["reason"].as_str().unwrap().to_owned())
+    };
+    let analysed = |path: &str| {
+        report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|change| change["file"] == path)
+    };
+
+    // Vendored code: left out of the results and listed with its reason.
+    assert_eq!(
+        listed("files_excluded", "vendor/third/lib.py").as_deref(),
+        Some("vendored")
+    );
+    assert!(!analysed("vendor/third/lib.py"));
+    // The generated megabyte table: listed with a reason or analysed,
+    // never dropped without a word.
+    let table = "gen/huge_table.py";
+    assert!(
+        listed("files_excluded", table).is_some()
+            || listed("files_skipped", table).is_some()
+            || analysed(table),
+        "{table} is neither listed nor analysed: {}",
+        report["stats"]
+    );
+    // With the exclusion turned off, the vendored change is analysed.
+    let (stdout, _) = blast_ok(
+        &root,
+        &["diff", "HEAD~1", "--format", "json", "--include-vendored"],
+    );
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    assert!(
+        report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|change| change["id"] == "vendor/third/lib.py::vendored_helper"),
+        "{}",
+        report["changes"]
+    );
+
+    // 20,000 nested parentheses parse, and the function holding them is a
+    // symbol: a patch to its first line changes it.
+    let patch = dest.path().join("parens.diff");
+    std::fs::write(
+        &patch,
+        "--- a/deep/parens.py\n+++ b/deep/parens.py\n@@ -1 +1 @@\n-def nested():\n+def nested(x):\n",
+    )
+    .unwrap();
+    let (stdout, _) = blast_ok(
+        &root,
+        &[
+            "diff",
+            "--patch",
+            patch.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    let ids: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| change["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"deep/parens.py::nested"), "{ids:?}");
+}
+
+#[test]
+fn case_029_sarif_limits() {
+    let name = "029-sarif-limits";
+    let (_dest, root) = set_up(name);
+    let failures = run_case_in(name, &root);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let args = ["diff", "HEAD~1", "--format", "sarif"];
+
+    let (stdout, stderr) = blast_ok(&root, &args);
+    let (again, _) = blast_ok(&root, &args);
+    assert!(stdout == again, "two runs wrote different SARIF");
+    assert!(
+        stdout.len() < 10 * 1024 * 1024,
+        "{} bytes before compression",
+        stdout.len()
+    );
+    assert_valid_sarif(&root, &stdout);
+    let log: Value = serde_json::from_slice(&stdout).unwrap();
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert!(run["tool"]["driver"]["rules"].as_array().unwrap().len() <= 5);
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.len() <= 5_000, "{} results", results.len());
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+
+    // hub.core has 30,300 dependents: 100 related locations at most, and
+    // the true count in the properties, the message and a notification.
+    let core = results
+        .iter()
+        .find(|result| result["properties"]["symbol"] == "hub.core")
+        .expect("a result for hub.core");
+    let related = core["relatedLocations"].as_array().unwrap().len();
+    assert!(related > 0);
+    assert!(related <= 100, "{related} related locations");
+    assert_eq!(core["properties"]["certainDependents"], 30_300);
+    assert_eq!(core["properties"]["relatedOmitted"], 30_300 - related);
+    assert!(
+        core["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("30300 certain"),
+        "{}",
+        core["message"]["text"]
+    );
+    let notes: Vec<&str> = invocation["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|note| note["message"]["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        notes.iter().any(|note| note.contains("related locations")),
+        "{notes:?}"
+    );
+    assert!(stderr.contains("related locations"), "{stderr}");
+
+    // Every changed symbol gets a result: 5,000 are kept, highest score
+    // first, and the rest are counted in the log and on stderr.
+    let (stdout, stderr) = blast_ok(
+        &root,
+        &[
+            "diff",
+            "HEAD~1",
+            "--format",
+            "sarif",
+            "--sarif-level",
+            "none",
+        ],
+    );
+    assert_valid_sarif(&root, &stdout);
+    let log: Value = serde_json::from_slice(&stdout).unwrap();
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5_000);
+    assert_eq!(results[0]["properties"]["symbol"], "hub.core");
+    let scores: Vec<u64> = results
+        .iter()
+        .map(|result| result["properties"]["score"].as_u64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "results are not sorted by score"
+    );
+    assert_eq!(run["properties"]["resultsOmitted"], 30_001 - 5_000);
+    assert!(stderr.contains("25001 results were left out"), "{stderr}");
+
+    // The JSON output is complete.
+    let (stdout, _) = blast_ok(&root, &["diff", "HEAD~1", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    assert_eq!(report["changes"].as_array().unwrap().len(), 30_001);
+    assert_eq!(report["complete"], true);
+}
+
+#[test]
+fn case_030_sarif_paths_locations() {
+    let name = "030-sarif-paths-locations";
+    let (_dest, root) = set_up(name);
+    let failures = run_case_in(name, &root);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let expected = expected_of(name);
+    let run = &expected["runs"][0];
+    let args = ["diff", "HEAD~1", "--format", "sarif"];
+
+    let (stdout, _) = blast_ok(&root, &args);
+    for folder in strings(run, "also_run_from") {
+        let (from_folder, _) = blast_ok(&root.join(&folder), &args);
+        assert!(
+            from_folder == stdout,
+            "the SARIF differs when blast runs from {folder}"
+        );
+    }
+    assert_valid_sarif(&root, &stdout);
+
+    let log: Value = serde_json::from_slice(&stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let mut all_uris: Vec<String> = Vec::new();
+    for result in results {
+        let locations = result["locations"].as_array().unwrap();
+        assert!(!locations.is_empty(), "a result without location: {result}");
+        for location in locations
+            .iter()
+            .chain(result["relatedLocations"].as_array().into_iter().flatten())
+        {
+            let physical = &location["physicalLocation"];
+            let uri = physical["artifactLocation"]["uri"].as_str().unwrap();
+            assert!(
+                !uri.is_empty()
+                    && !uri.starts_with("./")
+                    && !uri.starts_with('/')
+                    && !uri.contains(':')
+                    && !uri.contains('\\'),
+                "uri {uri:?}"
+            );
+            assert!(physical["region"]["startLine"].as_u64().unwrap() >= 1);
+            assert!(
+                physical["region"].get("startColumn").is_none(),
+                "columns without a columnKind"
+            );
+        }
+        all_uris.extend(result_uris(result));
+    }
+    for uri in strings(run, "expected_uris") {
+        assert!(all_uris.contains(&uri), "{uri} missing from {all_uris:?}");
+    }
+    for uri in strings(run, "forbidden_uris") {
+        assert!(
+            all_uris.iter().all(|found| !found.starts_with(&uri)),
+            "{uri} present in {all_uris:?}"
+        );
+    }
+
+    // The modified function and the module constant are shown where they
+    // are, with their dependents as related locations.
+    let find = |symbol: &str| {
+        results
+            .iter()
+            .find(|result| result["properties"]["symbol"] == symbol)
+            .unwrap_or_else(|| panic!("no result for {symbol}"))
+    };
+    for (symbol, uri, related) in [
+        (
+            "pkg.\u{fc}mlaut.pr\u{fc}fen",
+            "pkg/%C3%BCmlaut.py",
+            "web%20app/views.py",
+        ),
+        ("pkg.settings.LIMIT", "pkg/settings.py", "pkg/consumer.py"),
+    ] {
+        let result = find(symbol);
+        let uris = result_uris(result);
+        assert_eq!(uris[0], uri, "{symbol}");
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+            1
+        );
+        assert!(
+            uris[1..].contains(&related.to_owned()),
+            "{symbol}: {uris:?}"
+        );
+    }
+    // The deleted function is shown at its dependent, and its message
+    // names what was deleted.
+    let gone = find("pkg.old.gone");
+    assert_eq!(result_uris(gone)[0], "pkg/user.py");
+    assert!(
+        gone["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("pkg/old.py::gone was deleted"),
+        "{}",
+        gone["message"]["text"]
+    );
 }
 
 #[test]

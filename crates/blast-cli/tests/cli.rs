@@ -814,6 +814,219 @@ fn prefilter_matches_full_graph_on_stdlib() {
     assert_eq!(without_stats(fast), without_stats(full));
 }
 
+/// Runs `blast diff HEAD~1 HEAD` with `extra` arguments in JSON, text and
+/// SARIF, and checks that each output names the limit `name` with its flag
+/// and value and marks the result as a lower bound.
+fn assert_limit_reported(repo: &Path, extra: &[&str], name: &str, flag: &str, value: &str) {
+    let run = |format: &str| -> Output {
+        let mut args = vec!["diff", "HEAD~1", "HEAD", "--format", format];
+        args.extend_from_slice(extra);
+        let output = blast(repo, &args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    };
+    let named = format!("{flag} ({value}");
+
+    let report = json_of(&run("json"));
+    assert_eq!(report["complete"], false, "{extra:?}");
+    let limits = report["limits_reached"].as_array().unwrap();
+    let limit = limits
+        .iter()
+        .find(|limit| limit["limit"] == name)
+        .unwrap_or_else(|| panic!("{name} missing from {limits:?}"));
+    assert_eq!(limit["flag"], flag);
+    assert_eq!(limit["value"].to_string(), value);
+    assert!(limit["count"].as_u64().unwrap() >= 1);
+    let warnings: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|warning| warning.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|warning| warning.contains(&named)),
+        "no warning names {named}: {warnings:?}"
+    );
+
+    let text = String::from_utf8(run("text").stdout).unwrap();
+    assert!(text.contains("INCOMPLETE"), "{text}");
+    assert!(text.contains(&named), "{text}");
+
+    let sarif = run("sarif").stdout;
+    let log: Value = serde_json::from_slice(&sarif).unwrap();
+    let sarif_run = &log["runs"][0];
+    assert_eq!(sarif_run["properties"]["complete"], false);
+    assert!(
+        sarif_run["properties"]["limitsReached"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from(name)),
+        "{}",
+        sarif_run["properties"]
+    );
+    let notes = sarif_run["invocations"][0]["toolExecutionNotifications"].to_string();
+    assert!(notes.contains(&named), "{notes}");
+    let sarif_path = repo.parent().unwrap().join("limits.sarif");
+    std::fs::write(&sarif_path, &sarif).unwrap();
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/validate-sarif");
+    let check = Command::new("python3")
+        .arg(&validator)
+        .args(["--strict", "--repo-root"])
+        .arg(repo)
+        .arg(&sarif_path)
+        .output()
+        .expect("python3 runs the validator");
+    assert!(
+        check.status.success(),
+        "validate-sarif failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn limits_are_named_and_mark_the_result_incomplete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+
+    // Within the default limits, the result is complete.
+    let report = json_of(&blast(
+        &repo,
+        &["diff", "HEAD~1", "HEAD", "--format", "json"],
+    ));
+    assert_eq!(report["complete"], true);
+    assert_eq!(report["limits_reached"], Value::Array(Vec::new()));
+
+    assert_limit_reported(
+        &repo,
+        &["--max-file-size", "40"],
+        "max_file_size",
+        "--max-file-size",
+        "40",
+    );
+    assert_limit_reported(
+        &repo,
+        &["--max-dependents", "1"],
+        "max_dependents",
+        "--max-dependents",
+        "1",
+    );
+    assert_limit_reported(
+        &repo,
+        &["--max-total-edges", "1"],
+        "max_total_edges",
+        "--max-total-edges",
+        "1",
+    );
+}
+
+/// A file whose tree-sitter query runs past `--parse-timeout` is skipped
+/// as timed out, and the report names the limit.
+#[test]
+fn parse_timeout_is_named_in_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    // 200,000 nested casts: a second or more to query in any build.
+    let casts = "(Object)".repeat(200_000);
+    let java = |value: &str| {
+        format!("package p;\nclass Casts {{\n  Object casts() {{ return {casts}{value}; }}\n}}\n")
+    };
+    write(&repo, "src/p/Casts.java", &java("1"));
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "casts"]);
+    write(&repo, "src/p/Casts.java", &java("2"));
+    git(&repo, &["commit", "-q", "-am", "edit casts"]);
+
+    let output = blast(
+        &repo,
+        &[
+            "diff",
+            "HEAD~1",
+            "HEAD",
+            "--format",
+            "json",
+            "--parse-timeout",
+            "0.2",
+        ],
+    );
+    let report = json_of(&output);
+    let skipped = report["stats"]["files_skipped"].to_string();
+    assert!(
+        skipped.contains(r#"{"path":"src/p/Casts.java","reason":"timed_out"}"#),
+        "{skipped}"
+    );
+    assert_limit_reported(
+        &repo,
+        &["--parse-timeout", "0.2"],
+        "parse_timeout",
+        "--parse-timeout",
+        "0.2",
+    );
+}
+
+/// When the edge budget runs out, the same symbols are cut short on every
+/// run, whatever the number of threads.
+#[test]
+fn edge_budget_truncation_is_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let mut db = String::new();
+    for idx in 0..40 {
+        db.push_str(&format!("def f{idx}():\n    return {idx}\n\n\n"));
+    }
+    let mut users = String::from("from shop.db import *\n\n\n");
+    for idx in 0..40 {
+        users.push_str(&format!(
+            "def use{idx}():\n    return f{idx}() + f{}()\n\n\n",
+            (idx + 1) % 40
+        ));
+    }
+    write(&repo, "shop/many.py", &db);
+    write(
+        &repo,
+        "shop/users.py",
+        &users.replace("shop.db", "shop.many"),
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "many"]);
+    write(&repo, "shop/many.py", &db.replace("return", "return 1 +"));
+    git(&repo, &["commit", "-q", "-am", "edit many"]);
+
+    let args = [
+        "diff",
+        "HEAD~1",
+        "HEAD",
+        "--format",
+        "json",
+        "--max-total-edges",
+        "30",
+    ];
+    let first = blast(&repo, &args);
+    let report = json_of(&first);
+    assert_eq!(report["complete"], false);
+    let truncated = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|change| change["truncated"] == true)
+        .count();
+    assert!(truncated > 0, "the budget cut nothing short");
+    for threads in ["1", "2", "4"] {
+        let mut with_threads = vec!["-j", threads];
+        with_threads.extend_from_slice(&args);
+        let again = blast(&repo, &with_threads);
+        assert!(
+            again.stdout == first.stdout,
+            "output differs with {threads} threads"
+        );
+    }
+}
+
 #[test]
 fn constructor_change_reaches_callers_of_subclasses() {
     // `Repo.__init__` changes. `make` calls `Repo()`, and `make_cached`

@@ -879,10 +879,20 @@ fn huge_minified_one_line_file() {
     assert_eq!(report["complete"], false);
 
     // With the limit raised, the file is parsed and the run still ends.
+    // Extracting 3 MB takes several seconds in a debug build on a loaded
+    // machine, near the default parse timeout, so that limit is raised too.
     let started = std::time::Instant::now();
     let report = run_json(
         &repo,
-        &["diff", "HEAD~1", "HEAD", "--max-file-size", "4000000"],
+        &[
+            "diff",
+            "HEAD~1",
+            "HEAD",
+            "--max-file-size",
+            "4000000",
+            "--parse-timeout",
+            "100",
+        ],
     );
     assert_core_change(&report);
     // Every symbol of the file is on line 1, so the changed line maps to
@@ -895,6 +905,74 @@ fn huge_minified_one_line_file() {
     assert!(skipped(&report).is_empty(), "{:?}", skipped(&report));
     assert!(
         started.elapsed() < std::time::Duration::from_secs(120),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Files nested tens of thousands of levels deep in every language. Each
+/// must be analysed or listed as skipped (a query that runs past the
+/// per-file time limit skips the file as `timed_out`), without a stack
+/// overflow and well within the time limit of the whole run.
+#[test]
+fn deeply_nested_files_in_every_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = base_repo(tmp.path());
+    let depth = 50_000;
+    let open = "(".repeat(depth);
+    let close = ")".repeat(depth);
+    let casts = "(Object)".repeat(depth);
+    let files = |value: &str| {
+        vec![
+            (
+                "app/nested.py",
+                format!("def nested():\n    return {open}{value}{close}\n"),
+                "app/nested.py::nested",
+            ),
+            (
+                "src/lib.rs",
+                format!("pub fn nested() -> i32 {{ {open}{value}{close} }}\n"),
+                "src/lib.rs::nested",
+            ),
+            (
+                "src/main/java/p/Casts.java",
+                format!(
+                    "package p;\nclass Casts {{\n  Object casts() {{ return {casts}{value}; }}\n}}\n"
+                ),
+                "src/main/java/p/Casts.java::Casts.casts()",
+            ),
+            (
+                "src/main/java/p/Parens.java",
+                format!(
+                    "package p;\nclass Parens {{\n  int parens() {{ return {open}{value}{close}; }}\n}}\n"
+                ),
+                "src/main/java/p/Parens.java::Parens.parens()",
+            ),
+        ]
+    };
+    for (path, text, _) in files("1") {
+        write(&repo, path, &text);
+    }
+    commit_all(&repo, "base");
+    for (path, text, _) in files("2") {
+        write(&repo, path, &text);
+    }
+    edit_core(&repo);
+    commit_all(&repo, "edit");
+
+    let started = std::time::Instant::now();
+    let report = run_json(&repo, &["diff", "HEAD~1", "HEAD"]);
+    assert_core_change(&report);
+    let ids = change_ids(&report);
+    let skipped = skipped(&report);
+    for (path, _, symbol) in files("2") {
+        assert!(
+            ids.contains(&symbol.to_owned()) || skipped.iter().any(|(file, _)| file == path),
+            "{symbol} is neither changed nor skipped: {ids:?} {skipped:?}"
+        );
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
         "took {:?}",
         started.elapsed()
     );

@@ -82,6 +82,36 @@ pub const DIFF_TOKENS: &[&[u8]] = &[
     b".git/config",
 ];
 
+/// Tokens of `blast.toml` policies and `.gitattributes` files.
+pub const CONFIG_TOKENS: &[&[u8]] = &[
+    b"[paths]\n",
+    b"ignore = [\"vendor/**\"]\n",
+    b"[python]\nroots = [\"src\"]\n",
+    b"[tests]\npatterns = [\"tests/**\"]\n",
+    b"[thresholds]\nfail_on = \"high\"\nreport = \"low\"\n",
+    b"[[tiers]]\nname = \"t\"\npaths = [\"a/**\"]\nsymbols = [\"*x*\"]\nweight = 2.0\n",
+    b"[provenance]\ntrailers = [\"Co-authored-by: *\"]\nfail_on = \"medium\"\n",
+    b"weight = -1e309\n",
+    b"weight = nan\n",
+    b"\"\"\"",
+    b"'''",
+    b"[[",
+    b"]]",
+    b"{a = 1}",
+    b"**/",
+    b"[!a-",
+    b"{a,b",
+    b"\\",
+    b"gen/** linguist-generated=true\n",
+    b"vendor/** linguist-vendored\n",
+    b"*.py -linguist-vendored\n",
+    b"!linguist-generated",
+    b"linguist-vendored=false",
+    b"/a/**/b linguist-generated\n",
+    b"[attr]binary -diff -merge -text\n",
+    b"\"quoted path\" linguist-vendored\n",
+];
+
 /// Tokens of the supported languages and of Cargo manifests.
 pub const SOURCE_TOKENS: &[&[u8]] = &[
     b"((((((((((((((((",

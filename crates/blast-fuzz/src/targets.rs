@@ -93,6 +93,10 @@ pub enum Target {
     /// through `RustLayout::from_manifests`, then `Graph::build` and
     /// queries on the graph.
     Graph,
+    /// The configuration loaders: `Policy::parse` on the input as
+    /// `blast.toml`, and `LinguistAttributes::from_files` on it as a
+    /// `.gitattributes` file.
+    Config,
 }
 
 impl Target {
@@ -101,6 +105,7 @@ impl Target {
         let mut targets = vec![Target::Diff, Target::Patch];
         targets.extend(Lang::ALL.iter().map(|&lang| Target::Extract(lang)));
         targets.push(Target::Graph);
+        targets.push(Target::Config);
         targets
     }
 
@@ -110,6 +115,7 @@ impl Target {
             Target::Patch => "patch",
             Target::Extract(lang) => lang.name(),
             Target::Graph => "graph",
+            Target::Config => "config",
         }
     }
 
@@ -139,6 +145,7 @@ impl Target {
         match self {
             Target::Diff | Target::Patch => crate::mutate::DIFF_TOKENS,
             Target::Extract(_) | Target::Graph => crate::mutate::SOURCE_TOKENS,
+            Target::Config => crate::mutate::CONFIG_TOKENS,
         }
     }
 }
@@ -212,7 +219,59 @@ pub fn execute(target: Target, input: &Input, context: &Context) -> u64 {
             execute_graph(&[(fuzz_path(lang), input.single().to_vec())], context)
         }
         Target::Graph => execute_graph(&input.files, context),
+        Target::Config => execute_config(input.single()),
     }
+}
+
+/// Paths that the config target matches against a loaded policy and
+/// `.gitattributes` rules.
+const CONFIG_PATHS: &[&str] = &[
+    "a.py",
+    "vendor/x/lib.py",
+    "gen/table.py",
+    "tests/test_a.py",
+    "src/main/java/A.java",
+    "a b/\u{e4}.rs",
+    "",
+];
+
+fn execute_config(bytes: &[u8]) -> u64 {
+    let text = String::from_utf8_lossy(bytes);
+    let line_count = text.lines().count();
+    let policy_signature = match blast_score::Policy::parse(&text, "blast.toml") {
+        Ok(policy) => {
+            let mut summary = format!("ok {} {}", policy.tiers.len(), policy.python_roots.len());
+            for path in CONFIG_PATHS {
+                summary.push_str(&format!(
+                    " {}{}",
+                    u8::from(policy.ignore.is_match(path)),
+                    u8::from(policy.test_files.is_match(path))
+                ));
+            }
+            fnv1a(summary.as_bytes())
+        }
+        Err(err) => {
+            let message = err.to_string();
+            assert!(
+                message.contains("blast.toml"),
+                "property: a policy error does not name the file: {message}"
+            );
+            assert!(
+                err.line <= line_count + 1,
+                "property: a policy error names line {} of a {line_count}-line file: {message}",
+                err.line
+            );
+            fnv1a(error_signature(&message).as_bytes())
+        }
+    };
+    let files = vec![(".gitattributes".to_owned(), text.into_owned())];
+    let attributes = blast_score::attributes::LinguistAttributes::from_files(&files);
+    let mut summary = String::new();
+    for path in CONFIG_PATHS {
+        let exclusion = attributes.exclusion(path);
+        summary.push_str(exclusion.map_or("-", |e| e.name()));
+    }
+    policy_signature ^ fnv1a(summary.as_bytes()).rotate_left(1)
 }
 
 fn execute_diff(bytes: &[u8]) -> u64 {

@@ -13,6 +13,7 @@ fn iterations_of(target: Target) -> u64 {
         Target::Patch => 2000,
         Target::Extract(_) => 500,
         Target::Graph => 250,
+        Target::Config => 2000,
     }
 }
 

@@ -31,8 +31,9 @@ pub struct SourceFile {
 pub struct ExtractOptions {
     /// Files larger than this are skipped and counted.
     pub max_file_bytes: usize,
-    /// Parsing one file stops after this long and the file is skipped and
-    /// counted, so one pathological file cannot stall a run.
+    /// Parsing one file and running the language's queries over its tree
+    /// stop after this long, and the file is skipped and counted, so one
+    /// pathological file cannot stall a run.
     pub parse_timeout: std::time::Duration,
 }
 
@@ -54,10 +55,15 @@ pub enum SkipReason {
     NotUtf8,
     TooLarge,
     ParseFailed,
-    /// Parsing took longer than [`ExtractOptions::parse_timeout`].
+    /// Parsing or querying took longer than [`ExtractOptions::parse_timeout`].
     TimedOut,
     /// Extraction panicked: a bug in blast, contained to this file.
     Panicked,
+    /// The local names of the file's symbols, each of which repeats the
+    /// names of the symbols around it, would take far more memory than the
+    /// file itself: generated nesting thousands of levels deep, or one very
+    /// long name around many symbols.
+    NamesTooLong,
 }
 
 impl SkipReason {
@@ -69,6 +75,7 @@ impl SkipReason {
             SkipReason::ParseFailed => "parse_failed",
             SkipReason::TimedOut => "timed_out",
             SkipReason::Panicked => "panicked",
+            SkipReason::NamesTooLong => "names_too_long",
         }
     }
 }
@@ -105,18 +112,27 @@ pub fn extract_file(file: &SourceFile, options: &ExtractOptions) -> Option<Extra
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let deadline = std::time::Instant::now() + options.parse_timeout;
         crate::lang::set_parse_deadline(Some(deadline));
+        crate::lang::set_name_budget(Some(file.bytes.len()));
         let outcome = extract_bytes(lang, &file.bytes, options);
+        let query_stopped = crate::lang::query_stopped();
+        let names_too_long = crate::lang::name_budget_exceeded();
         crate::lang::set_parse_deadline(None);
+        crate::lang::set_name_budget(None);
         match outcome {
             Err(SkipReason::ParseFailed) if std::time::Instant::now() >= deadline => {
                 Err(SkipReason::TimedOut)
             }
+            // A query that stopped at the deadline left the file's symbols
+            // and references incomplete.
+            Ok(_) if query_stopped => Err(SkipReason::TimedOut),
+            Ok(_) if names_too_long => Err(SkipReason::NamesTooLong),
             other => other,
         }
     }))
     .unwrap_or_else(|_| {
         log::warn!("extraction panicked on {}; the file is skipped", file.path);
         crate::lang::set_parse_deadline(None);
+        crate::lang::set_name_budget(None);
         Err(SkipReason::Panicked)
     });
     Some(ExtractedFile {

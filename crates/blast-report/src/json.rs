@@ -17,6 +17,9 @@ struct JsonReport<'a> {
     head: Revision<'a>,
     merge_base: Option<&'a str>,
     complete: bool,
+    /// The limits that made the result a lower bound; empty when complete
+    /// is true or only a failure (an unreadable file) made it incomplete.
+    limits_reached: Vec<JsonLimit>,
     total: JsonScore<'a>,
     files: Vec<JsonFile<'a>>,
     changes: Vec<JsonChange<'a>>,
@@ -26,6 +29,25 @@ struct JsonReport<'a> {
     tool_assisted: bool,
     fail_on: Option<&'static str>,
     fails: bool,
+}
+
+#[derive(Serialize)]
+struct JsonLimit {
+    limit: &'static str,
+    flag: &'static str,
+    /// An integer unless the limit has a fractional value.
+    value: serde_json::Number,
+    unit: &'static str,
+    count: usize,
+}
+
+/// Writes a limit's value as an integer when it is one.
+fn limit_value(value: f64) -> serde_json::Number {
+    if value.fract() == 0.0 && value >= 0.0 && value <= u64::MAX as f64 {
+        serde_json::Number::from(value as u64)
+    } else {
+        serde_json::Number::from_f64(value).unwrap_or_else(|| serde_json::Number::from(0))
+    }
 }
 
 #[derive(Serialize)]
@@ -116,6 +138,8 @@ struct JsonStats<'a> {
     files_head: u64,
     files_parsed: u64,
     files_skipped: Vec<JsonSkipped<'a>>,
+    /// Changed files that `.gitattributes` marks vendored or generated.
+    files_excluded: Vec<JsonSkipped<'a>>,
     files_with_parse_errors: &'a [String],
     imports_unresolved: u64,
     imports_external: u64,
@@ -146,6 +170,17 @@ pub fn render_json(report: &Report) -> String {
         },
         merge_base: report.merge_base.as_deref(),
         complete: report.complete,
+        limits_reached: report
+            .limits_reached
+            .iter()
+            .map(|limit| JsonLimit {
+                limit: limit.name,
+                flag: limit.flag,
+                value: limit_value(limit.value),
+                unit: limit.unit,
+                count: limit.count,
+            })
+            .collect(),
         total: score(&report.total),
         files: report
             .files
@@ -166,6 +201,15 @@ pub fn render_json(report: &Report) -> String {
             files_skipped: report
                 .stats
                 .skipped
+                .iter()
+                .map(|(path, reason)| JsonSkipped {
+                    path,
+                    reason: reason.name(),
+                })
+                .collect(),
+            files_excluded: report
+                .stats
+                .excluded
                 .iter()
                 .map(|(path, reason)| JsonSkipped {
                     path,

@@ -15,7 +15,7 @@ mod text;
 pub use graph_dump::{GraphFormat, GraphLevel, render_graph, write_graph};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use markdown::render_markdown;
-pub use sarif::{SarifOptions, render_sarif};
+pub use sarif::{SarifOmissions, SarifOptions, render_sarif, sarif_omissions};
 pub use text::{TextOptions, render_text};
 
 /// The version of blast written into reports.

@@ -1,11 +1,15 @@
 //! SARIF 2.1.0 for GitHub code scanning: one run, a fixed rule catalogue,
 //! one result per changed symbol at or above the reporting level, located
 //! on the changed definition at the head revision, with its nearest
-//! dependents as related locations.
+//! dependents as related locations. A symbol whose file is gone at the head
+//! revision is shown at its nearest dependent that still exists there.
+//! What the log leaves out (results over the cap, related locations over
+//! the cap, an incomplete analysis) is stated in the run's invocation as
+//! tool execution notifications.
 
 use std::fmt::Write;
 
-use blast_score::{ChangeKind, ChangedSymbol, Level, Report};
+use blast_score::{ChangeKind, ChangedSymbol, Dependent, Level, Report};
 use serde::Serialize;
 
 use crate::TOOL_VERSION;
@@ -87,8 +91,25 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool,
     automation_details: AutomationDetails<'a>,
+    invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
     properties: RunProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    /// The analysis ran to its end; limits that made it incomplete are
+    /// notifications, not failures.
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -155,7 +176,11 @@ struct RunProperties<'a> {
     score: u8,
     level: &'static str,
     complete: bool,
+    /// The names of the limits that made the analysis incomplete.
+    limits_reached: Vec<&'static str>,
     results_omitted: usize,
+    /// Results whose related locations were capped at [`MAX_RELATED`].
+    results_with_related_omitted: usize,
 }
 
 #[derive(Serialize)]
@@ -216,6 +241,95 @@ struct ResultProperties {
     score: u8,
     certain_dependents: usize,
     possible_dependents: usize,
+    /// Dependents at the head revision that the related locations leave out.
+    #[serde(skip_serializing_if = "is_zero")]
+    related_omitted: usize,
+}
+
+fn is_zero(value: &usize) -> bool {
+    *value == 0
+}
+
+/// Counts of what a SARIF log leaves out of a report, so that callers can
+/// report them on stderr as well as in the log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SarifOmissions {
+    /// Eligible results beyond the cap of results per run.
+    pub results: usize,
+    /// Results that list only some of their dependents as related locations.
+    pub results_with_related_omitted: usize,
+}
+
+impl SarifOmissions {
+    /// Describes the omissions in sentences, one per kind; empty when
+    /// nothing was left out.
+    pub fn notices(&self) -> Vec<String> {
+        let mut notices = Vec::new();
+        if self.results > 0 {
+            notices.push(format!(
+                "{} results were left out of the SARIF log, which keeps the {MAX_RESULTS} highest-scored (GitHub code scanning keeps {MAX_RESULTS} results per run); the JSON output lists every change",
+                self.results
+            ));
+        }
+        if self.results_with_related_omitted > 0 {
+            notices.push(format!(
+                "{} results list only their {MAX_RELATED} nearest dependents as related locations; their messages and properties give the full counts",
+                self.results_with_related_omitted
+            ));
+        }
+        notices
+    }
+}
+
+/// Counts what [`render_sarif`] leaves out of `report` with `options`.
+pub fn sarif_omissions(report: &Report, options: &SarifOptions) -> SarifOmissions {
+    let eligible = eligible(report, options);
+    SarifOmissions {
+        results: eligible.len().saturating_sub(MAX_RESULTS),
+        results_with_related_omitted: eligible
+            .iter()
+            .take(MAX_RESULTS)
+            .filter(|change| related_at_head(change).count() > MAX_RELATED)
+            .count(),
+    }
+}
+
+/// Lists the changes that get a result, highest score first (the report's
+/// order). They are those at or above the reporting level that can be
+/// shown at the head revision, because code scanning cannot place an alert
+/// in a file that no longer exists.
+fn eligible<'r>(report: &'r Report, options: &SarifOptions) -> Vec<&'r ChangedSymbol> {
+    report
+        .changes
+        .iter()
+        .filter(|c| c.score.level >= options.min_level && anchor(c).is_some())
+        .collect()
+}
+
+/// Lists the dependents of a change that still exist at the head
+/// revision, in the order related locations list them.
+fn related_at_head(change: &ChangedSymbol) -> impl Iterator<Item = &Dependent> {
+    change
+        .certain
+        .iter()
+        .chain(&change.possible)
+        .filter(|d| d.exists_at_head)
+}
+
+/// Returns where a result is shown: the changed symbol at the head
+/// revision or, when its file is gone there, the first dependent that
+/// still exists, preferring one that still names the symbol.
+fn anchor(change: &ChangedSymbol) -> Option<(String, u32)> {
+    if let Some(location) = &change.head_location {
+        return Some(location.clone());
+    }
+    change
+        .still_referenced
+        .iter()
+        .filter(|d| d.exists_at_head)
+        .chain(related_at_head(change))
+        .next()
+        .map(|d| (d.file.clone(), d.line))
 }
 
 /// Renders the report as a SARIF 2.1.0 log with a final newline.
@@ -244,14 +358,8 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
         })
         .collect();
 
-    // Only changes that can be shown at the head revision get a result:
-    // code scanning cannot place an alert in a file that no longer exists.
-    let eligible: Vec<&ChangedSymbol> = report
-        .changes
-        .iter()
-        .filter(|c| c.score.level >= options.min_level && c.head_location.is_some())
-        .collect();
-    let omitted = eligible.len().saturating_sub(MAX_RESULTS);
+    let eligible = eligible(report, options);
+    let omissions = sarif_omissions(report, options);
     // Same-named definitions (`@overload` stubs, redefinitions) are told
     // apart in fingerprints by their order among the results.
     let mut seen: Vec<&str> = Vec::new();
@@ -281,6 +389,7 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
             automation_details: AutomationDetails {
                 id: &options.category,
             },
+            invocations: vec![invocation(report, &omissions)],
             results,
             properties: RunProperties {
                 base: &report.base.label,
@@ -288,7 +397,13 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
                 score: report.total.value,
                 level: report.total.level.name(),
                 complete: report.complete,
-                results_omitted: omitted,
+                limits_reached: report
+                    .limits_reached
+                    .iter()
+                    .map(|limit| limit.name)
+                    .collect(),
+                results_omitted: omissions.results,
+                results_with_related_omitted: omissions.results_with_related_omitted,
             },
         }],
     };
@@ -298,20 +413,46 @@ pub fn render_sarif(report: &Report, options: &SarifOptions) -> String {
     out
 }
 
+/// Builds the run's one invocation: successful, with a warning for an
+/// incomplete analysis and for each of the report's warnings, and a note
+/// for each kind of omission.
+fn invocation(report: &Report, omissions: &SarifOmissions) -> Invocation {
+    let mut notifications = Vec::new();
+    if !report.complete {
+        notifications.push(Notification {
+            level: "warning",
+            message: Text {
+                text: "The analysis is incomplete: the results are a lower bound.".to_owned(),
+            },
+        });
+    }
+    for warning in &report.warnings {
+        notifications.push(Notification {
+            level: "warning",
+            message: Text {
+                text: warning.clone(),
+            },
+        });
+    }
+    for notice in omissions.notices() {
+        notifications.push(Notification {
+            level: "note",
+            message: Text { text: notice },
+        });
+    }
+    Invocation {
+        execution_successful: true,
+        tool_execution_notifications: notifications,
+    }
+}
+
 fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
     let removed = matches!(change.kind, ChangeKind::Deleted | ChangeKind::Moved);
     let rule_index = usize::from(removed);
-    let (file, line) = change
-        .head_location
-        .clone()
-        .unwrap_or_else(|| (change.file.clone(), change.start_line));
+    let (file, line) = anchor(change).unwrap_or_else(|| (change.file.clone(), change.start_line));
 
     // Related locations: the nearest dependents that still exist at head.
-    let related: Vec<Location> = change
-        .certain
-        .iter()
-        .chain(&change.possible)
-        .filter(|d| d.exists_at_head)
+    let related: Vec<Location> = related_at_head(change)
         .take(MAX_RELATED)
         .enumerate()
         .map(|(idx, d)| Location {
@@ -324,6 +465,7 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
         .collect();
 
     let total = change.certain.len() + change.possible.len();
+    let related_omitted = related_at_head(change).count() - related.len();
     let mut message = format!(
         "{} {} {} {} has {} certain and {} possible dependents",
         capitalised(change.kind.name()),
@@ -351,6 +493,23 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
             })
             .collect();
         let _ = write!(message, ", for example {}", examples.join(", "));
+    }
+    if related_omitted > 0 {
+        let _ = write!(
+            message,
+            " ({related_omitted} more dependents are not listed as related locations)"
+        );
+    }
+    if change.head_location.is_none() {
+        let old_id = if change.local_name.is_empty() {
+            change.file.clone()
+        } else {
+            format!("{}::{}", change.file, change.local_name)
+        };
+        let _ = write!(
+            message,
+            ". {old_id} was deleted with its file, so this result is shown at a dependent"
+        );
     }
     if !change.still_referenced.is_empty() {
         let _ = write!(
@@ -396,6 +555,7 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
             score: change.score.value,
             certain_dependents: change.certain.len(),
             possible_dependents: total - change.certain.len(),
+            related_omitted,
         },
     }
 }

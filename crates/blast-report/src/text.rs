@@ -35,6 +35,7 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
         .skipped
         .iter()
         .map(|(path, _)| path.as_str())
+        .chain(report.stats.excluded.iter().map(|(path, _)| path.as_str()))
         .collect();
     let analysed = report
         .files
@@ -54,6 +55,19 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
         let _ = writeln!(
             out,
             "INCOMPLETE: the result is a lower bound (see warnings)"
+        );
+    }
+    if !report.stats.excluded.is_empty() {
+        let listed: Vec<String> = report
+            .stats
+            .excluded
+            .iter()
+            .map(|(path, reason)| format!("{path} ({})", reason.name()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "excluded by .gitattributes (use --include-vendored to analyse them): {}",
+            listed.join(", ")
         );
     }
     for warning in &report.warnings {

@@ -21,6 +21,7 @@
 //! # Ok::<(), blast_score::AnalyzeError>(())
 //! ```
 
+pub mod attributes;
 pub mod changes;
 pub use changes::Modification;
 mod pipeline;
@@ -33,9 +34,9 @@ pub mod score;
 mod sources;
 pub mod tokens;
 
-pub use pipeline::{AnalyzeError, Config, analyze, load_graph};
+pub use pipeline::{AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, analyze, load_graph};
 pub use policy::{Policy, PolicyError};
 pub use report::{
-    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level, Report,
-    RevisionInfo, Score, ScoreFactor,
+    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level,
+    LimitReached, Report, RevisionInfo, Score, ScoreFactor,
 };

@@ -12,12 +12,13 @@ use blast_graph::{
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::attributes::{Exclusion, LinguistAttributes};
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
 use crate::policy::Policy;
-use crate::reach::{Reach, reach};
+use crate::reach::{Reach, reach_within};
 use crate::report::{
-    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level, Report,
-    RevisionInfo,
+    AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level,
+    LimitReached, Report, RevisionInfo,
 };
 use crate::score::{ScoreInput, compute};
 use crate::sources::{SideFile, SideReader};
@@ -30,6 +31,11 @@ pub struct Config {
     /// The search for dependents of one changed symbol stops after this many
     /// (certain and possible each), and the report says so.
     pub max_dependents: usize,
+    /// The searches for dependents of all changed symbols together examine
+    /// at most this many edges. The symbols searched after the budget ran
+    /// out are searched in part or not at all, and the report lists the
+    /// limit.
+    pub max_total_edges: u64,
     /// The review policy, usually from `blast.toml`.
     pub policy: Policy,
     /// The level at which the diff fails; overrides the policy's.
@@ -37,10 +43,23 @@ pub struct Config {
     /// Parse only the files that can depend on the change (see the
     /// `prefilter` module); false parses every file.
     pub prefilter: bool,
+    /// Leave out files that `.gitattributes` marks `linguist-vendored` or
+    /// `linguist-generated`, and list the changed ones in the report.
+    pub exclude_linguist: bool,
     /// Where extraction results are kept between runs; `None` parses every
     /// file it needs.
     pub cache: Option<Arc<ExtractionCache>>,
 }
+
+/// The default of [`Config::max_total_edges`].
+// NOTE: an estimate, not a measurement: a few seconds of searching in a
+// release build, far above what a review-sized diff needs.
+pub const DEFAULT_MAX_TOTAL_EDGES: u64 = 20_000_000;
+
+/// Changed symbols whose dependents are searched in parallel at once. The
+/// edge budget is settled after each chunk, in the order of the changes,
+/// so which symbols it cuts short does not depend on thread timing.
+const REACH_CHUNK: usize = 256;
 
 impl Default for Config {
     fn default() -> Config {
@@ -48,9 +67,11 @@ impl Default for Config {
             extract: ExtractOptions::default(),
             graph: GraphOptions::default(),
             max_dependents: 50_000,
+            max_total_edges: DEFAULT_MAX_TOTAL_EDGES,
             policy: Policy::default(),
             fail_on: None,
             prefilter: true,
+            exclude_linguist: true,
             cache: None,
         }
     }
@@ -84,7 +105,8 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     // unchanged files share their extraction between the two graphs.
     let base_entries = repo.list_files(&comparison.base)?;
     let mut graph_options = graph_options(repo, &comparison.base, &base_entries, config);
-    let base_paths = source_paths(&base_entries, &config.policy);
+    let base_attributes = linguist_attributes(repo, &comparison.base, &base_entries, config);
+    let base_paths = source_paths(&base_entries, &config.policy, &base_attributes);
     let changed_paths: FxHashSet<&str> = change_set
         .files
         .iter()
@@ -99,7 +121,19 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     };
     let base_sources = base_reader.load(&base_entries, &base_paths, &changed_paths)?;
     let head_entries = repo.list_files(&comparison.head)?;
-    let head_paths = source_paths(&head_entries, &config.policy);
+    let head_attributes = linguist_attributes(repo, &comparison.head, &head_entries, config);
+    let head_paths = source_paths(&head_entries, &config.policy, &head_attributes);
+    let mut excluded: Vec<(String, Exclusion)> = changed_paths
+        .iter()
+        .filter(|path| Lang::from_path(path).is_some())
+        .filter_map(|path| {
+            head_attributes
+                .exclusion(path)
+                .or_else(|| base_attributes.exclusion(path))
+                .map(|exclusion| ((*path).to_owned(), exclusion))
+        })
+        .collect();
+    excluded.sort();
     let to_read: Vec<String> = head_paths
         .iter()
         .filter(|p| changed_paths.contains(p.as_str()))
@@ -191,23 +225,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let symbol_changes = changed_symbols(&change_set, &base_graph, &head_graph, &texts);
 
     // Step 5: reach of each changed symbol, in parallel.
-    let reaches: Vec<Reach> = symbol_changes
-        .par_iter()
-        .map(|change| match change.kind {
-            ChangeKind::Added => reach(
-                &head_graph,
-                change.head.unwrap_or_default(),
-                config.max_dependents,
-                &[],
-            ),
-            _ => reach(
-                &base_graph,
-                change.base.unwrap_or_default(),
-                config.max_dependents,
-                &change.base_lines,
-            ),
-        })
-        .collect();
+    let reaches = search_dependents(&symbol_changes, &base_graph, &head_graph, config);
 
     clock.lap(format_args!(
         "reach of {} changed symbols",
@@ -301,14 +319,15 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         (base_level, _) => base_level,
     };
 
-    let stats = analysis_stats(
+    let mut stats = analysis_stats(
         &base_graph,
         &head_graph,
         base_extracted.len(),
         head_extracted.len(),
         &to_read,
     );
-    let mut warnings = Vec::new();
+    stats.excluded = excluded;
+    let (limits_reached, mut warnings) = limits_reached(&stats, &reaches, config);
     let skipped_changes: Vec<String> = stats
         .skipped
         .iter()
@@ -328,11 +347,16 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         .iter()
         .filter(|(_, reason)| *reason != SkipReason::Binary)
         .collect();
-    if !unreadable.is_empty() {
+    // Files skipped by a limit have a warning of their own.
+    let failed: Vec<&&(String, SkipReason)> = unreadable
+        .iter()
+        .filter(|(_, reason)| !matches!(reason, SkipReason::TooLarge | SkipReason::TimedOut))
+        .collect();
+    if !failed.is_empty() {
         warnings.push(format!(
-            "{} source files were skipped (too large, not UTF-8, unparsable or timed out), so dependents in them are missing: {}",
-            unreadable.len(),
-            unreadable.iter().take(5).map(|(path, reason)| format!("{path} ({})", reason.name())).collect::<Vec<_>>().join(", ")
+            "{} source files were skipped (not UTF-8, unparsable, symbol names too long, or extraction failed), so dependents in them are missing: {}",
+            failed.len(),
+            failed.iter().take(5).map(|(path, reason)| format!("{path} ({})", reason.name())).collect::<Vec<_>>().join(", ")
         ));
     }
     if !stats.files_with_parse_errors.is_empty() {
@@ -349,12 +373,6 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             "{} of {local_imports} Python imports of the repository's own modules did not resolve: \
              the source roots may be wrong; list them under [python] roots in blast.toml",
             python.imports_unresolved_local
-        ));
-    }
-    if truncated {
-        warnings.push(format!(
-            "the search for dependents stopped at {} for some symbols: their lists are a lower bound",
-            config.max_dependents
         ));
     }
     Ok(Report {
@@ -374,12 +392,164 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         changes,
         total,
         complete: unreadable.is_empty() && !truncated,
+        limits_reached,
         stats,
         warnings,
         commits,
         tool_assisted,
         fail_on,
     })
+}
+
+/// Searches the dependents of every changed symbol, in parallel, within
+/// [`Config::max_total_edges`] edges over all of them. Each chunk of
+/// changes is searched with the budget left before it. The results are
+/// then taken in order: the first search that would overrun the budget is
+/// run again with what is left, and the rest of the chunk and every later
+/// chunk are not searched at all. The same input thus always cuts the
+/// same symbols short.
+fn search_dependents(
+    changes: &[SymbolChange],
+    base_graph: &Graph,
+    head_graph: &Graph,
+    config: &Config,
+) -> Vec<Reach> {
+    let search = |change: &SymbolChange, max_edges: u64| match change.kind {
+        ChangeKind::Added => reach_within(
+            head_graph,
+            change.head.unwrap_or_default(),
+            config.max_dependents,
+            max_edges,
+            &[],
+        ),
+        _ => reach_within(
+            base_graph,
+            change.base.unwrap_or_default(),
+            config.max_dependents,
+            max_edges,
+            &change.base_lines,
+        ),
+    };
+    let not_searched = || Reach {
+        truncated: true,
+        edge_limited: true,
+        ..Reach::default()
+    };
+    let mut remaining = config.max_total_edges;
+    let mut reaches = Vec::with_capacity(changes.len());
+    for chunk in changes.chunks(REACH_CHUNK) {
+        if remaining == 0 {
+            reaches.extend(chunk.iter().map(|_| not_searched()));
+            continue;
+        }
+        let budget = remaining;
+        let found: Vec<Reach> = chunk
+            .par_iter()
+            .map(|change| search(change, budget))
+            .collect();
+        for (change, reach) in chunk.iter().zip(found) {
+            if remaining == 0 {
+                reaches.push(not_searched());
+                continue;
+            }
+            let reach = if reach.edges_examined > remaining {
+                search(change, remaining)
+            } else {
+                reach
+            };
+            remaining -= reach.edges_examined.min(remaining);
+            if reach.edge_limited {
+                remaining = 0;
+            }
+            reaches.push(reach);
+        }
+    }
+    reaches
+}
+
+/// Lists the limits that the run reached, each with a warning that names
+/// the limit, its value and what it cut short.
+fn limits_reached(
+    stats: &AnalysisStats,
+    reaches: &[Reach],
+    config: &Config,
+) -> (Vec<LimitReached>, Vec<String>) {
+    let mut limits = Vec::new();
+    let mut warnings = Vec::new();
+    let skipped_for = |wanted: SkipReason| -> Vec<&str> {
+        stats
+            .skipped
+            .iter()
+            .filter(|(_, reason)| *reason == wanted)
+            .map(|(path, _)| path.as_str())
+            .collect()
+    };
+    let examples = |paths: &[&str]| paths.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+
+    let too_large = skipped_for(SkipReason::TooLarge);
+    if !too_large.is_empty() {
+        let value = config.extract.max_file_bytes as f64;
+        warnings.push(format!(
+            "{} source files are larger than --max-file-size ({value} bytes) and were skipped, so dependents in them are missing: {}",
+            too_large.len(),
+            examples(&too_large)
+        ));
+        limits.push(LimitReached {
+            name: "max_file_size",
+            flag: "--max-file-size",
+            value,
+            unit: "bytes",
+            count: too_large.len(),
+        });
+    }
+    let timed_out = skipped_for(SkipReason::TimedOut);
+    if !timed_out.is_empty() {
+        let value = config.extract.parse_timeout.as_secs_f64();
+        warnings.push(format!(
+            "{} source files took longer than --parse-timeout ({value} s) to parse and query and were skipped, so dependents in them are missing: {}",
+            timed_out.len(),
+            examples(&timed_out)
+        ));
+        limits.push(LimitReached {
+            name: "parse_timeout",
+            flag: "--parse-timeout",
+            value,
+            unit: "seconds",
+            count: timed_out.len(),
+        });
+    }
+    let by_dependents = reaches
+        .iter()
+        .filter(|reach| reach.truncated && !reach.edge_limited)
+        .count();
+    if by_dependents > 0 {
+        let value = config.max_dependents as f64;
+        warnings.push(format!(
+            "the search for dependents stopped at --max-dependents ({value}) for {by_dependents} symbols: their lists are a lower bound"
+        ));
+        limits.push(LimitReached {
+            name: "max_dependents",
+            flag: "--max-dependents",
+            value,
+            unit: "dependents",
+            count: by_dependents,
+        });
+    }
+    let by_edges = reaches.iter().filter(|reach| reach.edge_limited).count();
+    if by_edges > 0 {
+        let value = config.max_total_edges as f64;
+        warnings.push(format!(
+            "the searches for dependents examined --max-total-edges ({value}) edges over all changed symbols, so {by_edges} symbols were searched in part or not at all: their lists are a lower bound"
+        ));
+        limits.push(LimitReached {
+            name: "max_total_edges",
+            flag: "--max-total-edges",
+            value,
+            unit: "edges",
+            count: by_edges,
+        });
+    }
+    (limits, warnings)
 }
 
 /// Logs what the cache did and trims it to its size limit.
@@ -459,6 +629,7 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     let mut clock = Stopwatch::start();
     let entries = repo.list_files(&side)?;
     let options = graph_options(repo, &side, &entries, config);
+    let attributes = linguist_attributes(repo, &side, &entries, config);
     let reader = SideReader {
         repo,
         side: &side,
@@ -467,7 +638,7 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     };
     let sources = reader.load(
         &entries,
-        &source_paths(&entries, &config.policy),
+        &source_paths(&entries, &config.policy, &attributes),
         &FxHashSet::default(),
     )?;
     clock.lap(format_args!("listed {} files", sources.len()));
@@ -487,13 +658,58 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     Ok(graph)
 }
 
-/// The source files of a side that the policy does not ignore.
-fn source_paths(entries: &[TreeEntry], policy: &Policy) -> Vec<String> {
+/// Lists the source files of a side that the policy does not ignore and
+/// `.gitattributes` does not mark vendored or generated.
+fn source_paths(
+    entries: &[TreeEntry],
+    policy: &Policy,
+    attributes: &LinguistAttributes,
+) -> Vec<String> {
     entries
         .iter()
         .filter(|e| Lang::from_path(&e.path).is_some() && !policy.ignore.is_match(&e.path))
+        .filter(|e| attributes.exclusion(&e.path).is_none())
         .map(|e| e.path.clone())
         .collect()
+}
+
+/// Reads the Linguist attributes of a side from its `.gitattributes`
+/// files; none when the configuration turns the exclusion off.
+fn linguist_attributes(
+    repo: &Repo,
+    side: &Side,
+    entries: &[TreeEntry],
+    config: &Config,
+) -> LinguistAttributes {
+    if !config.exclude_linguist {
+        return LinguistAttributes::default();
+    }
+    let paths: Vec<String> = entries
+        .iter()
+        .filter(|e| e.path == ".gitattributes" || e.path.ends_with("/.gitattributes"))
+        .map(|e| e.path.clone())
+        .collect();
+    if paths.is_empty() {
+        return LinguistAttributes::default();
+    }
+    match repo.read_files(side, &paths) {
+        Ok(contents) => {
+            let files: Vec<(String, String)> = paths
+                .into_iter()
+                .zip(contents)
+                .filter_map(|(path, bytes)| {
+                    bytes.map(|b| (path, String::from_utf8_lossy(&b).into_owned()))
+                })
+                .collect();
+            LinguistAttributes::from_files(&files)
+        }
+        Err(err) => {
+            log::warn!(
+                "failed to read .gitattributes, so vendored and generated files are analysed: {err}"
+            );
+            LinguistAttributes::default()
+        }
+    }
 }
 
 /// Graph options for one side: the configured ones, plus Python source roots
@@ -991,6 +1207,7 @@ fn analysis_stats(
         files_parsed: (files_base + read_head.len()) as u64,
         skipped,
         files_with_parse_errors: with_errors,
+        excluded: Vec::new(),
         imports_unresolved: base.stats.python.imports_unresolved,
         imports_external: base.stats.python.imports_external,
         calls_too_ambiguous: base.stats.python.calls_too_ambiguous,

@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use blast_graph::{Edge, EdgeKind, Graph, Resolution, SymbolId, SymbolKind};
+use rustc_hash::FxHashMap;
 
 /// A dependent found by [`reach`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,8 +22,13 @@ pub struct Reach {
     /// In breadth-first order: nearest first.
     pub certain: Vec<Reached>,
     pub possible: Vec<Reached>,
-    /// The search stopped at `max_dependents`.
+    /// The search stopped at `max_dependents` or `max_edges`.
     pub truncated: bool,
+    /// The search stopped because it had examined `max_edges` edges.
+    pub edge_limited: bool,
+    /// Edges into visited symbols that the search examined, over both
+    /// phases: the work it did.
+    pub edges_examined: u64,
 }
 
 /// Visit state per symbol. A dependent reached through an import is listed
@@ -36,7 +42,9 @@ enum State {
 }
 
 /// Finds the dependents of `start`. Cycles are harmless: each symbol is
-/// expanded at most once per phase.
+/// expanded at most once per phase. The work is proportional to the edges
+/// into the symbols it visits, not to the size of the graph, because a diff
+/// can change tens of thousands of symbols.
 ///
 /// Scope edges (a definition using a name its module imports) are followed
 /// only out of the start, and only when their import line is among
@@ -50,7 +58,18 @@ pub fn reach(
     max_dependents: usize,
     start_lines: &[(u32, u32)],
 ) -> Reach {
-    let n = graph.symbols.len();
+    reach_within(graph, start, max_dependents, u64::MAX, start_lines)
+}
+
+/// [`reach`] that also stops after examining `max_edges` edges, and then
+/// marks the result truncated and edge-limited.
+pub fn reach_within(
+    graph: &Graph,
+    start: SymbolId,
+    max_dependents: usize,
+    max_edges: u64,
+    start_lines: &[(u32, u32)],
+) -> Reach {
     let mut result = Reach::default();
     let follows = |node: SymbolId, edge: &Edge| {
         edge.kind != EdgeKind::Scope
@@ -64,18 +83,27 @@ pub fn reach(
     };
 
     // Phase 1: exact edges only, breadth first, so depths are shortest.
-    let mut state = vec![State::Unseen; n];
-    let mut depth = vec![0u32; n];
-    state[start as usize] = State::Expanded;
+    let mut state: FxHashMap<SymbolId, State> = FxHashMap::default();
+    let mut depth: FxHashMap<SymbolId, u32> = FxHashMap::default();
+    let state_of =
+        |map: &FxHashMap<SymbolId, State>, id: SymbolId| *map.get(&id).unwrap_or(&State::Unseen);
+    let depth_of = |map: &FxHashMap<SymbolId, u32>, id: SymbolId| *map.get(&id).unwrap_or(&0);
+    state.insert(start, State::Expanded);
     let mut queue = VecDeque::from([start]);
     'exact: while let Some(node) = queue.pop_front() {
         for edge in dependent_edges(graph, node) {
+            if result.edges_examined >= max_edges {
+                result.truncated = true;
+                result.edge_limited = true;
+                break 'exact;
+            }
+            result.edges_examined += 1;
             if edge.resolution != Resolution::Exact || !follows(node, edge) {
                 continue;
             }
-            let dependent = edge.source as usize;
+            let dependent = edge.source;
             let expand = expands(node, edge);
-            match state[dependent] {
+            match state_of(&state, dependent) {
                 State::Expanded => continue,
                 State::Listed if !expand => continue,
                 State::Listed => {}
@@ -84,44 +112,57 @@ pub fn reach(
                         result.truncated = true;
                         break 'exact;
                     }
-                    depth[dependent] = depth[node as usize] + 1;
+                    let dependent_depth = depth_of(&depth, node) + 1;
+                    depth.insert(dependent, dependent_depth);
                     result.certain.push(Reached {
-                        symbol: edge.source,
-                        depth: depth[dependent],
+                        symbol: dependent,
+                        depth: dependent_depth,
                         weight: 1.0,
                     });
                 }
             }
             if expand {
-                state[dependent] = State::Expanded;
-                queue.push_back(edge.source);
+                state.insert(dependent, State::Expanded);
+                queue.push_back(dependent);
             } else {
-                state[dependent] = State::Listed;
+                state.insert(dependent, State::Listed);
             }
         }
     }
 
     // Phase 2: from the start and every expanded certain dependent, follow
     // all edges; whatever is new is possible, with the product of weights.
-    let mut weight = vec![0f64; n];
-    let mut possible_state = vec![State::Unseen; n];
+    // The symbols expanded in phase 1 are the start and the certain
+    // dependents marked expanded; they start phase 2 with weight 1.
+    let mut weight: FxHashMap<SymbolId, f64> = FxHashMap::default();
+    let mut possible_state: FxHashMap<SymbolId, State> = FxHashMap::default();
     let mut queue: VecDeque<SymbolId> = VecDeque::new();
-    for (idx, s) in state.iter().enumerate() {
-        if *s == State::Expanded {
-            weight[idx] = 1.0;
-            possible_state[idx] = State::Expanded;
-        }
+    let expanded = std::iter::once(start).chain(
+        result
+            .certain
+            .iter()
+            .map(|reached| reached.symbol)
+            .filter(|&id| state_of(&state, id) == State::Expanded),
+    );
+    for id in expanded {
+        weight.insert(id, 1.0);
+        possible_state.insert(id, State::Expanded);
+        queue.push_back(id);
     }
-    queue.push_back(start);
-    for reached in &result.certain {
-        if state[reached.symbol as usize] == State::Expanded {
-            queue.push_back(reached.symbol);
-        }
-    }
+    let weight_of = |map: &FxHashMap<SymbolId, f64>, id: SymbolId| *map.get(&id).unwrap_or(&0.0);
     'possible: while let Some(node) = queue.pop_front() {
+        if result.edge_limited {
+            break;
+        }
         for edge in dependent_edges(graph, node) {
-            let dependent = edge.source as usize;
-            if state[dependent] != State::Unseen || !follows(node, edge) {
+            if result.edges_examined >= max_edges {
+                result.truncated = true;
+                result.edge_limited = true;
+                break 'possible;
+            }
+            result.edges_examined += 1;
+            let dependent = edge.source;
+            if state_of(&state, dependent) != State::Unseen || !follows(node, edge) {
                 continue;
             }
             let edge_weight = if edge.resolution == Resolution::Exact {
@@ -129,12 +170,13 @@ pub fn reach(
             } else {
                 f64::from(edge.weight)
             };
-            let new_weight = weight[node as usize] * edge_weight;
+            let new_weight = weight_of(&weight, node) * edge_weight;
             let expand = expands(node, edge);
-            match possible_state[dependent] {
+            match state_of(&possible_state, dependent) {
                 State::Expanded => continue,
                 State::Listed if !expand => {
-                    weight[dependent] = weight[dependent].max(new_weight);
+                    let kept = weight_of(&weight, dependent).max(new_weight);
+                    weight.insert(dependent, kept);
                     continue;
                 }
                 State::Listed => {}
@@ -143,25 +185,27 @@ pub fn reach(
                         result.truncated = true;
                         break 'possible;
                     }
-                    depth[dependent] = depth[node as usize] + 1;
+                    let dependent_depth = depth_of(&depth, node) + 1;
+                    depth.insert(dependent, dependent_depth);
                     result.possible.push(Reached {
-                        symbol: edge.source,
-                        depth: depth[dependent],
+                        symbol: dependent,
+                        depth: dependent_depth,
                         weight: 0.0,
                     });
                 }
             }
-            weight[dependent] = weight[dependent].max(new_weight);
+            let kept = weight_of(&weight, dependent).max(new_weight);
+            weight.insert(dependent, kept);
             if expand {
-                possible_state[dependent] = State::Expanded;
-                queue.push_back(edge.source);
+                possible_state.insert(dependent, State::Expanded);
+                queue.push_back(dependent);
             } else {
-                possible_state[dependent] = State::Listed;
+                possible_state.insert(dependent, State::Listed);
             }
         }
     }
     for reached in &mut result.possible {
-        reached.weight = weight[reached.symbol as usize];
+        reached.weight = weight_of(&weight, reached.symbol);
     }
     result
 }
@@ -350,5 +394,45 @@ mod tests {
         let result = reach(&g, id(&g, "a.base"), 1, &[]);
         assert_eq!(result.certain.len(), 1);
         assert!(result.truncated);
+    }
+
+    /// A chain of calls: each function calls the one before it.
+    fn chain(length: usize) -> Graph {
+        let mut text = String::from("def f0():\n    pass\n");
+        for idx in 1..length {
+            text.push_str(&format!("\ndef f{idx}():\n    f{}()\n", idx - 1));
+        }
+        graph(&[("a.py", &text)])
+    }
+
+    #[test]
+    fn edge_limit_stops_the_search() {
+        let g = chain(50);
+        let whole = reach(&g, id(&g, "a.f0"), 1000, &[]);
+        assert!(!whole.truncated);
+        assert_eq!(whole.certain.len(), 49);
+
+        let limited = reach_within(&g, id(&g, "a.f0"), 1000, 10, &[]);
+        assert!(limited.truncated);
+        assert!(limited.edge_limited);
+        assert_eq!(limited.edges_examined, 10);
+        assert!(limited.certain.len() < whole.certain.len());
+        // What was found is the nearest part of the full result.
+        assert_eq!(limited.certain[..], whole.certain[..limited.certain.len()]);
+    }
+
+    /// The work is the edges into visited symbols, not the graph's size:
+    /// a symbol without dependents costs no edge in a large graph.
+    #[test]
+    fn work_counts_visited_edges_only() {
+        let g = chain(2_000);
+        let last = id(&g, "a.f1999");
+        let result = reach(&g, last, 1000, &[]);
+        assert!(result.certain.is_empty());
+        assert_eq!(result.edges_examined, 0);
+
+        let first = reach(&g, id(&g, "a.f1998"), 1000, &[]);
+        assert_eq!(first.certain.len(), 1);
+        assert!(first.edges_examined <= 4, "{}", first.edges_examined);
     }
 }

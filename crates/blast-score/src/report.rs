@@ -188,10 +188,28 @@ pub struct AnalysisStats {
     /// Files extracted (parsed) for this run, both sides together.
     pub files_parsed: u64,
     pub skipped: Vec<(String, SkipReason)>,
+    /// Changed source files left out because `.gitattributes` marks them
+    /// vendored or generated, sorted by path.
+    pub excluded: Vec<(String, crate::attributes::Exclusion)>,
     pub files_with_parse_errors: Vec<String>,
     pub imports_unresolved: u64,
     pub imports_external: u64,
     pub calls_too_ambiguous: u64,
+}
+
+/// A limit of the analysis that a run reached.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LimitReached {
+    /// `max_file_size`, `parse_timeout`, `max_dependents` or
+    /// `max_total_edges`.
+    pub name: &'static str,
+    /// The command-line flag that sets the limit.
+    pub flag: &'static str,
+    /// The limit's value, in `unit`.
+    pub value: f64,
+    pub unit: &'static str,
+    /// Files or changed symbols that the limit cut short.
+    pub count: usize,
 }
 
 /// The result of [`crate::analyze`].
@@ -211,6 +229,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// False when some limit or failure makes the result a lower bound.
     pub complete: bool,
+    /// The limits that the run reached, which make it incomplete.
+    pub limits_reached: Vec<LimitReached>,
     /// The commits of the range (empty when the head is not a commit).
     pub commits: Vec<CommitSummary>,
     /// Some commit of the range is tool-assisted, so the policy's stricter

@@ -8,7 +8,7 @@ pub mod rust;
 use std::cell::{Cell, RefCell};
 use std::time::Instant;
 
-use tree_sitter::{Language, Parser, Query, Tree};
+use tree_sitter::{Language, Parser, Query, QueryCursorState, Tree};
 
 use crate::model::Lang;
 
@@ -39,15 +39,95 @@ pub(crate) fn compile_query(language: &Language, file: &str, source: &str) -> Qu
 thread_local! {
     /// One parser per worker thread and language, reused across files.
     static PARSERS: RefCell<Vec<(Lang, Parser)>> = const { RefCell::new(Vec::new()) };
-    /// When the current file's parse must stop. Set by the caller of the
-    /// extractors, so that every language's extractor gets the time limit
-    /// without passing it through.
+    /// When the current file's parse and queries must stop. Set by the
+    /// caller of the extractors, so that every language's extractor gets
+    /// the time limit without passing it through.
     static PARSE_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// A query on this thread stopped at the deadline since the deadline
+    /// was last set, so the current file's extraction is incomplete.
+    static QUERY_STOPPED: Cell<bool> = const { Cell::new(false) };
+    /// Bytes that the local names of the current file's symbols may still
+    /// take, or `None` for no limit; see [`set_name_budget`].
+    static NAME_BUDGET: Cell<Option<usize>> = const { Cell::new(None) };
+    /// A symbol of the current file was left out because its name did not
+    /// fit in the budget.
+    static NAME_BUDGET_EXCEEDED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Sets the deadline for parses on this thread; `None` removes it.
+/// The local names of one file's symbols may take this many bytes per byte
+/// of source, plus [`NAME_BUDGET_BASE`]. Each local name repeats the names
+/// of its enclosing symbols, so nesting or one long name over many
+/// siblings makes the names grow with the square of the file's size:
+/// 50,000 nested Java classes (500 KB) have about 2.5 GB of names.
+// NOTE: the factor is an estimate, not measured on a corpus: ordinary
+// code's local names are rarely longer than the definitions they name.
+pub(crate) const NAME_BYTES_PER_SOURCE_BYTE: usize = 32;
+/// The part of the name budget that does not depend on the file's size.
+pub(crate) const NAME_BUDGET_BASE: usize = 1024 * 1024;
+
+/// Sets the budget for the local names of the next file's symbols on this
+/// thread, from the file's size; `None` removes the limit. Either way,
+/// [`name_budget_exceeded`] is cleared.
+pub(crate) fn set_name_budget(source_len: Option<usize>) {
+    let budget = source_len.map(|len| {
+        len.saturating_mul(NAME_BYTES_PER_SOURCE_BYTE)
+            .saturating_add(NAME_BUDGET_BASE)
+    });
+    NAME_BUDGET.with(|cell| cell.set(budget));
+    NAME_BUDGET_EXCEEDED.with(|cell| cell.set(false));
+}
+
+/// Takes `bytes` for a symbol's local name from this thread's budget.
+/// Returns false, and records it, when they do not fit: the extractor then
+/// leaves the symbol out, and the caller skips the file.
+pub(crate) fn take_name_bytes(bytes: usize) -> bool {
+    let Some(remaining) = NAME_BUDGET.with(Cell::get) else {
+        return true;
+    };
+    if bytes > remaining {
+        NAME_BUDGET_EXCEEDED.with(|cell| cell.set(true));
+        return false;
+    }
+    NAME_BUDGET.with(|cell| cell.set(Some(remaining - bytes)));
+    true
+}
+
+/// True when a symbol was left out because of the name budget since the
+/// budget was set.
+pub(crate) fn name_budget_exceeded() -> bool {
+    NAME_BUDGET_EXCEEDED.with(Cell::get)
+}
+
+/// Sets the deadline for parses and queries on this thread; `None` removes
+/// it. Either way, [`query_stopped`] is cleared.
 pub(crate) fn set_parse_deadline(deadline: Option<Instant>) {
     PARSE_DEADLINE.with(|cell| cell.set(deadline));
+    QUERY_STOPPED.with(|cell| cell.set(false));
+}
+
+/// True when a query stopped at this thread's deadline since the deadline
+/// was set.
+pub(crate) fn query_stopped() -> bool {
+    QUERY_STOPPED.with(Cell::get)
+}
+
+/// Returns a progress callback for [`tree_sitter::QueryCursorOptions`] that stops a
+/// query at this thread's deadline and records that it did, so that the
+/// caller reports the file as timed out instead of using partial matches.
+/// tree-sitter 0.25 calls it every 100 steps of the query, and a query
+/// over a very deep tree can take far longer than its parse.
+///
+/// The callback must outlive the matches that use it, because tree-sitter
+/// keeps a pointer to it that the borrow checker does not see.
+pub(crate) fn query_deadline() -> impl FnMut(&QueryCursorState) -> bool {
+    let deadline = PARSE_DEADLINE.with(Cell::get);
+    move |_| {
+        let past = deadline.is_some_and(|d| Instant::now() >= d);
+        if past {
+            QUERY_STOPPED.with(|cell| cell.set(true));
+        }
+        past
+    }
 }
 
 /// Parses `source` with this thread's parser for `lang`.
@@ -110,6 +190,149 @@ pub(crate) fn count_parse_errors(tree: &Tree) -> u32 {
             if !cursor.goto_parent() {
                 return count;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use crate::model::Lang;
+
+    /// Source nested `depth` levels deep in each language, with enough
+    /// nodes that a query runs for many progress callbacks.
+    fn deep_source(lang: Lang, depth: usize) -> String {
+        let open = "(".repeat(depth);
+        let close = ")".repeat(depth);
+        match lang {
+            Lang::Python => format!("def f():\n    return {open}1{close}\n"),
+            Lang::Rust => format!("fn f() -> i32 {{ {open}1{close} }}\n"),
+            Lang::Java => format!("class A {{ int f() {{ return {open}1{close}; }} }}\n"),
+        }
+    }
+
+    /// With the deadline already past when extraction starts, each
+    /// language's queries stop at their first progress callback and set the flag.
+    #[test]
+    fn queries_stop_at_the_deadline() {
+        for &lang in Lang::ALL {
+            let source = deep_source(lang, 20_000);
+            let bytes = source.as_bytes();
+            super::set_parse_deadline(None);
+            let stopped = match lang {
+                Lang::Python => {
+                    let config = super::python::config();
+                    let tree = super::parse(lang, &config.language, bytes).unwrap();
+                    super::set_parse_deadline(Some(Instant::now()));
+                    let _ = super::python::extract(config, bytes, &tree);
+                    super::query_stopped()
+                }
+                Lang::Rust => {
+                    let config = super::rust::config();
+                    let tree = super::parse(lang, &config.language, bytes).unwrap();
+                    super::set_parse_deadline(Some(Instant::now()));
+                    let _ = super::rust::extract(config, bytes, &tree);
+                    super::query_stopped()
+                }
+                Lang::Java => {
+                    let config = super::java::config();
+                    let tree = super::parse(lang, &config.language, bytes).unwrap();
+                    super::set_parse_deadline(Some(Instant::now()));
+                    let _ = super::java::extract(config, bytes, &tree);
+                    super::query_stopped()
+                }
+            };
+            super::set_parse_deadline(None);
+            assert!(stopped, "{lang:?}: the query ran past the deadline");
+            assert!(!super::query_stopped(), "{lang:?}: the flag is cleared");
+        }
+    }
+
+    /// Without a deadline, the same files are extracted whole.
+    #[test]
+    fn queries_without_deadline_run_to_the_end() {
+        for &lang in Lang::ALL {
+            let file = crate::SourceFile {
+                path: format!("src/deep.{}", lang_extension(lang)),
+                bytes: deep_source(lang, 2_000).into_bytes(),
+            };
+            let extracted = crate::extract_file(&file, &crate::ExtractOptions::default()).unwrap();
+            let syntax = extracted
+                .syntax()
+                .unwrap_or_else(|| panic!("{lang:?}: {:?}", extracted.outcome.as_ref().err()));
+            assert!(
+                syntax
+                    .symbols
+                    .iter()
+                    .any(|symbol| symbol.local_name.ends_with('f')
+                        || symbol.local_name.contains(".f(")),
+                "{lang:?}: no symbol f"
+            );
+        }
+    }
+
+    /// Symbols whose local names grow with the square of the file are
+    /// skipped as `names_too_long`. The cases are 5,000 nested Java classes
+    /// and Rust modules (25 MB of names for 50 KB of source), and a Python
+    /// class with a 500 KB name around 20,000 methods (10 GB of names).
+    #[test]
+    fn name_budget_skips_quadratic_names() {
+        let depth = 5_000;
+        let long_name = "C".repeat(500_000);
+        let mut python = format!("class {long_name}:\n");
+        for idx in 0..20_000 {
+            python.push_str(&format!("    def m{idx}(self): pass\n"));
+        }
+        let files = [
+            (
+                "src/A.java",
+                format!("{}{}", "class A { ".repeat(depth), "}".repeat(depth)),
+            ),
+            (
+                "src/lib.rs",
+                format!("{}{}", "mod m { ".repeat(depth), "}".repeat(depth)),
+            ),
+            ("pkg/wide.py", python),
+        ];
+        for (path, text) in files {
+            let file = crate::SourceFile {
+                path: path.to_owned(),
+                bytes: text.into_bytes(),
+            };
+            let extracted = crate::extract_file(&file, &crate::ExtractOptions::default()).unwrap();
+            assert_eq!(
+                extracted.outcome.as_ref().err(),
+                Some(&crate::SkipReason::NamesTooLong),
+                "{path}"
+            );
+        }
+    }
+
+    /// Nesting as deep as real code gets, with long names, fits the budget.
+    #[test]
+    fn name_budget_keeps_ordinary_nesting() {
+        let depth = 40;
+        let name = "LongEnoughClassName";
+        let java = format!(
+            "{}void f() {{}}{}",
+            format!("class {name} {{ ").repeat(depth),
+            "}".repeat(depth)
+        );
+        let file = crate::SourceFile {
+            path: "src/A.java".to_owned(),
+            bytes: java.into_bytes(),
+        };
+        let extracted = crate::extract_file(&file, &crate::ExtractOptions::default()).unwrap();
+        let syntax = extracted.syntax().expect("extracted");
+        assert_eq!(syntax.symbols.len(), depth + 2, "module, classes and f");
+    }
+
+    fn lang_extension(lang: Lang) -> &'static str {
+        match lang {
+            Lang::Python => "py",
+            Lang::Rust => "rs",
+            Lang::Java => "java",
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashMap;
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, Tree};
+use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
 use super::{
     BinaryOp, CtorTarget, Decl, Expr, ExprId, ExprNode, JavaConfig, JavaFacts, JavaImport, Literal,
@@ -205,8 +205,10 @@ fn run_tags<'t>(
     let caps = &config.captures;
     let mut defs: Vec<RawDef<'t>> = Vec::new();
     let mut sites = Sites::default();
+    let mut past_deadline = crate::lang::query_deadline();
+    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&config.tags, root, source);
+    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
     while let Some(m) = matches.next() {
         let mut name_node = None;
         let mut def: Option<(DefKind, Node<'t>)> = None;
@@ -371,8 +373,12 @@ fn build_symbols(
         let parent_is_interface = parent_kind == SymbolKind::Interface;
         let parent_is_type = matches!(decls[parent as usize], Decl::Type { .. });
 
-        let decl = read_decl(def, source, parent_is_interface, parents);
         let segment = unique_segment(&mut used_segments, parent, segment_of(def, source, parents));
+        let name_bytes = parent_sym.local_name.len() + 1 + segment.len();
+        if !crate::lang::take_name_bytes(name_bytes) {
+            continue;
+        }
+        let decl = read_decl(def, source, parent_is_interface, parents);
         let local_name = if parent_sym.local_name.is_empty() {
             segment
         } else {
@@ -742,8 +748,10 @@ fn read_locals<'t>(
     facts: &mut JavaFacts,
 ) {
     let caps = &config.captures;
+    let mut past_deadline = crate::lang::query_deadline();
+    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&config.locals, root, source);
+    let mut matches = cursor.matches_with_options(&config.locals, root, source, options);
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let node = capture.node;

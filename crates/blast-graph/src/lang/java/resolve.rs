@@ -11,7 +11,8 @@
 //! type resolves. The third resolves the declared types of fields,
 //! parameters and return values, and the last each file's references.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -26,6 +27,21 @@ use crate::model::{EdgeKind, FileSyntax, LocalEdge, Resolution, SymbolKind};
 /// yields no candidate edges: the name is too common to say anything, and
 /// the call is counted as too ambiguous instead.
 pub(crate) const MAX_CANDIDATES: usize = 8;
+
+/// Segments of a dotted name (a qualified type, an import, a package, a
+/// package-qualified expression) that are matched against the repository's
+/// packages and types, at most. Names are matched one prefix at a time and
+/// each lookup hashes the whole prefix, so the cap keeps the work on a
+/// generated name of thousands of segments linear in its length.
+// NOTE: a type nested deeper than this, or in a package of more segments,
+// cannot be named by its qualified name; references to it stay unresolved.
+const MAX_QUALIFIED_SEGMENTS: usize = 256;
+
+/// Type parameter bounds resolved inside one another, at most. Each level
+/// is a generic type nested in another whose parameter it names (`class
+/// A<T> { class B<U extends T> {} }`). Real code nests a few levels. The
+/// limit keeps generated nesting from overflowing the stack.
+const MAX_BOUND_DEPTH: usize = 64;
 
 /// Public top-level types of `java.lang` in JDK 25, which every file can use
 /// without an import. Sorted for binary search.
@@ -189,6 +205,10 @@ pub struct JavaStats {
     /// Calls on an unknown receiver whose name has more than
     /// `MAX_CANDIDATES` definitions.
     pub calls_too_ambiguous: u64,
+    /// Bytes of dotted names hashed to look them up in the type and package
+    /// tables, over every phase: the work of name resolution, which grows
+    /// linearly with the source.
+    pub name_bytes_looked_up: u64,
 }
 
 impl JavaStats {
@@ -202,6 +222,7 @@ impl JavaStats {
         self.calls_external += other.calls_external;
         self.calls_unresolved += other.calls_unresolved;
         self.calls_too_ambiguous += other.calls_too_ambiguous;
+        self.name_bytes_looked_up += other.name_bytes_looked_up;
     }
 }
 
@@ -269,6 +290,10 @@ enum Val {
     Unknown,
     /// A package name, or a name that resolved to nothing.
     Package(String),
+    /// A dotted name longer than every package and type name of the
+    /// repository, so nothing it starts resolves. Its text is not kept,
+    /// because copying it at each `.` would be quadratic in its length.
+    LongName,
     /// A type, as the receiver of a static member.
     Type(Ty),
     /// A value of a type.
@@ -302,8 +327,15 @@ struct Index<'a> {
     ancestors: Vec<Vec<TypeIdx>>,
     by_fqcn: FxHashMap<String, Vec<TypeIdx>>,
     declared_packages: FxHashSet<String>,
-    /// Declared packages and every prefix of them.
+    /// Declared packages and every prefix of them, up to
+    /// [`MAX_QUALIFIED_SEGMENTS`] segments.
     package_prefixes: FxHashSet<String>,
+    /// The length in bytes of the longest key of `by_fqcn` and
+    /// `package_prefixes`: no longer dotted name can match one.
+    max_name_len: usize,
+    /// Bytes of names looked up, added up by every [`FileCtx`] when it is
+    /// dropped.
+    name_bytes_looked_up: AtomicU64,
     methods_by_name: FxHashMap<String, Vec<(u32, u32)>>,
     /// Per file: owner symbol to indices into `facts.type_params`.
     type_params: Vec<FxHashMap<u32, Vec<u32>>>,
@@ -361,6 +393,7 @@ pub(crate) fn resolve(files: &[JavaFile<'_>]) -> JavaResolved {
         edges.extend(file_edges);
         stats.add(&file_stats);
     }
+    stats.name_bytes_looked_up = index.name_bytes_looked_up.load(Ordering::Relaxed);
     JavaResolved {
         modules: files.iter().map(|f| f.facts.package.clone()).collect(),
         edges,
@@ -409,13 +442,8 @@ impl<'a> Index<'a> {
             let package = &file.facts.package;
             if !package.is_empty() {
                 declared_packages.insert(package.clone());
-                let mut prefix = package.as_str();
-                loop {
+                for prefix in dotted_prefixes(package).take(MAX_QUALIFIED_SEGMENTS) {
                     package_prefixes.insert(prefix.to_owned());
-                    match prefix.rsplit_once('.') {
-                        Some((head, _)) => prefix = head,
-                        None => break,
-                    }
                 }
             }
 
@@ -455,7 +483,9 @@ impl<'a> Index<'a> {
                     } else {
                         format!("{package}.{}", sym.local_name)
                     };
-                    by_fqcn.entry(fqcn).or_default().push(t);
+                    if dotted_prefixes(&fqcn).nth(MAX_QUALIFIED_SEGMENTS).is_none() {
+                        by_fqcn.entry(fqcn).or_default().push(t);
+                    }
                 }
             }
 
@@ -515,6 +545,12 @@ impl<'a> Index<'a> {
             .iter()
             .map(|f| vec![Vec::new(); f.syntax.symbols.len()])
             .collect();
+        let max_name_len = by_fqcn
+            .keys()
+            .chain(&package_prefixes)
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
         Index {
             files,
             ancestors: (0..types.len()).map(|t| vec![to_u32(t)]).collect(),
@@ -523,6 +559,8 @@ impl<'a> Index<'a> {
             by_fqcn,
             declared_packages,
             package_prefixes,
+            max_name_len,
+            name_bytes_looked_up: AtomicU64::new(0),
             methods_by_name,
             type_params,
             local_types,
@@ -670,6 +708,21 @@ struct FileCtx<'i, 'a> {
     cache: RefCell<FxHashMap<u32, FxHashMap<String, Lookup>>>,
     /// Local variables by name.
     locals: FxHashMap<&'a str, Vec<u32>>,
+    /// Type parameters (indices into `facts.type_params`) whose bounds are
+    /// being resolved, so that a bound that names its own parameter, as
+    /// error recovery can produce from `<T extends T>`, ends the lookup.
+    bounds_in_progress: RefCell<FxHashSet<u32>>,
+    /// Bytes of names looked up by this context, see
+    /// [`JavaStats::name_bytes_looked_up`].
+    name_bytes_looked_up: Cell<u64>,
+}
+
+impl Drop for FileCtx<'_, '_> {
+    fn drop(&mut self) {
+        self.index
+            .name_bytes_looked_up
+            .fetch_add(self.name_bytes_looked_up.get(), Ordering::Relaxed);
+    }
 }
 
 impl<'i, 'a> FileCtx<'i, 'a> {
@@ -717,6 +770,8 @@ impl<'i, 'a> FileCtx<'i, 'a> {
             static_on_demand,
             cache: RefCell::new(FxHashMap::default()),
             locals,
+            bounds_in_progress: RefCell::new(FxHashSet::default()),
+            name_bytes_looked_up: Cell::new(0),
         }
     }
 
@@ -726,6 +781,7 @@ impl<'i, 'a> FileCtx<'i, 'a> {
     /// declare it (copies under different source roots), the one whose
     /// path shares the longest prefix with this file wins.
     fn find_fqcn(&self, fqcn: &str) -> Option<TypeIdx> {
+        self.count_lookup(fqcn);
         let found = self.index.by_fqcn.get(fqcn)?;
         if found.len() == 1 {
             return Some(found[0]);
@@ -735,6 +791,17 @@ impl<'i, 'a> FileCtx<'i, 'a> {
             let path = self.index.files[self.index.types[t as usize].file as usize].path;
             (common_prefix(own_path, path), std::cmp::Reverse(t))
         })
+    }
+
+    fn is_package_prefix(&self, dotted: &str) -> bool {
+        self.count_lookup(dotted);
+        self.index.package_prefixes.contains(dotted)
+    }
+
+    fn count_lookup(&self, name: &str) {
+        let bytes = u64::try_from(name.len()).unwrap_or(u64::MAX);
+        self.name_bytes_looked_up
+            .set(self.name_bytes_looked_up.get().saturating_add(bytes));
     }
 
     fn member_type(&self, t: TypeIdx, name: &str) -> Option<TypeIdx> {
@@ -777,15 +844,28 @@ impl<'i, 'a> FileCtx<'i, 'a> {
                 _ => Base::External(last),
             };
         }
-        // `pkg.Outer.Inner`: the longest prefix that names a type.
-        for end in (1..=segments.len()).rev() {
-            if let Some(t) = self.find_fqcn(&segments[..end].join(".")) {
-                return self
-                    .walk_members(t, &segments[end..])
-                    .map_or(Base::External(last), Base::Repo);
+        // `pkg.Outer.Inner`: the longest prefix that names a type. Every
+        // prefix of a type's name is a package or a type, so the search
+        // stops at the first prefix that is neither.
+        let mut prefix = String::new();
+        let mut longest: Option<(usize, TypeIdx)> = None;
+        for (idx, segment) in segments.iter().take(MAX_QUALIFIED_SEGMENTS).enumerate() {
+            if idx > 0 {
+                prefix.push('.');
+            }
+            prefix.push_str(segment);
+            match self.find_fqcn(&prefix) {
+                Some(t) => longest = Some((idx + 1, t)),
+                None if self.is_package_prefix(&prefix) => {}
+                None => break,
             }
         }
-        Base::External(last)
+        match longest {
+            Some((end, t)) => self
+                .walk_members(t, &segments[end..])
+                .map_or(Base::External(last), Base::Repo),
+            None => Base::External(last),
+        }
     }
 
     fn walk_members(&self, mut t: TypeIdx, rest: &[String]) -> Option<TypeIdx> {
@@ -851,20 +931,13 @@ impl<'i, 'a> FileCtx<'i, 'a> {
         let index = self.index;
         let file = self.file as usize;
         if let Some(params) = index.type_params[file].get(&sym) {
-            for &param in params {
-                let param = &self.facts.type_params[param as usize];
+            for &param_idx in params {
+                let param = &self.facts.type_params[param_idx as usize];
                 if param.name == name {
-                    // The bound is resolved from outside the declaring
-                    // symbol, so a bound naming the parameter cannot loop.
-                    let outer = index.parent(self.file, sym).unwrap_or(0);
-                    let bound =
-                        param
-                            .bound
-                            .as_ref()
-                            .and_then(|b| match self.resolve_type(outer, b).base {
-                                Base::Repo(t) => Some(t),
-                                _ => None,
-                            });
+                    let bound = param
+                        .bound
+                        .as_ref()
+                        .and_then(|bound| self.resolve_bound(sym, param_idx, bound));
                     return Some(Base::TypeVar(bound));
                 }
             }
@@ -883,6 +956,29 @@ impl<'i, 'a> FileCtx<'i, 'a> {
             .map(|&child| index.type_of[file][child as usize])
             .find(|&child| child != NO_TYPE && index.types[child as usize].simple == name)
             .map(Base::Repo)
+    }
+
+    /// Resolves the bound of type parameter `param_idx`, declared by
+    /// `owner`, to a repository type. The bound is resolved from outside
+    /// the declaring symbol, as Java scopes it. A parameter of the module
+    /// symbol (only error recovery puts one there) has no outside, so its
+    /// bound could name the parameter itself. A parameter whose bound is
+    /// already being resolved yields no bound instead of recursing, and so
+    /// does a chain of bounds deeper than [`MAX_BOUND_DEPTH`].
+    fn resolve_bound(&self, owner: u32, param_idx: u32, bound: &TypeName) -> Option<TypeIdx> {
+        {
+            let mut in_progress = self.bounds_in_progress.borrow_mut();
+            if in_progress.len() >= MAX_BOUND_DEPTH || !in_progress.insert(param_idx) {
+                return None;
+            }
+        }
+        let outer = self.index.parent(self.file, owner).unwrap_or(0);
+        let base = self.resolve_type(outer, bound).base;
+        self.bounds_in_progress.borrow_mut().remove(&param_idx);
+        match base {
+            Base::Repo(t) => Some(t),
+            _ => None,
+        }
     }
 
     fn lookup_in_file(&self, name: &str) -> Lookup {
@@ -1086,11 +1182,7 @@ impl<'i, 'a> FileCtx<'i, 'a> {
                 {
                     continue;
                 }
-                let package_declared = (1..import.path.len()).any(|end| {
-                    index
-                        .declared_packages
-                        .contains(&import.path[..end].join("."))
-                });
+                let package_declared = self.declares_package_prefix(&import.path);
                 if package_declared {
                     out.stats.imports_unresolved += 1;
                 } else {
@@ -1121,6 +1213,32 @@ impl<'i, 'a> FileCtx<'i, 'a> {
                 out.exact(module, (info.file, info.sym), EdgeKind::Import);
             }
         }
+    }
+
+    /// True when a proper prefix of `path` is a package that the repository
+    /// declares. Prefixes are built one segment at a time and the search
+    /// stops at the first one that starts no declared package.
+    fn declares_package_prefix(&self, path: &[String]) -> bool {
+        let index = self.index;
+        let mut prefix = String::new();
+        let proper = path.len().saturating_sub(1);
+        for (idx, segment) in path[..proper]
+            .iter()
+            .take(MAX_QUALIFIED_SEGMENTS)
+            .enumerate()
+        {
+            if idx > 0 {
+                prefix.push('.');
+            }
+            prefix.push_str(segment);
+            if !self.is_package_prefix(&prefix) {
+                return false;
+            }
+            if index.declared_packages.contains(&prefix) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Adds the inheritance edges of every type in this file (anonymous
@@ -1501,16 +1619,23 @@ impl<'i, 'a> FileCtx<'i, 'a> {
                 (None, Base::External(_)) => Val::Value(Ty::opaque()),
                 (None, _) => Val::Unknown,
             },
-            Val::Package(package) => {
+            Val::Package(package) if package.len() + 1 + name.len() <= index.max_name_len => {
                 let dotted = format!("{package}.{name}");
                 if let Some(t) = self.find_fqcn(&dotted) {
                     let info = &index.types[t as usize];
                     out.exact(source, (info.file, info.sym), EdgeKind::TypeRef);
                     Val::Type(Ty::of(Base::Repo(t)))
-                } else if index.package_prefixes.contains(&dotted) || !starts_uppercase(name) {
+                } else if self.is_package_prefix(&dotted) || !starts_uppercase(name) {
                     Val::Package(dotted)
                 } else {
                     Val::Type(Ty::external(name))
+                }
+            }
+            Val::Package(_) | Val::LongName => {
+                if starts_uppercase(name) {
+                    Val::Type(Ty::external(name))
+                } else {
+                    Val::LongName
                 }
             }
             Val::Type(Ty {
@@ -1645,7 +1770,7 @@ impl<'i, 'a> FileCtx<'i, 'a> {
                     return Val::Value(Ty::opaque());
                 }
             },
-            Some(Val::Package(_) | Val::Unknown) => {
+            Some(Val::Package(_) | Val::LongName | Val::Unknown) => {
                 self.candidates_by_name(source, name, Some(args.len()), out);
                 return object_method_type(name).map_or(Val::Unknown, Val::Value);
             }
@@ -2023,7 +2148,7 @@ impl<'i, 'a> FileCtx<'i, 'a> {
                     return;
                 }
             },
-            Val::Package(_) | Val::Unknown => {
+            Val::Package(_) | Val::LongName | Val::Unknown => {
                 if let Some(name) = name {
                     self.candidates_by_name(source, name, None, out);
                 }
@@ -2143,6 +2268,14 @@ fn same_erasure(a: &Ty, b: &Ty) -> bool {
 
 fn starts_uppercase(name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
+}
+
+/// Lists the prefixes of a dotted name that end at a segment boundary,
+/// shortest first: `a`, `a.b`, `a.b.c` for `a.b.c`.
+fn dotted_prefixes(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices('.')
+        .map(move |(end, _)| &name[..end])
+        .chain(std::iter::once(name))
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {

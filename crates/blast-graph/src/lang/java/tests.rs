@@ -1336,3 +1336,108 @@ public class Use {
         ]
     );
 }
+
+/// Extracts and resolves one file on a thread with a 256 KiB stack and
+/// returns the resolved edges, so that unbounded recursion fails the test
+/// with a stack overflow instead of passing on a large main-thread stack.
+fn resolve_on_small_stack(path: &str, source: String) -> Vec<crate::model::LocalEdge> {
+    let path = path.to_owned();
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let config = super::config();
+            let bytes = source.into_bytes();
+            let tree = crate::lang::parse(crate::Lang::Java, &config.language, &bytes).unwrap();
+            let (syntax, facts) = super::extract(config, &bytes, &tree);
+            super::resolve(&[super::JavaFile {
+                path: &path,
+                syntax: &syntax,
+                facts: &facts,
+            }])
+            .edges
+        })
+        .unwrap()
+        .join()
+        .expect("resolution overflowed a 256 KiB stack")
+}
+
+/// A type parameter whose bound names itself, directly or through error
+/// recovery that puts the parameter on the module symbol, resolves to a
+/// type variable without a bound instead of recursing without end.
+#[test]
+fn self_bounded_type_parameters_terminate() {
+    // Found by the fuzzer: the parameter lands on the module symbol, whose
+    // bound lookup starts at the module symbol again.
+    resolve_on_small_stack("Fuzz.java", "s s<T extends C r c<>e T".to_owned());
+
+    let edges = resolve_on_small_stack(
+        "p/A.java",
+        "package p;\nclass A<T extends T> {\n  T value;\n  void use() { value.run(); }\n}\n"
+            .to_owned(),
+    );
+    assert!(
+        edges.iter().all(|edge| edge.source != edge.target),
+        "a self-bounded parameter links nothing to itself: {edges:?}"
+    );
+
+    // Parameters bounded by each other in a cycle.
+    resolve_on_small_stack(
+        "p/B.java",
+        "package p;\nclass B<T extends U, U extends T> {\n  T t;\n  void use() { t.run(); }\n}\n"
+            .to_owned(),
+    );
+}
+
+/// Generic classes nested thousands of levels deep, each bounding its
+/// parameter by the enclosing class's parameter: bound resolution stops at
+/// a fixed depth and the innermost bound is unknown, without recursing
+/// once per level.
+#[test]
+fn deeply_nested_bounds_are_depth_limited() {
+    const DEPTH: usize = 2_000;
+    let mut source = String::from("package p;\nclass C0<T0> {\n");
+    for level in 1..DEPTH {
+        source.push_str(&format!(
+            "class C{level}<T{level} extends T{}> {{\n",
+            level - 1
+        ));
+    }
+    source.push_str(&format!("T{} last;\n", DEPTH - 1));
+    source.push_str(&"}\n".repeat(DEPTH));
+    resolve_on_small_stack("p/C0.java", source);
+}
+
+/// Dotted names of tens of thousands of segments, as a field's type, an
+/// import and an expression, cost name lookups in proportion to their
+/// length: every prefix lookup hashes the whole prefix, so trying each
+/// prefix of such a name would hash billions of bytes.
+#[test]
+fn long_dotted_names_resolve_in_linear_work() {
+    const SEGMENTS: usize = 20_000;
+    let dotted: Vec<String> = (0..SEGMENTS).map(|idx| format!("s{idx}")).collect();
+    let dotted = dotted.join(".");
+    let source = format!(
+        "package p;\nimport {dotted};\nclass A {{\n  {dotted} field;\n  Object f() {{ return {dotted}; }}\n}}\n"
+    );
+    let source_len = source.len() as u64;
+    let files = [SourceFile {
+        path: "p/A.java".to_owned(),
+        bytes: source.into_bytes(),
+    }];
+    let config = super::config();
+    let tree = crate::lang::parse(crate::Lang::Java, &config.language, &files[0].bytes).unwrap();
+    let (syntax, facts) = super::extract(config, &files[0].bytes, &tree);
+    let resolved = super::resolve(&[super::JavaFile {
+        path: &files[0].path,
+        syntax: &syntax,
+        facts: &facts,
+    }]);
+
+    let looked_up = resolved.stats.name_bytes_looked_up;
+    assert!(
+        looked_up < 4 * source_len,
+        "{looked_up} bytes of names looked up for a {source_len}-byte source"
+    );
+    assert_eq!(resolved.stats.imports, 1);
+    assert_eq!(resolved.stats.imports_external, 1);
+}

@@ -3,7 +3,7 @@
 //! resolver. Syntax only: nothing here looks at other files.
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, Tree};
+use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
 use super::{ImportKind, PyBinding, PyFacts, PyImport, PyRef, PythonConfig, RefKind};
 use crate::model::{FileSyntax, LocalSymbol, Span, SymbolKind};
@@ -27,8 +27,10 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     // Step 1: run the tags query once, splitting definitions from references.
     let mut defs: Vec<RawDef<'_>> = Vec::new();
     let mut refs: Vec<Node<'_>> = Vec::new();
+    let mut past_deadline = crate::lang::query_deadline();
+    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&config.tags, root, source);
+    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
     while let Some(m) = matches.next() {
         let mut name_node = None;
         let mut def: Option<(SymbolKind, Node<'_>)> = None;
@@ -113,6 +115,9 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             SymbolKind::Variable if is_constant_name(&def.name) => SymbolKind::Constant,
             other => other,
         };
+        if !crate::lang::take_name_bytes(parent_sym.local_name.len() + 1 + def.name.len()) {
+            continue;
+        }
         let local_name = if parent_sym.local_name.is_empty() {
             def.name.clone()
         } else {
@@ -158,8 +163,10 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     }
 
     // Step 4: imports.
+    let mut past_deadline = crate::lang::query_deadline();
+    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&config.imports, root, source);
+    let mut matches = cursor.matches_with_options(&config.imports, root, source, options);
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let stmt = capture.node;

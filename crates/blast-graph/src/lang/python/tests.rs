@@ -627,3 +627,60 @@ fn self_referential_assignments_resolve_quickly() {
     ));
     assert!(graph.symbols.iter().any(|s| s.name == "m.f"));
 }
+
+/// Builds a fixture on a thread with a 256 KiB stack, so that unbounded
+/// recursion on the calling thread fails the test with a stack overflow.
+fn build_on_small_stack(fixture: String) -> Graph {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || build(&fixture))
+        .unwrap()
+        .join()
+        .expect("graph building overflowed a 256 KiB stack")
+}
+
+/// Classes that inherit from themselves or from each other, imports that
+/// rename names into each other, and a name assigned from itself:
+/// resolution ends and links no symbol to itself.
+#[test]
+fn self_referential_names_terminate() {
+    let graph = build_on_small_stack(
+        "# file: pkg/__init__.py
+# file: pkg/a.py
+from pkg.b import y as x
+
+
+class A(A):
+    def f(self):
+        return self.g()
+
+
+class B(C):
+    pass
+
+
+class C(B):
+    pass
+
+
+def use():
+    A().f()
+    B().missing()
+    x()
+# file: pkg/b.py
+from pkg.a import x as y
+
+z = z
+z.w()
+"
+        .to_owned(),
+    );
+    let names: Vec<&str> = graph.symbols.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"pkg.a.use"), "{names:?}");
+    let self_edges: Vec<&crate::Edge> = graph
+        .edges
+        .iter()
+        .filter(|edge| edge.source == edge.target)
+        .collect();
+    assert!(self_edges.is_empty(), "self edges: {self_edges:?}");
+}

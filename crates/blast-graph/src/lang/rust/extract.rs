@@ -11,7 +11,7 @@
 
 use rustc_hash::FxHashMap;
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, Tree};
+use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
 use super::{
     Binding, FieldDecl, FieldRead, GenericParam, ImplHeader, MethodCall, ModDecl, PathRef, RefKind,
@@ -173,8 +173,10 @@ fn collect_captures<'t>(
     refs: &mut RefNodes<'t>,
 ) {
     let caps = &config.captures;
+    let mut past_deadline = crate::lang::query_deadline();
+    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&config.tags, root, source);
+    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
     while let Some(m) = matches.next() {
         let mut name_node = None;
         let mut def: Option<(SymbolKind, Node<'t>)> = None;
@@ -292,17 +294,26 @@ impl<'s, 't> SymbolBuilder<'s, 't> {
         }
         let parent = self.stack.last().copied().unwrap_or(0);
         let parent_kind = self.symbols[parent as usize].kind;
-        let parent_prefix = self.prefixes[parent as usize].clone();
-        let in_trait_impl =
-            parent_kind == SymbolKind::Impl && def_is_trait_impl(self.item_nodes[parent as usize]);
-        let in_trait = parent_kind == SymbolKind::Trait;
-
+        // The symbol's name and its children's prefix each repeat the
+        // parent's prefix.
         let (own_name, prefix) = if def.kind == SymbolKind::Impl {
             let (display, prefix) = impl_names(def.node, self.source);
             (display, Some(prefix))
         } else {
             (def.name.clone(), None)
         };
+        let parent_prefix_len = self.prefixes[parent as usize].len();
+        let name_bytes = 2 * (parent_prefix_len + 2)
+            + own_name.len()
+            + prefix.as_ref().map_or(own_name.len(), String::len);
+        if !crate::lang::take_name_bytes(name_bytes) {
+            return;
+        }
+        let parent_prefix = self.prefixes[parent as usize].clone();
+        let in_trait_impl =
+            parent_kind == SymbolKind::Impl && def_is_trait_impl(self.item_nodes[parent as usize]);
+        let in_trait = parent_kind == SymbolKind::Trait;
+
         let local_name = join_path(&parent_prefix, &own_name);
         let prefix = match prefix {
             Some(p) => join_path(&parent_prefix, &p),
@@ -475,7 +486,7 @@ fn item_facts(idx: u32, node: Node<'_>, source: &[u8], facts: &mut RustFacts) {
                 .map_or(Ty::Unknown, |t| ty_of(t, source, 0));
             let trait_path = node
                 .child_by_field_name("trait")
-                .and_then(|t| trait_path_of(t, source));
+                .and_then(|t| trait_path_of(t, source, 0));
             facts.impls.push(ImplHeader {
                 symbol: idx,
                 self_ty,
@@ -633,7 +644,7 @@ fn bound_paths(bounds: Node<'_>, source: &[u8]) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut cursor = bounds.walk();
     for child in bounds.named_children(&mut cursor) {
-        if let Some(path) = trait_path_of(child, source) {
+        if let Some(path) = trait_path_of(child, source, 0) {
             out.push(path);
         }
     }
@@ -641,18 +652,21 @@ fn bound_paths(bounds: Node<'_>, source: &[u8]) -> Vec<Vec<String>> {
 }
 
 /// Returns the path of a trait as written in a bound or an impl header.
-fn trait_path_of(node: Node<'_>, source: &[u8]) -> Option<Vec<String>> {
+fn trait_path_of(node: Node<'_>, source: &[u8], depth: usize) -> Option<Vec<String>> {
+    if depth > MAX_TYPE_DEPTH {
+        return None;
+    }
     match node.kind() {
-        "type_identifier" | "scoped_type_identifier" => Some(path_of(node, source).0),
+        "type_identifier" | "scoped_type_identifier" => Some(path_at_depth(node, source, depth).0),
         "generic_type" => node
             .child_by_field_name("type")
-            .and_then(|t| trait_path_of(t, source)),
+            .and_then(|t| trait_path_of(t, source, depth + 1)),
         "higher_ranked_trait_bound" => node
             .child_by_field_name("type")
-            .and_then(|t| trait_path_of(t, source)),
+            .and_then(|t| trait_path_of(t, source, depth + 1)),
         "function_type" => node
             .child_by_field_name("trait")
-            .and_then(|t| trait_path_of(t, source)),
+            .and_then(|t| trait_path_of(t, source, depth + 1)),
         _ => None,
     }
 }
@@ -669,7 +683,7 @@ fn ty_of(node: Node<'_>, source: &[u8], depth: usize) -> Ty {
         | "primitive_type"
         | "identifier"
         | "scoped_identifier" => Ty::Path {
-            path: path_of(node, source).0,
+            path: path_at_depth(node, source, depth).0,
             args: Vec::new(),
         },
         "generic_type" => {
@@ -712,10 +726,10 @@ fn ty_of(node: Node<'_>, source: &[u8], depth: usize) -> Ty {
             if inner.kind() == "bounded_type" {
                 let mut cursor = inner.walk();
                 for part in inner.named_children(&mut cursor) {
-                    paths.extend(trait_path_of(part, source));
+                    paths.extend(trait_path_of(part, source, depth + 1));
                 }
             } else {
-                paths.extend(trait_path_of(inner, source));
+                paths.extend(trait_path_of(inner, source, depth + 1));
             }
             Ty::Bounds(paths)
         }
@@ -723,7 +737,7 @@ fn ty_of(node: Node<'_>, source: &[u8], depth: usize) -> Ty {
             let mut cursor = node.walk();
             let paths = node
                 .named_children(&mut cursor)
-                .filter_map(|part| trait_path_of(part, source))
+                .filter_map(|part| trait_path_of(part, source, depth + 1))
                 .collect();
             Ty::Bounds(paths)
         }
@@ -734,6 +748,13 @@ fn ty_of(node: Node<'_>, source: &[u8], depth: usize) -> Ty {
 /// Returns the segments of a path node and, for `<T as Trait>::f` and `<T>::f`, the
 /// qualified self type. Iterative along the `path` fields.
 fn path_of(node: Node<'_>, source: &[u8]) -> (Vec<String>, Option<Ty>) {
+    path_at_depth(node, source, 0)
+}
+
+/// [`path_of`] for a path inside a type at nesting `depth`: the qualified
+/// self type nests one level deeper, so `<<<T as A>::B as A>::B ...>`
+/// stops at [`MAX_TYPE_DEPTH`] like every other type.
+fn path_at_depth(node: Node<'_>, source: &[u8], depth: usize) -> (Vec<String>, Option<Ty>) {
     let mut segments: Vec<String> = Vec::new();
     let mut qself = None;
     let mut current = Some(node);
@@ -759,10 +780,10 @@ fn path_of(node: Node<'_>, source: &[u8]) -> (Vec<String>, Option<Ty>) {
                 if inner.kind() == "qualified_type" {
                     qself = inner
                         .child_by_field_name("type")
-                        .map(|t| ty_of(t, source, 0));
+                        .map(|t| ty_of(t, source, depth + 1));
                     current = inner.child_by_field_name("alias");
                 } else {
-                    qself = Some(ty_of(inner, source, 0));
+                    qself = Some(ty_of(inner, source, depth + 1));
                 }
             }
             _ => segments.push(node_text(n, source).to_owned()),
@@ -1706,9 +1727,16 @@ impl ScopeIndex {
 /// down from the root, so each call costs time in proportion to the depth.
 const DEEP_TREE: usize = 256;
 
+/// Child count above which parent lookups use a map. On its way down,
+/// `Node::parent` scans the children of every ancestor. One node with tens
+/// of thousands of children, such as the `ERROR` node of unclosed calls
+/// `f(f(f(...`, thus makes every call slow.
+const WIDE_NODE: usize = 256;
+
 /// Parent lookups that stay fast in deeply nested trees (generated code,
-/// long operator chains): a map from node to parent, built in one walk when
-/// the tree is deeper than [`DEEP_TREE`].
+/// long operator chains) and wide ones: a map from node to parent, built in
+/// one walk when the tree is deeper than [`DEEP_TREE`] or a node has more
+/// than [`WIDE_NODE`] children.
 struct Parents<'t> {
     map: Option<FxHashMap<usize, Node<'t>>>,
 }
@@ -1717,10 +1745,10 @@ impl<'t> Parents<'t> {
     fn new(root: Node<'t>) -> Parents<'t> {
         let mut cursor = root.walk();
         let mut depth = 0usize;
-        let mut deep = false;
+        let mut use_map = false;
         'walk: loop {
-            if depth > DEEP_TREE {
-                deep = true;
+            if depth > DEEP_TREE || cursor.node().child_count() > WIDE_NODE {
+                use_map = true;
                 break;
             }
             if cursor.goto_first_child() {
@@ -1737,7 +1765,7 @@ impl<'t> Parents<'t> {
                 depth -= 1;
             }
         }
-        if !deep {
+        if !use_map {
             return Parents { map: None };
         }
 
@@ -1846,4 +1874,27 @@ fn count_lines(source: &[u8]) -> u32 {
 /// before they reach the parser, so saturating never happens in practice.
 pub(crate) fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> Tree {
+        let config = super::super::config();
+        crate::lang::parse(crate::Lang::Rust, &config.language, source.as_bytes()).unwrap()
+    }
+
+    /// Parent lookups use the map in a wide tree: 30,000 unclosed calls
+    /// become one `ERROR` node with a child per call, and `Node::parent`
+    /// would scan those children on every lookup.
+    #[test]
+    fn parents_use_a_map_for_wide_trees() {
+        let wide = format!("fn f() {{ {} }}\n", "f(".repeat(30_000));
+        let tree = parse(&wide);
+        assert!(Parents::new(tree.root_node()).map.is_some());
+
+        let ordinary = parse("fn f() { g(h(1)); }\n");
+        assert!(Parents::new(ordinary.root_node()).map.is_none());
+    }
 }

@@ -1337,3 +1337,78 @@ pub fn setup() {}
         "only tests/it.rs is outside every crate"
     );
 }
+
+/// Builds a fixture on a thread with a 256 KiB stack, so that unbounded
+/// recursion on the calling thread fails the test with a stack overflow.
+fn build_on_small_stack(fixture: String) -> Graph {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || build(&fixture))
+        .unwrap()
+        .join()
+        .expect("graph building overflowed a 256 KiB stack")
+}
+
+/// Names defined in terms of themselves: type aliases, `use` renames that
+/// point at each other, and traits bounded by themselves. Resolution ends
+/// and links none of them to itself.
+#[test]
+fn self_referential_names_terminate() {
+    let graph = build_on_small_stack(
+        "// file: src/lib.rs
+type T = T;
+type U = V;
+type V = U;
+use self::a as b;
+use self::b as a;
+trait Selfish: Selfish { fn m(&self); }
+trait Ping: Pong {}
+trait Pong: Ping {}
+pub fn f(t: T, u: U) { t.go(); u.go(); a(); b::c(); }
+pub fn g<X: Selfish + Ping>(x: X) { x.m(); }
+"
+        .to_owned(),
+    );
+    let names = symbol_names(&graph);
+    assert!(
+        names.contains(&"crate::f (function)".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"crate::g (function)".to_owned()),
+        "{names:?}"
+    );
+    let self_edges: Vec<&crate::Edge> = graph
+        .edges
+        .iter()
+        .filter(|edge| edge.source == edge.target)
+        .collect();
+    assert!(self_edges.is_empty(), "self edges: {self_edges:?}");
+}
+
+/// Qualified paths nested thousands of levels deep (`<<T as A>::B as
+/// A>::B`): the type converter recurses through the qualified self type
+/// only to its fixed depth limit.
+#[test]
+fn nested_qualified_paths_are_depth_limited() {
+    const DEPTH: usize = 20_000;
+    let mut source = String::from("// file: src/lib.rs\npub type X = ");
+    source.push_str(&"<".repeat(DEPTH));
+    source.push('T');
+    source.push_str(&" as A>::B".repeat(DEPTH));
+    source.push_str(";\npub fn f() { ");
+    source.push_str(&"<".repeat(DEPTH));
+    source.push('T');
+    source.push_str(&" as A>::b".repeat(DEPTH));
+    source.push_str("(); }\n");
+    let graph = build_on_small_stack(source);
+    let names = symbol_names(&graph);
+    assert!(
+        names.contains(&"crate::X (type_alias)".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"crate::f (function)".to_owned()),
+        "{names:?}"
+    );
+}
