@@ -16,9 +16,9 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
     );
     let _ = writeln!(
         out,
-        "`{}` → `{}`: {} files, {} changed symbols.",
-        report.base.label,
-        report.head.label,
+        "{} → {}: {} files, {} changed symbols.",
+        code(&report.base.label, false),
+        code(&report.head.label, false),
         report.files.len(),
         report.changes.len()
     );
@@ -26,7 +26,7 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
         .total
         .factors
         .iter()
-        .map(|f| format!("{} {} ({})", f.name, f.points, escape(&f.detail)))
+        .map(|f| format!("{} {} ({})", f.name, f.points, text(&f.detail)))
         .collect();
     let _ = writeln!(out, "Score factors: {}.", factors.join("; "));
     if report.tool_assisted {
@@ -39,7 +39,7 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
         let _ = writeln!(out, "\n**Incomplete:** the result is a lower bound.");
     }
     for warning in &report.warnings {
-        let _ = writeln!(out, "\n> {}", escape(warning));
+        let _ = writeln!(out, "\n> {}", text(warning));
     }
     if report.changes.is_empty() {
         let _ = writeln!(out, "\nNo changed symbols in supported languages.");
@@ -53,13 +53,13 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
     for change in report.changes.iter().take(50) {
         let _ = writeln!(
             out,
-            "| {} {} | {} {} | `{}` ({}:{}) | {} | {} | {} |",
+            "| {} {} | {} {} | {} ({}:{}) | {} | {} | {} |",
             change.score.value,
             change.score.level.name(),
             change.kind.name(),
             change.symbol_kind.name(),
-            escape(&change.name),
-            escape(&change.file),
+            code(&change.name, true),
+            text(&change.file),
             change.start_line,
             change.certain.len(),
             change.possible.len(),
@@ -88,15 +88,15 @@ fn details(out: &mut String, change: &ChangedSymbol, max_dependents: usize) {
     let _ = writeln!(
         out,
         "\n<details><summary><code>{}</code>: {} certainly affected</summary>\n",
-        escape(&change.name),
+        html(&change.name),
         change.certain.len()
     );
     for dep in change.certain.iter().take(max_dependents) {
         let _ = writeln!(
             out,
-            "- `{}` ({}:{}), depth {}",
-            escape(&dep.name),
-            escape(&dep.file),
+            "- {} ({}:{}), depth {}",
+            code(&dep.name, false),
+            text(&dep.file),
             dep.line,
             dep.depth
         );
@@ -111,9 +111,86 @@ fn details(out: &mut String, change: &ChangedSymbol, max_dependents: usize) {
     let _ = writeln!(out, "\n</details>");
 }
 
-/// Escapes the characters that would break a table cell or inline HTML.
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|")
+/// Replaces line breaks and other control characters, which would end a
+/// table row or a list item, with spaces.
+fn one_line(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Escapes text for a paragraph or a table cell: every character that
+/// Markdown or inline HTML could read as syntax gets a backslash, so names
+/// such as `__init__` or `a|b` show as written. The escaped `|` also keeps
+/// a table cell from splitting.
+fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in one_line(value).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Writes a value as an inline code span. Backslashes and entities are not
+/// interpreted inside one, so nothing is escaped, but the fence is one
+/// backtick longer than the longest run of backticks in the value, with
+/// spaces inside when the value starts or ends with a backtick. In a table
+/// cell `|` still ends the cell, so it is written `\|`, which GitHub's
+/// table parser turns back into `|` inside the span.
+fn code(value: &str, in_table: bool) -> String {
+    let mut value = one_line(value);
+    if in_table {
+        value = value.replace('|', "\\|");
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in value.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if value.starts_with('`') || value.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{value}{pad}{fence}")
+}
+
+/// Escapes text for inline HTML, where Markdown is not interpreted.
+fn html(value: &str) -> String {
+    one_line(value)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_fence_backticks() {
+        assert_eq!(code("pkg.f", false), "`pkg.f`");
+        assert_eq!(code("a`b", false), "``a`b``");
+        assert_eq!(code("`a``", false), "``` `a`` ```");
+        assert_eq!(code("<T as Trait>", false), "`<T as Trait>`");
+        assert_eq!(code("a|b", true), "`a\\|b`");
+        assert_eq!(code("a|b", false), "`a|b`");
+        assert_eq!(code("a\nb", false), "`a b`");
+    }
+
+    #[test]
+    fn text_and_html_escape_syntax() {
+        assert_eq!(text("pkg/__init__.py"), "pkg/\\_\\_init\\_\\_.py");
+        assert_eq!(text("a|b <c>"), "a\\|b \\<c\\>");
+        assert_eq!(html("m::<T as A>&"), "m::&lt;T as A&gt;&amp;");
+    }
 }
