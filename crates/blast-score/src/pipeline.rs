@@ -1,6 +1,7 @@
 //! The analysis pipeline: diff, files of both sides, graphs, changed
 //! symbols, reach and scores.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side, TreeEntry};
@@ -18,7 +19,7 @@ use crate::report::{
     AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level, Report,
     RevisionInfo,
 };
-use crate::score::{ScoreInput, compute};
+use crate::score::{DiffInput, ScoreInput, apply_floor, change_multiplier, compute, compute_total};
 
 /// Settings of an analysis. Every field has a default.
 #[derive(Clone, Debug)]
@@ -176,26 +177,12 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         })
         .collect();
     find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
-    let mut total = total_score(
-        &symbol_changes,
-        &reaches,
-        &base_graph,
-        &changes,
-        &config.policy,
-    );
-    // The diff as a whole is never rated below its riskiest part (the
-    // union can score lower when the parts' own files are excluded from
-    // breadth).
-    if let Some(top) = changes.iter().max_by_key(|c| c.score.value)
-        && top.score.value > total.value
-    {
-        total.value = top.score.value;
-        total.level = top.score.level;
-        total.factors.push(crate::report::ScoreFactor {
-            name: "floor",
-            detail: format!("raised to the score of {}", top.name),
-            points: 0.0,
-        });
+    let mut total = total_score(&changes, &config.policy);
+    // The diff as a whole is never rated below its riskiest part: the union
+    // is scored on a larger scale and leaves the changed files out of its
+    // breadth.
+    if let Some(top) = changes.iter().max_by_key(|c| c.score.value) {
+        apply_floor(&mut total, &top.score, &top.name);
     }
     // Same-named definitions in one file (`@overload` stubs, conditional
     // definitions) are one symbol to a reader: keep the highest-scored.
@@ -553,7 +540,6 @@ fn changed_symbol(
         signature: change.modification == Some(Modification::Signature),
         tiers: tiers.clone(),
         tests: (!symbol_is_test && has_dependents).then_some(tests.len()),
-        whole_diff: false,
     };
     let score = compute(&input);
     let head_location = match change.head {
@@ -732,102 +718,95 @@ fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
 }
 
 /// Scores the diff as a whole over the union of the dependents of its
-/// changed symbols, so a symbol reached from two changes counts once.
-fn total_score(
-    symbol_changes: &[SymbolChange],
-    reaches: &[Reach],
-    base: &Graph,
-    changes: &[ChangedSymbol],
-    policy: &Policy,
-) -> crate::report::Score {
-    let mut certain: FxHashMap<u32, u32> = FxHashMap::default();
-    let mut possible: FxHashMap<u32, (u32, f64)> = FxHashMap::default();
+/// changed symbols, so a dependent reached from two changes counts once.
+/// Dependents are merged by file and name, as in each symbol's list, and
+/// each carries the largest change multiplier among the symbols reaching it.
+fn total_score(changes: &[ChangedSymbol], policy: &Policy) -> crate::report::Score {
+    // (file, name) -> (depth, multiplier), and for possible ones the weight.
+    let mut certain: BTreeMap<(&str, &str), (u32, f64)> = BTreeMap::new();
+    let mut possible: BTreeMap<(&str, &str), (u32, f64, f64)> = BTreeMap::new();
     let mut own_files: Vec<&str> = Vec::new();
-    let mut public = false;
-    let mut kind: Option<ChangeKind> = None;
-    for ((change, reach), changed) in symbol_changes.iter().zip(reaches).zip(changes) {
-        if change.kind == ChangeKind::Added || change.whitespace_only {
+    let mut exposure: Option<f64> = None;
+    let production = |d: &&Dependent| !d.is_test && !policy.test_files.is_match(&d.file);
+    for changed in changes {
+        let multiplier = multiplier_of(changed);
+        if multiplier == 0.0 {
             continue;
         }
         own_files.push(changed.old_file.as_deref().unwrap_or(&changed.file));
-        public |= changed.public && (!reach.certain.is_empty() || !reach.possible.is_empty());
-        kind = Some(match (kind, change.kind) {
-            (Some(ChangeKind::Deleted | ChangeKind::Moved), _)
-            | (_, ChangeKind::Deleted | ChangeKind::Moved) => ChangeKind::Deleted,
-            _ => ChangeKind::Modified,
-        });
-        for r in reach.certain.iter().filter(|r| {
-            !is_test(base, r.symbol, policy)
-                && !policy.test_files.is_match(&base.file_of(r.symbol).path)
-        }) {
-            let depth = certain.entry(r.symbol).or_insert(r.depth);
-            *depth = (*depth).min(r.depth);
+        let exposed = changed
+            .score
+            .factors
+            .iter()
+            .any(|f| f.name == "exposure" && f.points > 0.0);
+        if exposed {
+            exposure = Some(exposure.map_or(multiplier, |m| m.max(multiplier)));
         }
-        for r in reach.possible.iter().filter(|r| {
-            !is_test(base, r.symbol, policy)
-                && !policy.test_files.is_match(&base.file_of(r.symbol).path)
-        }) {
-            let entry = possible.entry(r.symbol).or_insert((r.depth, r.weight));
-            entry.0 = entry.0.min(r.depth);
-            entry.1 = entry.1.max(r.weight);
+        for d in changed.certain.iter().filter(production) {
+            let entry = certain
+                .entry((d.file.as_str(), d.name.as_str()))
+                .or_insert((d.depth, multiplier));
+            *entry = (entry.0.min(d.depth), entry.1.max(multiplier));
+        }
+        for d in changed.possible.iter().filter(production) {
+            let entry = possible
+                .entry((d.file.as_str(), d.name.as_str()))
+                .or_insert((d.depth, d.weight, multiplier));
+            *entry = (
+                entry.0.min(d.depth),
+                entry.1.max(d.weight),
+                entry.2.max(multiplier),
+            );
         }
     }
-    possible.retain(|id, _| !certain.contains_key(id));
-    let mut certain_list: Vec<(u32, u32)> = certain.into_iter().collect();
-    certain_list.sort_unstable();
-    let mut possible_list: Vec<(u32, (u32, f64))> = possible.into_iter().collect();
-    possible_list.sort_unstable_by_key(|(id, _)| *id);
-    let dependent_files: Vec<&str> = certain_list
-        .iter()
-        .map(|(id, _)| base.file_of(*id).path.as_str())
-        .collect();
-    let input = ScoreInput {
-        certain: certain_list
+    possible.retain(|key, _| !certain.contains_key(key));
+    let input = DiffInput {
+        certain: certain.values().copied().collect(),
+        possible: possible.values().copied().collect(),
+        dependent_files: certain
             .iter()
-            .map(|(_, depth)| (*depth, 1.0))
+            .map(|(&(file, _), &(_, multiplier))| (file, multiplier))
             .collect(),
-        possible: possible_list
-            .iter()
-            .map(|(_, (depth, weight))| (*depth, *weight))
-            .collect(),
-        dependent_files,
         own_files,
-        public,
-        change: kind.or(Some(ChangeKind::Added)),
-        whitespace_only: false,
-        signature: false,
-        tiers: total_tiers(policy, changes, &certain_list, base),
-        tests: None,
-        whole_diff: true,
+        exposure,
+        tiers: total_tiers(policy, changes, &certain),
     };
-    let mut score = compute(&input);
-    if kind.is_some()
-        && let Some(change) = score.factors.iter_mut().find(|f| f.name == "change")
-    {
-        change.detail = format!("whole diff: x{}", change.points);
-    }
-    score
+    compute_total(&input)
 }
 
-/// The tiers of the whole diff: those a changed symbol is in, then those
-/// only a certain dependent is in.
+/// Returns the change multiplier that the symbol's own score applied.
+fn multiplier_of(changed: &ChangedSymbol) -> f64 {
+    change_multiplier(
+        Some(changed.kind),
+        changed.whitespace_only,
+        changed.modification == Some(Modification::Signature),
+    )
+}
+
+/// Returns the tiers of the whole diff, each with the largest multiplier among the
+/// changed symbols in it, or else among the changes that reach a certain
+/// dependent in it.
 fn total_tiers<'p>(
     policy: &'p Policy,
     changes: &[ChangedSymbol],
-    certain: &[(u32, u32)],
-    base: &Graph,
-) -> Vec<(&'p str, f64, bool)> {
+    certain: &BTreeMap<(&str, &str), (u32, f64)>,
+) -> Vec<(&'p str, f64, bool, f64)> {
     let mut tiers = Vec::new();
     for tier in &policy.tiers {
         let own = changes
             .iter()
-            .filter(|c| c.kind != ChangeKind::Added && !c.whitespace_only)
-            .any(|c| tier.matches(&c.file, &c.name));
+            .filter(|c| tier.matches(&c.file, &c.name))
+            .map(multiplier_of)
+            .fold(0.0, f64::max);
         let reached = certain
             .iter()
-            .any(|(id, _)| tier.matches(&base.file_of(*id).path, &base.symbols[*id as usize].name));
-        if own || reached {
-            tiers.push((tier.name.as_str(), tier.weight, own));
+            .filter(|((file, name), _)| tier.matches(file, name))
+            .map(|(_, &(_, multiplier))| multiplier)
+            .fold(0.0, f64::max);
+        if own > 0.0 {
+            tiers.push((tier.name.as_str(), tier.weight, true, own));
+        } else if reached > 0.0 {
+            tiers.push((tier.name.as_str(), tier.weight, false, reached));
         }
     }
     tiers
