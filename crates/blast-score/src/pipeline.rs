@@ -1,7 +1,7 @@
 //! The analysis pipeline: diff, files of both sides, graphs, changed
 //! symbols, reach and scores.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side, TreeEntry};
@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
+use crate::module_change;
 use crate::policy::Policy;
 use crate::reach::{Reach, reach};
 use crate::report::{
@@ -150,6 +151,10 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let symbol_changes = changed_symbols(&change_set, &base_graph, &head_graph, &texts);
 
     // Step 5: reach of each changed symbol, in parallel.
+    let base_texts: FxHashMap<&str, &[u8]> = base_sources
+        .iter()
+        .map(|s| (s.path.as_str(), s.bytes.as_slice()))
+        .collect();
     let reaches: Vec<Reach> = symbol_changes
         .par_iter()
         .map(|change| match change.kind {
@@ -159,12 +164,28 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
                 config.max_dependents,
                 &[],
             ),
-            _ => reach(
-                &base_graph,
-                change.base.unwrap_or_default(),
-                config.max_dependents,
-                &change.base_lines,
-            ),
+            _ => {
+                let start = change.base.unwrap_or_default();
+                let mut found = reach(
+                    &base_graph,
+                    start,
+                    config.max_dependents,
+                    &change.base_lines,
+                );
+                if change.kind == ChangeKind::Modified
+                    && base_graph.symbols[start as usize].kind == SymbolKind::Module
+                {
+                    let names = top_level_names(change, &base_graph, &head_graph, &texts);
+                    module_change::retain_users(
+                        &mut found,
+                        &base_graph,
+                        start,
+                        &names,
+                        &base_texts,
+                    );
+                }
+                found
+            }
         })
         .collect();
 
@@ -343,6 +364,28 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
         .map(Arc::new)
         .collect();
     Ok(Graph::build(&extracted, &options))
+}
+
+/// Collects the names on the changed top-level lines of a modified module,
+/// on both sides of the diff.
+fn top_level_names(
+    change: &SymbolChange,
+    base: &Graph,
+    head: &Graph,
+    texts: &ChangedTexts,
+) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for (graph, id, lines, side) in [
+        (base, change.base, &change.base_lines, &texts.base),
+        (head, change.head, &change.head_lines, &texts.head),
+    ] {
+        let Some(id) = id else { continue };
+        let file = graph.file_of(id);
+        if let Some(text) = side.get(&file.path) {
+            names.extend(module_change::line_names(file.lang, text, lines));
+        }
+    }
+    names
 }
 
 /// The source files of a side that the policy does not ignore.
