@@ -519,6 +519,7 @@ fn changed_symbol(
             weight: reached.weight,
             exists_at_head: head.file_id(&graph.files[dep.file as usize].path).is_some(),
             is_test: is_test(graph, reached.symbol, policy),
+            via: graph.symbols[reached.via as usize].name.clone(),
         }
     };
     let mut certain: Vec<Dependent> = reach.certain.iter().map(to_dependent).collect();
@@ -736,6 +737,7 @@ fn changed_test(
         weight: 1.0,
         exists_at_head: true,
         is_test: is_test(graph, id, policy),
+        via: String::new(),
     }
 }
 
