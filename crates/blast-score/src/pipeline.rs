@@ -198,19 +198,16 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         })
         .collect();
     find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
-    let mut total = total_score(&changes, &config.policy);
-    // The diff as a whole is never rated below its riskiest part: the union
-    // is scored on a larger scale and leaves the changed files out of its
-    // breadth.
-    if let Some(top) = changes.iter().max_by_key(|c| c.score.value) {
-        apply_floor(&mut total, &top.score, &top.name);
-    }
     // Same-named definitions in one file (`@overload` stubs, conditional
-    // definitions) are one symbol to a reader: keep the highest-scored.
+    // definitions) are one symbol to a reader: keep the highest-scored, and
+    // among equal scores the one whose change weighs most, so that a real
+    // edit is not hidden behind a reformatted stub.
     changes.sort_by(|a, b| {
         b.score
             .value
             .cmp(&a.score.value)
+            .then_with(|| b.score.raw.total_cmp(&a.score.raw))
+            .then_with(|| multiplier_of(b).total_cmp(&multiplier_of(a)))
             .then_with(|| a.start_line.cmp(&b.start_line))
     });
     let mut seen_names: FxHashSet<(String, String, ChangeKind)> = FxHashSet::default();
@@ -229,6 +226,13 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.kind.cmp(&b.kind))
     });
+    // The total is scored over the listed changes. The diff as a whole is
+    // never rated below its riskiest part: the union is scored on a larger
+    // scale and leaves the changed files out of its breadth.
+    let mut total = total_score(&changes, &config.policy);
+    if let Some(top) = changes.first() {
+        apply_floor(&mut total, &top.score, &top.name);
+    }
 
     // Step 7: provenance of the range's commits.
     let mut commits = Vec::new();
@@ -551,13 +555,12 @@ fn changed_symbol(
             tiers.push((&tier.name, tier.weight, true));
         } else if certain
             .iter()
-            .any(|d| !d.is_test && tier.matches(&d.file, &d.name))
+            .any(|d| is_production(d, policy) && tier.matches(&d.file, &d.name))
         {
             tiers.push((&tier.name, tier.weight, false));
         }
     }
-    // Code in test files (tests and their helpers) is not production reach.
-    let production = |d: &&Dependent| !d.is_test && !policy.test_files.is_match(&d.file);
+    let production = |d: &&Dependent| is_production(d, policy);
     let has_dependents = certain.iter().chain(&possible).any(|d| !d.is_test);
     let input = ScoreInput {
         certain: certain
@@ -741,6 +744,13 @@ fn changed_test(
     }
 }
 
+/// True for dependents outside tests and test files. Code in test files
+/// (tests and their helpers) is not production reach: it counts neither as
+/// reach nor breadth, nor for a tier that only a dependent is in.
+fn is_production(dependent: &Dependent, policy: &Policy) -> bool {
+    !dependent.is_test && !policy.test_files.is_match(&dependent.file)
+}
+
 /// True for test functions and methods: in a file the policy calls a test
 /// file, by each language's naming convention, or in a Rust `tests` module.
 fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
@@ -772,7 +782,7 @@ fn total_score(changes: &[ChangedSymbol], policy: &Policy) -> crate::report::Sco
     let mut possible: BTreeMap<(&str, &str), (u32, f64, f64)> = BTreeMap::new();
     let mut own_files: Vec<&str> = Vec::new();
     let mut exposure: Option<f64> = None;
-    let production = |d: &&Dependent| !d.is_test && !policy.test_files.is_match(&d.file);
+    let production = |d: &&Dependent| is_production(d, policy);
     for changed in changes {
         let multiplier = multiplier_of(changed);
         if multiplier == 0.0 {
