@@ -20,13 +20,15 @@
 //! largest multiplier among the changed symbols that reach it, so a deleted
 //! symbol weighs more only in what it reaches.
 //!
-//! `score = round(100 * (1 - exp(-raw / scale)))` with a scale of 70 for one
+//! `score = round(100 * (1 - exp(-raw / scale)))` with a scale of 60 for one
 //! symbol and 150 for a whole diff, whose union of dependents grows with its
-//! size: for one symbol, 20 raw points give 25, 70 give 63, 140 give 86.
-//! The scales were calibrated on released versions of real packages
-//! (`benches/calibrate.py`) so that about 5% of changed symbols score high or
-//! above. Levels: 0 none, 1 to 29 low, 30 to 59 medium, 60 to 79 high, 80 and
-//! above critical.
+//! size: for one symbol, 20 raw points give 28, 60 give 63, 120 give 86.
+//! `benches/calibrate.py` measured the scales on release diffs of 12 PyPI
+//! packages (`docs/calibration.md`). With 60, 5.8% of the changed symbols
+//! that can score and 3.9% of all changed symbols score high or above. With
+//! 150, the union of three changed symbols of one release alone reaches
+//! high for about 5% of such sets. Levels: 0 none, 1 to 29 low, 30 to 59
+//! medium, 60 to 79 high, 80 and above critical.
 
 use std::collections::BTreeMap;
 
@@ -36,7 +38,7 @@ use crate::report::{ChangeKind, Level, Score, ScoreFactor};
 
 /// The raw-points scale of one changed symbol: a raw total of this maps to
 /// a score of 63.
-pub const SYMBOL_SCALE: f64 = 70.0;
+pub const SYMBOL_SCALE: f64 = 60.0;
 /// The raw-points scale of a whole diff.
 pub const DIFF_SCALE: f64 = 150.0;
 
@@ -552,7 +554,7 @@ mod tests {
         assert_eq!(level_of(30), Level::Medium);
         assert_eq!(level_of(60), Level::High);
         assert_eq!(level_of(80), Level::Critical);
-        assert_eq!(to_score(70.0, SYMBOL_SCALE), 63);
+        assert_eq!(to_score(60.0, SYMBOL_SCALE), 63);
         assert_eq!(to_score(150.0, DIFF_SCALE), 63);
     }
 }
