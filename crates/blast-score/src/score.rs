@@ -221,11 +221,14 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
     let exposure_points = exposure.points;
     let raw = (reach.points + breadth.points + exposure_points + criticality.points + tests.points)
         * multiplier;
+    // The score comes from the rounded raw total that the report shows, so
+    // that the two always agree.
+    let raw = round2(raw);
     let value = to_score(raw, SYMBOL_SCALE);
     Score {
         value,
         level: level_of(value),
-        raw: round2(raw),
+        raw,
         factors: vec![reach, breadth, exposure, criticality, tests, change],
     }
 }
@@ -334,11 +337,12 @@ pub fn compute_total(input: &DiffInput<'_>) -> Score {
         detail: format!("per dependent: x{} on average", round2(average)),
         points: round2(average),
     };
+    let raw = round2(raw);
     let value = to_score(raw, DIFF_SCALE);
     Score {
         value,
         level: level_of(value),
-        raw: round2(raw),
+        raw,
         factors: vec![reach, breadth, exposure, criticality, tests, change],
     }
 }
@@ -545,6 +549,25 @@ mod tests {
         let floor = total.factors.iter().find(|f| f.name == "floor").unwrap();
         assert!(floor.points > 0.0);
         assert!((union_raw + floor.points - total.raw).abs() < 0.011);
+    }
+
+    #[test]
+    fn score_agrees_with_the_shown_raw() {
+        // Factor points have two decimals, so x1.25 gives raw totals with
+        // a third decimal that rounding can carry across a score boundary
+        // (24.475 scores 33, the shown 24.48 scores 34).
+        for step in 0..20_000 {
+            let mut signature = input(2, &["pkg/b.py"]);
+            signature.signature = true;
+            signature.possible = vec![(1, f64::from(step) / 100.0)];
+            let score = compute(&signature);
+            assert_eq!(
+                to_score(score.raw, SYMBOL_SCALE),
+                score.value,
+                "raw {}",
+                score.raw
+            );
+        }
     }
 
     #[test]
