@@ -731,10 +731,12 @@ def print_diff_recommendation(name: str, pairs: list[tuple[float, float]]) -> fl
     scale = diff_scale_for_share(pairs, TARGET_SHARE)
     narrow = diff_scale_for_share(pairs, 0.06), diff_scale_for_share(pairs, 0.04)
     floor_share = diff_high_share(pairs, 1e9)
+    union_scale = scale_for_share([union for union, _ in pairs], TARGET_SHARE)
     print(f"{name}: DIFF_SCALE {fmt(scale)} puts {pct(diff_high_share(pairs, scale) if math.isfinite(scale) else floor_share)} "
           f"at high or above (4% to 6%: {fmt(narrow[0])} to {fmt(narrow[1])}); "
           f"the floor alone puts {pct(floor_share)} there; at DIFF_SCALE {DIFF_SCALE:g}: "
-          f"{pct(diff_high_share(pairs, DIFF_SCALE))}")
+          f"{pct(diff_high_share(pairs, DIFF_SCALE))}; without the floor, DIFF_SCALE {fmt(union_scale)} puts "
+          f"{pct(TARGET_SHARE)} of the unions alone at high or above")
     return scale
 
 
