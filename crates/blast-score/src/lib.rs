@@ -23,6 +23,7 @@
 
 pub mod changes;
 pub use changes::Modification;
+mod likely_break;
 mod module_change;
 mod pipeline;
 pub mod policy;

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
+use crate::likely_break;
 use crate::module_change;
 use crate::policy::Policy;
 use crate::reach::{Reach, reach};
@@ -197,7 +198,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             changed_symbol(change, reach, &base_graph, &head_graph, &config.policy)
         })
         .collect();
-    find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
+    likely_break::find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
     // Same-named definitions in one file (`@overload` stubs, conditional
     // definitions) are one symbol to a reader: keep the highest-scored, and
     // among equal scores the one whose change weighs most, so that a real
@@ -630,83 +631,6 @@ fn changed_symbol(
             .iter()
             .map(|(name, _, _)| (*name).to_owned())
             .collect(),
-    }
-}
-
-/// Marks the direct dependents of deleted and moved symbols that still name
-/// the old symbol at the head revision: they likely break.
-fn find_still_referenced(
-    repo: &Repo,
-    head_side: &Side,
-    head: &Graph,
-    changes: &mut [ChangedSymbol],
-) {
-    let mut paths: Vec<String> = changes
-        .iter()
-        .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
-        .flat_map(|c| {
-            c.certain
-                .iter()
-                .filter(|d| d.depth == 1 && d.exists_at_head)
-                .map(|d| d.file.clone())
-        })
-        .collect();
-    if paths.is_empty() {
-        return;
-    }
-    paths.sort();
-    paths.dedup();
-    let contents = match repo.read_files(head_side, &paths) {
-        Ok(contents) => contents,
-        Err(err) => {
-            log::warn!("could not read dependents at the head revision: {err}");
-            return;
-        }
-    };
-    let texts: FxHashMap<&str, Vec<u8>> = paths
-        .iter()
-        .zip(contents)
-        .filter_map(|(p, c)| c.map(|c| (p.as_str(), c)))
-        .collect();
-    for change in changes
-        .iter_mut()
-        .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
-    {
-        let old_name = change.old_name.as_deref().unwrap_or(&change.name);
-        let short = old_name.rsplit(['.', ':']).next().unwrap_or(old_name);
-        let mut still = Vec::new();
-        for dep in change
-            .certain
-            .iter()
-            .filter(|d| d.depth == 1 && d.exists_at_head)
-        {
-            let Some(file) = head.file_id(&dep.file) else {
-                continue;
-            };
-            let Some(id) = head.find_local(file, &dep.local_name) else {
-                continue;
-            };
-            let span = head.symbols[id as usize].span;
-            let Some(text) = texts.get(dep.file.as_str()) else {
-                continue;
-            };
-            let Some(body) = text.get(span.start_byte as usize..span.end_byte as usize) else {
-                continue;
-            };
-            let body = String::from_utf8_lossy(body);
-            let lang = head.files[file as usize].lang;
-            let names_it = crate::tokens::lex(lang, &body).contains(&short);
-            // A reference that now resolves to a symbol of that name (the
-            // moved one, or a replacement) is not broken.
-            let resolves = head.dependencies(id).iter().any(|e| {
-                let target = &head.symbols[e.target as usize].local_name;
-                target.rsplit(['.', ':']).next() == Some(short)
-            });
-            if names_it && !resolves {
-                still.push(dep.clone());
-            }
-        }
-        change.still_referenced = still;
     }
 }
 
