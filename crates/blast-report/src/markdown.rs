@@ -1,5 +1,6 @@
 //! A Markdown summary for a pull-request comment: the total, a table of the
-//! changed symbols by score, and the top dependents of the riskiest ones.
+//! changed symbols by score, the likely breaks, and the top dependents of
+//! the riskiest ones.
 
 use std::fmt::Write;
 
@@ -72,6 +73,32 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
             "\n… and {} more changed symbols.",
             report.changes.len() - 50
         );
+    }
+    let breaks: Vec<&ChangedSymbol> = report
+        .changes
+        .iter()
+        .filter(|c| !c.still_referenced.is_empty())
+        .collect();
+    if !breaks.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**Likely breaks:** these symbols are gone from the head revision, but code there still names them."
+        );
+        for change in breaks.iter().take(20) {
+            let names: Vec<String> = change
+                .still_referenced
+                .iter()
+                .map(|d| format!("{} ({}:{})", code(&d.name, false), text(&d.file), d.line))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {} ({} {}): {}",
+                code(change.old_name.as_deref().unwrap_or(&change.name), false),
+                change.kind.name(),
+                change.symbol_kind.name(),
+                names.join(", ")
+            );
+        }
     }
     for change in report
         .changes

@@ -80,6 +80,15 @@ fn names_any(
         // Without the text there is no telling: keep the dependent.
         return true;
     };
+    lex(file.lang, &own_text(graph, id, text))
+        .iter()
+        .any(|token| names.contains(*token))
+}
+
+/// Returns the text of a symbol without the functions, methods and classes
+/// nested in it, which have edges of their own. The parts are joined by
+/// line breaks so that no two tokens merge. `text` is the symbol's file.
+pub(crate) fn own_text(graph: &Graph, id: SymbolId, text: &[u8]) -> String {
     let span = graph.symbols[id as usize].span;
     let mut pieces: Vec<(usize, usize)> = vec![(span.start_byte as usize, span.end_byte as usize)];
     for child in graph.file_symbols(graph.symbols[id as usize].file) {
@@ -92,8 +101,10 @@ fn names_any(
         if child_symbol.parent != Some(id) || !has_own_body {
             continue;
         }
-        let child_span = graph.symbols[child as usize].span;
-        let (start, end) = (child_span.start_byte as usize, child_span.end_byte as usize);
+        let (start, end) = (
+            child_symbol.span.start_byte as usize,
+            child_symbol.span.end_byte as usize,
+        );
         pieces = pieces
             .into_iter()
             .flat_map(|(a, b)| {
@@ -106,13 +117,12 @@ fn names_any(
             .filter(|(a, b)| a < b)
             .collect();
     }
-    pieces.iter().any(|&(a, b)| {
-        text.get(a..b).is_some_and(|piece| {
-            lex(file.lang, &String::from_utf8_lossy(piece))
-                .iter()
-                .any(|token| names.contains(*token))
-        })
-    })
+    let parts: Vec<String> = pieces
+        .iter()
+        .filter_map(|&(a, b)| text.get(a..b))
+        .map(|piece| String::from_utf8_lossy(piece).into_owned())
+        .collect();
+    parts.join("\n")
 }
 
 fn is_identifier(token: &str) -> bool {

@@ -347,6 +347,29 @@ pub fn compute_total(input: &DiffInput<'_>) -> Score {
     }
 }
 
+/// Raises the score of a deleted or moved symbol that `dependents` direct
+/// dependents still name at the head revision to at least `high`. When it
+/// was lower, the `likely_break` factor shows the raw points added.
+pub fn apply_likely_break(score: &mut Score, dependents: usize) {
+    // A score rounds to 60 from `100 * (1 - exp(-raw / scale)) = 59.5` on.
+    let ratio = -(1.0f64 - 0.595).ln();
+    let mut high_raw = (ratio * SYMBOL_SCALE * 100.0).ceil() / 100.0;
+    while to_score(high_raw, SYMBOL_SCALE) < 60 {
+        high_raw = round2(high_raw + 0.01);
+    }
+    if score.raw >= high_raw {
+        return;
+    }
+    score.factors.push(ScoreFactor {
+        name: "likely_break",
+        detail: format!("{dependents} direct dependents still name it: raised to high"),
+        points: round2(high_raw - score.raw),
+    });
+    score.raw = high_raw;
+    score.value = to_score(high_raw, SYMBOL_SCALE);
+    score.level = level_of(score.value);
+}
+
 /// Lists the tier names for the criticality detail, with `(reached)` after
 /// those that only a dependent is in.
 fn tiers_detail<'a>(tiers: impl Iterator<Item = (&'a str, bool)>) -> String {
@@ -568,6 +591,31 @@ mod tests {
                 score.raw
             );
         }
+    }
+
+    #[test]
+    fn likely_break_raises_to_high() {
+        let mut low = compute(&input(1, &["pkg/b.py"]));
+        assert!(low.value < 60, "{}", low.value);
+        let raw_before = low.raw;
+        apply_likely_break(&mut low, 2);
+        assert_eq!(low.level, Level::High);
+        assert_eq!(low.value, 60);
+        let factor = low
+            .factors
+            .iter()
+            .find(|f| f.name == "likely_break")
+            .unwrap();
+        assert!((raw_before + factor.points - low.raw).abs() < 1e-9);
+        assert!(
+            to_score(round2(low.raw - 0.01), SYMBOL_SCALE) < 60,
+            "the smallest raw total that is high"
+        );
+
+        let mut critical = compute(&input(200, &["pkg/b.py", "other/c.py"]));
+        let before = critical.clone();
+        apply_likely_break(&mut critical, 1);
+        assert_eq!(critical, before, "a higher score stays as it is");
     }
 
     #[test]
