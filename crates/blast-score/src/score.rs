@@ -362,7 +362,11 @@ pub fn apply_likely_break(score: &mut Score, dependents: usize) {
     }
     score.factors.push(ScoreFactor {
         name: "likely_break",
-        detail: format!("{dependents} direct dependents still name it: raised to high"),
+        detail: if dependents == 1 {
+            "a direct dependent still names it: raised to high".to_owned()
+        } else {
+            format!("{dependents} direct dependents still name it: raised to high")
+        },
         points: round2(high_raw - score.raw),
     });
     score.raw = high_raw;
