@@ -68,11 +68,11 @@ impl Tier {
     }
 }
 
-/// Splits a path or a qualified name into lowercase words: at every
-/// character that is not a letter or digit, between a lowercase letter and
-/// an uppercase one (`acquireLock`), before the last capital of a run of
-/// capitals followed by a lowercase letter (`HTTPConnection`), and between
-/// letters and digits (`oauth2`).
+/// Splits a path or a qualified name into lowercase words. A word ends at
+/// every character that is not a letter or digit, between a lowercase and
+/// an uppercase letter (`acquireLock`), and between letters and digits
+/// (`oauth2`). In a run of capitals followed by a lowercase letter, the last
+/// capital starts the next word (`HTTPConnection` is `http`, `connection`).
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|part| !part.is_empty())
