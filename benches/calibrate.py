@@ -6,16 +6,19 @@ pip, commits each release's sources on top of the previous one in a git
 repository, runs `blast diff COMMIT^! --format json` on every commit after the
 first and collects the score, level, raw total and factor points of every
 changed symbol and of every diff. It then prints the score distribution, the
-share of each level, the factors behind high scores, and which value of the
-SCALE constant in `score = round(100 * (1 - exp(-raw / SCALE)))` would put
-about 5% of changed symbols and of diffs at `high` or above.
+share of each level, the factors behind high scores, and which values of the
+scales in `score = round(100 * (1 - exp(-raw / scale)))` would put about 5%
+of changed symbols (SYMBOL_SCALE) and of commits (DIFF_SCALE) at `high` or
+above.
 
 Release diffs are much larger than single commits. The script therefore also
 builds synthetic commits, which are random subsets of 1 to 8 changed symbols
-of one release diff. Each is scored the way blast scores a whole diff, over
-the union of the symbols' dependents. The script first recomputes every
-release diff's total that way and compares it with blast's own total, so a
-drift between this model and blast is reported rather than hidden.
+of one release diff. Each is scored the way blast scores a whole diff: over
+the union of the symbols' dependents, each weighted by the largest change
+multiplier among the symbols that reach it, and never below its riskiest
+symbol. The script first recomputes every release diff's total that way and
+compares it with blast's own total, so a drift between this model and blast
+is reported rather than hidden.
 
 Downloads, repositories and blast's output are cached under `--work`, so a
 rerun only repeats the analysis. The blast output cache is keyed by the
@@ -68,16 +71,17 @@ DEFAULT_PACKAGES: dict[str, list[str]] = {
 }
 
 # The constants of crates/blast-score/src/score.rs and the default tier
-# weights of crates/blast-score/src/policy.rs. The recomputation of each
-# diff's total checks that they still match the binary.
-CURRENT_SCALE = 40.0
+# weights of crates/blast-score/src/policy.rs. The consistency checks compare
+# them with the binary's output and report any drift.
+SYMBOL_SCALE = 60.0
+DIFF_SCALE = 150.0
 LEVELS = ("none", "low", "medium", "high", "critical")
 TIER_WEIGHTS = {"auth": 2.0, "payments": 2.0, "database": 1.5, "api_contract": 1.5, "concurrency": 1.5}
 # Factors that add points before the change multiplier, in blast's order.
 ADDITIVE_FACTORS = ("reach", "breadth", "exposure", "criticality", "tests")
 
 TARGET_SHARE = 0.05  # share of changes that `high` or above should cover
-SIMULATED_SCALES = (20, 30, 40, 50, 60, 80, 100, 120, 150, 200, 300, 400)
+SIMULATED_SCALES = (20, 30, 40, 50, 60, 70, 80, 100, 120, 150, 200, 300, 400, 600)
 SYNTHETIC_SIZES = (1, 2, 3, 5, 8)
 PERCENTILES = (50, 75, 90, 95, 99)
 
@@ -274,15 +278,14 @@ class SymbolRecord:
     raw: float
     points: dict[str, float]  # factor name -> points; "change" is the multiplier
     counted_exposure: float  # exposure as it enters raw: 0 without production dependents
-    certain_count: int  # production (non-test) dependents
+    certain_count: int  # production dependents, as the reach detail counts them
     possible_count: int
     tier_own: set[str]
     tier_reached: set[str]
-    # Production dependents, keyed by "id:line" because one `id` can name
-    # several definitions (overloads, repeated local definitions).
-    certain: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (depth, file)
-    possible: dict[str, tuple[int, float, str]] = field(default_factory=dict)  # key -> (depth, weight, file)
-    any_dependent: bool = False  # tests included, as the diff total's exposure check counts them
+    # Production dependents (neither tests nor in test files), keyed by `id`,
+    # that is by file and name, as blast merges them before scoring.
+    certain: dict[str, tuple[int, str]] = field(default_factory=dict)  # id -> (depth, file)
+    possible: dict[str, tuple[int, float, str]] = field(default_factory=dict)  # id -> (depth, weight, file)
 
     @property
     def scorable(self) -> bool:
@@ -306,13 +309,18 @@ class DiffRecord:
 
     @property
     def rated_raw(self) -> float:
-        """Return the raw value whose score is the diff's score.
+        """Return the raw value whose score on DIFF_SCALE is the diff's score.
 
-        blast raises a diff's total score to the highest score of its changed
-        symbols, and the score grows with raw, so the rated raw value is the
-        larger of the union's raw total and the highest symbol raw total.
+        blast raises a diff's total to the score of its riskiest changed
+        symbol and reports the raw total that gives that score on the diff's
+        scale, with the points added as the `floor` factor.
         """
-        return max([self.raw, *(s.raw for s in self.symbols)])
+        return self.raw
+
+    @property
+    def union_raw(self) -> float:
+        """Return the raw total of the union of dependents, before the floor."""
+        return round2(self.raw - self.points.get("floor", 0.0))
 
 
 def parse_tiers(detail: str) -> tuple[set[str], set[str]]:
@@ -339,15 +347,21 @@ def symbol_record(package: str, diff: str, change: dict) -> SymbolRecord:
     certain_count, possible_count = int(match.group(1)), int(match.group(2))
     has_dependents = certain_count + possible_count > 0
     counted_exposure = points["exposure"] if has_dependents else 0.0
-    additive = points["reach"] + points["breadth"] + counted_exposure + points["criticality"] + points["tests"]
-    raw = round2(additive * points["change"])
+    if "raw" in change:
+        raw = float(change["raw"])
+    else:
+        # Output of blast versions without a raw total per change.
+        additive = points["reach"] + points["breadth"] + counted_exposure + points["criticality"] + points["tests"]
+        raw = round2(additive * points["change"])
     tier_own, tier_reached = parse_tiers(factors["criticality"]["detail"])
 
-    test_keys = {dependent_key(test) for test in change.get("tests", [])}
-    certain = {dependent_key(d): (d["depth"], d["file"]) for d in change["certain"]
-               if dependent_key(d) not in test_keys}
-    possible = {dependent_key(d): (d["depth"], d["weight"], d["file"]) for d in change["possible"]
-                if dependent_key(d) not in test_keys}
+    test_ids = {test["id"] for test in change.get("tests", [])}
+
+    def production(dependent: dict) -> bool:
+        return dependent["id"] not in test_ids and not is_test_path(dependent["file"])
+
+    certain = {d["id"]: (d["depth"], d["file"]) for d in change["certain"] if production(d)}
+    possible = {d["id"]: (d["depth"], d["weight"], d["file"]) for d in change["possible"] if production(d)}
     return SymbolRecord(
         package=package,
         diff=diff,
@@ -371,12 +385,7 @@ def symbol_record(package: str, diff: str, change: dict) -> SymbolRecord:
         tier_reached=tier_reached,
         certain=certain,
         possible=possible,
-        any_dependent=bool(change["certain"] or change["possible"]),
     )
-
-
-def dependent_key(dependent: dict) -> str:
-    return f"{dependent['id']}:{dependent['line']}"
 
 
 def diff_record(package: str, diff: str, commit: str, report: dict) -> DiffRecord:
@@ -432,77 +441,88 @@ HIGH_RATIO = -math.log(1.0 - 0.595)
 CRITICAL_RATIO = -math.log(1.0 - 0.795)
 
 
-def union_total(members: list[SymbolRecord], certain_breadth_only: bool = False,
-                skip_test_files: bool = False) -> tuple[float, dict[str, float]]:
+def union_total(members: list[SymbolRecord]) -> tuple[float, dict[str, float]]:
     """Score a set of changed symbols the way blast scores a whole diff: over the union of their dependents.
 
-    Mirrors `total_score` in crates/blast-score/src/pipeline.rs. A dependent
-    reached by several changes keeps its smallest depth and, if it is a
-    possible dependent, its largest weight. A dependent that is both certain
-    and possible counts once, as certain. The two flags change reach and
-    breadth as in `variant_raw`.
-    Returns (raw, factor points).
+    Mirrors `total_score` in crates/blast-score/src/pipeline.rs and
+    `compute_total` in crates/blast-score/src/score.rs. A dependent reached
+    by several changes keeps its smallest depth and, if it is possible, its
+    largest weight. It weighs with the largest change multiplier among the
+    changes that reach it. A dependent that is both certain and possible
+    counts once, as certain. Each other file and folder of a certain
+    dependent, the exposure and each tier also weigh with the largest
+    multiplier among the changes that reach them.
+    Returns (raw, factor points before the multipliers, with the average
+    multiplier as "change").
     """
     scored = [m for m in members if m.scorable]
-    certain: dict[str, tuple[int, str]] = {}
-    possible: dict[str, tuple[int, float, str]] = {}
+    certain: dict[str, tuple[int, str, float]] = {}
+    possible: dict[str, tuple[int, float, str, float]] = {}
     for member in scored:
+        multiplier = member.points["change"]
         for key, (depth, path) in member.certain.items():
-            if skip_test_files and is_test_path(path):
-                continue
-            if key not in certain or depth < certain[key][0]:
-                certain[key] = (depth, path)
+            old = certain.get(key)
+            certain[key] = (depth, path, multiplier) if old is None else (
+                min(depth, old[0]), path, max(multiplier, old[2]))
         for key, (depth, weight, path) in member.possible.items():
-            if skip_test_files and is_test_path(path):
-                continue
-            if key in possible:
-                old_depth, old_weight, _ = possible[key]
-                possible[key] = (min(depth, old_depth), max(weight, old_weight), path)
-            else:
-                possible[key] = (depth, weight, path)
+            old = possible.get(key)
+            possible[key] = (depth, weight, path, multiplier) if old is None else (
+                min(depth, old[0]), max(weight, old[1]), path, max(multiplier, old[3]))
     for key in certain:
         possible.pop(key, None)
 
-    reach = round2(sum(1.0 / max(d, 1) for d, _ in certain.values())
-                   + sum(w / max(d, 1) for d, w, _ in possible.values()))
+    reach = sum(1.0 / max(d, 1) for d, _, _ in certain.values()) + sum(
+        w / max(d, 1) for d, w, _, _ in possible.values())
+    reach_weighted = sum(m / max(d, 1) for d, _, m in certain.values()) + sum(
+        w * m / max(d, 1) for d, w, _, m in possible.values())
     own_files = {m.own_file for m in scored}
-    files = {path for _, path in certain.values()}
-    if not certain_breadth_only:
-        files |= {path for _, _, path in possible.values()}
-    breadth = breadth_points(files, own_files)
-    has_dependents = bool(certain or possible)
-    public = any(m.public and m.any_dependent for m in scored)
-    exposure = 5.0 if public and has_dependents else 0.0
+    own_dirs = {parent_dir(f) for f in own_files}
+    files: dict[str, float] = {}
+    for _, path, multiplier in certain.values():
+        if path not in own_files:
+            files[path] = max(files.get(path, 0.0), multiplier)
+    dirs: dict[str, float] = {}
+    for path, multiplier in files.items():
+        if parent_dir(path) not in own_dirs:
+            dirs[parent_dir(path)] = max(dirs.get(parent_dir(path), 0.0), multiplier)
+    breadth = 2.0 * len(files) + 3.0 * len(dirs)
+    breadth_weighted = sum(2.0 * m for m in files.values()) + sum(3.0 * m for m in dirs.values())
+    exposed = [m.points["change"] for m in scored if m.counted_exposure > 0]
+    exposure = 5.0 if exposed else 0.0
+    exposure_weighted = 5.0 * max(exposed, default=0.0)
     criticality = 0.0
+    criticality_weighted = 0.0
     for tier, weight in TIER_WEIGHTS.items():
-        if any(tier in m.tier_own for m in scored):
+        own = [m.points["change"] for m in scored if tier in m.tier_own]
+        reached = [m.points["change"] for m in scored if tier in m.tier_reached]
+        if own:
             criticality += 10.0 * weight
-        elif any(tier in m.tier_reached for m in scored):
+            criticality_weighted += 10.0 * weight * max(own)
+        elif reached:
             criticality += 5.0 * weight
-    if not scored:
-        multiplier = 0.0
-    elif any(m.change in ("deleted", "moved") for m in scored):
-        multiplier = 1.5
-    else:
-        multiplier = 1.0
-    points = {"reach": reach, "breadth": breadth, "exposure": exposure,
-              "criticality": round2(criticality), "tests": 0.0, "change": multiplier}
-    raw = round2((reach + breadth + exposure + round2(criticality)) * multiplier)
+            criticality_weighted += 5.0 * weight * max(reached)
+    unweighted = reach + breadth + exposure + criticality
+    raw = round2(reach_weighted + breadth_weighted + exposure_weighted + criticality_weighted)
+    points = {"reach": round2(reach), "breadth": breadth, "exposure": exposure,
+              "criticality": round2(criticality), "tests": 0.0,
+              "change": round2(raw / unweighted) if unweighted > 0 else 0.0}
     return raw, points
 
 
-def rated_total(members: list[SymbolRecord], certain_breadth_only: bool = False,
-                skip_test_files: bool = False) -> float:
-    """Return the raw value of a set of changed symbols' diff score, with blast's floor at the riskiest symbol."""
-    raws = [union_total(members, certain_breadth_only, skip_test_files)[0]]
-    for member in members:
-        if not member.scorable:
-            continue
-        if certain_breadth_only or skip_test_files:
-            raws.append(variant_raw(member, certain_breadth_only, skip_test_files))
-        else:
-            raws.append(member.raw)
-    return max(raws)
+def rated_total(members: list[SymbolRecord], diff_scale: float = DIFF_SCALE) -> float:
+    """Return the raw value of a set of changed symbols' diff score, with blast's floor at the riskiest symbol.
+
+    The floor is the riskiest symbol's raw total rescaled to DIFF_SCALE, so it
+    gives the symbol's score on the diff's scale.
+    """
+    union = union_total(members)[0]
+    top = max((m.raw for m in members if m.scorable), default=0.0)
+    return max(union, round2(top * diff_scale / SYMBOL_SCALE))
+
+
+def diff_pair(members: list[SymbolRecord]) -> tuple[float, float]:
+    """Return (union raw, riskiest symbol raw) of a set of changed symbols, for scale simulations."""
+    return union_total(members)[0], max((m.raw for m in members if m.scorable), default=0.0)
 
 
 def breadth_points(files: set[str], own_files: set[str]) -> float:
@@ -523,30 +543,6 @@ def is_test_path(path: str) -> bool:
     folders = path.split("/")[:-1]
     return ("tests" in folders or "test" in folders or base.startswith("test_")
             or base.endswith("_test.py") or base == "conftest.py")
-
-
-def variant_raw(record: SymbolRecord, certain_breadth_only: bool, skip_test_files: bool) -> float:
-    """Recompute a symbol's raw total with reach and breadth changed as the two flags select.
-
-    certain_breadth_only: breadth counts only the files of certain dependents.
-    skip_test_files: dependents in test files (helpers, fixtures and module
-    code that blast does not call tests) are left out of reach and breadth.
-    Criticality and the tests factor are kept as blast computed them.
-
-    NOTE: reach comes from the listed dependents, which blast merges by file
-    and name after scoring, so it can be a few points below blast's reach.
-    """
-    certain = {k: v for k, v in record.certain.items() if not (skip_test_files and is_test_path(v[1]))}
-    possible = {k: v for k, v in record.possible.items() if not (skip_test_files and is_test_path(v[2]))}
-    reach = round2(sum(1.0 / max(d, 1) for d, _ in certain.values())
-                   + sum(w / max(d, 1) for d, w, _ in possible.values()))
-    files = {path for _, path in certain.values()}
-    if not certain_breadth_only:
-        files |= {path for _, _, path in possible.values()}
-    breadth = breadth_points(files, {record.own_file})
-    exposure = record.points["exposure"] if (certain or possible) else 0.0
-    additive = reach + breadth + exposure + record.points["criticality"] + record.points["tests"]
-    return round2(additive * record.points["change"])
 
 
 # ---------------------------------------------------------------------------
@@ -601,6 +597,36 @@ def bootstrap_scale(groups: list[list[float]], share: float, rounds: int, rng: r
     return percentile(estimates, 5), percentile(estimates, 95)
 
 
+def diff_high_share(pairs: list[tuple[float, float]], diff_scale: float) -> float:
+    """Return the share of diffs at `high` or above on DIFF_SCALE, with the floor at their riskiest symbol."""
+    if not pairs:
+        return math.nan
+    high = sum(1 for union, top in pairs
+               if to_score(max(union, round2(top * diff_scale / SYMBOL_SCALE)), diff_scale) >= 60)
+    return high / len(pairs)
+
+
+def diff_scale_for_share(pairs: list[tuple[float, float]], share: float) -> float:
+    """Return the DIFF_SCALE that puts about SHARE of the diffs at `high` or above.
+
+    The floor keeps a diff at least as high as its riskiest symbol on
+    SYMBOL_SCALE, so no DIFF_SCALE brings the share below the floor's share.
+    When that share is above SHARE, the result is infinite. Otherwise the
+    share falls as the scale grows, and a bisection finds the smallest scale
+    whose share is at most SHARE.
+    """
+    if not pairs or diff_high_share(pairs, 1e9) > share:
+        return math.inf
+    low, high = 1.0, 1e6
+    for _ in range(60):
+        middle = math.sqrt(low * high)
+        if diff_high_share(pairs, middle) > share:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
 def format_row(cells: list[str], widths: list[int]) -> str:
     return "  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(cells, widths)))
 
@@ -652,7 +678,7 @@ def print_distribution(title: str, scores: list[int], raws: list[float]) -> None
 def print_dominance(title: str, records: list, scale: float) -> None:
     """Print, for the records at `high` or above under SCALE, how much each factor contributes."""
     high = [r for r in records if to_score(rated_raw_of(r), scale) >= 60]
-    print(f"\n{title}: {len(high)} of {len(records)} at high or above with SCALE {scale:g}")
+    print(f"\n{title}: {len(high)} of {len(records)} at high or above with scale {scale:g}")
     if not high:
         return
     rows = []
@@ -690,11 +716,28 @@ def contributions_of(record) -> dict[str, float]:
     return {name: points[name] for name in ADDITIVE_FACTORS}
 
 
-def print_scale_simulation(populations: dict[str, list[float]]) -> None:
-    print("\nShare at high or above per SCALE (the current SCALE is 40)")
-    header = ["SCALE", *populations]
-    rows = [[str(scale), *[pct(high_share(raws, scale)) for raws in populations.values()]] for scale in SIMULATED_SCALES]
+def print_scale_simulation(symbol_populations: dict[str, list[float]],
+                           diff_populations: dict[str, list[tuple[float, float]]]) -> None:
+    print(f"\nShare at high or above per scale (SYMBOL_SCALE is {SYMBOL_SCALE:g}, DIFF_SCALE {DIFF_SCALE:g}; "
+          f"diffs keep the floor at their riskiest symbol on SYMBOL_SCALE {SYMBOL_SCALE:g})")
+    header = ["scale", *symbol_populations, *diff_populations]
+    rows = [[str(scale), *[pct(high_share(raws, scale)) for raws in symbol_populations.values()],
+             *[pct(diff_high_share(pairs, scale)) for pairs in diff_populations.values()]]
+            for scale in SIMULATED_SCALES]
     print_table(header, rows)
+
+
+def print_diff_recommendation(name: str, pairs: list[tuple[float, float]]) -> float:
+    scale = diff_scale_for_share(pairs, TARGET_SHARE)
+    narrow = diff_scale_for_share(pairs, 0.06), diff_scale_for_share(pairs, 0.04)
+    floor_share = diff_high_share(pairs, 1e9)
+    union_scale = scale_for_share([union for union, _ in pairs], TARGET_SHARE)
+    print(f"{name}: DIFF_SCALE {fmt(scale)} puts {pct(diff_high_share(pairs, scale) if math.isfinite(scale) else floor_share)} "
+          f"at high or above (4% to 6%: {fmt(narrow[0])} to {fmt(narrow[1])}); "
+          f"the floor alone puts {pct(floor_share)} there; at DIFF_SCALE {DIFF_SCALE:g}: "
+          f"{pct(diff_high_share(pairs, DIFF_SCALE))}; without the floor, DIFF_SCALE {fmt(union_scale)} puts "
+          f"{pct(TARGET_SHARE)} of the unions alone at high or above")
+    return scale
 
 
 def print_recommendation(name: str, raws: list[float], groups: list[list[float]], rng: random.Random,
@@ -706,9 +749,11 @@ def print_recommendation(name: str, raws: list[float], groups: list[list[float]]
         low, high = bootstrap_scale(groups, TARGET_SHARE, rounds, rng)
         interval = f"; bootstrap over diffs, 90%: {low:.1f} to {high:.1f}"
     shares = level_shares(raws, scale)
+    now = level_shares(raws, SYMBOL_SCALE)
     print(f"{name}: SCALE {scale:.1f} puts {pct(high_share(raws, scale))} at high or above "
           f"(4% to 6%: SCALE {narrow[0]:.1f} to {narrow[1]:.1f}{interval}); "
-          "levels then: " + ", ".join(f"{level} {pct(shares[level])}" for level in LEVELS))
+          "levels then: " + ", ".join(f"{level} {pct(shares[level])}" for level in LEVELS)
+          + f"; at SYMBOL_SCALE {SYMBOL_SCALE:g}: " + ", ".join(f"{level} {pct(now[level])}" for level in LEVELS))
     return scale
 
 
@@ -847,7 +892,7 @@ def print_report(args, packages, diffs, symbols, failures, test_files, rng) -> N
     print_distribution("Per changed symbol, all", [s.score for s in symbols], [s.raw for s in symbols])
     print_distribution("Per changed symbol, scorable (modified, deleted or moved, more than formatting)",
                        [s.score for s in scorable], [s.raw for s in scorable])
-    print_distribution("Per release diff (blast's total; raw is the rated raw value, see DiffRecord.rated_raw)",
+    print_distribution("Per release diff (blast's total; raw includes the floor, see DiffRecord.rated_raw)",
                        [d.score for d in diffs], [d.rated_raw for d in diffs])
     print_per_package(packages, diffs, test_files)
 
@@ -856,34 +901,36 @@ def print_report(args, packages, diffs, symbols, failures, test_files, rng) -> N
     for size, raws in synthetic.items():
         print_distribution(f"Synthetic commit of {size} scorable symbol{'s' if size > 1 else ''} "
                            "(random subset of one release diff, scored over the union)",
-                           [to_score(r, CURRENT_SCALE) for r in raws], raws)
+                           [to_score(r, DIFF_SCALE) for r in raws], raws)
 
-    print_dominance("Factors of changed symbols (scorable)", scorable, CURRENT_SCALE)
-    print_dominance("Factors of release diffs", diffs, CURRENT_SCALE)
+    print_dominance("Factors of changed symbols (scorable)", scorable, SYMBOL_SCALE)
+    print_dominance("Factors of release diffs", diffs, DIFF_SCALE)
 
-    populations = {
+    symbol_populations = {
         "symbols, all": [s.raw for s in symbols],
         "symbols, scorable": [s.raw for s in scorable],
-        "release diffs": [d.rated_raw for d in diffs],
-        **{f"synthetic {size}": raws for size, raws in synthetic.items()},
     }
-    print_scale_simulation(populations)
+    diff_populations = {
+        **{f"synthetic {size}": [diff_pair(subset) for subset in subsets]
+           for size, subsets in synthetic_subsets.items()},
+        "release diffs": [diff_pair(d.symbols) for d in diffs],
+    }
+    print_scale_simulation(symbol_populations, diff_populations)
 
-    print(f"\nSCALE for {pct(TARGET_SHARE)} at high or above")
+    print(f"\nSYMBOL_SCALE for {pct(TARGET_SHARE)} of changed symbols at high or above")
     groups_all = [[s.raw for s in d.symbols] for d in diffs]
     groups_scorable = [[s.raw for s in d.symbols if s.scorable] for d in diffs]
-    print_recommendation("symbols, all", populations["symbols, all"], groups_all, rng, args.bootstrap)
-    scorable_scale = print_recommendation("symbols, scorable", populations["symbols, scorable"], groups_scorable, rng,
-                                          args.bootstrap)
-    print_recommendation("release diffs", populations["release diffs"], [[d.rated_raw] for d in diffs], rng,
-                         args.bootstrap)
-    for size, raws in synthetic.items():
-        print_recommendation(f"synthetic {size}", raws, [], rng, 0)
+    print_recommendation("symbols, all", symbol_populations["symbols, all"], groups_all, rng, args.bootstrap)
+    scorable_scale = print_recommendation("symbols, scorable", symbol_populations["symbols, scorable"],
+                                          groups_scorable, rng, args.bootstrap)
+    print(f"\nDIFF_SCALE for {pct(TARGET_SHARE)} of commits at high or above, with the floor on "
+          f"SYMBOL_SCALE {SYMBOL_SCALE:g}")
+    for name, pairs in diff_populations.items():
+        print_diff_recommendation(name, pairs)
     print(f"(the 5% of release diffs is {TARGET_SHARE * len(diffs):.1f} diffs: "
           "that estimate rests on a handful of diffs)")
 
     print_dominance("Factors of changed symbols (scorable) at the scorable 5% scale", scorable, round(scorable_scale))
-    print_variants(scorable, diffs, synthetic_subsets, rng, args.bootstrap)
     print_findings(diffs, scorable, args.examples)
 
 
@@ -917,10 +964,11 @@ def print_per_package(packages, diffs, test_files) -> None:
         raws = [s.raw for d in own for s in d.symbols if s.scorable]
         rows.append([
             package, str(len(own)), str(len(raws)), fmt(percentile(raws, 50)), fmt(percentile(raws, 95)),
-            pct(high_share(raws, CURRENT_SCALE)), fmt(percentile([d.rated_raw for d in own], 50)),
+            pct(high_share(raws, SYMBOL_SCALE)), fmt(percentile([d.rated_raw for d in own], 50)),
             str(test_files.get(package, 0)),
         ])
-    print_table(["package", "diffs", "symbols", "raw p50", "raw p95", "high+ at 40", "diff raw p50", "test files"], rows)
+    print_table(["package", "diffs", "symbols", "raw p50", "raw p95", f"high+ at {SYMBOL_SCALE:g}", "diff raw p50",
+                 "test files"], rows)
 
 
 def synthetic_commits(diffs: list[DiffRecord], rng: random.Random,
@@ -943,22 +991,21 @@ def synthetic_commits(diffs: list[DiffRecord], rng: random.Random,
 
 
 def check_output(diffs: list[DiffRecord], symbols: list[SymbolRecord], limit: int) -> None:
-    """Check blast's output against itself: factor sums against scores, and the union model against the total."""
+    """Check blast's output against itself and this script's model: scores against raw totals, and the union."""
     print("\nConsistency of blast's output")
-    mismatched = [s for s in symbols if to_score(s.raw, CURRENT_SCALE) != s.score]
-    print(f"symbols whose score differs from the score of their factor sum: {len(mismatched)}")
+    mismatched = [s for s in symbols if to_score(s.raw, SYMBOL_SCALE) != s.score]
+    print(f"symbols whose score differs from the score of their raw total on SYMBOL_SCALE: {len(mismatched)}")
     for s in mismatched[:limit]:
-        print(f"  {s.package} {s.diff} {s.symbol}: score {s.score}, factor sum {s.raw:g} "
-              f"gives {to_score(s.raw, CURRENT_SCALE)}")
-    total_mismatch = [d for d in diffs if to_score(d.rated_raw, CURRENT_SCALE) != d.score]
-    print(f"diffs whose score differs from the score of their rated raw value: {len(total_mismatch)}")
+        print(f"  {s.package} {s.diff} {s.symbol}: score {s.score}, raw {s.raw:g} "
+              f"gives {to_score(s.raw, SYMBOL_SCALE)}")
+    total_mismatch = [d for d in diffs if to_score(d.rated_raw, DIFF_SCALE) != d.score]
+    print(f"diffs whose score differs from the score of their raw total on DIFF_SCALE: {len(total_mismatch)}")
     for d in total_mismatch[:limit]:
-        print(f"  {d.package} {d.diff} ({d.commit[:12]}): score {d.score}, raw {d.raw:g}, rated raw {d.rated_raw:g}")
-    floored = sum(1 for d in diffs if d.rated_raw > d.raw)
+        print(f"  {d.package} {d.diff} ({d.commit[:12]}): score {d.score}, raw {d.raw:g}")
+    floored = sum(1 for d in diffs if d.points.get("floor", 0.0) > 0)
     print(f"diffs whose score is raised to their riskiest symbol's: {floored} of {len(diffs)}")
     breadth_mismatch = [s for s in symbols if s.scorable and abs(
-        breadth_points({p for _, p in s.certain.values()} | {p for _, _, p in s.possible.values()}, {s.own_file})
-        - s.points["breadth"]) > 0.01]
+        breadth_points({p for _, p in s.certain.values()}, {s.own_file}) - s.points["breadth"]) > 0.01]
     print(f"scorable symbols whose breadth differs from this script's recomputation: {len(breadth_mismatch)}")
     for s in breadth_mismatch[:limit]:
         print(f"  {s.package} {s.diff} {s.symbol}: blast breadth {s.points['breadth']:g}")
@@ -967,60 +1014,15 @@ def check_output(diffs: list[DiffRecord], symbols: list[SymbolRecord], limit: in
     for s in fewer[:limit]:
         print(f"  {s.package} {s.diff} {s.symbol}: reach counts {s.certain_count} certain and {s.possible_count} "
               f"possible, the report lists {len(s.certain)} and {len(s.possible)}")
-    shown_exposure = [s for s in symbols if s.points["exposure"] > 0 and s.counted_exposure == 0 and s.scorable]
-    print(f"scorable symbols listing 5 exposure points that raw does not count (no production dependents): "
-          f"{len(shown_exposure)}")
     model_mismatch = []
     for d in diffs:
         raw, _ = union_total(d.symbols)
-        if abs(raw - d.raw) > 0.05:
+        if abs(raw - d.union_raw) > 0.05:
             model_mismatch.append((d, raw))
-    merged = [(d, raw) for d, raw in model_mismatch if any(lists_fewer_dependents(s) for s in d.symbols)]
-    print(f"diffs whose total differs from the union of their symbols' listed dependents (this script's model): "
-          f"{len(model_mismatch)} of {len(diffs)}, of which {len(merged)} list fewer dependents than they count")
-    unexplained = [(d, raw) for d, raw in model_mismatch if (d, raw) not in merged]
-    for d, raw in (unexplained + merged)[:limit]:
-        print(f"  {d.package} {d.diff} ({d.commit[:12]}): blast raw {d.raw:g}, model raw {raw:g}; "
+    print(f"diffs whose union total differs from this script's model: {len(model_mismatch)} of {len(diffs)}")
+    for d, raw in model_mismatch[:limit]:
+        print(f"  {d.package} {d.diff} ({d.commit[:12]}): blast union raw {d.union_raw:g}, model raw {raw:g}; "
               f"blast factors {factor_line(d.points)}; model {factor_line(union_total(d.symbols)[1])}")
-
-
-def print_variants(scorable: list[SymbolRecord], diffs: list[DiffRecord],
-                   synthetic_subsets: dict[int, list[list[SymbolRecord]]], rng: random.Random, rounds: int) -> None:
-    """Print the 5% scale of symbols, synthetic commits and release diffs with breadth and reach computed differently."""
-    print("\nScorable symbols with reach and breadth recomputed (criticality and tests as blast computed them)")
-    variants = {
-        "as blast computes it": (False, False),
-        "breadth from certain dependents only": (True, False),
-        "dependents in test files left out": (False, True),
-        "both": (True, True),
-    }
-    rows = []
-    for name, (certain_only, skip_tests) in variants.items():
-        raws = [variant_raw(s, certain_only, skip_tests) for s in scorable]
-        by_diff: dict[str, list[float]] = collections.defaultdict(list)
-        for record, raw in zip(scorable, raws):
-            by_diff[f"{record.package} {record.diff}"].append(raw)
-        low, high = bootstrap_scale(list(by_diff.values()), TARGET_SHARE, rounds, rng) if rounds else (math.nan,) * 2
-        scale = scale_for_share(raws, TARGET_SHARE)
-        shares = level_shares(raws, scale)
-        rows.append([name, fmt(percentile(raws, 50)), fmt(percentile(raws, 90)), fmt(percentile(raws, 95)),
-                     fmt(percentile(raws, 99)), pct(high_share(raws, CURRENT_SCALE)),
-                     fmt(scale), f"{fmt(low)} to {fmt(high)}",
-                     " / ".join(pct(shares[level]) for level in LEVELS)])
-    print_table(["variant", "raw p50", "p90", "p95", "p99", "high+ at 40", "5% SCALE", "bootstrap 90%",
-                 "levels at 5% SCALE (none / low / medium / high / critical)"], rows)
-
-    print("\n5% SCALE of diff totals with reach and breadth recomputed")
-    rows = []
-    for name, (certain_only, skip_tests) in variants.items():
-        row = [name]
-        for subsets in synthetic_subsets.values():
-            raws = [rated_total(subset, certain_only, skip_tests) for subset in subsets]
-            row.append(fmt(scale_for_share(raws, TARGET_SHARE)))
-        raws = [rated_total(d.symbols, certain_only, skip_tests) for d in diffs]
-        row.append(fmt(scale_for_share(raws, TARGET_SHARE)))
-        rows.append(row)
-    print_table(["variant", *[f"synthetic {size}" for size in synthetic_subsets], "release diffs"], rows)
 
 
 def print_findings(diffs: list[DiffRecord], scorable: list[SymbolRecord], limit: int) -> None:
@@ -1041,7 +1043,7 @@ def print_reach_findings(scorable: list[SymbolRecord], limit: int) -> None:
     tests = sorted((s for s in scorable if s.is_test and s.score > 0), key=lambda s: -s.raw)
     print_examples("Changed test functions scored above 0", tests, limit)
 
-    high = [s for s in scorable if to_score(s.raw, CURRENT_SCALE) >= 60]
+    high = [s for s in scorable if to_score(s.raw, SYMBOL_SCALE) >= 60]
     candidate_breadth = sorted(
         (s for s in high if s.points["breadth"] > s.points["reach"]
          and s.possible_count > 4 * max(s.certain_count, 1)),
@@ -1050,12 +1052,6 @@ def print_reach_findings(scorable: list[SymbolRecord], limit: int) -> None:
                    candidate_breadth, limit)
     share_breadth = sum(1 for s in high if s.points["breadth"] > s.points["reach"]) / len(high) if high else math.nan
     print(f"share of high+ symbols whose breadth exceeds their reach: {pct(share_breadth)}")
-
-    with_certain = [s for s in scorable if s.certain]
-    test_file_shares = [sum(is_test_path(path) for _, path in s.certain.values()) / len(s.certain)
-                        for s in with_certain]
-    mean_share = sum(test_file_shares) / len(test_file_shares) if test_file_shares else math.nan
-    print(f"share of certain production dependents that sit in test files, mean per symbol: {pct(mean_share)}")
 
     modules = [s for s in scorable if s.kind == "module"]
     module_high = [s for s in high if s.kind == "module"]
@@ -1081,25 +1077,27 @@ def print_tier_findings(scorable: list[SymbolRecord]) -> None:
             print(f"  {tier} own, by file: " + ", ".join(f"{n} ({c})" for n, c in files.most_common(6)))
             print(f"  {tier} own, symbols: " + ", ".join(sorted({s.symbol for s in own})[:10]))
     level_changed = [s for s in scorable if s.points["criticality"] > 0
-                     and level_of(to_score(s.raw - s.points["criticality"] * s.points["change"], CURRENT_SCALE))
+                     and level_of(to_score(s.raw - s.points["criticality"] * s.points["change"], SYMBOL_SCALE))
                      != level_of(s.score)]
     print(f"scorable symbols whose level the criticality factor changes: {len(level_changed)} of {len(scorable)}")
 
 
 def print_multiplier_findings(diffs: list[DiffRecord], limit: int) -> None:
-    """Print how often one deleted or moved symbol multiplies a whole diff's total by 1.5."""
-    multiplied = [d for d in diffs if d.points["change"] > 1]
-    print(f"\nRelease diffs with the x1.5 total multiplier: {len(multiplied)} of {len(diffs)}")
-    without_dependents = []
-    for d in multiplied:
+    """Print how the per-dependent change multiplier weighs release diffs."""
+    averages = [d.points["change"] for d in diffs if d.points.get("change", 0.0) > 0]
+    print(f"\nAverage change multiplier of release diff totals: p50 {fmt(percentile(averages, 50), 2)}, "
+          f"p90 {fmt(percentile(averages, 90), 2)}, max {fmt(max(averages, default=math.nan), 2)}")
+    deletions = []
+    for d in diffs:
         triggers = [s for s in d.symbols if s.scorable and s.change in ("deleted", "moved")]
         if triggers and all(s.certain_count + s.possible_count == 0 for s in triggers):
-            without_dependents.append((d, triggers))
-    print(f"of which every deleted or moved symbol has no production dependent: {len(without_dependents)}")
-    for d, triggers in without_dependents[:limit]:
+            deletions.append((d, triggers))
+    print(f"release diffs whose deleted or moved symbols have no production dependent: {len(deletions)}; "
+          "their deletions add nothing to the total")
+    for d, triggers in deletions[:limit]:
         names = ", ".join(s.symbol for s in triggers[:3])
-        print(f"  {d.package} {d.diff} ({d.commit[:12]}): total raw {d.raw:g}, x1.5 from {len(triggers)} "
-              f"symbol(s) without dependents, e.g. {names}")
+        print(f"  {d.package} {d.diff} ({d.commit[:12]}): total raw {d.raw:g}, change factor "
+              f"x{d.points.get('change', 0.0):g}; e.g. {names}")
 
 
 def print_size_table(diffs: list[DiffRecord]) -> None:
@@ -1111,8 +1109,8 @@ def print_size_table(diffs: list[DiffRecord]) -> None:
         raws = [d.rated_raw for d in members]
         label = f"{low}" if low == high else f"{low}-{high if high is not None else 'more'}"
         rows.append([label, str(len(members)), fmt(percentile(raws, 50)), fmt(max(raws, default=math.nan)),
-                     pct(high_share(raws, CURRENT_SCALE))])
-    print_table(["scorable symbols", "diffs", "raw p50", "raw max", "high+ at 40"], rows)
+                     pct(high_share(raws, DIFF_SCALE))])
+    print_table(["scorable symbols", "diffs", "raw p50", "raw max", f"high+ at {DIFF_SCALE:g}"], rows)
 
 
 if __name__ == "__main__":

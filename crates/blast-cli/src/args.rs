@@ -132,7 +132,7 @@ pub(crate) struct DiffArgs {
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub fail_on: Option<Level>,
 
-    /// Dependents listed per changed symbol in the text output.
+    /// Dependents listed per changed symbol in the text, Markdown, DOT and Mermaid output.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub show: usize,
 
@@ -192,6 +192,10 @@ pub(crate) enum OutputFormat {
     Sarif,
     /// A summary for a pull-request comment.
     Markdown,
+    /// The blast radius as a Graphviz graph.
+    Dot,
+    /// The blast radius as a Mermaid flowchart.
+    Mermaid,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -99,6 +99,12 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
             blast_report::render_sarif(&report, &options)
         }
         OutputFormat::Markdown => blast_report::render_markdown(&report, args.show),
+        OutputFormat::Dot => {
+            blast_report::render_radius(&report, blast_report::RadiusFormat::Dot, args.show)
+        }
+        OutputFormat::Mermaid => {
+            blast_report::render_radius(&report, blast_report::RadiusFormat::Mermaid, args.show)
+        }
     };
     write_output(args.output.as_deref(), &rendered)?;
     Ok(if report.fails() {

@@ -185,7 +185,7 @@ fn output_is_deterministic_across_threads_and_paths() {
             copy.to_str().unwrap(),
         ],
     );
-    for format in ["json", "sarif", "text"] {
+    for format in ["json", "sarif", "text", "markdown", "dot", "mermaid"] {
         let one = blast(
             &repo,
             &["-j", "1", "diff", "HEAD~1", "HEAD", "--format", format],

@@ -1,5 +1,6 @@
-//! Renders blast's results: a [`blast_score::Report`] as text, JSON or
-//! SARIF 2.1.0, and a [`blast_graph::Graph`] as TSV, JSON or DOT.
+//! Renders blast's results: a [`blast_score::Report`] as text, JSON,
+//! SARIF 2.1.0, Markdown, or a DOT or Mermaid picture of the blast radius,
+//! and a [`blast_graph::Graph`] as TSV, JSON or DOT.
 //!
 //! Every renderer is a pure function from the data to a `String`, and every
 //! output is sorted, so the same input gives byte-identical output. The JSON
@@ -9,12 +10,14 @@
 mod graph_dump;
 mod json;
 mod markdown;
+mod radius;
 mod sarif;
 mod text;
 
 pub use graph_dump::{GraphFormat, GraphLevel, render_graph, write_graph};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use markdown::render_markdown;
+pub use radius::{RadiusFormat, render_radius};
 pub use sarif::{SarifOmissions, SarifOptions, render_sarif, sarif_omissions};
 pub use text::{TextOptions, render_text};
 

@@ -1,5 +1,6 @@
 //! A Markdown summary for a pull-request comment: the total, a table of the
-//! changed symbols by score, and the top dependents of the riskiest ones.
+//! changed symbols by score, the likely breaks, and the top dependents of
+//! the riskiest ones.
 
 use std::fmt::Write;
 
@@ -16,9 +17,9 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
     );
     let _ = writeln!(
         out,
-        "`{}` → `{}`: {} files, {} changed symbols.",
-        report.base.label,
-        report.head.label,
+        "{} → {}: {} files, {} changed symbols.",
+        code(&report.base.label, false),
+        code(&report.head.label, false),
         report.files.len(),
         report.changes.len()
     );
@@ -26,7 +27,7 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
         .total
         .factors
         .iter()
-        .map(|f| format!("{} {} ({})", f.name, f.points, escape(&f.detail)))
+        .map(|f| format!("{} {} ({})", f.name, f.points, text(&f.detail)))
         .collect();
     let _ = writeln!(out, "Score factors: {}.", factors.join("; "));
     if report.tool_assisted {
@@ -39,7 +40,7 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
         let _ = writeln!(out, "\n**Incomplete:** the result is a lower bound.");
     }
     for warning in &report.warnings {
-        let _ = writeln!(out, "\n> {}", escape(warning));
+        let _ = writeln!(out, "\n> {}", text(warning));
     }
     if report.changes.is_empty() {
         let _ = writeln!(out, "\nNo changed symbols in supported languages.");
@@ -53,13 +54,13 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
     for change in report.changes.iter().take(50) {
         let _ = writeln!(
             out,
-            "| {} {} | {} {} | `{}` ({}:{}) | {} | {} | {} |",
+            "| {} {} | {} {} | {} ({}:{}) | {} | {} | {} |",
             change.score.value,
             change.score.level.name(),
             change.kind.name(),
             change.symbol_kind.name(),
-            escape(&change.name),
-            escape(&change.file),
+            code(&change.name, true),
+            text(&change.file),
             change.start_line,
             change.certain.len(),
             change.possible.len(),
@@ -72,6 +73,32 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
             "\n… and {} more changed symbols.",
             report.changes.len() - 50
         );
+    }
+    let breaks: Vec<&ChangedSymbol> = report
+        .changes
+        .iter()
+        .filter(|c| !c.still_referenced.is_empty())
+        .collect();
+    if !breaks.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**Likely breaks:** these symbols are gone from the head revision, but code there still names them."
+        );
+        for change in breaks.iter().take(20) {
+            let names: Vec<String> = change
+                .still_referenced
+                .iter()
+                .map(|d| format!("{} ({}:{})", code(&d.name, false), text(&d.file), d.line))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {} ({} {}): {}",
+                code(change.old_name.as_deref().unwrap_or(&change.name), false),
+                change.kind.name(),
+                change.symbol_kind.name(),
+                names.join(", ")
+            );
+        }
     }
     for change in report
         .changes
@@ -88,15 +115,15 @@ fn details(out: &mut String, change: &ChangedSymbol, max_dependents: usize) {
     let _ = writeln!(
         out,
         "\n<details><summary><code>{}</code>: {} certainly affected</summary>\n",
-        escape(&change.name),
+        html(&change.name),
         change.certain.len()
     );
     for dep in change.certain.iter().take(max_dependents) {
         let _ = writeln!(
             out,
-            "- `{}` ({}:{}), depth {}",
-            escape(&dep.name),
-            escape(&dep.file),
+            "- {} ({}:{}), depth {}",
+            code(&dep.name, false),
+            text(&dep.file),
             dep.line,
             dep.depth
         );
@@ -111,9 +138,86 @@ fn details(out: &mut String, change: &ChangedSymbol, max_dependents: usize) {
     let _ = writeln!(out, "\n</details>");
 }
 
-/// Escapes the characters that would break a table cell or inline HTML.
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|")
+/// Replaces line breaks and other control characters, which would end a
+/// table row or a list item, with spaces.
+fn one_line(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Escapes text for a paragraph or a table cell: every character that
+/// Markdown or inline HTML could read as syntax gets a backslash, so names
+/// such as `__init__` or `a|b` show as written. The escaped `|` also keeps
+/// a table cell from splitting.
+fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in one_line(value).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Writes a value as an inline code span. Backslashes and entities are not
+/// interpreted inside one, so nothing is escaped, but the fence is one
+/// backtick longer than the longest run of backticks in the value, with
+/// spaces inside when the value starts or ends with a backtick. In a table
+/// cell `|` still ends the cell, so it is written `\|`, which GitHub's
+/// table parser turns back into `|` inside the span.
+fn code(value: &str, in_table: bool) -> String {
+    let mut value = one_line(value);
+    if in_table {
+        value = value.replace('|', "\\|");
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in value.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if value.starts_with('`') || value.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{value}{pad}{fence}")
+}
+
+/// Escapes text for inline HTML, where Markdown is not interpreted.
+fn html(value: &str) -> String {
+    one_line(value)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_fence_backticks() {
+        assert_eq!(code("pkg.f", false), "`pkg.f`");
+        assert_eq!(code("a`b", false), "``a`b``");
+        assert_eq!(code("`a``", false), "``` `a`` ```");
+        assert_eq!(code("<T as Trait>", false), "`<T as Trait>`");
+        assert_eq!(code("a|b", true), "`a\\|b`");
+        assert_eq!(code("a|b", false), "`a|b`");
+        assert_eq!(code("a\nb", false), "`a b`");
+    }
+
+    #[test]
+    fn text_and_html_escape_syntax() {
+        assert_eq!(text("pkg/__init__.py"), "pkg/\\_\\_init\\_\\_.py");
+        assert_eq!(text("a|b <c>"), "a\\|b \\<c\\>");
+        assert_eq!(html("m::<T as A>&"), "m::&lt;T as A&gt;&amp;");
+    }
 }

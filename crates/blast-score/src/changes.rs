@@ -40,10 +40,13 @@ pub struct SymbolChange {
     pub whitespace_only: bool,
     /// For modified symbols, and for moved ones whose text changed.
     pub modification: Option<Modification>,
-    /// For a module changed at its top level: the base-side line ranges the
-    /// diff removes or rewrites in its file, so that only the users of a
-    /// changed import are reached.
+    /// For a module changed at its top level: the base-side line ranges of
+    /// its own statements (not of its definitions) that the diff removes or
+    /// rewrites, so that only the users of what they bind are reached.
     pub base_lines: Vec<(u32, u32)>,
+    /// For a module changed at its top level: the head-side line ranges of
+    /// its own statements that the diff adds or rewrites.
+    pub head_lines: Vec<(u32, u32)>,
 }
 
 /// File contents of the changed files, per side, by path.
@@ -135,6 +138,7 @@ impl Sides<'_> {
                     whitespace_only: false,
                     modification: None,
                     base_lines: Vec::new(),
+                    head_lines: Vec::new(),
                 },
                 _ => SymbolChange {
                     kind,
@@ -143,6 +147,7 @@ impl Sides<'_> {
                     whitespace_only: false,
                     modification: None,
                     base_lines: Vec::new(),
+                    head_lines: Vec::new(),
                 },
             });
         }
@@ -151,17 +156,23 @@ impl Sides<'_> {
     fn hunks(&self, file: &FileChange, out: &mut Vec<SymbolChange>) {
         let start = out.len();
         self.touched(file, out);
-        let removed: Vec<(u32, u32)> = file
-            .hunks
-            .iter()
-            .flat_map(|h| h.removed.iter().map(|r| (r.start, r.end)))
-            .collect();
+        let removed = file.hunks.iter().flat_map(|h| &h.removed);
+        let added = file.hunks.iter().flat_map(|h| &h.added);
+        let base_lines = self
+            .base_file
+            .map(|f| module_lines(self.base, f, removed.map(|r| (r.start, r.end))))
+            .unwrap_or_default();
+        let head_lines = self
+            .head_file
+            .map(|f| module_lines(self.head, f, added.map(|r| (r.start, r.end))))
+            .unwrap_or_default();
         for change in &mut out[start..] {
             let is_module = change
                 .base
                 .is_some_and(|b| self.base.symbols[b as usize].kind == SymbolKind::Module);
             if is_module {
-                change.base_lines.clone_from(&removed);
+                change.base_lines.clone_from(&base_lines);
+                change.head_lines.clone_from(&head_lines);
             }
         }
     }
@@ -221,6 +232,7 @@ impl Sides<'_> {
                     whitespace_only: false,
                     modification: None,
                     base_lines: Vec::new(),
+                    head_lines: Vec::new(),
                 }),
             }
         }
@@ -238,6 +250,7 @@ impl Sides<'_> {
                     whitespace_only: false,
                     modification: None,
                     base_lines: Vec::new(),
+                    head_lines: Vec::new(),
                 }),
             }
         }
@@ -268,6 +281,7 @@ impl Sides<'_> {
                     whitespace_only: false,
                     modification: None,
                     base_lines: Vec::new(),
+                    head_lines: Vec::new(),
                 });
             }
         }
@@ -287,6 +301,7 @@ impl Sides<'_> {
             whitespace_only: modification == Some(Modification::Formatting),
             modification,
             base_lines: Vec::new(),
+            head_lines: Vec::new(),
         }
     }
 }
@@ -405,6 +420,29 @@ fn reported_symbol(graph: &Graph, id: SymbolId) -> SymbolId {
         }
     }
     current
+}
+
+/// Selects the lines of `ranges` that belong to the file's module symbol
+/// itself (imports and other top-level statements, not definitions).
+fn module_lines(
+    graph: &Graph,
+    file: FileId,
+    ranges: impl Iterator<Item = (u32, u32)>,
+) -> Vec<(u32, u32)> {
+    let module = graph.files[file as usize].first_symbol;
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (first, last) in ranges {
+        for line in first..=last {
+            if reported_symbol(graph, graph.symbol_at_line(file, line)) != module {
+                continue;
+            }
+            match out.last_mut() {
+                Some(range) if range.1 + 1 == line => range.1 = line,
+                _ => out.push((line, line)),
+            }
+        }
+    }
+    out
 }
 
 fn push_unique(list: &mut Vec<SymbolId>, id: SymbolId) {

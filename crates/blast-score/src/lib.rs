@@ -24,6 +24,8 @@
 pub mod attributes;
 pub mod changes;
 pub use changes::Modification;
+mod likely_break;
+mod module_change;
 mod pipeline;
 pub mod policy;
 mod prefilter;

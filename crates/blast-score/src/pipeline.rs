@@ -1,6 +1,7 @@
 //! The analysis pipeline: diff, files of both sides, graphs, changed
 //! symbols, reach and scores.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side, TreeEntry};
@@ -14,13 +15,15 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::attributes::{Exclusion, LinguistAttributes};
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
+use crate::likely_break;
+use crate::module_change;
 use crate::policy::Policy;
 use crate::reach::{Reach, reach_within};
 use crate::report::{
     AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level,
     LimitReached, Report, RevisionInfo,
 };
-use crate::score::{ScoreInput, compute};
+use crate::score::{DiffInput, ScoreInput, apply_floor, change_multiplier, compute, compute_total};
 use crate::sources::{SideFile, SideReader};
 
 /// Settings of an analysis. Every field has a default.
@@ -225,7 +228,16 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let symbol_changes = changed_symbols(&change_set, &base_graph, &head_graph, &texts);
 
     // Step 5: reach of each changed symbol, in parallel.
-    let reaches = search_dependents(&symbol_changes, &base_graph, &head_graph, config);
+    let mut reaches = search_dependents(&symbol_changes, &base_graph, &head_graph, config);
+    narrow_module_changes(
+        &symbol_changes,
+        &mut reaches,
+        &base_graph,
+        &head_graph,
+        &texts,
+        &base_sources,
+        &base_reader,
+    )?;
 
     clock.lap(format_args!(
         "reach of {} changed symbols",
@@ -240,34 +252,17 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             changed_symbol(change, reach, &base_graph, &head_graph, &config.policy)
         })
         .collect();
-    find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
-    let mut total = total_score(
-        &symbol_changes,
-        &reaches,
-        &base_graph,
-        &changes,
-        &config.policy,
-    );
-    // The diff as a whole is never rated below its riskiest part (the
-    // union can score lower when the parts' own files are excluded from
-    // breadth).
-    if let Some(top) = changes.iter().max_by_key(|c| c.score.value)
-        && top.score.value > total.value
-    {
-        total.value = top.score.value;
-        total.level = top.score.level;
-        total.factors.push(crate::report::ScoreFactor {
-            name: "floor",
-            detail: format!("raised to the score of {}", top.name),
-            points: 0.0,
-        });
-    }
+    likely_break::find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
     // Same-named definitions in one file (`@overload` stubs, conditional
-    // definitions) are one symbol to a reader: keep the highest-scored.
+    // definitions) are one symbol to a reader: keep the highest-scored, and
+    // among equal scores the one whose change weighs most, so that a real
+    // edit is not hidden behind a reformatted stub.
     changes.sort_by(|a, b| {
         b.score
             .value
             .cmp(&a.score.value)
+            .then_with(|| b.score.raw.total_cmp(&a.score.raw))
+            .then_with(|| multiplier_of(b).total_cmp(&multiplier_of(a)))
             .then_with(|| a.start_line.cmp(&b.start_line))
     });
     let mut seen_names: FxHashSet<(String, String, ChangeKind)> = FxHashSet::default();
@@ -286,6 +281,13 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.kind.cmp(&b.kind))
     });
+    // The total is scored over the listed changes. The diff as a whole is
+    // never rated below its riskiest part: the union is scored on a larger
+    // scale and leaves the changed files out of its breadth.
+    let mut total = total_score(&changes, &config.policy);
+    if let Some(top) = changes.first() {
+        apply_floor(&mut total, &top.score, &top.name);
+    }
 
     // Step 7: provenance of the range's commits.
     let mut commits = Vec::new();
@@ -658,6 +660,77 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     Ok(graph)
 }
 
+/// Narrows the reach of changes to a module's top-level statements to the
+/// dependents whose own text names something on a changed line (see
+/// `module_change`). The texts of those dependents' files are read when the
+/// cache stood in for them.
+fn narrow_module_changes(
+    changes: &[SymbolChange],
+    reaches: &mut [Reach],
+    base: &Graph,
+    head: &Graph,
+    texts: &ChangedTexts,
+    base_sources: &[SideFile],
+    reader: &SideReader<'_>,
+) -> Result<(), AnalyzeError> {
+    let module_changes: Vec<(usize, blast_graph::SymbolId)> = changes
+        .iter()
+        .enumerate()
+        .filter(|(_, change)| change.kind == ChangeKind::Modified)
+        .filter_map(|(idx, change)| Some((idx, change.base?)))
+        .filter(|(_, start)| base.symbols[*start as usize].kind == SymbolKind::Module)
+        .collect();
+    if module_changes.is_empty() {
+        return Ok(());
+    }
+    let mut file_texts: FxHashMap<&str, &[u8]> = base_sources
+        .iter()
+        .filter_map(|s| Some((s.path.as_str(), s.bytes()?)))
+        .collect();
+    let missing: Vec<String> = module_changes
+        .iter()
+        .flat_map(|(idx, _)| reaches[*idx].certain.iter().chain(&reaches[*idx].possible))
+        .map(|reached| base.file_of(reached.symbol).path.as_str())
+        .filter(|path| !file_texts.contains_key(path))
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let read = reader.repo.read_files(reader.side, &missing)?;
+    for (path, bytes) in missing.iter().zip(&read) {
+        if let Some(bytes) = bytes {
+            file_texts.insert(path.as_str(), bytes.as_slice());
+        }
+    }
+    for (idx, start) in module_changes {
+        let names = top_level_names(&changes[idx], base, head, texts);
+        module_change::retain_users(&mut reaches[idx], base, start, &names, &file_texts);
+    }
+    Ok(())
+}
+
+/// Collects the names on the changed top-level lines of a modified module,
+/// on both sides of the diff.
+fn top_level_names(
+    change: &SymbolChange,
+    base: &Graph,
+    head: &Graph,
+    texts: &ChangedTexts,
+) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for (graph, id, lines, side) in [
+        (base, change.base, &change.base_lines, &texts.base),
+        (head, change.head, &change.head_lines, &texts.head),
+    ] {
+        let Some(id) = id else { continue };
+        let file = graph.file_of(id);
+        if let Some(text) = side.get(&file.path) {
+            names.extend(module_change::line_names(file.lang, text, lines));
+        }
+    }
+    names
+}
+
 /// Lists the source files of a side that the policy does not ignore and
 /// `.gitattributes` does not mark vendored or generated.
 fn source_paths(
@@ -834,6 +907,7 @@ fn changed_symbol(
             weight: reached.weight,
             exists_at_head: head.file_id(&graph.files[dep.file as usize].path).is_some(),
             is_test: is_test(graph, reached.symbol, policy),
+            via: graph.symbols[reached.via as usize].name.clone(),
         }
     };
     let mut certain: Vec<Dependent> = reach.certain.iter().map(to_dependent).collect();
@@ -865,13 +939,12 @@ fn changed_symbol(
             tiers.push((&tier.name, tier.weight, true));
         } else if certain
             .iter()
-            .any(|d| !d.is_test && tier.matches(&d.file, &d.name))
+            .any(|d| is_production(d, policy) && tier.matches(&d.file, &d.name))
         {
             tiers.push((&tier.name, tier.weight, false));
         }
     }
-    // Code in test files (tests and their helpers) is not production reach.
-    let production = |d: &&Dependent| !d.is_test && !policy.test_files.is_match(&d.file);
+    let production = |d: &&Dependent| is_production(d, policy);
     let has_dependents = certain.iter().chain(&possible).any(|d| !d.is_test);
     let input = ScoreInput {
         certain: certain
@@ -898,7 +971,6 @@ fn changed_symbol(
         signature: change.modification == Some(Modification::Signature),
         tiers: tiers.clone(),
         tests: (!symbol_is_test && has_dependents).then_some(tests.len()),
-        whole_diff: false,
     };
     let score = compute(&input);
     let head_location = match change.head {
@@ -945,83 +1017,6 @@ fn changed_symbol(
     }
 }
 
-/// Marks the direct dependents of deleted and moved symbols that still name
-/// the old symbol at the head revision: they likely break.
-fn find_still_referenced(
-    repo: &Repo,
-    head_side: &Side,
-    head: &Graph,
-    changes: &mut [ChangedSymbol],
-) {
-    let mut paths: Vec<String> = changes
-        .iter()
-        .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
-        .flat_map(|c| {
-            c.certain
-                .iter()
-                .filter(|d| d.depth == 1 && d.exists_at_head)
-                .map(|d| d.file.clone())
-        })
-        .collect();
-    if paths.is_empty() {
-        return;
-    }
-    paths.sort();
-    paths.dedup();
-    let contents = match repo.read_files(head_side, &paths) {
-        Ok(contents) => contents,
-        Err(err) => {
-            log::warn!("could not read dependents at the head revision: {err}");
-            return;
-        }
-    };
-    let texts: FxHashMap<&str, Vec<u8>> = paths
-        .iter()
-        .zip(contents)
-        .filter_map(|(p, c)| c.map(|c| (p.as_str(), c)))
-        .collect();
-    for change in changes
-        .iter_mut()
-        .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
-    {
-        let old_name = change.old_name.as_deref().unwrap_or(&change.name);
-        let short = old_name.rsplit(['.', ':']).next().unwrap_or(old_name);
-        let mut still = Vec::new();
-        for dep in change
-            .certain
-            .iter()
-            .filter(|d| d.depth == 1 && d.exists_at_head)
-        {
-            let Some(file) = head.file_id(&dep.file) else {
-                continue;
-            };
-            let Some(id) = head.find_local(file, &dep.local_name) else {
-                continue;
-            };
-            let span = head.symbols[id as usize].span;
-            let Some(text) = texts.get(dep.file.as_str()) else {
-                continue;
-            };
-            let Some(body) = text.get(span.start_byte as usize..span.end_byte as usize) else {
-                continue;
-            };
-            let body = String::from_utf8_lossy(body);
-            let lang = head.files[file as usize].lang;
-            let names_it = crate::tokens::lex(lang, &body).contains(&short);
-            // A reference that now resolves to a symbol of that name (the
-            // moved one, or a replacement) is not broken.
-            let resolves = head.dependencies(id).iter().any(|e| {
-                let target = &head.symbols[e.target as usize].local_name;
-                target.rsplit(['.', ':']).next() == Some(short)
-            });
-            if names_it && !resolves {
-                still.push(dep.clone());
-            }
-        }
-        change.still_referenced = still;
-    }
-}
-
 /// Drops repeated dependents with the same name in the same file, keeping
 /// the first (nearest or heaviest) one.
 fn dedupe_dependents(list: &mut Vec<Dependent>) {
@@ -1052,7 +1047,15 @@ fn changed_test(
         weight: 1.0,
         exists_at_head: true,
         is_test: is_test(graph, id, policy),
+        via: String::new(),
     }
+}
+
+/// True for dependents outside tests and test files. Code in test files
+/// (tests and their helpers) is not production reach: it counts neither as
+/// reach nor breadth, nor for a tier that only a dependent is in.
+fn is_production(dependent: &Dependent, policy: &Policy) -> bool {
+    !dependent.is_test && !policy.test_files.is_match(&dependent.file)
 }
 
 /// True for test functions and methods: in a file the policy calls a test
@@ -1077,102 +1080,95 @@ fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
 }
 
 /// Scores the diff as a whole over the union of the dependents of its
-/// changed symbols, so a symbol reached from two changes counts once.
-fn total_score(
-    symbol_changes: &[SymbolChange],
-    reaches: &[Reach],
-    base: &Graph,
-    changes: &[ChangedSymbol],
-    policy: &Policy,
-) -> crate::report::Score {
-    let mut certain: FxHashMap<u32, u32> = FxHashMap::default();
-    let mut possible: FxHashMap<u32, (u32, f64)> = FxHashMap::default();
+/// changed symbols, so a dependent reached from two changes counts once.
+/// Dependents are merged by file and name, as in each symbol's list, and
+/// each carries the largest change multiplier among the symbols reaching it.
+fn total_score(changes: &[ChangedSymbol], policy: &Policy) -> crate::report::Score {
+    // (file, name) -> (depth, multiplier), and for possible ones the weight.
+    let mut certain: BTreeMap<(&str, &str), (u32, f64)> = BTreeMap::new();
+    let mut possible: BTreeMap<(&str, &str), (u32, f64, f64)> = BTreeMap::new();
     let mut own_files: Vec<&str> = Vec::new();
-    let mut public = false;
-    let mut kind: Option<ChangeKind> = None;
-    for ((change, reach), changed) in symbol_changes.iter().zip(reaches).zip(changes) {
-        if change.kind == ChangeKind::Added || change.whitespace_only {
+    let mut exposure: Option<f64> = None;
+    let production = |d: &&Dependent| is_production(d, policy);
+    for changed in changes {
+        let multiplier = multiplier_of(changed);
+        if multiplier == 0.0 {
             continue;
         }
         own_files.push(changed.old_file.as_deref().unwrap_or(&changed.file));
-        public |= changed.public && (!reach.certain.is_empty() || !reach.possible.is_empty());
-        kind = Some(match (kind, change.kind) {
-            (Some(ChangeKind::Deleted | ChangeKind::Moved), _)
-            | (_, ChangeKind::Deleted | ChangeKind::Moved) => ChangeKind::Deleted,
-            _ => ChangeKind::Modified,
-        });
-        for r in reach.certain.iter().filter(|r| {
-            !is_test(base, r.symbol, policy)
-                && !policy.test_files.is_match(&base.file_of(r.symbol).path)
-        }) {
-            let depth = certain.entry(r.symbol).or_insert(r.depth);
-            *depth = (*depth).min(r.depth);
+        let exposed = changed
+            .score
+            .factors
+            .iter()
+            .any(|f| f.name == "exposure" && f.points > 0.0);
+        if exposed {
+            exposure = Some(exposure.map_or(multiplier, |m| m.max(multiplier)));
         }
-        for r in reach.possible.iter().filter(|r| {
-            !is_test(base, r.symbol, policy)
-                && !policy.test_files.is_match(&base.file_of(r.symbol).path)
-        }) {
-            let entry = possible.entry(r.symbol).or_insert((r.depth, r.weight));
-            entry.0 = entry.0.min(r.depth);
-            entry.1 = entry.1.max(r.weight);
+        for d in changed.certain.iter().filter(production) {
+            let entry = certain
+                .entry((d.file.as_str(), d.name.as_str()))
+                .or_insert((d.depth, multiplier));
+            *entry = (entry.0.min(d.depth), entry.1.max(multiplier));
+        }
+        for d in changed.possible.iter().filter(production) {
+            let entry = possible
+                .entry((d.file.as_str(), d.name.as_str()))
+                .or_insert((d.depth, d.weight, multiplier));
+            *entry = (
+                entry.0.min(d.depth),
+                entry.1.max(d.weight),
+                entry.2.max(multiplier),
+            );
         }
     }
-    possible.retain(|id, _| !certain.contains_key(id));
-    let mut certain_list: Vec<(u32, u32)> = certain.into_iter().collect();
-    certain_list.sort_unstable();
-    let mut possible_list: Vec<(u32, (u32, f64))> = possible.into_iter().collect();
-    possible_list.sort_unstable_by_key(|(id, _)| *id);
-    let dependent_files: Vec<&str> = certain_list
-        .iter()
-        .map(|(id, _)| base.file_of(*id).path.as_str())
-        .collect();
-    let input = ScoreInput {
-        certain: certain_list
+    possible.retain(|key, _| !certain.contains_key(key));
+    let input = DiffInput {
+        certain: certain.values().copied().collect(),
+        possible: possible.values().copied().collect(),
+        dependent_files: certain
             .iter()
-            .map(|(_, depth)| (*depth, 1.0))
+            .map(|(&(file, _), &(_, multiplier))| (file, multiplier))
             .collect(),
-        possible: possible_list
-            .iter()
-            .map(|(_, (depth, weight))| (*depth, *weight))
-            .collect(),
-        dependent_files,
         own_files,
-        public,
-        change: kind.or(Some(ChangeKind::Added)),
-        whitespace_only: false,
-        signature: false,
-        tiers: total_tiers(policy, changes, &certain_list, base),
-        tests: None,
-        whole_diff: true,
+        exposure,
+        tiers: total_tiers(policy, changes, &certain),
     };
-    let mut score = compute(&input);
-    if kind.is_some()
-        && let Some(change) = score.factors.iter_mut().find(|f| f.name == "change")
-    {
-        change.detail = format!("whole diff: x{}", change.points);
-    }
-    score
+    compute_total(&input)
 }
 
-/// The tiers of the whole diff: those a changed symbol is in, then those
-/// only a certain dependent is in.
+/// Returns the change multiplier that the symbol's own score applied.
+fn multiplier_of(changed: &ChangedSymbol) -> f64 {
+    change_multiplier(
+        Some(changed.kind),
+        changed.whitespace_only,
+        changed.modification == Some(Modification::Signature),
+    )
+}
+
+/// Returns the tiers of the whole diff, each with the largest multiplier among the
+/// changed symbols in it, or else among the changes that reach a certain
+/// dependent in it.
 fn total_tiers<'p>(
     policy: &'p Policy,
     changes: &[ChangedSymbol],
-    certain: &[(u32, u32)],
-    base: &Graph,
-) -> Vec<(&'p str, f64, bool)> {
+    certain: &BTreeMap<(&str, &str), (u32, f64)>,
+) -> Vec<(&'p str, f64, bool, f64)> {
     let mut tiers = Vec::new();
     for tier in &policy.tiers {
         let own = changes
             .iter()
-            .filter(|c| c.kind != ChangeKind::Added && !c.whitespace_only)
-            .any(|c| tier.matches(&c.file, &c.name));
+            .filter(|c| tier.matches(&c.file, &c.name))
+            .map(multiplier_of)
+            .fold(0.0, f64::max);
         let reached = certain
             .iter()
-            .any(|(id, _)| tier.matches(&base.file_of(*id).path, &base.symbols[*id as usize].name));
-        if own || reached {
-            tiers.push((tier.name.as_str(), tier.weight, own));
+            .filter(|((file, name), _)| tier.matches(file, name))
+            .map(|(_, &(_, multiplier))| multiplier)
+            .fold(0.0, f64::max);
+        if own > 0.0 {
+            tiers.push((tier.name.as_str(), tier.weight, true, own));
+        } else if reached > 0.0 {
+            tiers.push((tier.name.as_str(), tier.weight, false, reached));
         }
     }
     tiers

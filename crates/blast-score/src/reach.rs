@@ -14,6 +14,9 @@ pub struct Reached {
     pub symbol: SymbolId,
     pub depth: u32,
     pub weight: f64,
+    /// The symbol it was first reached from: the start for direct
+    /// dependents, else a dependent one level nearer.
+    pub via: SymbolId,
 }
 
 /// The dependents of one symbol.
@@ -118,6 +121,7 @@ pub fn reach_within(
                         symbol: dependent,
                         depth: dependent_depth,
                         weight: 1.0,
+                        via: node,
                     });
                 }
             }
@@ -191,6 +195,7 @@ pub fn reach_within(
                         symbol: dependent,
                         depth: dependent_depth,
                         weight: 0.0,
+                        via: node,
                     });
                 }
             }
@@ -301,6 +306,32 @@ mod tests {
             "imports do not propagate: {certain:?}"
         );
         assert!(result.possible.is_empty());
+    }
+
+    #[test]
+    fn dependents_name_the_symbol_they_came_through() {
+        let g = graph(&[
+            ("a.py", "def base():\n    pass\n"),
+            (
+                "b.py",
+                "from a import base\n\ndef mid():\n    return base()\n",
+            ),
+            (
+                "c.py",
+                "from b import mid\n\ndef top():\n    return mid()\n",
+            ),
+        ]);
+        let result = reach(&g, id(&g, "a.base"), 1000, &[]);
+        let via_of = |name: &str| {
+            let reached = result
+                .certain
+                .iter()
+                .find(|r| g.symbols[r.symbol as usize].name == name)
+                .unwrap_or_else(|| panic!("{name} not reached"));
+            g.symbols[reached.via as usize].name.as_str()
+        };
+        assert_eq!(via_of("b.mid"), "a.base");
+        assert_eq!(via_of("c.top"), "b.mid");
     }
 
     #[test]

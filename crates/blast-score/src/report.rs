@@ -114,6 +114,9 @@ pub struct Dependent {
     /// 1 for certain dependents; for possible ones, the product of the
     /// candidate edge weights along the path.
     pub weight: f64,
+    /// Qualified name of the symbol it was first reached from: the changed
+    /// symbol for direct dependents, else a dependent one level nearer.
+    pub via: String,
     /// The file still exists at the head revision, so the dependent can be
     /// shown there.
     pub exists_at_head: bool,

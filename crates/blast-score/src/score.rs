@@ -14,13 +14,23 @@
 //!   changes, 0 for added symbols and formatting-only edits (the same tokens
 //!   once comments and whitespace are dropped).
 //!
-//! `score = round(100 * (1 - exp(-raw / scale)))` with a scale of 70 for one
+//! A whole diff is scored over the union of its changed symbols'
+//! dependents, so a dependent reached by two changes counts once. There the
+//! multiplier applies per dependent, file, folder and tier: each gets the
+//! largest multiplier among the changed symbols that reach it, so a deleted
+//! symbol weighs more only in what it reaches.
+//!
+//! `score = round(100 * (1 - exp(-raw / scale)))` with a scale of 60 for one
 //! symbol and 150 for a whole diff, whose union of dependents grows with its
-//! size: for one symbol, 20 raw points give 25, 70 give 63, 140 give 86.
-//! The scales were calibrated on released versions of real packages
-//! (`benches/calibrate.py`) so that about 5% of changed symbols score high or
-//! above. Levels: 0 none, 1 to 29 low, 30 to 59 medium, 60 to 79 high, 80 and
-//! above critical.
+//! size: for one symbol, 20 raw points give 28, 60 give 63, 120 give 86.
+//! `benches/calibrate.py` measured the scales on release diffs of 12 PyPI
+//! packages (`docs/calibration.md`). With 60, 5.8% of the changed symbols
+//! that can score and 3.9% of all changed symbols score high or above. With
+//! 150, the union of three changed symbols of one release alone reaches
+//! high for about 5% of such sets. Levels: 0 none, 1 to 29 low, 30 to 59
+//! medium, 60 to 79 high, 80 and above critical.
+
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
@@ -28,7 +38,7 @@ use crate::report::{ChangeKind, Level, Score, ScoreFactor};
 
 /// The raw-points scale of one changed symbol: a raw total of this maps to
 /// a score of 63.
-pub const SYMBOL_SCALE: f64 = 70.0;
+pub const SYMBOL_SCALE: f64 = 60.0;
 /// The raw-points scale of a whole diff.
 pub const DIFF_SCALE: f64 = 150.0;
 
@@ -53,8 +63,43 @@ pub struct ScoreInput<'a> {
     /// Number of tests that reach the symbol; `None` when not applicable
     /// (the changed symbol is itself a test, or nothing depends on it).
     pub tests: Option<usize>,
-    /// The input is a whole diff's union of dependents (the larger scale).
-    pub whole_diff: bool,
+}
+
+/// The inputs of a whole diff's score: the union of its changed symbols'
+/// dependents. Every entry carries the largest change multiplier
+/// among the changed symbols that reach it (see [`change_multiplier`]).
+#[derive(Clone, Debug, Default)]
+pub struct DiffInput<'a> {
+    /// `(depth, multiplier)` per certain dependent.
+    pub certain: Vec<(u32, f64)>,
+    /// `(depth, weight, multiplier)` per possible dependent.
+    pub possible: Vec<(u32, f64, f64)>,
+    /// `(file, multiplier)` per certain dependent; the files of the changed
+    /// symbols are not counted as breadth.
+    pub dependent_files: Vec<(&'a str, f64)>,
+    pub own_files: Vec<&'a str>,
+    /// The largest multiplier among public changed symbols that have
+    /// dependents; `None` when there is none.
+    pub exposure: Option<f64>,
+    /// Criticality tiers: (name, weight, whether a changed symbol is in the
+    /// tier rather than only a dependent, multiplier).
+    pub tiers: Vec<(&'a str, f64, bool, f64)>,
+}
+
+/// Returns the change multiplier of one changed symbol: 1.5 for deleted and moved
+/// symbols (callers break at once), 1.25 for signature changes, 1 for body
+/// changes, 0 for added symbols and formatting-only edits.
+pub fn change_multiplier(
+    change: Option<ChangeKind>,
+    whitespace_only: bool,
+    signature: bool,
+) -> f64 {
+    match (change, whitespace_only) {
+        (_, true) | (Some(ChangeKind::Added), _) => 0.0,
+        (Some(ChangeKind::Deleted | ChangeKind::Moved), false) => 1.5,
+        (Some(ChangeKind::Modified), false) if signature => 1.25,
+        (Some(ChangeKind::Modified) | None, false) => 1.0,
+    }
 }
 
 /// Returns the level of a score value.
@@ -129,12 +174,7 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
         points: if input.public { 5.0 } else { 0.0 },
     };
 
-    let multiplier = match (input.change, input.whitespace_only) {
-        (_, true) | (Some(ChangeKind::Added), _) => 0.0,
-        (Some(ChangeKind::Deleted | ChangeKind::Moved), false) => 1.5,
-        (Some(ChangeKind::Modified), false) if input.signature => 1.25,
-        (Some(ChangeKind::Modified) | None, false) => 1.0,
-    };
+    let multiplier = change_multiplier(input.change, input.whitespace_only, input.signature);
     let change = ScoreFactor {
         name: "change",
         detail: match (input.change, input.whitespace_only) {
@@ -143,7 +183,7 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
                 format!("signature modified: x{multiplier}")
             }
             (Some(kind), false) => format!("{}: x{multiplier}", kind.name()),
-            (None, false) => format!("whole diff: x{multiplier}"),
+            (None, false) => format!("x{multiplier}"),
         },
         points: multiplier,
     };
@@ -157,22 +197,7 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
         .fold(0.0, |a, b| a + b);
     let criticality = ScoreFactor {
         name: "criticality",
-        detail: if input.tiers.is_empty() {
-            "no tier".to_owned()
-        } else {
-            input
-                .tiers
-                .iter()
-                .map(|&(name, _, own)| {
-                    if own {
-                        name.to_owned()
-                    } else {
-                        format!("{name} (reached)")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
+        detail: tiers_detail(input.tiers.iter().map(|&(name, _, own)| (name, own))),
         points: round2(criticality_points),
     };
 
@@ -196,20 +221,195 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
     let exposure_points = exposure.points;
     let raw = (reach.points + breadth.points + exposure_points + criticality.points + tests.points)
         * multiplier;
-    let value = to_score(
-        raw,
-        if input.whole_diff {
-            DIFF_SCALE
-        } else {
-            SYMBOL_SCALE
-        },
-    );
+    // The score comes from the rounded raw total that the report shows, so
+    // that the two always agree.
+    let raw = round2(raw);
+    let value = to_score(raw, SYMBOL_SCALE);
     Score {
         value,
         level: level_of(value),
-        raw: round2(raw),
+        raw,
         factors: vec![reach, breadth, exposure, criticality, tests, change],
     }
+}
+
+/// Computes the score of a whole diff. The factors show the points before
+/// the multipliers, and the `change` factor shows their average weight, so
+/// that the factor points times the change factor give the raw total.
+pub fn compute_total(input: &DiffInput<'_>) -> Score {
+    // Each part: (points, points times the multiplier of what reaches it).
+    let mut reach_points = (0.0, 0.0);
+    for &(depth, multiplier) in &input.certain {
+        let points = 1.0 / f64::from(depth.max(1));
+        reach_points = (
+            reach_points.0 + points,
+            reach_points.1 + points * multiplier,
+        );
+    }
+    let mut possible_weighted = 0.0;
+    for &(depth, weight, multiplier) in &input.possible {
+        let points = weight / f64::from(depth.max(1));
+        reach_points = (
+            reach_points.0 + points,
+            reach_points.1 + points * multiplier,
+        );
+        possible_weighted += weight;
+    }
+    let reach = ScoreFactor {
+        name: "reach",
+        detail: format!(
+            "{} certain, {} possible ({possible_weighted:.2} weighted)",
+            input.certain.len(),
+            input.possible.len()
+        ),
+        points: round2(reach_points.0),
+    };
+
+    // Breadth: each other file and folder with the largest multiplier among
+    // the changes that reach a dependent in it. Ordered maps, so the float
+    // sums add up in the same order on every run.
+    let own_files: FxHashSet<&str> = input.own_files.iter().copied().collect();
+    let own_dirs: FxHashSet<&str> = input.own_files.iter().map(|f| parent_dir(f)).collect();
+    let mut files: BTreeMap<&str, f64> = BTreeMap::new();
+    for &(file, multiplier) in &input.dependent_files {
+        if !own_files.contains(file) {
+            let entry = files.entry(file).or_insert(multiplier);
+            *entry = entry.max(multiplier);
+        }
+    }
+    let mut dirs: BTreeMap<&str, f64> = BTreeMap::new();
+    for (file, &multiplier) in &files {
+        let dir = parent_dir(file);
+        if !own_dirs.contains(dir) {
+            let entry = dirs.entry(dir).or_insert(multiplier);
+            *entry = entry.max(multiplier);
+        }
+    }
+    let breadth_weighted: f64 = files.values().map(|m| 2.0 * m).fold(0.0, |a, b| a + b)
+        + dirs.values().map(|m| 3.0 * m).fold(0.0, |a, b| a + b);
+    #[expect(clippy::cast_precision_loss, reason = "file counts are far below 2^52")]
+    let breadth = ScoreFactor {
+        name: "breadth",
+        detail: format!("{} other files, {} other folders", files.len(), dirs.len()),
+        points: 2.0 * files.len() as f64 + 3.0 * dirs.len() as f64,
+    };
+
+    let exposure = ScoreFactor {
+        name: "exposure",
+        detail: if input.exposure.is_some() {
+            "public".to_owned()
+        } else {
+            "not public".to_owned()
+        },
+        points: if input.exposure.is_some() { 5.0 } else { 0.0 },
+    };
+    let exposure_weighted = 5.0 * input.exposure.unwrap_or(0.0);
+
+    let mut criticality_points = (0.0, 0.0);
+    for &(_, weight, own, multiplier) in &input.tiers {
+        let points = if own { 10.0 * weight } else { 5.0 * weight };
+        criticality_points = (
+            criticality_points.0 + points,
+            criticality_points.1 + points * multiplier,
+        );
+    }
+    let criticality = ScoreFactor {
+        name: "criticality",
+        detail: tiers_detail(input.tiers.iter().map(|&(name, _, own, _)| (name, own))),
+        points: round2(criticality_points.0),
+    };
+
+    let tests = ScoreFactor {
+        name: "tests",
+        detail: "not applicable".to_owned(),
+        points: 0.0,
+    };
+
+    let unweighted = reach_points.0 + breadth.points + exposure.points + criticality_points.0;
+    let raw = reach_points.1 + breadth_weighted + exposure_weighted + criticality_points.1;
+    let average = if unweighted > 0.0 {
+        raw / unweighted
+    } else {
+        0.0
+    };
+    let change = ScoreFactor {
+        name: "change",
+        detail: format!("per dependent: x{} on average", round2(average)),
+        points: round2(average),
+    };
+    let raw = round2(raw);
+    let value = to_score(raw, DIFF_SCALE);
+    Score {
+        value,
+        level: level_of(value),
+        raw,
+        factors: vec![reach, breadth, exposure, criticality, tests, change],
+    }
+}
+
+/// Raises the score of a deleted or moved symbol that `dependents` direct
+/// dependents still name at the head revision to at least `high`. When it
+/// was lower, the `likely_break` factor shows the raw points added.
+pub fn apply_likely_break(score: &mut Score, dependents: usize) {
+    // A score rounds to 60 from `100 * (1 - exp(-raw / scale)) = 59.5` on.
+    let ratio = -(1.0f64 - 0.595).ln();
+    let mut high_raw = (ratio * SYMBOL_SCALE * 100.0).ceil() / 100.0;
+    while to_score(high_raw, SYMBOL_SCALE) < 60 {
+        high_raw = round2(high_raw + 0.01);
+    }
+    if score.raw >= high_raw {
+        return;
+    }
+    score.factors.push(ScoreFactor {
+        name: "likely_break",
+        detail: if dependents == 1 {
+            "a direct dependent still names it: raised to high".to_owned()
+        } else {
+            format!("{dependents} direct dependents still name it: raised to high")
+        },
+        points: round2(high_raw - score.raw),
+    });
+    score.raw = high_raw;
+    score.value = to_score(high_raw, SYMBOL_SCALE);
+    score.level = level_of(score.value);
+}
+
+/// Lists the tier names for the criticality detail, with `(reached)` after
+/// those that only a dependent is in.
+fn tiers_detail<'a>(tiers: impl Iterator<Item = (&'a str, bool)>) -> String {
+    let names: Vec<String> = tiers
+        .map(|(name, own)| {
+            if own {
+                name.to_owned()
+            } else {
+                format!("{name} (reached)")
+            }
+        })
+        .collect();
+    if names.is_empty() {
+        "no tier".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Raises a diff's score to that of its riskiest changed symbol, which the
+/// union can fall below because of the diff's larger scale. The added raw
+/// points are shown as the `floor` factor: the raw total that gives the
+/// symbol's score on the diff's scale, minus the union's raw total.
+pub fn apply_floor(total: &mut Score, top: &Score, top_name: &str) {
+    if top.value <= total.value {
+        return;
+    }
+    let floored_raw = round2(top.raw * DIFF_SCALE / SYMBOL_SCALE);
+    total.factors.push(ScoreFactor {
+        name: "floor",
+        detail: format!("raised to the score of {top_name}"),
+        points: round2((floored_raw - total.raw).max(0.0)),
+    });
+    total.raw = floored_raw.max(total.raw);
+    total.value = top.value;
+    total.level = top.level;
 }
 
 fn to_score(raw: f64, scale: f64) -> u8 {
@@ -248,7 +448,6 @@ mod tests {
             signature: false,
             tiers: Vec::new(),
             tests: None,
-            whole_diff: false,
         }
     }
 
@@ -300,6 +499,129 @@ mod tests {
         assert!((compute(&untested).raw - plain - 5.0).abs() < 1e-9);
     }
 
+    /// Builds a diff of two changes with two dependents each, in two files.
+    fn diff_input(first_multiplier: f64) -> DiffInput<'static> {
+        DiffInput {
+            certain: vec![
+                (1, first_multiplier),
+                (1, first_multiplier),
+                (1, 1.0),
+                (2, 1.0),
+            ],
+            possible: Vec::new(),
+            dependent_files: vec![
+                ("a/x.py", first_multiplier),
+                ("a/x.py", first_multiplier),
+                ("b/y.py", 1.0),
+                ("b/y.py", 1.0),
+            ],
+            own_files: vec!["pkg/a.py"],
+            exposure: Some(1.0),
+            tiers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn deletion_weighs_only_what_it_reaches() {
+        let edited = compute_total(&diff_input(1.0));
+        let deleted = compute_total(&diff_input(1.5));
+        // Reach 3 + 0.5, breadth 2 files and 2 folders, exposure 5.
+        assert!((edited.raw - 18.5).abs() < 1e-9, "{}", edited.raw);
+        // The deletion's two dependents, their file and folder weigh x1.5.
+        let extra = 0.5 * (2.0 + 2.0 + 3.0);
+        assert!(
+            (deleted.raw - edited.raw - extra).abs() < 1e-9,
+            "{}",
+            deleted.raw
+        );
+        let change = deleted.factors.iter().find(|f| f.name == "change").unwrap();
+        assert!((change.points - round2(deleted.raw / edited.raw)).abs() < 1e-9);
+        assert!(change.points < 1.5, "{}", change.points);
+    }
+
+    #[test]
+    fn deletion_without_dependents_adds_nothing() {
+        let mut input = diff_input(1.0);
+        let before = compute_total(&input).raw;
+        // A deleted symbol with no dependents adds its own file only.
+        input.own_files.push("pkg/b.py");
+        assert!((compute_total(&input).raw - before).abs() < 1e-9);
+    }
+
+    #[test]
+    fn shared_dependents_count_once_with_the_larger_multiplier() {
+        let input = DiffInput {
+            certain: vec![(1, 1.5)],
+            possible: vec![(1, 0.5, 1.25)],
+            dependent_files: vec![("a/x.py", 1.5), ("a/x.py", 1.0)],
+            own_files: vec!["pkg/a.py"],
+            exposure: None,
+            tiers: vec![("auth", 2.0, false, 1.25)],
+        };
+        let score = compute_total(&input);
+        // Reach 1 x1.5 + 0.5 x1.25, file 2 x1.5, folder 3 x1.5, tier 10 x1.25.
+        let expected = 1.5 + 0.625 + 3.0 + 4.5 + 12.5;
+        assert!((score.raw - expected).abs() < 0.006, "{}", score.raw);
+    }
+
+    #[test]
+    fn floor_shows_the_points_it_adds() {
+        let mut total = compute_total(&diff_input(1.0));
+        let top = compute(&input(5, &["pkg/b.py", "other/c.py"]));
+        assert!(top.value > total.value, "{} > {}", top.value, total.value);
+        let union_raw = total.raw;
+        apply_floor(&mut total, &top, "pkg.a.f");
+        assert_eq!(total.value, top.value);
+        assert_eq!(total.value, to_score(total.raw, DIFF_SCALE));
+        let floor = total.factors.iter().find(|f| f.name == "floor").unwrap();
+        assert!(floor.points > 0.0);
+        assert!((union_raw + floor.points - total.raw).abs() < 0.011);
+    }
+
+    #[test]
+    fn score_agrees_with_the_shown_raw() {
+        // Factor points have two decimals, so x1.25 gives raw totals with
+        // a third decimal that rounding can carry across a score boundary
+        // (24.475 scores 33, the shown 24.48 scores 34).
+        for step in 0..20_000 {
+            let mut signature = input(2, &["pkg/b.py"]);
+            signature.signature = true;
+            signature.possible = vec![(1, f64::from(step) / 100.0)];
+            let score = compute(&signature);
+            assert_eq!(
+                to_score(score.raw, SYMBOL_SCALE),
+                score.value,
+                "raw {}",
+                score.raw
+            );
+        }
+    }
+
+    #[test]
+    fn likely_break_raises_to_high() {
+        let mut low = compute(&input(1, &["pkg/b.py"]));
+        assert!(low.value < 60, "{}", low.value);
+        let raw_before = low.raw;
+        apply_likely_break(&mut low, 2);
+        assert_eq!(low.level, Level::High);
+        assert_eq!(low.value, 60);
+        let factor = low
+            .factors
+            .iter()
+            .find(|f| f.name == "likely_break")
+            .unwrap();
+        assert!((raw_before + factor.points - low.raw).abs() < 1e-9);
+        assert!(
+            to_score(round2(low.raw - 0.01), SYMBOL_SCALE) < 60,
+            "the smallest raw total that is high"
+        );
+
+        let mut critical = compute(&input(200, &["pkg/b.py", "other/c.py"]));
+        let before = critical.clone();
+        apply_likely_break(&mut critical, 1);
+        assert_eq!(critical, before, "a higher score stays as it is");
+    }
+
     #[test]
     fn levels_have_fixed_bands() {
         assert_eq!(level_of(0), Level::None);
@@ -307,7 +629,7 @@ mod tests {
         assert_eq!(level_of(30), Level::Medium);
         assert_eq!(level_of(60), Level::High);
         assert_eq!(level_of(80), Level::Critical);
-        assert_eq!(to_score(70.0, SYMBOL_SCALE), 63);
+        assert_eq!(to_score(60.0, SYMBOL_SCALE), 63);
         assert_eq!(to_score(150.0, DIFF_SCALE), 63);
     }
 }

@@ -1,0 +1,570 @@
+//! What a reviewer gets from `blast diff`, on real git repositories built in
+//! temporary folders. Every output format is produced, SARIF passes the
+//! validator, and Markdown parses into the intended table, lists and HTML.
+//! A formatting-only commit scores zero, and a deleted function that code
+//! still calls is a likely break at `high` or above. Exit codes follow
+//! `--fail-on`, and a module-level change reaches only the users of the
+//! changed name.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde_json::Value;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn blast(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blast"))
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("blast runs")
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let full = dir.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, text).unwrap();
+}
+
+fn init_repo(root: &Path, name: &str) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["config", "user.name", "Test"]);
+    git(&dir, &["config", "user.email", "test@example.invalid"]);
+    dir
+}
+
+fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", message]);
+}
+
+/// Runs blast on the last commit and returns its standard output, failing
+/// on an exit code other than 0.
+fn last_commit(dir: &Path, format: &str) -> String {
+    let output = blast(dir, &["diff", "HEAD^!", "--format", format]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "blast --format {format} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("output is UTF-8")
+}
+
+fn json_of_last_commit(dir: &Path) -> Value {
+    serde_json::from_str(&last_commit(dir, "json")).expect("output is JSON")
+}
+
+fn change_of<'r>(report: &'r Value, id: &str) -> &'r Value {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no change {id} in {}", report["changes"]))
+}
+
+fn ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect()
+}
+
+/// Runs `tools/validate-sarif --strict` on a SARIF file of `repo`.
+fn assert_valid_sarif(repo: &Path, sarif: &Path) {
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/validate-sarif");
+    let check = Command::new("python3")
+        .arg(&validator)
+        .args(["--strict", "--repo-root"])
+        .arg(repo)
+        .arg(sarif)
+        .output()
+        .expect("python3 runs the validator");
+    assert!(
+        check.status.success(),
+        "validate-sarif failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+/// Builds a shop package where `shop.api.list_orders` calls
+/// `shop.orders.Orders.load`, which calls `shop.db.connect`. The second
+/// commit changes the body of `connect`.
+fn shop_repo(root: &Path) -> PathBuf {
+    let dir = init_repo(root, "shop");
+    write(&dir, "shop/__init__.py", "");
+    write(
+        &dir,
+        "shop/db.py",
+        "def connect(url):\n    return url\n\n\ndef unused():\n    return 0\n",
+    );
+    write(
+        &dir,
+        "shop/orders.py",
+        "from shop.db import connect\n\n\nclass Orders:\n    def load(self):\n        return connect(\"db://orders\")\n",
+    );
+    write(
+        &dir,
+        "shop/api.py",
+        "from shop.orders import Orders\n\n\ndef list_orders():\n    return Orders().load()\n",
+    );
+    commit_all(&dir, "base");
+    write(
+        &dir,
+        "shop/db.py",
+        "def connect(url):\n    return url.strip()\n\n\ndef unused():\n    return 0\n",
+    );
+    commit_all(&dir, "strip urls");
+    dir
+}
+
+#[test]
+fn every_format_is_produced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+
+    let text = last_commit(&repo, "text");
+    assert!(text.contains("modified function shop.db.connect"), "{text}");
+
+    let json: Value = serde_json::from_str(&last_commit(&repo, "json")).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    let connect = change_of(&json, "shop/db.py::connect");
+    assert!(connect["raw"].as_f64().unwrap() > 0.0, "{connect}");
+
+    let sarif: Value = serde_json::from_str(&last_commit(&repo, "sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+
+    let markdown = last_commit(&repo, "markdown");
+    assert!(markdown.starts_with("### blast radius: "), "{markdown}");
+
+    // DOT: every arrow joins declared nodes, and the arrows follow the
+    // dependency path api -> orders -> db.
+    let dot = last_commit(&repo, "dot");
+    assert!(dot.starts_with("digraph blast_radius {\n"), "{dot}");
+    assert!(dot.ends_with("}\n"), "{dot}");
+    let node_of = |label: &str, picture: &str, arrow: &str| -> String {
+        picture
+            .lines()
+            .find(|l| l.contains(&format!("\"{label}")))
+            .and_then(|l| l.trim().split([' ', '[']).next())
+            .unwrap_or_else(|| panic!("no node {label} ({arrow}) in {picture}"))
+            .to_owned()
+    };
+    let connect_node = node_of("shop.db.connect", &dot, "->");
+    let load_node = node_of("shop.orders.Orders.load", &dot, "->");
+    let api_node = node_of("shop.api.list_orders", &dot, "->");
+    assert!(
+        dot.contains(&format!("  {load_node} -> {connect_node};")),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(&format!("  {api_node} -> {load_node};")),
+        "{dot}"
+    );
+    let declared: Vec<&str> = dot
+        .lines()
+        .filter(|l| l.contains("[label="))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for arrow in dot.lines().filter(|l| l.contains(" -> ")) {
+        let mut ends = arrow.trim().trim_end_matches(';').split(" -> ");
+        let from = ends.next().unwrap();
+        let to = ends.next().unwrap().split(' ').next().unwrap();
+        assert!(declared.contains(&from), "{arrow} in {dot}");
+        assert!(declared.contains(&to), "{arrow} in {dot}");
+    }
+
+    // Mermaid: the same nodes and arrows.
+    let mermaid = last_commit(&repo, "mermaid");
+    assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+    let connect_node = node_of("shop.db.connect", &mermaid, "-->");
+    let load_node = node_of("shop.orders.Orders.load", &mermaid, "-->");
+    assert!(
+        mermaid.contains(&format!("  {load_node} --> {connect_node}\n")),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains(&format!("  class {connect_node} changed\n")),
+        "{mermaid}"
+    );
+}
+
+/// The cells of each table row, as plain text with code spans kept apart.
+#[derive(Debug, Default)]
+struct Rendered {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    /// Code spans in table cells, list items and paragraphs.
+    code: Vec<String>,
+    html: String,
+    strong: Vec<String>,
+    list_items: Vec<String>,
+}
+
+/// Parses Markdown as GitHub does (with tables) and collects what a reader
+/// would see.
+fn render(markdown: &str) -> Rendered {
+    let mut out = Rendered::default();
+    let mut in_head = false;
+    let mut cell: Option<String> = None;
+    let mut row: Vec<String> = Vec::new();
+    let mut strong: Option<String> = None;
+    let mut item: Option<String> = None;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                out.header = std::mem::take(&mut row);
+            }
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => row.push(cell.take().unwrap_or_default()),
+            Event::End(TagEnd::TableRow) if !in_head => out.rows.push(std::mem::take(&mut row)),
+            Event::Start(Tag::Strong) => strong = Some(String::new()),
+            Event::End(TagEnd::Strong) => out.strong.push(strong.take().unwrap_or_default()),
+            Event::Start(Tag::Item) => item = Some(String::new()),
+            Event::End(TagEnd::Item) => out.list_items.push(item.take().unwrap_or_default()),
+            Event::Text(text) => {
+                for open in [&mut cell, &mut strong, &mut item].into_iter().flatten() {
+                    open.push_str(&text);
+                }
+            }
+            Event::Code(text) => {
+                out.code.push(text.to_string());
+                for open in [&mut cell, &mut item].into_iter().flatten() {
+                    open.push('`');
+                    open.push_str(&text);
+                    open.push('`');
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => out.html.push_str(&html),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn markdown_renders_names_with_pipes_and_backticks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "odd");
+    // Module names come from paths, so these symbols are `pkg.we|ird.f` and
+    // `pkg.tick`s.f`; `pkg/__init__.py` would render as bold if unescaped.
+    let weird = "def f():\n    return 1\n\n\ndef g():\n    return f()\n";
+    write(
+        &repo,
+        "pkg/__init__.py",
+        "def h():\n    return 1\n\n\ndef k():\n    return h()\n",
+    );
+    write(&repo, "pkg/we|ird.py", weird);
+    write(&repo, "pkg/tick`s.py", weird);
+    commit_all(&repo, "base");
+    let edited = weird.replace("return 1", "return 2");
+    write(&repo, "pkg/we|ird.py", &edited);
+    write(&repo, "pkg/tick`s.py", &edited);
+    write(
+        &repo,
+        "pkg/__init__.py",
+        "def h():\n    return 2\n\n\ndef k():\n    return h()\n",
+    );
+    commit_all(&repo, "edit");
+
+    let markdown = last_commit(&repo, "markdown");
+    let rendered = render(&markdown);
+    assert_eq!(
+        rendered.header,
+        vec!["score", "change", "symbol", "certain", "possible", "tests"],
+        "{markdown}"
+    );
+    assert_eq!(rendered.rows.len(), 3, "{markdown}");
+    for row in &rendered.rows {
+        assert_eq!(row.len(), 6, "a pipe split a cell: {row:?} in {markdown}");
+    }
+    let symbols: Vec<&str> = rendered.rows.iter().map(|r| r[2].as_str()).collect();
+    for expected in [
+        "`pkg.we|ird.f` (pkg/we|ird.py:1)",
+        "`pkg.tick`s.f` (pkg/tick`s.py:1)",
+        "`pkg.h` (pkg/__init__.py:1)",
+    ] {
+        assert!(symbols.contains(&expected), "{expected} in {symbols:?}");
+    }
+    assert!(rendered.strong.is_empty(), "{:?}", rendered.strong);
+
+    // The collapsible lists: the summary names the symbol in HTML, the
+    // items name each dependent in a code span.
+    for name in ["pkg.we|ird.f", "pkg.tick`s.f", "pkg.h"] {
+        assert!(
+            rendered.html.contains(&format!(
+                "<details><summary><code>{name}</code>: 1 certainly affected</summary>"
+            )),
+            "{name} in {}",
+            rendered.html
+        );
+    }
+    assert!(rendered.html.contains("</details>"), "{}", rendered.html);
+    for item in [
+        "`pkg.we|ird.g` (pkg/we|ird.py:5), depth 1",
+        "`pkg.tick`s.g` (pkg/tick`s.py:5), depth 1",
+    ] {
+        assert!(
+            rendered.list_items.iter().any(|i| i == item),
+            "{item} in {:?}",
+            rendered.list_items
+        );
+    }
+    assert!(
+        rendered.code.iter().any(|c| c == "pkg.tick`s.g"),
+        "{:?}",
+        rendered.code
+    );
+}
+
+#[test]
+fn formatting_only_commit_scores_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    // Comments, blank lines and spacing in a function with dependents, and
+    // a comment at the top level.
+    write(
+        &repo,
+        "shop/db.py",
+        "# Database helpers.\n\ndef connect(url):   # open a connection\n\n    return   url.strip()\n\n\ndef unused():\n    return 0\n",
+    );
+    commit_all(&repo, "reformat");
+    let report = json_of_last_commit(&repo);
+    assert_eq!(report["total"]["score"], 0, "{}", report["total"]);
+    assert_eq!(report["total"]["level"], "none");
+    for change in report["changes"].as_array().unwrap() {
+        assert_eq!(change["score"], 0, "{change}");
+        assert_eq!(change["whitespace_only"], true, "{change}");
+    }
+    assert_eq!(
+        change_of(&report, "shop/db.py::connect")["modification"],
+        "formatting"
+    );
+
+    let output = blast(&repo, &["diff", "HEAD^!", "--fail-on", "low"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn deleted_called_function_is_a_likely_break() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    // `connect` goes, but orders.py still imports and calls it.
+    write(&repo, "shop/db.py", "def unused():\n    return 0\n");
+    commit_all(&repo, "drop connect");
+
+    let report = json_of_last_commit(&repo);
+    let connect = change_of(&report, "shop/db.py::connect");
+    assert_eq!(connect["change"], "deleted");
+    assert_eq!(
+        ids(&connect["still_referenced"]),
+        vec!["shop/orders.py", "shop/orders.py::Orders.load"]
+    );
+    let level = connect["level"].as_str().unwrap();
+    assert!(level == "high" || level == "critical", "{connect}");
+    assert!(
+        connect["factors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "likely_break"),
+        "a likely break raises the score: {connect}"
+    );
+    let total = report["total"]["level"].as_str().unwrap();
+    assert!(
+        total == "high" || total == "critical",
+        "{}",
+        report["total"]
+    );
+
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains(
+            "LIKELY BREAK: still referenced at head by shop.orders, shop.orders.Orders.load"
+        ),
+        "{text}"
+    );
+    let markdown = last_commit(&repo, "markdown");
+    let rendered = render(&markdown);
+    assert!(
+        rendered.strong.contains(&"Likely breaks:".to_owned()),
+        "{markdown}"
+    );
+    assert!(
+        rendered.list_items.iter().any(|i| i
+            == "`shop.db.connect` (deleted function): `shop.orders` (shop/orders.py:1), `shop.orders.Orders.load` (shop/orders.py:5)"),
+        "{:?}",
+        rendered.list_items
+    );
+
+    let sarif_path = tmp.path().join("blast.sarif");
+    let output = blast(
+        &repo,
+        &[
+            "diff",
+            "HEAD^!",
+            "--format",
+            "sarif",
+            "-o",
+            sarif_path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "BLAST002")
+        .unwrap_or_else(|| panic!("no BLAST002 result in {sarif}"));
+    assert_eq!(result["level"], "warning", "{result}");
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("2 of them still name it at the head revision and likely break"),
+        "{result}"
+    );
+    assert_valid_sarif(&repo, &sarif_path);
+
+    let output = blast(&repo, &["diff", "HEAD^!", "--fail-on", "high"]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn deleting_an_unused_function_adds_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let before = json_of_last_commit(&repo)["total"].clone();
+    // The same body change as the last commit, plus a deletion that nothing
+    // depends on.
+    git(&repo, &["reset", "-q", "--hard", "HEAD~1"]);
+    write(
+        &repo,
+        "shop/db.py",
+        "def connect(url):\n    return url.strip()\n",
+    );
+    commit_all(&repo, "strip urls, drop unused");
+    let after = json_of_last_commit(&repo);
+    assert_eq!(change_of(&after, "shop/db.py::unused")["change"], "deleted");
+    assert_eq!(after["total"]["raw"], before["raw"], "{}", after["total"]);
+    assert_eq!(after["total"]["score"], before["score"]);
+    let change = after["total"]["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "change")
+        .unwrap();
+    assert_eq!(change["points"], 1.0, "{change}");
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let formatting = {
+        write(
+            &repo,
+            "shop/db.py",
+            "def connect(url):\n    return url.strip()  # trimmed\n\n\ndef unused():\n    return 0\n",
+        );
+        commit_all(&repo, "comment");
+        "HEAD~1..HEAD"
+    };
+    let levels = ["none", "low", "medium", "high", "critical"];
+    for range in ["HEAD~2..HEAD~1", formatting, "HEAD~2..HEAD"] {
+        let report: Value =
+            serde_json::from_slice(&blast(&repo, &["diff", range, "--format", "json"]).stdout)
+                .unwrap();
+        let total = report["total"]["level"].as_str().unwrap();
+        let total_rank = levels.iter().position(|l| *l == total).unwrap();
+        let score = report["total"]["score"].as_u64().unwrap();
+        for (rank, level) in levels.iter().enumerate().skip(1) {
+            let output = blast(&repo, &["diff", range, "--fail-on", level]);
+            let expected = i32::from(score > 0 && total_rank >= rank);
+            assert_eq!(
+                output.status.code(),
+                Some(expected),
+                "{range} with total {total} ({score}) and --fail-on {level}"
+            );
+        }
+    }
+
+    // The policy's threshold applies without the option, and the option
+    // overrides it.
+    write(&repo, "blast.toml", "[thresholds]\nfail_on = \"low\"\n");
+    assert_eq!(
+        blast(&repo, &["diff", "HEAD~2..HEAD~1"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        blast(&repo, &["diff", "HEAD~2..HEAD~1", "--fail-on", "critical"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn module_level_change_reaches_users_of_the_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "consts");
+    write(
+        &repo,
+        "pkg/__init__.py",
+        "from .a import f\n\nA, B = 1, 2\n",
+    );
+    write(&repo, "pkg/a.py", "def f():\n    return 1\n");
+    write(
+        &repo,
+        "users.py",
+        "import pkg\n\n\ndef use_a():\n    return pkg.A\n\n\ndef use_b():\n    return pkg.B\n\n\ndef use_f():\n    return pkg.f()\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "pkg/__init__.py",
+        "from .a import f\n\nA, B = 1, 3\n",
+    );
+    commit_all(&repo, "change B");
+
+    let report = json_of_last_commit(&repo);
+    let module = change_of(&report, "pkg/__init__.py");
+    assert_eq!(module["change"], "modified");
+    assert_eq!(
+        ids(&module["certain"]),
+        vec!["users.py::use_a", "users.py::use_b"],
+        "the importer and users of f are not reached"
+    );
+}

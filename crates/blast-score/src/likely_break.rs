@@ -1,0 +1,301 @@
+//! Likely breaks: direct dependents of a deleted or moved symbol that still
+//! name it at the head revision. Such a change is raised to at least
+//! `high`, because the code that names it fails at import or call time
+//! whatever its reach.
+//!
+//! The test is textual, on each dependent's own text (without the functions
+//! and classes nested in it). For Python, a name the file now imports from
+//! another module, and an attribute of a module or name imported from
+//! another module (`asyncio.run` after a deleted `run`), do not count.
+// NOTE: in Rust and Java any token equal to the old name counts, so a local
+// variable or a method of another type with that name is a false finding.
+
+use blast_diff::{Repo, Side};
+use blast_graph::{Graph, Lang};
+use rustc_hash::FxHashMap;
+
+use crate::report::{ChangeKind, ChangedSymbol};
+use crate::score::apply_likely_break;
+
+/// Marks the direct dependents of deleted and moved symbols that still name
+/// the old symbol at the head revision: they likely break.
+pub(crate) fn find_still_referenced(
+    repo: &Repo,
+    head_side: &Side,
+    head: &Graph,
+    changes: &mut [ChangedSymbol],
+) {
+    let mut paths: Vec<String> = changes
+        .iter()
+        .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
+        .flat_map(|c| {
+            c.certain
+                .iter()
+                .filter(|d| d.depth == 1 && d.exists_at_head)
+                .map(|d| d.file.clone())
+        })
+        .collect();
+    if paths.is_empty() {
+        return;
+    }
+    paths.sort();
+    paths.dedup();
+    let contents = match repo.read_files(head_side, &paths) {
+        Ok(contents) => contents,
+        Err(err) => {
+            log::warn!("could not read dependents at the head revision: {err}");
+            return;
+        }
+    };
+    let texts: FxHashMap<&str, Vec<u8>> = paths
+        .iter()
+        .zip(contents)
+        .filter_map(|(p, c)| c.map(|c| (p.as_str(), c)))
+        .collect();
+    for change in changes
+        .iter_mut()
+        .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
+    {
+        let old_name = change.old_name.as_deref().unwrap_or(&change.name);
+        // The name inside its file; a moved symbol's old one, and a module's
+        // own name, are the last segment of the qualified name.
+        let old_local = if change.old_name.is_some() || change.local_name.is_empty() {
+            old_name.rsplit(['.', ':']).next().unwrap_or(old_name)
+        } else {
+            change.local_name.as_str()
+        };
+        let short = old_local.split('(').next().unwrap_or(old_local);
+        let short = short.rsplit(['.', ':']).next().unwrap_or(short);
+        // The last segment of the old symbol's module (`_compat` for
+        // `attr._compat.Protocol`), as an import from it would spell it.
+        let module = old_name
+            .strip_suffix(old_local)
+            .map_or(old_name, |m| m.trim_end_matches(['.', ':']));
+        let module_last = module.rsplit(['.', ':']).next().unwrap_or(module);
+        let mut still = Vec::new();
+        for dep in change
+            .certain
+            .iter()
+            .filter(|d| d.depth == 1 && d.exists_at_head)
+        {
+            let Some(file) = head.file_id(&dep.file) else {
+                continue;
+            };
+            let Some(id) = head.find_local(file, &dep.local_name) else {
+                continue;
+            };
+            let Some(text) = texts.get(dep.file.as_str()) else {
+                continue;
+            };
+            let lang = head.files[file as usize].lang;
+            let body = crate::module_change::own_text(head, id, text);
+            let tokens = crate::tokens::lex(lang, &body);
+            let names_it = if lang == Lang::Python {
+                let imports = python_imports(&String::from_utf8_lossy(text));
+                !imports.rebinds(short, module_last)
+                    && stale_occurrences(&tokens, short, module_last, &imports)
+            } else {
+                tokens.contains(&short)
+            };
+            // A reference that now resolves to a symbol of that name (the
+            // moved one, or a replacement) is not broken.
+            let resolves = head.dependencies(id).iter().any(|e| {
+                let target = &head.symbols[e.target as usize].local_name;
+                target.rsplit(['.', ':']).next() == Some(short)
+            });
+            if names_it && !resolves {
+                still.push(dep.clone());
+            }
+        }
+        if !still.is_empty() {
+            apply_likely_break(&mut change.score, still.len());
+        }
+        change.still_referenced = still;
+    }
+}
+
+/// The names a Python file binds with import statements.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct PythonImports {
+    /// `(bound name, last segment of the module it comes from)`: for
+    /// `from a.b import c as d` that is `("d", "b")`, for `import a.b` it is
+    /// `("a", "a")`, and for `import a.b as m` it is `("m", "b")`.
+    bindings: Vec<(String, String)>,
+}
+
+impl PythonImports {
+    /// True when the file imports `name` from a module other than the old
+    /// symbol's, so the name now means something else (`from typing import
+    /// Protocol` after `attr._compat.Protocol` was deleted).
+    fn rebinds(&self, name: &str, module_last: &str) -> bool {
+        self.bindings
+            .iter()
+            .any(|(bound, from)| bound == name && from != module_last && !from.is_empty())
+    }
+
+    /// True when `name` is bound by an import from a module other than the
+    /// old symbol's: its attributes belong to that module or class.
+    fn is_other_module(&self, name: &str, module_last: &str) -> bool {
+        name != module_last
+            && self
+                .bindings
+                .iter()
+                .any(|(bound, from)| bound == name && from != module_last)
+    }
+}
+
+/// Collects the bindings of a Python file's top-level and nested import
+/// statements, including parenthesised ones over several lines. Relative
+/// imports of a package (`from . import x`) record an empty module.
+fn python_imports(text: &str) -> PythonImports {
+    let mut imports = PythonImports::default();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if !(trimmed.starts_with("from ") || trimmed.starts_with("import ")) {
+            continue;
+        }
+        let mut statement = trimmed.to_owned();
+        while (statement.contains('(') && !statement.contains(')'))
+            || statement.trim_end().ends_with('\\')
+        {
+            let Some(next) = lines.next() else { break };
+            statement.push(' ');
+            statement.push_str(next);
+        }
+        let tokens = crate::tokens::lex(Lang::Python, &statement);
+        let is_name = |t: &&str| {
+            t.chars()
+                .next()
+                .is_some_and(|c| c == '_' || c.is_alphabetic())
+        };
+        if tokens.first() == Some(&"from") {
+            let Some(import_at) = tokens.iter().position(|t| *t == "import") else {
+                continue;
+            };
+            let from = tokens[1..import_at]
+                .iter()
+                .rev()
+                .find(|t| is_name(t))
+                .map_or(String::new(), |t| (*t).to_owned());
+            for item in tokens[import_at + 1..].split(|t| *t == ",") {
+                let names: Vec<&str> = item.iter().copied().filter(|t| is_name(t)).collect();
+                if let Some(bound) = names.last() {
+                    imports.bindings.push(((*bound).to_owned(), from.clone()));
+                }
+            }
+        } else {
+            for item in tokens[1..].split(|t| *t == ",") {
+                let names: Vec<&str> = item.iter().copied().filter(|t| is_name(t)).collect();
+                let aliased = item.contains(&"as");
+                let (Some(first), Some(last)) = (names.first(), names.last()) else {
+                    continue;
+                };
+                if aliased {
+                    // `import a.b as m`: names are a, b, as, m.
+                    let module = names.get(names.len().saturating_sub(3)).unwrap_or(first);
+                    imports
+                        .bindings
+                        .push(((*last).to_owned(), (*module).to_owned()));
+                } else {
+                    imports
+                        .bindings
+                        .push(((*first).to_owned(), (*first).to_owned()));
+                }
+            }
+        }
+    }
+    imports
+}
+
+/// True when `tokens` spell `name` somewhere other than as an attribute of
+/// a module or name imported from another module (`asyncio.run` does not
+/// name a deleted `test_async.run`).
+fn stale_occurrences(
+    tokens: &[&str],
+    name: &str,
+    module_last: &str,
+    imports: &PythonImports,
+) -> bool {
+    tokens.iter().enumerate().any(|(idx, token)| {
+        if *token != name {
+            return false;
+        }
+        let qualifier = idx
+            .checked_sub(2)
+            .filter(|&before| tokens[before + 1] == ".")
+            .map(|before| tokens[before]);
+        !qualifier.is_some_and(|q| imports.is_other_module(q, module_last))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bindings(text: &str) -> Vec<(String, String)> {
+        let mut out = python_imports(text).bindings;
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn python_imports_record_bound_names_and_modules() {
+        let text = "import asyncio\nimport os.path\nimport a.b as m\nfrom typing import Protocol, Any as A\nfrom .._compat import (\n    iscoroutine,\n    other,\n)\nfrom . import sibling\n";
+        let expected: Vec<(String, String)> = [
+            ("A", "typing"),
+            ("Protocol", "typing"),
+            ("asyncio", "asyncio"),
+            ("iscoroutine", "_compat"),
+            ("m", "b"),
+            ("os", "os"),
+            ("other", "_compat"),
+            ("sibling", ""),
+        ]
+        .iter()
+        .map(|(bound, from)| ((*bound).to_owned(), (*from).to_owned()))
+        .collect();
+        assert_eq!(bindings(text), expected);
+    }
+
+    #[test]
+    fn imports_from_elsewhere_rebind_the_name() {
+        let imports = python_imports("from typing import Protocol\nfrom ._compat import gone\n");
+        assert!(imports.rebinds("Protocol", "_compat"));
+        assert!(
+            !imports.rebinds("gone", "_compat"),
+            "the stale import itself"
+        );
+        assert!(!imports.rebinds("missing", "_compat"));
+    }
+
+    #[test]
+    fn attributes_of_other_modules_are_not_stale() {
+        let imports = python_imports("import asyncio\nfrom pkg import _compat\n");
+        let lex = |text| crate::tokens::lex(Lang::Python, text);
+        assert!(!stale_occurrences(
+            &lex("asyncio.run(f())"),
+            "run",
+            "test_async",
+            &imports
+        ));
+        assert!(stale_occurrences(
+            &lex("run(f())"),
+            "run",
+            "test_async",
+            &imports
+        ));
+        assert!(stale_occurrences(
+            &lex("self.run()"),
+            "run",
+            "test_async",
+            &imports
+        ));
+        assert!(stale_occurrences(
+            &lex("_compat.run()"),
+            "run",
+            "_compat",
+            &imports
+        ));
+    }
+}

@@ -1,0 +1,284 @@
+//! The dependents that a change to a module's own top-level statements reaches.
+//!
+//! Every importer of a module, and every definition that names it
+//! (`pkg.attr`), has an edge into the module symbol. A diff can change a
+//! top-level statement of the module that defines no symbol of its own: an
+//! import, a tuple assignment, an `if` block. The graph does not record
+//! which of the module's dependents use a name such a statement binds:
+//! `A, B = 1, 2` gets no symbols, so `pkg.A` resolves to the module alone.
+//! Counting them all made a one-line edit to a package's `__init__.py`
+//! reach every user of the package. So a dependent of such a change is kept
+//! only when its own text spells a name from a changed line.
+// NOTE: this is a textual test. A name from a changed line that a dependent
+// spells for another reason (a local variable `A`) keeps the dependent, and
+// a name the changed line binds only indirectly (`globals()["A"] = 1`, or a
+// changed `if` condition around unchanged definitions) is missed.
+
+use std::collections::BTreeSet;
+
+use blast_graph::{Graph, Lang, SymbolId, SymbolKind};
+use rustc_hash::FxHashMap;
+
+use crate::reach::{Reach, Reached};
+use crate::tokens::lex;
+
+/// Collects the identifiers on the given lines of a file, without the
+/// language's keywords.
+pub(crate) fn line_names(lang: Lang, text: &[u8], lines: &[(u32, u32)]) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    if lines.is_empty() {
+        return names;
+    }
+    let text = String::from_utf8_lossy(text);
+    for (idx, line) in text.lines().enumerate() {
+        let number = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+        if !lines.iter().any(|&(a, b)| a <= number && number <= b) {
+            continue;
+        }
+        for token in lex(lang, line) {
+            if is_identifier(token) && !is_keyword(lang, token) {
+                names.insert(token.to_owned());
+            }
+        }
+    }
+    names
+}
+
+/// Drops the dependents of a module's top-level change whose own text names
+/// none of `names`. Dependents in the module's own file stay: the reach
+/// search already keeps only those that use a changed import line.
+pub(crate) fn retain_users(
+    reach: &mut Reach,
+    graph: &Graph,
+    module: SymbolId,
+    names: &BTreeSet<String>,
+    texts: &FxHashMap<&str, &[u8]>,
+) {
+    let module_file = graph.symbols[module as usize].file;
+    let keep = |reached: &Reached| {
+        let symbol = &graph.symbols[reached.symbol as usize];
+        symbol.file == module_file || names_any(graph, reached.symbol, names, texts)
+    };
+    reach.certain.retain(keep);
+    reach.possible.retain(keep);
+}
+
+/// True when the text of a symbol, without the functions and classes nested
+/// in it (they have edges of their own), contains one of `names` as an
+/// identifier.
+fn names_any(
+    graph: &Graph,
+    id: SymbolId,
+    names: &BTreeSet<String>,
+    texts: &FxHashMap<&str, &[u8]>,
+) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let file = graph.file_of(id);
+    let Some(text) = texts.get(file.path.as_str()) else {
+        // Without the text there is no telling: keep the dependent.
+        return true;
+    };
+    lex(file.lang, &own_text(graph, id, text))
+        .iter()
+        .any(|token| names.contains(*token))
+}
+
+/// Returns the text of a symbol without the functions, methods and classes
+/// nested in it, which have edges of their own. The parts are joined by
+/// line breaks so that no two tokens merge. `text` is the symbol's file.
+pub(crate) fn own_text(graph: &Graph, id: SymbolId, text: &[u8]) -> String {
+    let span = graph.symbols[id as usize].span;
+    let mut pieces: Vec<(usize, usize)> = vec![(span.start_byte as usize, span.end_byte as usize)];
+    for child in graph.file_symbols(graph.symbols[id as usize].file) {
+        let child_symbol = &graph.symbols[child as usize];
+        let has_own_body = child_symbol.kind.is_container()
+            || matches!(
+                child_symbol.kind,
+                SymbolKind::Function | SymbolKind::Method | SymbolKind::Constructor
+            );
+        if child_symbol.parent != Some(id) || !has_own_body {
+            continue;
+        }
+        let (start, end) = (
+            child_symbol.span.start_byte as usize,
+            child_symbol.span.end_byte as usize,
+        );
+        pieces = pieces
+            .into_iter()
+            .flat_map(|(a, b)| {
+                if end <= a || start >= b {
+                    vec![(a, b)]
+                } else {
+                    vec![(a, start.max(a)), (end.min(b), b)]
+                }
+            })
+            .filter(|(a, b)| a < b)
+            .collect();
+    }
+    let parts: Vec<String> = pieces
+        .iter()
+        .filter_map(|&(a, b)| text.get(a..b))
+        .map(|piece| String::from_utf8_lossy(piece).into_owned())
+        .collect();
+    parts.join("\n")
+}
+
+fn is_identifier(token: &str) -> bool {
+    token
+        .chars()
+        .next()
+        .is_some_and(|c| c == '_' || c.is_alphabetic())
+        && token.chars().all(|c| c == '_' || c.is_alphanumeric())
+}
+
+/// Reserved words, which name nothing a module could bind.
+fn is_keyword(lang: Lang, token: &str) -> bool {
+    const PYTHON: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    const RUST: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+        "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+        "true", "type", "unsafe", "use", "where", "while",
+    ];
+    const JAVA: &[&str] = &[
+        "abstract",
+        "assert",
+        "boolean",
+        "break",
+        "byte",
+        "case",
+        "catch",
+        "char",
+        "class",
+        "const",
+        "continue",
+        "default",
+        "do",
+        "double",
+        "else",
+        "enum",
+        "extends",
+        "false",
+        "final",
+        "finally",
+        "float",
+        "for",
+        "goto",
+        "if",
+        "implements",
+        "import",
+        "instanceof",
+        "int",
+        "interface",
+        "long",
+        "native",
+        "new",
+        "null",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "return",
+        "short",
+        "static",
+        "strictfp",
+        "super",
+        "switch",
+        "synchronized",
+        "this",
+        "throw",
+        "throws",
+        "transient",
+        "true",
+        "try",
+        "void",
+        "volatile",
+        "while",
+    ];
+    let keywords = match lang {
+        Lang::Python => PYTHON,
+        Lang::Rust => RUST,
+        Lang::Java => JAVA,
+    };
+    keywords.contains(&token)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use blast_graph::{ExtractOptions, GraphOptions, SourceFile, extract_all};
+
+    use super::*;
+    use crate::reach::reach;
+
+    const PKG: &str = "import os\nA, B = 1, 2\n";
+    const USERS: &str = "import pkg\n\n\ndef use_a():\n    return pkg.A\n\n\ndef use_b():\n    return pkg.B\n\n\nclass Holder:\n    def get(self):\n        return pkg.A\n";
+
+    #[test]
+    fn retain_users_keeps_those_naming_a_changed_name() {
+        let sources =
+            [("pkg/__init__.py", PKG), ("users.py", USERS)].map(|(path, text)| SourceFile {
+                path: path.to_owned(),
+                bytes: text.as_bytes().to_vec(),
+            });
+        let extracted: Vec<_> = extract_all(&sources, &ExtractOptions::default())
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+        let graph = Graph::build(&extracted, &GraphOptions::default());
+        let module = graph.files[graph.file_id("pkg/__init__.py").unwrap() as usize].first_symbol;
+        let names_of = |found: &Reach| -> Vec<&str> {
+            found
+                .certain
+                .iter()
+                .map(|r| graph.symbols[r.symbol as usize].name.as_str())
+                .collect()
+        };
+        let mut found = reach(&graph, module, 1000, &[(2, 2)]);
+        assert_eq!(
+            names_of(&found),
+            vec!["users", "users.use_a", "users.use_b", "users.Holder.get"],
+            "every user of the module before filtering"
+        );
+
+        let texts: FxHashMap<&str, &[u8]> = sources
+            .iter()
+            .map(|s| (s.path.as_str(), s.bytes.as_slice()))
+            .collect();
+        let names: BTreeSet<String> = ["A".to_owned()].into();
+        retain_users(&mut found, &graph, module, &names, &texts);
+        assert_eq!(names_of(&found), vec!["users.use_a", "users.Holder.get"]);
+    }
+
+    #[test]
+    fn line_names_skip_keywords_strings_and_other_lines() {
+        let text = b"import os\nA, B = 1, \"C\"\nif os.name == 'nt':\n    D = 2\n";
+        let names = line_names(Lang::Python, text, &[(2, 3)]);
+        let expected: BTreeSet<String> = ["A", "B", "os", "name"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        assert_eq!(names, expected);
+        assert!(line_names(Lang::Python, text, &[]).is_empty());
+    }
+
+    #[test]
+    fn identifiers_and_keywords() {
+        assert!(is_identifier("_private"));
+        assert!(is_identifier("A1"));
+        assert!(!is_identifier("1a"));
+        assert!(!is_identifier("f\"x\""));
+        assert!(is_keyword(Lang::Python, "import"));
+        assert!(!is_keyword(Lang::Python, "use"));
+        assert!(is_keyword(Lang::Rust, "use"));
+        assert!(is_keyword(Lang::Java, "package"));
+    }
+}
