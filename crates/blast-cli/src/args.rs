@@ -60,6 +60,10 @@ pub(crate) struct TestsArgs {
     #[arg(long, value_name = "FILE")]
     pub patch: Option<String>,
 
+    /// Compare what the GitHub Actions event changes: a pull request's merge base with its head, or a push's before and after (the default in Actions when no revision is given).
+    #[arg(long)]
+    pub github: bool,
+
     /// Also list tests that only possibly reach a change (through a call on an unknown receiver).
     #[arg(long)]
     pub include_possible: bool,
@@ -119,6 +123,10 @@ pub(crate) struct DiffArgs {
     /// Read the diff from a unified diff file ('-' for standard input).
     #[arg(long, value_name = "FILE")]
     pub patch: Option<String>,
+
+    /// Compare what the GitHub Actions event changes: a pull request's merge base with its head, or a push's before and after (the default in Actions when no revision is given).
+    #[arg(long)]
+    pub github: bool,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]

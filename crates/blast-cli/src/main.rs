@@ -2,6 +2,7 @@
 //! the `blast-score` pipeline and the `blast-report` renderers.
 
 mod args;
+mod github;
 mod logger;
 
 use std::io::{self, Read, Write};
@@ -71,7 +72,12 @@ fn main() -> ExitCode {
 
 fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
-    let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
+    let spec = diff_spec(
+        &args.revisions,
+        args.staged,
+        args.patch.as_deref(),
+        args.github,
+    )?;
     let mut config = config(cli, &repo)?;
     apply_limits(&mut config, &args.limits);
     config.fail_on = args.fail_on;
@@ -116,7 +122,12 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
 
 fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
-    let spec = diff_spec(&args.revisions, args.staged, args.patch.as_deref())?;
+    let spec = diff_spec(
+        &args.revisions,
+        args.staged,
+        args.patch.as_deref(),
+        args.github,
+    )?;
     let mut config = config(cli, &repo)?;
     apply_limits(&mut config, &args.limits);
     let report = blast_score::analyze(&repo, &spec, &config)?;
@@ -192,7 +203,30 @@ fn open_repo(cli: &Cli) -> anyhow::Result<Repo> {
     Ok(Repo::discover(start)?)
 }
 
-fn diff_spec(revisions: &[String], staged: bool, patch: Option<&str>) -> anyhow::Result<DiffSpec> {
+fn diff_spec(
+    revisions: &[String],
+    staged: bool,
+    patch: Option<&str>,
+    github: bool,
+) -> anyhow::Result<DiffSpec> {
+    let var = |name: &str| std::env::var(name).ok();
+    let nothing_given = revisions.is_empty() && !staged && patch.is_none();
+    if github {
+        if !nothing_given {
+            return Err(UsageError(
+                "--github cannot be combined with revisions, --staged or --patch: the event names the commits".to_owned(),
+            )
+            .into());
+        }
+        return Ok(github::event_spec(&var).map_err(UsageError)?);
+    }
+    if nothing_given && github::detected(&var) {
+        let spec = github::event_spec(&var).map_err(UsageError)?;
+        log::info!(
+            "GitHub Actions: comparing what the event changes ({spec:?}); pass revisions to compare others"
+        );
+        return Ok(spec);
+    }
     if let Some(patch) = patch {
         if !revisions.is_empty() || staged {
             return Err(UsageError(

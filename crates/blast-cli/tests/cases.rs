@@ -26,6 +26,8 @@ fn git(dir: &Path, args: &[&str]) {
 
 fn blast(dir: &Path, args: &[String]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_blast"))
+        // In GitHub Actions, `blast diff` without revisions takes the event's diff.
+        .env_remove("GITHUB_ACTIONS")
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")

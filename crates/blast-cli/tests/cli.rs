@@ -26,6 +26,8 @@ fn git(dir: &Path, args: &[&str]) -> String {
 
 fn blast(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_blast"))
+        // In GitHub Actions, `blast diff` without revisions takes the event's diff.
+        .env_remove("GITHUB_ACTIONS")
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -334,6 +336,8 @@ fn patch_from_stdin_is_applied_to_the_work_tree() {
     let repo = shop_repo(tmp.path());
     let patch = "--- a/shop/db.py\n+++ b/shop/db.py\n@@ -5,2 +5,2 @@\n def close(conn):\n-    return None\n+    return conn\n";
     let mut child = Command::new(env!("CARGO_BIN_EXE_blast"))
+        // In GitHub Actions, `blast diff` without revisions takes the event's diff.
+        .env_remove("GITHUB_ACTIONS")
         .args(["diff", "--patch", "-", "--format", "json"])
         .current_dir(&repo)
         .stdin(std::process::Stdio::piped())
@@ -1084,6 +1088,8 @@ fn constructor_change_reaches_callers_of_subclasses() {
 
 fn blast_cached(dir: &Path, cache: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_blast"))
+        // In GitHub Actions, `blast diff` without revisions takes the event's diff.
+        .env_remove("GITHUB_ACTIONS")
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -1157,4 +1163,59 @@ fn the_cache_changes_speed_not_results() {
     let without = blast_cached(&repo, &blocked, &args);
     assert!(without.status.success());
     assert_eq!(without.stdout, cold.stdout);
+}
+
+#[test]
+fn github_event_gives_the_pull_request_diff() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let base = git(&repo, &["rev-parse", "HEAD~1"]).trim().to_owned();
+    let head = git(&repo, &["rev-parse", "HEAD"]).trim().to_owned();
+    let payload = tmp.path().join("event.json");
+    std::fs::write(
+        &payload,
+        format!(
+            r#"{{"pull_request": {{"base": {{"sha": "{base}"}}, "head": {{"sha": "{head}"}}}}}}"#
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str], actions: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_blast"));
+        command
+            .args(args)
+            .current_dir(&repo)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("BLAST_CACHE_DIR", tmp.path().join("cache"))
+            .env("GITHUB_EVENT_NAME", "pull_request")
+            .env("GITHUB_EVENT_PATH", &payload)
+            .env_remove("GITHUB_ACTIONS");
+        if actions {
+            command.env("GITHUB_ACTIONS", "true");
+        }
+        command.output().expect("blast runs")
+    };
+    let range = format!("{base}...{head}");
+    let expected = run(&["diff", &range, "--format", "json"], false);
+    assert!(expected.status.success());
+    let explicit = run(&["diff", "--github", "--format", "json"], false);
+    assert_eq!(
+        String::from_utf8_lossy(&explicit.stdout),
+        String::from_utf8_lossy(&expected.stdout)
+    );
+    // In Actions, no revisions means the event's diff.
+    let detected = run(&["diff", "--format", "json"], true);
+    assert_eq!(detected.stdout, expected.stdout);
+
+    // Combined with revisions, or with a payload that names no commits, it
+    // is a usage error that says what is wrong.
+    let combined = run(&["diff", "--github", "HEAD"], false);
+    assert_eq!(combined.status.code(), Some(2));
+    std::fs::write(&payload, r#"{"pull_request": {}}"#).unwrap();
+    let broken = run(&["diff", "--github"], false);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).contains("pull_request.base.sha"),
+        "{}",
+        String::from_utf8_lossy(&broken.stderr)
+    );
 }

@@ -50,6 +50,8 @@ fn git_output(dir: &Path, args: &[&str]) -> Output {
 
 fn blast_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_blast"))
+        // In GitHub Actions, `blast diff` without revisions takes the event's diff.
+        .env_remove("GITHUB_ACTIONS")
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
