@@ -13,7 +13,7 @@ use anyhow::Context;
 use blast_diff::{DiffSpec, ExitKind, PatchSource, Repo};
 use blast_graph::cache::ExtractionCache;
 use blast_report::{GraphFormat, GraphLevel, SarifOptions, TextOptions};
-use blast_score::{AnalyzeError, Config, Policy};
+use blast_score::{AnalyzeError, Config, Level, Policy};
 use clap::Parser;
 
 use crate::args::{Cli, Command, DiffArgs, GraphArgs, LimitArgs, OutputFormat, TestsArgs};
@@ -113,11 +113,30 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
         }
     };
     write_output(args.output.as_deref(), &rendered)?;
-    Ok(if report.fails() {
-        Exit::FailOn
+    // The text output shows the warnings; other formats and files keep
+    // them inside, where a CI log does not show them.
+    if args.format != OutputFormat::Text || args.output.is_some() {
+        for warning in &report.warnings {
+            log::warn!("{warning}");
+        }
+    }
+    if !report.fails() {
+        return Ok(Exit::Success);
+    }
+    let level = report.fail_on.unwrap_or(Level::None);
+    let requested = config.fail_on.or(config.policy.fail_on);
+    let why = if report.tool_assisted && requested != Some(level) {
+        " (the stricter [provenance] fail_on of blast.toml, for tool-assisted commits)"
     } else {
-        Exit::Success
-    })
+        ""
+    };
+    log::warn!(
+        "the diff's total level {} ({}) reaches the fail-on level {}{why}: exit code 1",
+        report.total.level.name(),
+        report.total.value,
+        level.name()
+    );
+    Ok(Exit::FailOn)
 }
 
 fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {

@@ -1219,3 +1219,55 @@ fn github_event_gives_the_pull_request_diff() {
         String::from_utf8_lossy(&broken.stderr)
     );
 }
+
+#[test]
+fn marking_a_file_generated_is_not_a_deletion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    // The head commit marks the changed file generated: it is left out of
+    // both sides, not reported as deleted.
+    write(&repo, ".gitattributes", "shop/db.py linguist-generated\n");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "mark db.py generated"]);
+    let report = json_of(&blast(
+        &repo,
+        &["diff", "HEAD~2", "HEAD", "--format", "json"],
+    ));
+    let kinds: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
+    assert!(!kinds.contains(&"deleted"), "{kinds:?}");
+    let excluded = report["stats"]["files_excluded"].to_string();
+    assert!(excluded.contains("shop/db.py"), "{excluded}");
+}
+
+#[test]
+fn fail_on_says_why_and_none_never_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let failed = blast(
+        &repo,
+        &[
+            "diff",
+            "HEAD~1",
+            "HEAD",
+            "--format",
+            "json",
+            "--fail-on",
+            "low",
+        ],
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("reaches the fail-on level low"), "{stderr}");
+
+    // `none` turns failing off, also over a policy's fail_on.
+    write(&repo, "blast.toml", "[thresholds]\nfail_on = \"low\"\n");
+    let never = blast(&repo, &["diff", "HEAD~1", "HEAD", "--fail-on", "none"]);
+    assert_eq!(never.status.code(), Some(0));
+    let policy = blast(&repo, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(policy.status.code(), Some(1));
+}

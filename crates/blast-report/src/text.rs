@@ -44,9 +44,9 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{} files changed ({analysed} analysed), {} symbols changed; total score {} ({})",
-        report.files.len(),
-        report.changes.len(),
+        "{} changed ({analysed} analysed), {} changed; total score {} ({})",
+        counted(report.files.len(), "file", "files"),
+        counted(report.changes.len(), "symbol", "symbols"),
         report.total.value,
         report.total.level.name()
     );
@@ -205,4 +205,13 @@ fn revision(info: &blast_score::RevisionInfo) -> String {
 
 fn short(commit: &str) -> &str {
     &commit[..commit.len().min(12)]
+}
+
+/// Formats a count with the singular or plural noun.
+fn counted(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
 }

@@ -109,7 +109,12 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let base_entries = repo.list_files(&comparison.base)?;
     let mut graph_options = graph_options(repo, &comparison.base, &base_entries, config);
     let base_attributes = linguist_attributes(repo, &comparison.base, &base_entries, config);
-    let base_paths = source_paths(&base_entries, &config.policy, &base_attributes);
+    let head_entries = repo.list_files(&comparison.head)?;
+    let head_attributes = linguist_attributes(repo, &comparison.head, &head_entries, config);
+    // A file marked vendored or generated on either side is left out of
+    // both, so a change to the marking does not look like a deletion.
+    let attributes = [&base_attributes, &head_attributes];
+    let base_paths = source_paths(&base_entries, &config.policy, &attributes);
     let changed_paths: FxHashSet<&str> = change_set
         .files
         .iter()
@@ -123,9 +128,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         cache: config.cache.as_deref(),
     };
     let base_sources = base_reader.load(&base_entries, &base_paths, &changed_paths)?;
-    let head_entries = repo.list_files(&comparison.head)?;
-    let head_attributes = linguist_attributes(repo, &comparison.head, &head_entries, config);
-    let head_paths = source_paths(&head_entries, &config.policy, &head_attributes);
+    let head_paths = source_paths(&head_entries, &config.policy, &attributes);
     let mut excluded: Vec<(String, Exclusion)> = changed_paths
         .iter()
         .filter(|path| Lang::from_path(path).is_some())
@@ -311,14 +314,25 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         commits.len()
     ));
     let tool_assisted = commits.iter().any(|c| !c.tool_trailers.is_empty());
-    let fail_on = match (
-        config.fail_on.or(config.policy.fail_on),
-        config.policy.provenance_fail_on,
-    ) {
-        (base_level, Some(strict)) if tool_assisted => {
-            Some(base_level.map_or(strict, |l| l.min(strict)))
+    // `--fail-on none` never fails. A level of none in the policy only
+    // leaves out that threshold, so the provenance one can still apply.
+    let fail_on = if config.fail_on == Some(Level::None) {
+        None
+    } else {
+        let base_level = config
+            .fail_on
+            .or(config.policy.fail_on)
+            .filter(|level| *level != Level::None);
+        let strict = config
+            .policy
+            .provenance_fail_on
+            .filter(|level| *level != Level::None);
+        match (base_level, strict) {
+            (base_level, Some(strict)) if tool_assisted => {
+                Some(base_level.map_or(strict, |l| l.min(strict)))
+            }
+            (base_level, _) => base_level,
         }
-        (base_level, _) => base_level,
     };
 
     let mut stats = analysis_stats(
@@ -640,7 +654,7 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
     };
     let sources = reader.load(
         &entries,
-        &source_paths(&entries, &config.policy, &attributes),
+        &source_paths(&entries, &config.policy, &[&attributes]),
         &FxHashSet::default(),
     )?;
     clock.lap(format_args!("listed {} files", sources.len()));
@@ -732,16 +746,16 @@ fn top_level_names(
 }
 
 /// Lists the source files of a side that the policy does not ignore and
-/// `.gitattributes` does not mark vendored or generated.
+/// no `.gitattributes` of `attributes` marks vendored or generated.
 fn source_paths(
     entries: &[TreeEntry],
     policy: &Policy,
-    attributes: &LinguistAttributes,
+    attributes: &[&LinguistAttributes],
 ) -> Vec<String> {
     entries
         .iter()
         .filter(|e| Lang::from_path(&e.path).is_some() && !policy.ignore.is_match(&e.path))
-        .filter(|e| attributes.exclusion(&e.path).is_none())
+        .filter(|e| attributes.iter().all(|a| a.exclusion(&e.path).is_none()))
         .map(|e| e.path.clone())
         .collect()
 }

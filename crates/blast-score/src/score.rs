@@ -160,7 +160,7 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
     let breadth_points = 2.0 * files.len() as f64 + 3.0 * dirs.len() as f64;
     let breadth = ScoreFactor {
         name: "breadth",
-        detail: format!("{} other files, {} other folders", files.len(), dirs.len()),
+        detail: breadth_detail(files.len(), dirs.len()),
         points: breadth_points,
     };
 
@@ -290,7 +290,7 @@ pub fn compute_total(input: &DiffInput<'_>) -> Score {
     #[expect(clippy::cast_precision_loss, reason = "file counts are far below 2^52")]
     let breadth = ScoreFactor {
         name: "breadth",
-        detail: format!("{} other files, {} other folders", files.len(), dirs.len()),
+        detail: breadth_detail(files.len(), dirs.len()),
         points: 2.0 * files.len() as f64 + 3.0 * dirs.len() as f64,
     };
 
@@ -430,6 +430,22 @@ fn round2(value: f64) -> f64 {
 
 fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Describes the breadth factor: `1 other file, 2 other folders`.
+fn breadth_detail(files: usize, folders: usize) -> String {
+    let noun = |count: usize, one: &str, many: &str| {
+        if count == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{count} {many}")
+        }
+    };
+    format!(
+        "{}, {}",
+        noun(files, "other file", "other files"),
+        noun(folders, "other folder", "other folders")
+    )
 }
 
 #[cfg(test)]
