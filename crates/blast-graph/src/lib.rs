@@ -23,6 +23,7 @@
 //! assert!(callers.contains(&"app.api.handler"));
 //! ```
 
+pub mod floor;
 mod graph;
 pub mod lang;
 pub mod model;
