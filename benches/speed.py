@@ -58,7 +58,7 @@ LANGUAGE_EXTENSIONS = {"python": (".py", ".pyi"), "rust": (".rs",), "java": (".j
 # The extensions of the files blast parses, which stack-graphs indexes too.
 BLAST_EXTENSIONS = {"python": (".py",), "rust": (".rs",), "java": (".java",)}
 STACK_GRAPHS = "tree-sitter-stack-graphs"
-# Files per stack-graphs run (see run_stack_graphs).
+# Files per stack-graphs run (see StackGraphsRun).
 STACK_GRAPHS_CHUNK_FILES = 200
 
 
@@ -351,49 +351,89 @@ def measure_stack_graphs(result, floor_output, options, add_row):
     repo = Path(result["repo"])
     extensions = BLAST_EXTENSIONS[language]
     paths = [p for p in git_output(repo, "ls-files", "-z").split("\0") if p.endswith(extensions)]
-    measurement, failed_files = run_stack_graphs(stack_graphs, repo, paths, options.stack_graphs_timeout)
-    detail = (
-        f"{len(paths)} files in chunks of {STACK_GRAPHS_CHUNK_FILES}, one database each; "
-        f"{failed_files} files failed to index"
-    )
-    add_row(f"stack-graphs index ({command_name})", measurement, "stack-graphs", detail)
-
-
-def run_stack_graphs(command, repo, paths, timeout):
-    """Run `command index` on `paths` (relative to `repo`), a chunk at a time.
-
-    Each chunk goes into a new database that is deleted before the next
-    chunk starts, because the databases are large (about 15 KB per line of
-    Java with tree-sitter-stack-graphs-java 0.5.0). Indexing is per file, so
-    chunks cost what one run over all files costs. Return one Measurement
-    with summed wall and CPU seconds and the largest peak RSS, and the
-    number of files that the tool reported as failed."""
-    wall = cpu = 0.0
-    max_rss_kib = 0
-    rss_is_bound = False
-    exit_code = 0
-    timed_out = False
-    stderr_tail = ""
-    failed_files = 0
+    run = StackGraphsRun(stack_graphs, repo, options.stack_graphs_timeout)
     for start in range(0, len(paths), STACK_GRAPHS_CHUNK_FILES):
-        chunk = paths[start : start + STACK_GRAPHS_CHUNK_FILES]
+        run.index(paths[start : start + STACK_GRAPHS_CHUNK_FILES])
+    detail = (
+        f"{len(paths)} files in runs of up to {STACK_GRAPHS_CHUNK_FILES}, one database each; "
+        f"{run.failed_files} files failed to index"
+    )
+    if run.crashed_files:
+        detail += f", {len(run.crashed_files)} crashed the indexer ({', '.join(run.crashed_files)})"
+    add_row(f"stack-graphs index ({command_name})", run.measurement(), "stack-graphs", detail)
+
+
+class StackGraphsRun:
+    """Totals of one stack-graphs indexing of many files, which runs the
+    tool several times.
+
+    Every run writes a new database that is deleted when the run ends,
+    because the databases are large (about 15 KB per line of Java with
+    tree-sitter-stack-graphs-java 0.5.0). Indexing is per file, so several
+    runs cost what one run over all files costs, plus their start-up."""
+
+    # After this many files that crash the tool, the remaining files are
+    # not tried, because the crash is then unlikely to depend on the file.
+    MAX_CRASHED_FILES = 10
+
+    def __init__(self, command, repo, timeout):
+        self.command = command
+        self.repo = Path(repo)
+        self.timeout = timeout
+        self.wall = 0.0
+        self.cpu = 0.0
+        # Wall seconds of every run, the dropped ones too, for the timeout.
+        self.elapsed = 0.0
+        self.max_rss_kib = 0
+        self.rss_is_bound = False
+        self.timed_out = False
+        self.failed_files = 0
+        self.crashed_files = []
+        self.stderr_tail = ""
+
+    def index(self, paths):
+        """Index `paths` (relative to the repository) in one run. When the
+        run crashes, its time is dropped and each half of `paths` is indexed
+        apart, down to the single file that crashes the tool. That file's
+        run counts, and the file is listed in `crashed_files`."""
+        if not paths or self.timed_out or len(self.crashed_files) >= self.MAX_CRASHED_FILES:
+            return
+        if self.elapsed >= self.timeout:
+            self.timed_out = True
+            return
         with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as out:
             database = Path(scratch) / "index.sqlite"
-            files = [str(repo / path) for path in chunk]
-            part = run_measured([command, "index", "--database", str(database), *files], timeout - wall, stdout=out)
+            files = [str(self.repo / path) for path in paths]
+            command = [self.command, "index", "--database", str(database), *files]
+            part = run_measured(command, self.timeout - self.elapsed, stdout=out)
+            self.elapsed += part.wall
             out.seek(0)
             # The tool prints "PATH: failed" for each file it could not
             # index, and exits 0 all the same.
-            failed_files += sum(1 for line in out.read().decode(errors="replace").splitlines() if line.endswith(": failed"))
-        wall += part.wall
-        cpu += part.cpu
-        if part.max_rss_kib > max_rss_kib:
-            max_rss_kib, rss_is_bound = part.max_rss_kib, part.rss_is_bound
-        if not part.ok:
-            exit_code, timed_out, stderr_tail = part.exit_code, part.timed_out, part.stderr_tail
-            break
-    measurement = Measurement(wall, cpu, max_rss_kib, rss_is_bound, exit_code, timed_out, stderr_tail)
-    return measurement, failed_files
+            lines = out.read().decode(errors="replace").splitlines()
+        if not part.ok and not part.timed_out and len(paths) > 1:
+            middle = len(paths) // 2
+            self.index(paths[:middle])
+            self.index(paths[middle:])
+            return
+        self.wall += part.wall
+        self.cpu += part.cpu
+        if part.max_rss_kib > self.max_rss_kib:
+            self.max_rss_kib, self.rss_is_bound = part.max_rss_kib, part.rss_is_bound
+        self.failed_files += sum(1 for line in lines if line.endswith(": failed"))
+        if part.timed_out:
+            self.timed_out = True
+        elif not part.ok:
+            self.crashed_files.append(paths[0])
+            self.stderr_tail = part.failure()
+
+    def measurement(self):
+        """Return the totals as one Measurement. It is a failure only when
+        the time ran out or too many files crashed the tool."""
+        gave_up = len(self.crashed_files) >= self.MAX_CRASHED_FILES
+        exit_code = -signal.SIGKILL if self.timed_out else int(gave_up)
+        tail = f"{len(self.crashed_files)} files crashed the indexer, last: {self.stderr_tail}" if gave_up else ""
+        return Measurement(self.wall, self.cpu, self.max_rss_kib, self.rss_is_bound, exit_code, self.timed_out, tail)
 
 
 # Runs in a separate Python process, because a report can be tens of MB and
