@@ -24,6 +24,7 @@
 //! ```
 
 pub mod cache;
+pub mod floor;
 mod graph;
 pub mod lang;
 pub mod model;
