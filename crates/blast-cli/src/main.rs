@@ -304,7 +304,7 @@ fn config(cli: &Cli, repo: &Repo) -> anyhow::Result<Config> {
 }
 
 /// Opens the extraction cache. A cache that cannot be opened costs speed,
-/// not results: the run goes on without it, and says so at `-v`.
+/// not results: the run goes on without it and logs why at `-v`.
 fn open_cache() -> Option<std::sync::Arc<ExtractionCache>> {
     let root = ExtractionCache::default_root()?;
     let limit = match std::env::var("BLAST_CACHE_LIMIT_MB") {

@@ -154,8 +154,10 @@ fn render_dependents(
         return;
     }
     let _ = writeln!(out, "    {title} ({}):", list.len());
+    // A flat list, nearest first: indenting by depth would suggest a tree
+    // whose intermediate entries are not shown.
     for dep in list.iter().take(options.max_dependents) {
-        let indent = "  ".repeat(dep.depth.clamp(1, 4) as usize);
+        let indent = "  ";
         let weight = if weighted {
             format!(" weight {:.2}", dep.weight)
         } else {

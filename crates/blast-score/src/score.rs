@@ -135,7 +135,7 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
     let reach = ScoreFactor {
         name: "reach",
         detail: format!(
-            "{} certain, {} possible ({possible_weighted:.2} weighted)",
+            "{} certain, {} possible ({possible_weighted:.2} weighted), tests not counted",
             input.certain.len(),
             input.possible.len()
         ),
@@ -258,7 +258,7 @@ pub fn compute_total(input: &DiffInput<'_>) -> Score {
     let reach = ScoreFactor {
         name: "reach",
         detail: format!(
-            "{} certain, {} possible ({possible_weighted:.2} weighted)",
+            "{} certain, {} possible ({possible_weighted:.2} weighted), tests not counted",
             input.certain.len(),
             input.possible.len()
         ),
