@@ -546,6 +546,90 @@ fn tests_command_lists_reaching_tests() {
     assert_eq!(test_factor["points"], 0.0);
 }
 
+/// Makes a repository from `files`, commits it, then writes `edit` over
+/// one of them in the work tree.
+fn repo_with(root: &Path, files: &[(&str, &str)], edit: (&str, &str)) -> PathBuf {
+    let dir = root.join("repo");
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["config", "user.name", "Test"]);
+    git(&dir, &["config", "user.email", "test@example.invalid"]);
+    for (path, text) in files {
+        write(&dir, path, text);
+    }
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "initial"]);
+    write(&dir, edit.0, edit.1);
+    dir
+}
+
+fn stdout_of(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn tests_command_lists_junit_tests_not_their_helpers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            (
+                "src/main/java/shop/Db.java",
+                "package shop;\n\npublic class Db {\n    public static String connect(String url) {\n        return url;\n    }\n}\n",
+            ),
+            (
+                "src/test/java/shop/DbTest.java",
+                "package shop;\n\nimport org.junit.jupiter.api.Test;\n\nclass DbTest {\n    private String open() {\n        return Db.connect(\"db://test\");\n    }\n\n    @Test\n    void connects() {\n        open();\n    }\n\n    @org.junit.jupiter.params.ParameterizedTest\n    void connectsTo(String url) {\n        Db.connect(url);\n    }\n}\n",
+            ),
+            (
+                "src/test/java/shop/LegacyDbTest.java",
+                "package shop;\n\npublic class LegacyDbTest extends junit.framework.TestCase {\n    public void testConnect() {\n        Db.connect(\"db://legacy\");\n    }\n}\n",
+            ),
+        ],
+        (
+            "src/main/java/shop/Db.java",
+            "package shop;\n\npublic class Db {\n    public static String connect(String url) {\n        return url.trim();\n    }\n}\n",
+        ),
+    );
+    let stdout = stdout_of(&blast(&repo, &["tests"]));
+    assert_eq!(
+        stdout,
+        "shop.DbTest.connects()\nshop.DbTest.connectsTo(String)\nshop.LegacyDbTest.testConnect()\n"
+    );
+}
+
+#[test]
+fn tests_command_lists_rust_tests_not_their_helpers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "pub fn connect(url: &str) -> String {\n    url.to_owned()\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    fn open() -> String {\n        connect(\"db://test\")\n    }\n\n    #[test]\n    fn connects() {\n        open();\n    }\n\n    #[tokio::test]\n    async fn connects_async() {\n        connect(\"db://async\");\n    }\n}\n",
+            ),
+        ],
+        (
+            "src/lib.rs",
+            "pub fn connect(url: &str) -> String {\n    url.trim().to_owned()\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    fn open() -> String {\n        connect(\"db://test\")\n    }\n\n    #[test]\n    fn connects() {\n        open();\n    }\n\n    #[tokio::test]\n    async fn connects_async() {\n        connect(\"db://async\");\n    }\n}\n",
+        ),
+    );
+    let stdout = stdout_of(&blast(&repo, &["tests"]));
+    assert_eq!(
+        stdout,
+        "shop::tests::connects\nshop::tests::connects_async\n"
+    );
+}
+
 #[test]
 fn tool_assisted_commits_get_the_stricter_threshold() {
     let tmp = tempfile::tempdir().unwrap();

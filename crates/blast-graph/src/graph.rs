@@ -267,6 +267,8 @@ pub struct Symbol {
     pub parent: Option<SymbolId>,
     pub span: Span,
     pub public: bool,
+    /// See [`LocalSymbol::test`](crate::model::LocalSymbol::test).
+    pub test: bool,
 }
 
 /// `source` depends on `target`.
@@ -390,6 +392,7 @@ impl Graph {
                     parent: local.parent.map(|p| first + p),
                     span: local.span,
                     public: local.public,
+                    test: local.test,
                 });
             }
             file_nodes.push(FileNode {

@@ -219,6 +219,11 @@ pub struct LocalSymbol {
     pub span: Span,
     /// Exported, `pub` or `public`; for Python, not starting with `_`.
     pub public: bool,
+    /// True for a test that the language's framework runs by its marker: a
+    /// Java method with a JUnit test annotation, a Rust function with a
+    /// `#[test]`-like attribute. Python tests are found by name instead, so
+    /// it stays false there.
+    pub test: bool,
 }
 
 /// What extraction of one file produced that every language shares.

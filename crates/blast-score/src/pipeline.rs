@@ -1065,19 +1065,28 @@ fn changed_test(
     }
 }
 
-/// True for dependents outside tests and test files. Code in test files
-/// (tests and their helpers) is not production reach: it counts neither as
-/// reach nor breadth, nor for a tier that only a dependent is in.
+/// True for dependents outside tests, test files and Rust `tests` modules.
+/// Test code (tests and their helpers) is not production reach: it counts
+/// neither as reach nor breadth, nor for a tier that only a dependent is in.
 fn is_production(dependent: &Dependent, policy: &Policy) -> bool {
-    !dependent.is_test && !policy.test_files.is_match(&dependent.file)
+    // Only Rust names hold `::`: code in a `tests` module is test code.
+    let in_tests_module =
+        dependent.local_name.starts_with("tests::") || dependent.local_name.contains("::tests::");
+    !dependent.is_test && !in_tests_module && !policy.test_files.is_match(&dependent.file)
 }
 
-/// True for test functions and methods: in a file the policy calls a test
-/// file, by each language's naming convention, or in a Rust `tests` module.
+/// True for test functions and methods, by each language's convention:
+/// Python's `test*` functions in test files, Java methods with a JUnit test
+/// annotation or JUnit 3's public `test*()` methods in test files, Rust
+/// functions with a `#[test]`-like attribute. Helpers in test files are not
+/// tests, though their reach still does not count as production reach.
 fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
     let symbol = &graph.symbols[id as usize];
     if !matches!(symbol.kind, SymbolKind::Function | SymbolKind::Method) {
         return false;
+    }
+    if symbol.test {
+        return true;
     }
     let file = graph.file_of(id);
     let short = symbol
@@ -1085,12 +1094,16 @@ fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
         .rsplit(['.', ':'])
         .next()
         .unwrap_or_default();
-    if file.lang == Lang::Python {
-        return policy.test_files.is_match(&file.path) && short.starts_with("test");
+    match file.lang {
+        Lang::Python => policy.test_files.is_match(&file.path) && short.starts_with("test"),
+        Lang::Java => {
+            policy.test_files.is_match(&file.path)
+                && symbol.public
+                && short.starts_with("test")
+                && short.ends_with("()")
+        }
+        Lang::Rust => false,
     }
-    policy.test_files.is_match(&file.path)
-        || symbol.local_name.starts_with("tests::")
-        || symbol.local_name.contains("::tests::")
 }
 
 /// Scores the diff as a whole over the union of the dependents of its

@@ -349,6 +349,7 @@ fn build_symbols(
         parent: None,
         span: module_span,
         public: true,
+        test: false,
     }];
     let mut decls = vec![Decl::Module];
     let mut anonymous_bodies: FxHashMap<usize, u32> = FxHashMap::default();
@@ -399,12 +400,14 @@ fn build_symbols(
                 DefKind::EnumConstant | DefKind::RecordComponent => true,
                 _ => exposed,
             };
+        let test = matches!(def.kind, DefKind::Method) && has_test_annotation(def.node, source);
         symbols.push(LocalSymbol {
             local_name,
             kind,
             parent: Some(parent),
             span,
             public,
+            test,
         });
         decls.push(decl);
         let idx = to_u32(symbols.len() - 1);
@@ -715,6 +718,36 @@ fn modifiers_of(node: Node<'_>) -> u8 {
         };
     }
     flags
+}
+
+/// Annotations that mark a method as a test for JUnit 4 and 5 and for
+/// the frameworks built on them, by simple name.
+const TEST_ANNOTATIONS: &[&str] = &[
+    "ParameterizedTest",
+    "Property",
+    "RepeatedTest",
+    "Test",
+    "TestFactory",
+    "TestTemplate",
+    "Theory",
+];
+
+/// True when the declaration's modifiers carry a test annotation, simple
+/// (`@Test`) or qualified (`@org.junit.Test`).
+fn has_test_annotation(node: Node<'_>, source: &[u8]) -> bool {
+    let mut cursor = node.walk();
+    let Some(modifiers) = node.children(&mut cursor).find(|c| c.kind() == "modifiers") else {
+        return false;
+    };
+    let mut inner = modifiers.walk();
+    modifiers.children(&mut inner).any(|child| {
+        matches!(child.kind(), "marker_annotation" | "annotation")
+            && child.child_by_field_name("name").is_some_and(|name| {
+                let text = node_text(name, source);
+                let simple = text.rsplit('.').next().unwrap_or(text).trim();
+                TEST_ANNOTATIONS.contains(&simple)
+            })
+    })
 }
 
 fn read_import(node: Node<'_>, source: &[u8]) -> Option<JavaImport> {

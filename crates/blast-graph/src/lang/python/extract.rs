@@ -85,6 +85,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             end_line: line_count.max(1),
         },
         public: true,
+        test: false,
     }];
     let mut stack: Vec<u32> = Vec::new();
     let mut returns: Vec<(u32, Vec<String>)> = Vec::new();
@@ -130,6 +131,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             parent: Some(parent),
             span,
             public,
+            test: false,
         });
         names_in_parent.insert((parent, def.name.as_str()));
         if let Some(chain) = &def.returns {

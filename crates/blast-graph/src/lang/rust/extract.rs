@@ -272,6 +272,7 @@ impl<'s, 't> SymbolBuilder<'s, 't> {
                 end_line: line_count.max(1),
             },
             public: true,
+            test: false,
         };
         SymbolBuilder {
             source,
@@ -340,12 +341,14 @@ impl<'s, 't> SymbolBuilder<'s, 't> {
         if restricted {
             self.facts.restricted.push(idx);
         }
+        let test = def.kind == SymbolKind::Function && has_test_attribute(def.node, self.source);
         self.symbols.push(LocalSymbol {
             local_name,
             kind,
             parent: Some(parent),
             span,
             public,
+            test,
         });
         self.item_nodes.push(Some(def.node));
         self.prefixes.push(prefix);
@@ -1451,6 +1454,29 @@ fn has_attribute(node: Node<'_>, source: &[u8], name: &str) -> bool {
         let inner = text.trim_start_matches("#[").trim_start();
         inner.starts_with(name)
             && !inner[name.len()..].starts_with(|c: char| c == '_' || c.is_alphanumeric())
+    })
+}
+
+/// Attributes that make a function a test, by the last segment of their
+/// path: `#[test]`, `#[tokio::test]`, `#[rstest]`, `#[test_case(..)]`.
+const TEST_ATTRIBUTES: &[&str] = &[
+    "quickcheck",
+    "rstest",
+    "test",
+    "test_case",
+    "wasm_bindgen_test",
+];
+
+/// True when an attribute above the function marks it as a test.
+fn has_test_attribute(node: Node<'_>, source: &[u8]) -> bool {
+    attributes_above(node, source).into_iter().any(|attr| {
+        let text = node_text(attr, source);
+        let inner = text.trim_start_matches("#[").trim_start();
+        let path_end = inner
+            .find(|c: char| !(c == '_' || c == ':' || c.is_alphanumeric()))
+            .unwrap_or(inner.len());
+        let last = inner[..path_end].rsplit("::").next().unwrap_or_default();
+        TEST_ATTRIBUTES.contains(&last)
     })
 }
 
