@@ -113,6 +113,8 @@ struct Resolver<'a> {
     scopes: Vec<ModuleScope>,
     /// Children of each symbol, per file.
     children: Vec<Vec<Vec<u32>>>,
+    /// The first child of each symbol by its last name segment, per file.
+    child_by_name: Vec<FxHashMap<(u32, &'a str), u32>>,
     /// Functions and methods by their last name segment, for candidates.
     by_name: FxHashMap<String, Vec<(u32, u32)>>,
     /// Folder names and file stems of the repository's Python files.
@@ -279,14 +281,17 @@ impl<'a> Resolver<'a> {
         // Step 2: each module's top-level bindings and each symbol's children.
         let mut scopes = Vec::with_capacity(files.len());
         let mut children = Vec::with_capacity(files.len());
+        let mut child_by_name = Vec::with_capacity(files.len());
         let mut by_name: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
         for (file_idx, file) in files.iter().enumerate() {
             let mut scope = ModuleScope::default();
             let mut kids = vec![Vec::new(); file.syntax.symbols.len()];
+            let mut kid_by_name: FxHashMap<(u32, &str), u32> = FxHashMap::default();
             for (local, sym) in file.syntax.symbols.iter().enumerate().skip(1) {
                 let parent = sym.parent.unwrap_or(0);
                 kids[parent as usize].push(to_u32(local));
                 let short = last_segment(&sym.local_name);
+                kid_by_name.entry((parent, short)).or_insert(to_u32(local));
                 if parent == 0 {
                     scope
                         .names
@@ -316,6 +321,7 @@ impl<'a> Resolver<'a> {
             }
             scopes.push(scope);
             children.push(kids);
+            child_by_name.push(kid_by_name);
         }
 
         let mut local_names = FxHashSet::default();
@@ -336,6 +342,7 @@ impl<'a> Resolver<'a> {
             index,
             scopes,
             children,
+            child_by_name,
             by_name,
             member_memo: RefCell::new(FxHashMap::default()),
             binding_memo: RefCell::new(FxHashMap::default()),
@@ -910,20 +917,15 @@ impl<'a> Resolver<'a> {
                 if !found.is_empty() {
                     return found;
                 }
-                if file
-                    .facts
+                if self.facts_index[file_idx as usize]
                     .locals
-                    .iter()
-                    .any(|(s, n)| *s == current && n == name)
+                    .contains(&(current, name))
                 {
                     return vec![Target::Unknown];
                 }
                 // A nested definition with this name, local to the function.
-                if let Some(child) = self.children[file_idx as usize][current as usize]
-                    .iter()
-                    .find(|&&c| last_segment(&file.syntax.symbols[c as usize].local_name) == name)
-                {
-                    return vec![Target::Sym(file_idx, *child)];
+                if let Some(&child) = self.child_by_name[file_idx as usize].get(&(current, name)) {
+                    return vec![Target::Sym(file_idx, child)];
                 }
             }
             current = sym.parent.unwrap_or(0);
@@ -1207,11 +1209,8 @@ impl<'a> Resolver<'a> {
         if depth > 16 {
             return (Vec::new(), true);
         }
-        let file = &self.files[file_idx as usize];
-        for &child in &self.children[file_idx as usize][class as usize] {
-            if last_segment(&file.syntax.symbols[child as usize].local_name) == name {
-                return (vec![Target::Sym(file_idx, child)], false);
-            }
+        if let Some(&child) = self.child_by_name[file_idx as usize].get(&(class, name)) {
+            return (vec![Target::Sym(file_idx, child)], false);
         }
         let mut incomplete = false;
         for (base_file, base_class) in self.bases(file_idx, class) {
