@@ -36,10 +36,16 @@ fn spec_of(event: &str, payload: &Value) -> Result<DiffSpec, String> {
             let before = commit(payload, &["before"])?;
             let after = commit(payload, &["after"])?;
             if before.bytes().all(|b| b == b'0') {
-                return Err(
-                    "this push created a branch, so it has no commit before it; pass the base revision instead (blast diff BASE...HEAD)"
-                        .to_owned(),
-                );
+                // A push that creates a branch has no commit before it: the
+                // branch is compared with the default branch it came from.
+                let default = default_branch(payload).ok_or_else(|| {
+                    "this push created a branch, so it has no commit before it, and the event payload names no repository.default_branch; pass the base revision instead (blast diff BASE...HEAD)"
+                        .to_owned()
+                })?;
+                return Ok(DiffSpec::MergeBase {
+                    base: format!("origin/{default}"),
+                    head: after,
+                });
             }
             Ok(DiffSpec::Range {
                 base: before,
@@ -51,9 +57,23 @@ fn spec_of(event: &str, payload: &Value) -> Result<DiffSpec, String> {
                 .to_owned(),
         ),
         other => Err(format!(
-            "--github works for pull_request, pull_request_target and push events, not {other:?}; pass the revisions instead (blast diff BASE...HEAD)"
+            "blast takes the diff of a GitHub Actions run from pull_request, pull_request_target and push events, not {other:?}; pass the revisions instead (blast diff BASE...HEAD)"
         )),
     }
+}
+
+/// Returns the payload's `repository.default_branch` when it is a plain
+/// branch name that git accepts after `origin/`.
+fn default_branch(payload: &Value) -> Option<&str> {
+    let name = payload.get("repository")?.get("default_branch")?.as_str()?;
+    let plain = !name.is_empty()
+        && !name.starts_with(['-', '/'])
+        && !name.contains("..")
+        && !name.contains("@{")
+        && !name
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || "~^:?*[\\".contains(c));
+    plain.then_some(name)
 }
 
 /// Returns the commit id at `path` in the payload, checked to be one.
@@ -75,16 +95,13 @@ fn commit(payload: &Value, path: &[&str]) -> Result<String, String> {
     Ok(id.to_ascii_lowercase())
 }
 
-/// Returns true when blast runs in GitHub Actions on an event that
-/// [`event_spec`] reads, so a `blast diff` without revisions can take the
-/// event's diff.
+/// Returns true when blast runs in GitHub Actions, so a `blast diff`
+/// without revisions takes the event's diff. An event that [`event_spec`]
+/// cannot read is then an error rather than a silent empty diff of the
+/// checkout against itself.
 pub(crate) fn detected(var: &dyn Fn(&str) -> Option<String>) -> bool {
     var("GITHUB_ACTIONS").as_deref() == Some("true")
-        && var("GITHUB_EVENT_PATH").is_some_and(|p| !p.is_empty())
-        && matches!(
-            var("GITHUB_EVENT_NAME").as_deref(),
-            Some("pull_request" | "pull_request_target" | "push")
-        )
+        && var("GITHUB_EVENT_NAME").is_some_and(|name| !name.is_empty())
 }
 
 #[cfg(test)]
@@ -118,8 +135,27 @@ mod tests {
                 head: HEAD.to_owned()
             })
         );
-        let created = serde_json::json!({"before": "0".repeat(40), "after": HEAD});
-        let err = spec_of("push", &created).unwrap_err();
+        let created = serde_json::json!({
+            "before": "0".repeat(40),
+            "after": HEAD,
+            "repository": {"default_branch": "main"}
+        });
+        assert_eq!(
+            spec_of("push", &created),
+            Ok(DiffSpec::MergeBase {
+                base: "origin/main".to_owned(),
+                head: HEAD.to_owned()
+            })
+        );
+        let unnamed = serde_json::json!({"before": "0".repeat(40), "after": HEAD});
+        let err = spec_of("push", &unnamed).unwrap_err();
+        assert!(err.contains("created a branch"), "{err}");
+        let hostile = serde_json::json!({
+            "before": "0".repeat(40),
+            "after": HEAD,
+            "repository": {"default_branch": "--output=/tmp/x"}
+        });
+        let err = spec_of("push", &hostile).unwrap_err();
         assert!(err.contains("created a branch"), "{err}");
     }
 

@@ -130,8 +130,10 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     } else {
         ""
     };
-    log::warn!(
-        "the diff's total level {} ({}) reaches the fail-on level {}{why}: exit code 1",
+    // The reason for the exit code, not a warning: printed at every -v level.
+    let _ = writeln!(
+        io::stderr().lock(),
+        "blast: the diff's total level {} ({}) reaches the fail-on level {}{why}: exit code 1",
         report.total.level.name(),
         report.total.value,
         level.name()
@@ -151,8 +153,8 @@ fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
     apply_limits(&mut config, &args.limits);
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let mut out = String::new();
-    for test in report.affected_tests() {
-        if test.weight < 1.0 && !args.include_possible {
+    for (test, certain) in report.affected_tests() {
+        if !certain && !args.include_possible {
             continue;
         }
         out.push_str(&blast_report::test_id(test));
@@ -199,9 +201,10 @@ fn run_graph(cli: &Cli, args: &GraphArgs) -> anyhow::Result<Exit> {
     };
     written?;
     if !graph.stats.files_skipped.is_empty() {
+        let count = graph.stats.files_skipped.len();
+        let files = if count == 1 { "file was" } else { "files were" };
         log::warn!(
-            "{} files were skipped (binary, not UTF-8, too large or unparsable); run with -v for the list",
-            graph.stats.files_skipped.len()
+            "{count} {files} skipped (binary, not UTF-8, too large or unparsable); run with -v for the list"
         );
         for (path, reason) in &graph.stats.files_skipped {
             log::info!("skipped {path}: {}", reason.name());

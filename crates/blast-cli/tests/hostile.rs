@@ -725,15 +725,39 @@ fn empty_diffs() {
     let report = run_json(&repo, &["diff", "HEAD^!"]);
     assert!(change_ids(&report).is_empty());
 
-    // An empty patch, and one without file headers.
-    for patch in ["", "just some text\nwithout headers\n"] {
-        let output = run_checked(&repo, &["diff", "--patch", "-"], Some(patch.as_bytes()), 2);
-        assert!(
-            String::from_utf8_lossy(&output.stderr).contains("no file changes"),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+    // An empty patch, as `git diff | blast diff --patch -` gives when
+    // nothing changed, is an empty diff.
+    for patch in ["", "\n"] {
+        let output = run_checked(
+            &repo,
+            &[
+                "diff",
+                "--patch",
+                "-",
+                "--format",
+                "json",
+                "--fail-on",
+                "low",
+            ],
+            Some(patch.as_bytes()),
+            0,
         );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(change_ids(&report).is_empty(), "{patch:?}");
     }
+
+    // Text without file headers is more likely a wrong file: an error.
+    let output = run_checked(
+        &repo,
+        &["diff", "--patch", "-"],
+        Some(b"just some text\nwithout headers\n"),
+        2,
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("no file changes"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]

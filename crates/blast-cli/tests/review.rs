@@ -465,6 +465,68 @@ fn deleted_called_function_is_a_likely_break() {
 }
 
 #[test]
+fn dependents_are_shown_at_head_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    // `Orders.load` moves down three lines while `connect` changes.
+    write(
+        &repo,
+        "shop/orders.py",
+        "# Orders\n# of the shop\n# and their loading.\nfrom shop.db import connect\n\n\nclass Orders:\n    def load(self):\n        return connect(\"db://orders\")\n",
+    );
+    write(
+        &repo,
+        "shop/db.py",
+        "def connect(url):\n    return url.strip().lower()\n\n\ndef unused():\n    return 0\n",
+    );
+    commit_all(&repo, "document orders");
+
+    let report = json_of_last_commit(&repo);
+    let connect = change_of(&report, "shop/db.py::connect");
+    let load = connect["certain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "shop/orders.py::Orders.load")
+        .unwrap_or_else(|| panic!("no Orders.load in {connect}"));
+    assert_eq!(load["line"], 8, "{load}");
+
+    let sarif = last_commit(&repo, "sarif");
+    assert!(sarif.contains("\"startLine\": 8"), "{sarif}");
+}
+
+#[test]
+fn java_field_does_not_replace_deleted_method() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "tasks");
+    write(
+        &repo,
+        "src/demo/Util.java",
+        "package demo;\n\npublic class Util {\n    public static String callable(String a, int b) {\n        return a + b;\n    }\n\n    public static String other() {\n        return \"\";\n    }\n}\n",
+    );
+    write(
+        &repo,
+        "src/demo/Task.java",
+        "package demo;\n\npublic class Task {\n    private String callable;\n\n    public Task(String a) {\n        this.callable = Util.callable(a, 1);\n    }\n}\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/demo/Util.java",
+        "package demo;\n\npublic class Util {\n    public static String other() {\n        return \"\";\n    }\n}\n",
+    );
+    commit_all(&repo, "drop callable");
+
+    let report = json_of_last_commit(&repo);
+    let deleted = change_of(&report, "src/demo/Util.java::Util.callable(String,int)");
+    assert_eq!(deleted["change"], "deleted");
+    assert_eq!(
+        ids(&deleted["still_referenced"]),
+        vec!["src/demo/Task.java::Task.Task(String)"]
+    );
+}
+
+#[test]
 fn deleting_an_unused_function_adds_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = shop_repo(tmp.path());

@@ -66,13 +66,15 @@ impl ParsedPatch {
     ///
     /// # Errors
     ///
-    /// [`Error::Patch`] when the patch is invalid or contains no file
-    /// change, [`Error::PatchDoesNotApply`] when a hunk or file does not
+    /// [`Error::Patch`] when the patch is invalid, or is text without any
+    /// file change, [`Error::PatchDoesNotApply`] when a hunk or file does not
     /// match the work tree, [`Error::InvalidPath`] for a path that would
     /// leave the work tree.
     pub fn apply_to_work_tree(bytes: &[u8], root: &Path) -> Result<ParsedPatch, Error> {
         let parsed = parse_patch(bytes, true)?;
-        if parsed.is_empty() {
+        // An empty input is an empty diff, as `git diff` prints when nothing
+        // changed; text without any file header is more likely a wrong file.
+        if parsed.is_empty() && !bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::Patch(PatchError {
                 line: 0,
                 message: "no file changes found: the input has no `diff --git` or `---`/`+++` file headers".to_owned(),

@@ -224,7 +224,7 @@ fn json(graph: &Graph, rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> 
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

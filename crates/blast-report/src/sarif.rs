@@ -467,18 +467,13 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
     let total = change.certain.len() + change.possible.len();
     let related_omitted = related_at_head(change).count() - related.len();
     let mut message = format!(
-        "{} {} {} {} has {} certain and {} possible dependents",
+        "{} {} {} has {} certain and {} possible dependents",
         capitalised(change.kind.name()),
         change.symbol_kind.name(),
         change.name,
-        match change.kind {
-            ChangeKind::Moved => "(moved)",
-            _ => "",
-        },
         change.certain.len(),
         change.possible.len()
-    )
-    .replace("  ", " ");
+    );
     if !related.is_empty() {
         let examples: Vec<String> = related
             .iter()

@@ -11,7 +11,7 @@
 // variable or a method of another type with that name is a false finding.
 
 use blast_diff::{Repo, Side};
-use blast_graph::{Graph, Lang};
+use blast_graph::{Graph, Lang, SymbolKind};
 use rustc_hash::FxHashMap;
 
 use crate::report::{ChangeKind, ChangedSymbol};
@@ -98,10 +98,15 @@ pub(crate) fn find_still_referenced(
                 tokens.contains(&short)
             };
             // A reference that now resolves to a symbol of that name (the
-            // moved one, or a replacement) is not broken.
+            // moved one, or a replacement) is not broken. In Java and Rust a
+            // field named like a deleted method lives in another namespace
+            // and does not replace it, so there the two must both be
+            // callables or both not.
             let resolves = head.dependencies(id).iter().any(|e| {
-                let target = &head.symbols[e.target as usize].local_name;
-                target.rsplit(['.', ':']).next() == Some(short)
+                let target = &head.symbols[e.target as usize];
+                target.local_name.rsplit(['.', ':']).next() == Some(short)
+                    && (lang == Lang::Python
+                        || is_callable(target.kind) == is_callable(change.symbol_kind))
             });
             if names_it && !resolves {
                 still.push(dep.clone());
@@ -227,6 +232,14 @@ fn stale_occurrences(
             .map(|before| tokens[before]);
         !qualifier.is_some_and(|q| imports.is_other_module(q, module_last))
     })
+}
+
+/// True for the kinds of symbol that code calls.
+fn is_callable(kind: SymbolKind) -> bool {
+    matches!(
+        kind,
+        SymbolKind::Function | SymbolKind::Method | SymbolKind::Constructor
+    )
 }
 
 #[cfg(test)]

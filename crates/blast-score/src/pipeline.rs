@@ -248,11 +248,19 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     ));
 
     // Step 6: scores and the report.
+    let head_lines = HeadLines::new(&head_graph);
     let mut changes: Vec<ChangedSymbol> = symbol_changes
         .iter()
         .zip(&reaches)
         .map(|(change, reach)| {
-            changed_symbol(change, reach, &base_graph, &head_graph, &config.policy)
+            changed_symbol(
+                change,
+                reach,
+                &base_graph,
+                &head_graph,
+                &head_lines,
+                &config.policy,
+            )
         })
         .collect();
     likely_break::find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
@@ -376,10 +384,12 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         ));
     }
     if !stats.files_with_parse_errors.is_empty() {
-        warnings.push(format!(
-            "{} files have syntax errors; tree-sitter recovered, but some of their references may be missing",
-            stats.files_with_parse_errors.len()
-        ));
+        let count = stats.files_with_parse_errors.len();
+        warnings.push(if count == 1 {
+            "1 file has syntax errors; tree-sitter recovered, but some of its references may be missing".to_owned()
+        } else {
+            format!("{count} files have syntax errors; tree-sitter recovered, but some of their references may be missing")
+        });
     }
     let truncated = changes.iter().any(|c| c.truncated);
     let python = &base_graph.stats.python;
@@ -870,11 +880,37 @@ fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFi
         .collect())
 }
 
+/// The start line of every symbol of the head graph, by file and name in
+/// the file, so that dependents found at the base are shown where they are
+/// at the head. The first of same-named definitions wins, as in
+/// [`Graph::find_local`].
+struct HeadLines<'g> {
+    lines: FxHashMap<(&'g str, &'g str), u32>,
+}
+
+impl<'g> HeadLines<'g> {
+    fn new(head: &'g Graph) -> HeadLines<'g> {
+        let mut lines = FxHashMap::default();
+        for symbol in &head.symbols {
+            let path = head.files[symbol.file as usize].path.as_str();
+            lines
+                .entry((path, symbol.local_name.as_str()))
+                .or_insert(symbol.span.start_line);
+        }
+        HeadLines { lines }
+    }
+
+    fn line(&self, path: &str, local_name: &str) -> Option<u32> {
+        self.lines.get(&(path, local_name)).copied()
+    }
+}
+
 fn changed_symbol(
     change: &SymbolChange,
     reach: &Reach,
     base: &Graph,
     head: &Graph,
+    head_lines: &HeadLines<'_>,
     policy: &Policy,
 ) -> ChangedSymbol {
     // Added symbols live on the head side; everything else is described at
@@ -911,15 +947,17 @@ fn changed_symbol(
 
     let to_dependent = |reached: &crate::reach::Reached| {
         let dep = &graph.symbols[reached.symbol as usize];
+        let path = &graph.files[dep.file as usize].path;
+        let head_line = head_lines.line(path, &dep.local_name);
         Dependent {
             name: dep.name.clone(),
             local_name: dep.local_name.clone(),
             kind: dep.kind,
-            file: graph.files[dep.file as usize].path.clone(),
-            line: dep.span.start_line,
+            file: path.clone(),
+            line: head_line.unwrap_or(dep.span.start_line),
             depth: reached.depth,
             weight: reached.weight,
-            exists_at_head: head.file_id(&graph.files[dep.file as usize].path).is_some(),
+            exists_at_head: head_line.is_some(),
             is_test: is_test(graph, reached.symbol, policy),
             via: graph.symbols[reached.via as usize].name.clone(),
         }

@@ -1,7 +1,10 @@
 //! The result of an analysis, as plain data for renderers and library users.
 
+use std::collections::BTreeMap;
+
 use blast_diff::FileStatus;
 use blast_graph::{Lang, SkipReason, SymbolKind};
+use rustc_hash::FxHashSet;
 
 /// One side of the comparison as the user named it and as it resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,8 +120,9 @@ pub struct Dependent {
     /// Qualified name of the symbol it was first reached from: the changed
     /// symbol for direct dependents, else a dependent one level nearer.
     pub via: String,
-    /// The file still exists at the head revision, so the dependent can be
-    /// shown there.
+    /// True when the symbol still exists at the head revision, in the same
+    /// file under the same name. Then `line` is its line at the head, else
+    /// its line at the base.
     pub exists_at_head: bool,
     /// A test function or method, by the policy's test patterns.
     pub is_test: bool,
@@ -251,12 +255,33 @@ impl Report {
             .is_some_and(|level| self.total.value > 0 && self.total.level >= level)
     }
 
-    /// The tests to run for this diff: changed tests, and tests that reach
-    /// a changed symbol, each once, sorted.
-    pub fn affected_tests(&self) -> Vec<&Dependent> {
-        let mut tests: Vec<&Dependent> = self.changes.iter().flat_map(|c| &c.tests).collect();
-        tests.sort_by(|a, b| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
-        tests.dedup_by(|a, b| a.file == b.file && a.name == b.name);
+    /// Returns the tests to run for this diff, each once, sorted by file and
+    /// line: changed tests, and tests that reach a changed symbol. The flag
+    /// is true for tests that certainly reach one (or are changed), false
+    /// for tests that only possibly do. Tests that no longer exist at the
+    /// head revision are left out, since a test runner cannot take them.
+    pub fn affected_tests(&self) -> Vec<(&Dependent, bool)> {
+        // (file, name) -> (test, certain); a test listed by several changes,
+        // or on both sides of the diff, is one entry, certain if any list has it as certain.
+        let mut by_id: BTreeMap<(&str, &str), (&Dependent, bool)> = BTreeMap::new();
+        for change in &self.changes {
+            let certain_names: FxHashSet<(&str, &str)> = change
+                .certain
+                .iter()
+                .map(|d| (d.file.as_str(), d.name.as_str()))
+                .collect();
+            for test in change.tests.iter().filter(|t| t.exists_at_head) {
+                let key = (test.file.as_str(), test.name.as_str());
+                let certain = test.depth == 0 || certain_names.contains(&key);
+                let entry = by_id.entry(key).or_insert((test, certain));
+                entry.1 |= certain;
+                if test.line < entry.0.line {
+                    entry.0 = test;
+                }
+            }
+        }
+        let mut tests: Vec<(&Dependent, bool)> = by_id.into_values().collect();
+        tests.sort_by(|(a, _), (b, _)| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
         tests
     }
 }

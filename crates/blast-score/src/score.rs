@@ -207,6 +207,7 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
         detail: match input.tests {
             None => "not applicable".to_owned(),
             Some(0) => "no test reaches it".to_owned(),
+            Some(1) => "1 test reaches it".to_owned(),
             Some(n) => format!("{n} tests reach it"),
         },
         points: if input.tests == Some(0) { 5.0 } else { 0.0 },
