@@ -12,6 +12,7 @@ use super::{
     BinaryOp, CtorTarget, Decl, Expr, ExprId, ExprNode, JavaConfig, JavaFacts, JavaImport, Literal,
     Local, LocalType, MethodRefReceiver, TypeName, TypeParam, TypeUse, modifier,
 };
+use crate::lang::parents::Parents;
 use crate::model::{EdgeKind, FileSyntax, LocalSymbol, Span, SymbolKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1606,51 +1607,6 @@ fn count_dims(node: Option<Node<'_>>) -> u8 {
         .filter(|c| c.kind() == "[")
         .count();
     u8::try_from(count).unwrap_or(u8::MAX)
-}
-
-/// The parent of every named node, from one cursor walk. `Node::parent`
-/// walks down from the root on every call, which is quadratic on deeply
-/// nested input.
-struct Parents<'t> {
-    /// (child node id, parent), sorted by id.
-    entries: Vec<(usize, Node<'t>)>,
-}
-
-impl<'t> Parents<'t> {
-    fn new(root: Node<'t>) -> Parents<'t> {
-        let mut entries = Vec::new();
-        let mut cursor = root.walk();
-        // The ancestors of the cursor's node, nearest last.
-        let mut stack: Vec<Node<'t>> = Vec::new();
-        loop {
-            let node = cursor.node();
-            if let Some(parent) = stack.last().filter(|_| node.is_named()) {
-                entries.push((node.id(), *parent));
-            }
-            if cursor.goto_first_child() {
-                stack.push(node);
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    entries.sort_unstable_by_key(|(id, _)| *id);
-                    return Parents { entries };
-                }
-                stack.pop();
-            }
-        }
-    }
-
-    fn of(&self, node: Node<'_>) -> Option<Node<'t>> {
-        let idx = self
-            .entries
-            .binary_search_by_key(&node.id(), |(id, _)| *id)
-            .ok()?;
-        Some(self.entries[idx].1)
-    }
 }
 
 /// The innermost definition around a byte offset, by binary search over

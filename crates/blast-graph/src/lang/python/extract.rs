@@ -6,6 +6,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
 use super::{ImportKind, PyBinding, PyFacts, PyImport, PyRef, PythonConfig, RefKind};
+use crate::lang::parents::Parents;
 use crate::model::{FileSyntax, LocalSymbol, Span, SymbolKind};
 
 /// A definition before parents and local names are known.
@@ -859,52 +860,6 @@ fn decorated_span<'t>(node: Node<'t>, parents: &Parents<'t>) -> Node<'t> {
     match parents.of(node) {
         Some(parent) if parent.kind() == "decorated_definition" => parent,
         _ => node,
-    }
-}
-
-/// The parent of every named node, found by one walk over the tree.
-/// `Node::parent` searches down from the root on each call, which costs the
-/// node's depth: per name in deeply nested code (`f(a, f(a, ...))`) that
-/// made extraction quadratic, minutes for a 50 KB file.
-struct Parents<'t> {
-    /// (child node id, parent), sorted by id.
-    entries: Vec<(usize, Node<'t>)>,
-}
-
-impl<'t> Parents<'t> {
-    fn new(root: Node<'t>) -> Parents<'t> {
-        let mut entries = Vec::new();
-        let mut cursor = root.walk();
-        // The ancestors of the cursor's node, nearest last.
-        let mut stack: Vec<Node<'t>> = Vec::new();
-        loop {
-            let node = cursor.node();
-            if let Some(parent) = stack.last().filter(|_| node.is_named()) {
-                entries.push((node.id(), *parent));
-            }
-            if cursor.goto_first_child() {
-                stack.push(node);
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    entries.sort_unstable_by_key(|(id, _)| *id);
-                    return Parents { entries };
-                }
-                stack.pop();
-            }
-        }
-    }
-
-    fn of(&self, node: Node<'_>) -> Option<Node<'t>> {
-        let idx = self
-            .entries
-            .binary_search_by_key(&node.id(), |(id, _)| *id)
-            .ok()?;
-        Some(self.entries[idx].1)
     }
 }
 
