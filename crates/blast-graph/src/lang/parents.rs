@@ -52,4 +52,14 @@ impl<'t> Parents<'t> {
             .ok()?;
         Some(self.entries[idx].1)
     }
+
+    /// Returns the parent of any node: from the table for a named node, and
+    /// by `Node::parent` for an anonymous one, which the table leaves out.
+    pub(crate) fn of_any(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if node.is_named() {
+            self.of(node)
+        } else {
+            node.parent()
+        }
+    }
 }

@@ -275,7 +275,7 @@ pub(crate) struct JavaConfig {
     /// The `tags` query alone, which the speed floor runs.
     pub tags: Query,
     /// The patterns of `tags` followed by those of `locals`, which
-    /// extraction runs as one query so that it walks the tree once.
+    /// extraction runs as one query to save a second pass over the tree.
     pub tags_and_locals: Query,
     /// Capture indices in `tags_and_locals`.
     pub captures: Captures,

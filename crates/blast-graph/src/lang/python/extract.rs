@@ -25,13 +25,15 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     let caps = &config.captures;
     let parents = Parents::new(root);
 
-    // Step 1: run the tags query once, splitting definitions from references.
+    // Step 1: run the tags and imports patterns once, splitting definitions
+    // from references and import statements.
     let mut defs: Vec<RawDef<'_>> = Vec::new();
     let mut refs: Vec<Node<'_>> = Vec::new();
+    let mut import_statements: Vec<Node<'_>> = Vec::new();
     let mut past_deadline = crate::lang::query_deadline();
     let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
+    let mut matches = cursor.matches_with_options(&config.tags_and_imports, root, source, options);
     while let Some(m) = matches.next() {
         let mut name_node = None;
         let mut def: Option<(SymbolKind, Node<'_>)> = None;
@@ -44,12 +46,14 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             } else if idx == caps.definition_function {
                 def = Some((SymbolKind::Function, decorated_span(capture.node, &parents)));
             } else if idx == caps.definition_constant {
-                let stmt = capture.node.parent().unwrap_or(capture.node);
-                if let Some(kind) = assignment_owner(stmt) {
+                let stmt = parents.of_any(capture.node).unwrap_or(capture.node);
+                if let Some(kind) = assignment_owner(stmt, &parents) {
                     def = Some((kind, stmt));
                 }
             } else if idx == caps.reference_name || idx == caps.reference_attribute {
                 refs.push(capture.node);
+            } else if idx == caps.import || idx == caps.import_from {
+                import_statements.push(capture.node);
             }
         }
         if let (Some((kind, span_node)), Some(name_node)) = (def, name_node) {
@@ -164,24 +168,17 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     }
 
     // Step 4: imports.
-    let mut past_deadline = crate::lang::query_deadline();
-    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.imports, root, source, options);
-    while let Some(m) = matches.next() {
-        for capture in m.captures {
-            let stmt = capture.node;
-            let scope = scopes.scope_at(stmt.start_byte());
-            let type_checking = under_type_checking(stmt, source, &parents);
-            let line = line_of(stmt);
-            for kind in decompose_import(stmt, source) {
-                facts.imports.push(PyImport {
-                    scope,
-                    line,
-                    type_checking,
-                    kind,
-                });
-            }
+    for &stmt in &import_statements {
+        let scope = scopes.scope_at(stmt.start_byte());
+        let type_checking = under_type_checking(stmt, source, &parents);
+        let line = line_of(stmt);
+        for kind in decompose_import(stmt, source) {
+            facts.imports.push(PyImport {
+                scope,
+                line,
+                type_checking,
+                kind,
+            });
         }
     }
 
@@ -830,8 +827,8 @@ fn dotted(node: Node<'_>, source: &[u8]) -> Vec<String> {
 /// Whether an assignment statement defines a module variable or a class
 /// attribute: it sits in the module or a class body, possibly inside `if`,
 /// `try`, `with` or loop blocks, but not in a function.
-fn assignment_owner(stmt: Node<'_>) -> Option<SymbolKind> {
-    let mut node = stmt.parent()?;
+fn assignment_owner<'t>(stmt: Node<'t>, parents: &Parents<'t>) -> Option<SymbolKind> {
+    let mut node = parents.of_any(stmt)?;
     loop {
         match node.kind() {
             "module" => return Some(SymbolKind::Variable),
@@ -848,7 +845,7 @@ fn assignment_owner(stmt: Node<'_>) -> Option<SymbolKind> {
             | "while_statement"
             | "match_statement"
             | "case_clause"
-            | "except_group_clause" => node = node.parent()?,
+            | "except_group_clause" => node = parents.of_any(node)?,
             _ => return None,
         }
     }

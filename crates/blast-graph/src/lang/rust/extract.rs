@@ -1723,9 +1723,7 @@ impl ScopeIndex {
     }
 }
 
-/// Parent lookups for the reference visitor: the table of one walk for
-/// named nodes, and `Node::parent` for the rare anonymous one, which the
-/// table leaves out.
+/// Parent lookups for the reference visitor, of anonymous nodes too.
 struct Parents<'t>(ParentTable<'t>);
 
 impl<'t> Parents<'t> {
@@ -1734,11 +1732,7 @@ impl<'t> Parents<'t> {
     }
 
     fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
-        if node.is_named() {
-            self.0.of(node)
-        } else {
-            node.parent()
-        }
+        self.0.of_any(node)
     }
 }
 
