@@ -5,8 +5,9 @@
 //!
 //! Everything here runs on the calling thread, one file after the other, with
 //! the same grammars, compiled queries and per-thread parsers as extraction.
-//! Extraction also runs Java's `locals` and Python's `imports` queries and
-//! walks the trees, and the floor leaves that work out.
+//! Extraction also runs Java's `locals` and Python's `imports` patterns (in
+//! one query with each language's `tags`) and walks the trees, and the
+//! floor leaves that work out.
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Query, QueryCursor};

@@ -12,6 +12,7 @@ use super::{
     BinaryOp, CtorTarget, Decl, Expr, ExprId, ExprNode, JavaConfig, JavaFacts, JavaImport, Literal,
     Local, LocalType, MethodRefReceiver, TypeName, TypeParam, TypeUse, modifier,
 };
+use crate::lang::parents::Parents;
 use crate::model::{EdgeKind, FileSyntax, LocalSymbol, Span, SymbolKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +54,16 @@ struct Sites<'t> {
     types: Vec<Node<'t>>,
     implementations: Vec<Node<'t>>,
     annotations: Vec<Node<'t>>,
+    /// Matches of the `locals` patterns, in match order.
+    locals: Vec<LocalSite<'t>>,
+}
+
+/// A node that the `locals` patterns capture.
+enum LocalSite<'t> {
+    /// A `@local.definition` node, which declares one or more local names.
+    Definition(Node<'t>),
+    /// `@local.type_parameter`.
+    TypeParameter(Node<'t>),
 }
 
 /// Extracts the symbols and facts of one parsed file.
@@ -60,7 +71,8 @@ pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileS
     let root = tree.root_node();
     let line_count = count_lines(source);
 
-    // Step 1: run the tags query once, splitting definitions from sites.
+    // Step 1: run the tags and locals patterns once, splitting definitions
+    // from sites.
     let parents = Parents::new(root);
     let (mut defs, sites) = run_tags(config, root, source, &parents);
 
@@ -100,7 +112,7 @@ pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileS
         memo: FxHashMap::default(),
         qualified_supers: FxHashMap::default(),
     };
-    read_locals(config, root, source, &scopes, &mut builder, &mut facts);
+    read_locals(&sites.locals, source, &scopes, &mut builder, &mut facts);
 
     // Step 4: enum constants pass their arguments to a constructor.
     for def in &defs {
@@ -208,7 +220,7 @@ fn run_tags<'t>(
     let mut past_deadline = crate::lang::query_deadline();
     let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
+    let mut matches = cursor.matches_with_options(&config.tags_and_locals, root, source, options);
     while let Some(m) = matches.next() {
         let mut name_node = None;
         let mut def: Option<(DefKind, Node<'t>)> = None;
@@ -286,6 +298,10 @@ fn run_tags<'t>(
                 sites.implementations.push(node);
             } else if idx == caps.reference_annotation {
                 is_annotation = true;
+            } else if idx == caps.local_definition {
+                sites.locals.push(LocalSite::Definition(node));
+            } else if idx == caps.local_type_parameter {
+                sites.locals.push(LocalSite::TypeParameter(node));
             }
         }
         // The package and annotation names are their patterns' `@name`.
@@ -773,26 +789,16 @@ fn read_import(node: Node<'_>, source: &[u8]) -> Option<JavaImport> {
 
 /// Reads every local variable, parameter and type parameter.
 fn read_locals<'t>(
-    config: &JavaConfig,
-    root: Node<'t>,
+    sites: &[LocalSite<'t>],
     source: &[u8],
     scopes: &ScopeIndex,
     builder: &mut ExprBuilder<'_, 't>,
     facts: &mut JavaFacts,
 ) {
-    let caps = &config.captures;
-    let mut past_deadline = crate::lang::query_deadline();
-    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.locals, root, source, options);
-    while let Some(m) = matches.next() {
-        for capture in m.captures {
-            let node = capture.node;
-            if capture.index == caps.local_type_parameter {
-                read_type_parameter(node, source, scopes, facts);
-            } else if capture.index == caps.local_definition {
-                read_local(node, source, builder, &mut facts.locals);
-            }
+    for site in sites {
+        match *site {
+            LocalSite::TypeParameter(node) => read_type_parameter(node, source, scopes, facts),
+            LocalSite::Definition(node) => read_local(node, source, builder, &mut facts.locals),
         }
     }
 }
@@ -1639,51 +1645,6 @@ fn count_dims(node: Option<Node<'_>>) -> u8 {
         .filter(|c| c.kind() == "[")
         .count();
     u8::try_from(count).unwrap_or(u8::MAX)
-}
-
-/// The parent of every named node, from one cursor walk. `Node::parent`
-/// walks down from the root on every call, which is quadratic on deeply
-/// nested input.
-struct Parents<'t> {
-    /// (child node id, parent), sorted by id.
-    entries: Vec<(usize, Node<'t>)>,
-}
-
-impl<'t> Parents<'t> {
-    fn new(root: Node<'t>) -> Parents<'t> {
-        let mut entries = Vec::new();
-        let mut cursor = root.walk();
-        // The ancestors of the cursor's node, nearest last.
-        let mut stack: Vec<Node<'t>> = Vec::new();
-        loop {
-            let node = cursor.node();
-            if let Some(parent) = stack.last().filter(|_| node.is_named()) {
-                entries.push((node.id(), *parent));
-            }
-            if cursor.goto_first_child() {
-                stack.push(node);
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    entries.sort_unstable_by_key(|(id, _)| *id);
-                    return Parents { entries };
-                }
-                stack.pop();
-            }
-        }
-    }
-
-    fn of(&self, node: Node<'_>) -> Option<Node<'t>> {
-        let idx = self
-            .entries
-            .binary_search_by_key(&node.id(), |(id, _)| *id)
-            .ok()?;
-        Some(self.entries[idx].1)
-    }
 }
 
 /// The innermost definition around a byte offset, by binary search over

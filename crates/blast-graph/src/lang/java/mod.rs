@@ -272,12 +272,16 @@ pub struct JavaFacts {
 /// The compiled grammar and queries, shared by all threads.
 pub(crate) struct JavaConfig {
     pub language: Language,
+    /// The `tags` query alone, which the speed floor runs.
     pub tags: Query,
-    pub locals: Query,
+    /// The patterns of `tags` followed by those of `locals`, which
+    /// extraction runs as one query to save a second pass over the tree.
+    pub tags_and_locals: Query,
+    /// Capture indices in `tags_and_locals`.
     pub captures: Captures,
 }
 
-/// Capture indices of the queries, looked up once when the queries load.
+/// Capture indices of the combined query, looked up once when it loads.
 pub(crate) struct Captures {
     pub name: u32,
     pub definition_package: u32,
@@ -316,18 +320,24 @@ pub(crate) fn config() -> &'static JavaConfig {
     CONFIG.get_or_init(|| {
         let language: Language = tree_sitter_java::LANGUAGE.into();
         let tags_file = "queries/java/tags.scm";
-        let locals_file = "queries/java/locals.scm";
         let tags = crate::lang::compile_query(
             &language,
             tags_file,
             include_str!("../../../../../queries/java/tags.scm"),
         );
-        let locals = crate::lang::compile_query(
+        // The `locals` patterns come after the `tags` ones, so the matches
+        // of each keep the order they have when the queries run alone.
+        let combined_file = "queries/java/tags.scm followed by queries/java/locals.scm";
+        let tags_and_locals = crate::lang::compile_query(
             &language,
-            locals_file,
-            include_str!("../../../../../queries/java/locals.scm"),
+            combined_file,
+            concat!(
+                include_str!("../../../../../queries/java/tags.scm"),
+                "\n",
+                include_str!("../../../../../queries/java/locals.scm"),
+            ),
         );
-        let tag = |name: &str| capture_index(&tags, tags_file, name);
+        let tag = |name: &str| capture_index(&tags_and_locals, combined_file, name);
         let captures = Captures {
             name: tag("name"),
             definition_package: tag("definition.package"),
@@ -351,13 +361,13 @@ pub(crate) fn config() -> &'static JavaConfig {
             reference_type: tag("reference.type"),
             reference_implementation: tag("reference.implementation"),
             reference_annotation: tag("reference.annotation"),
-            local_definition: capture_index(&locals, locals_file, "local.definition"),
-            local_type_parameter: capture_index(&locals, locals_file, "local.type_parameter"),
+            local_definition: tag("local.definition"),
+            local_type_parameter: tag("local.type_parameter"),
         };
         JavaConfig {
             language,
             tags,
-            locals,
+            tags_and_locals,
             captures,
         }
     })

@@ -6,6 +6,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
 use super::{ImportKind, PyBinding, PyFacts, PyImport, PyRef, PythonConfig, RefKind};
+use crate::lang::parents::Parents;
 use crate::model::{FileSyntax, LocalSymbol, Span, SymbolKind};
 
 /// A definition before parents and local names are known.
@@ -24,13 +25,15 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     let caps = &config.captures;
     let parents = Parents::new(root);
 
-    // Step 1: run the tags query once, splitting definitions from references.
+    // Step 1: run the tags and imports patterns once, splitting definitions
+    // from references and import statements.
     let mut defs: Vec<RawDef<'_>> = Vec::new();
     let mut refs: Vec<Node<'_>> = Vec::new();
+    let mut import_statements: Vec<Node<'_>> = Vec::new();
     let mut past_deadline = crate::lang::query_deadline();
     let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
+    let mut matches = cursor.matches_with_options(&config.tags_and_imports, root, source, options);
     while let Some(m) = matches.next() {
         let mut name_node = None;
         let mut def: Option<(SymbolKind, Node<'_>)> = None;
@@ -43,12 +46,14 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             } else if idx == caps.definition_function {
                 def = Some((SymbolKind::Function, decorated_span(capture.node, &parents)));
             } else if idx == caps.definition_constant {
-                let stmt = capture.node.parent().unwrap_or(capture.node);
-                if let Some(kind) = assignment_owner(stmt) {
+                let stmt = parents.of_any(capture.node).unwrap_or(capture.node);
+                if let Some(kind) = assignment_owner(stmt, &parents) {
                     def = Some((kind, stmt));
                 }
             } else if idx == caps.reference_name || idx == caps.reference_attribute {
                 refs.push(capture.node);
+            } else if idx == caps.import || idx == caps.import_from {
+                import_statements.push(capture.node);
             }
         }
         if let (Some((kind, span_node)), Some(name_node)) = (def, name_node) {
@@ -165,24 +170,17 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     }
 
     // Step 4: imports.
-    let mut past_deadline = crate::lang::query_deadline();
-    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.imports, root, source, options);
-    while let Some(m) = matches.next() {
-        for capture in m.captures {
-            let stmt = capture.node;
-            let scope = scopes.scope_at(stmt.start_byte());
-            let type_checking = under_type_checking(stmt, source, &parents);
-            let line = line_of(stmt);
-            for kind in decompose_import(stmt, source) {
-                facts.imports.push(PyImport {
-                    scope,
-                    line,
-                    type_checking,
-                    kind,
-                });
-            }
+    for &stmt in &import_statements {
+        let scope = scopes.scope_at(stmt.start_byte());
+        let type_checking = under_type_checking(stmt, source, &parents);
+        let line = line_of(stmt);
+        for kind in decompose_import(stmt, source) {
+            facts.imports.push(PyImport {
+                scope,
+                line,
+                type_checking,
+                kind,
+            });
         }
     }
 
@@ -831,8 +829,8 @@ fn dotted(node: Node<'_>, source: &[u8]) -> Vec<String> {
 /// Whether an assignment statement defines a module variable or a class
 /// attribute: it sits in the module or a class body, possibly inside `if`,
 /// `try`, `with` or loop blocks, but not in a function.
-fn assignment_owner(stmt: Node<'_>) -> Option<SymbolKind> {
-    let mut node = stmt.parent()?;
+fn assignment_owner<'t>(stmt: Node<'t>, parents: &Parents<'t>) -> Option<SymbolKind> {
+    let mut node = parents.of_any(stmt)?;
     loop {
         match node.kind() {
             "module" => return Some(SymbolKind::Variable),
@@ -849,7 +847,7 @@ fn assignment_owner(stmt: Node<'_>) -> Option<SymbolKind> {
             | "while_statement"
             | "match_statement"
             | "case_clause"
-            | "except_group_clause" => node = node.parent()?,
+            | "except_group_clause" => node = parents.of_any(node)?,
             _ => return None,
         }
     }
@@ -861,52 +859,6 @@ fn decorated_span<'t>(node: Node<'t>, parents: &Parents<'t>) -> Node<'t> {
     match parents.of(node) {
         Some(parent) if parent.kind() == "decorated_definition" => parent,
         _ => node,
-    }
-}
-
-/// The parent of every named node, found by one walk over the tree.
-/// `Node::parent` searches down from the root on each call, which costs the
-/// node's depth: per name in deeply nested code (`f(a, f(a, ...))`) that
-/// made extraction quadratic, minutes for a 50 KB file.
-struct Parents<'t> {
-    /// (child node id, parent), sorted by id.
-    entries: Vec<(usize, Node<'t>)>,
-}
-
-impl<'t> Parents<'t> {
-    fn new(root: Node<'t>) -> Parents<'t> {
-        let mut entries = Vec::new();
-        let mut cursor = root.walk();
-        // The ancestors of the cursor's node, nearest last.
-        let mut stack: Vec<Node<'t>> = Vec::new();
-        loop {
-            let node = cursor.node();
-            if let Some(parent) = stack.last().filter(|_| node.is_named()) {
-                entries.push((node.id(), *parent));
-            }
-            if cursor.goto_first_child() {
-                stack.push(node);
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    entries.sort_unstable_by_key(|(id, _)| *id);
-                    return Parents { entries };
-                }
-                stack.pop();
-            }
-        }
-    }
-
-    fn of(&self, node: Node<'_>) -> Option<Node<'t>> {
-        let idx = self
-            .entries
-            .binary_search_by_key(&node.id(), |(id, _)| *id)
-            .ok()?;
-        Some(self.entries[idx].1)
     }
 }
 

@@ -112,12 +112,16 @@ pub struct PyFacts {
 /// The compiled grammar and queries, shared by all threads.
 pub(crate) struct PythonConfig {
     pub language: Language,
+    /// The `tags` query alone, which the speed floor runs.
     pub tags: Query,
-    pub imports: Query,
+    /// The patterns of `tags` followed by those of `imports`, which
+    /// extraction runs as one query to save a second pass over the tree.
+    pub tags_and_imports: Query,
+    /// Capture indices in `tags_and_imports`.
     pub captures: Captures,
 }
 
-/// Capture indices of the queries, looked up once when the queries load.
+/// Capture indices of the combined query, looked up once when it loads.
 pub(crate) struct Captures {
     pub name: u32,
     pub definition_class: u32,
@@ -125,12 +129,14 @@ pub(crate) struct Captures {
     pub definition_constant: u32,
     pub reference_name: u32,
     pub reference_attribute: u32,
+    pub import: u32,
+    pub import_from: u32,
 }
 
 fn capture_index(query: &Query, name: &str) -> u32 {
-    query
-        .capture_index_for_name(name)
-        .unwrap_or_else(|| panic!("queries/python/tags.scm lacks the capture @{name}"))
+    query.capture_index_for_name(name).unwrap_or_else(|| {
+        panic!("queries/python/tags.scm and imports.scm lack the capture @{name}")
+    })
 }
 
 pub(crate) fn config() -> &'static PythonConfig {
@@ -142,23 +148,32 @@ pub(crate) fn config() -> &'static PythonConfig {
             "queries/python/tags.scm",
             include_str!("../../../../../queries/python/tags.scm"),
         );
-        let imports = crate::lang::compile_query(
+        // The `imports` patterns come after the `tags` ones, so the matches
+        // of each keep the order they have when the queries run alone.
+        let tags_and_imports = crate::lang::compile_query(
             &language,
-            "queries/python/imports.scm",
-            include_str!("../../../../../queries/python/imports.scm"),
+            "queries/python/tags.scm followed by queries/python/imports.scm",
+            concat!(
+                include_str!("../../../../../queries/python/tags.scm"),
+                "\n",
+                include_str!("../../../../../queries/python/imports.scm"),
+            ),
         );
+        let capture = |name: &str| capture_index(&tags_and_imports, name);
         let captures = Captures {
-            name: capture_index(&tags, "name"),
-            definition_class: capture_index(&tags, "definition.class"),
-            definition_function: capture_index(&tags, "definition.function"),
-            definition_constant: capture_index(&tags, "definition.constant"),
-            reference_name: capture_index(&tags, "reference.name"),
-            reference_attribute: capture_index(&tags, "reference.attribute"),
+            name: capture("name"),
+            definition_class: capture("definition.class"),
+            definition_function: capture("definition.function"),
+            definition_constant: capture("definition.constant"),
+            reference_name: capture("reference.name"),
+            reference_attribute: capture("reference.attribute"),
+            import: capture("import"),
+            import_from: capture("import.from"),
         };
         PythonConfig {
             language,
             tags,
-            imports,
+            tags_and_imports,
             captures,
         }
     })

@@ -9,7 +9,6 @@
 //! byte offsets of the original file. Items that a macro would define are not
 //! invented.
 
-use rustc_hash::FxHashMap;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
@@ -17,6 +16,7 @@ use super::{
     Binding, FieldDecl, FieldRead, GenericParam, ImplHeader, MethodCall, ModDecl, PathRef, RefKind,
     RustConfig, RustFacts, Step, Ty, UseEntry, Value, ValueBase,
 };
+use crate::lang::parents::Parents as ParentTable;
 use crate::model::{FileSyntax, Lang, LocalSymbol, Span, SymbolKind};
 
 /// Nesting depth beyond which types and value chains are cut short, so
@@ -1749,69 +1749,16 @@ impl ScopeIndex {
     }
 }
 
-/// Tree depth above which parent lookups use a map: `Node::parent` walks
-/// down from the root, so each call costs time in proportion to the depth.
-const DEEP_TREE: usize = 256;
-
-/// Child count above which parent lookups use a map. On its way down,
-/// `Node::parent` scans the children of every ancestor. One node with tens
-/// of thousands of children, such as the `ERROR` node of unclosed calls
-/// `f(f(f(...`, thus makes every call slow.
-const WIDE_NODE: usize = 256;
-
-/// Parent lookups that stay fast in deeply nested trees (generated code,
-/// long operator chains) and wide ones: a map from node to parent, built in
-/// one walk when the tree is deeper than [`DEEP_TREE`] or a node has more
-/// than [`WIDE_NODE`] children.
-struct Parents<'t> {
-    map: Option<FxHashMap<usize, Node<'t>>>,
-}
+/// Parent lookups for the reference visitor, of anonymous nodes too.
+struct Parents<'t>(ParentTable<'t>);
 
 impl<'t> Parents<'t> {
     fn new(root: Node<'t>) -> Parents<'t> {
-        let mut cursor = root.walk();
-        let mut depth = 0usize;
-        let mut use_map = false;
-        'walk: loop {
-            if depth > DEEP_TREE || cursor.node().child_count() > WIDE_NODE {
-                use_map = true;
-                break;
-            }
-            if cursor.goto_first_child() {
-                depth += 1;
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-                depth -= 1;
-            }
-        }
-        if !use_map {
-            return Parents { map: None };
-        }
-
-        let mut map = FxHashMap::default();
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            let mut children = node.walk();
-            for child in node.children(&mut children) {
-                map.insert(child.id(), node);
-                stack.push(child);
-            }
-        }
-        Parents { map: Some(map) }
+        Parents(ParentTable::new(root))
     }
 
     fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
-        match &self.map {
-            Some(map) => map.get(&node.id()).copied(),
-            None => node.parent(),
-        }
+        self.0.of_any(node)
     }
 }
 
@@ -1911,16 +1858,30 @@ mod tests {
         crate::lang::parse(crate::Lang::Rust, &config.language, source.as_bytes()).unwrap()
     }
 
-    /// Parent lookups use the map in a wide tree: 30,000 unclosed calls
-    /// become one `ERROR` node with a child per call, and `Node::parent`
-    /// would scan those children on every lookup.
+    /// Parent lookups agree with `Node::parent` on every node, in a wide
+    /// tree too: 300 unclosed calls become one `ERROR` node with a child
+    /// per call.
     #[test]
-    fn parents_use_a_map_for_wide_trees() {
-        let wide = format!("fn f() {{ {} }}\n", "f(".repeat(30_000));
-        let tree = parse(&wide);
-        assert!(Parents::new(tree.root_node()).map.is_some());
-
-        let ordinary = parse("fn f() { g(h(1)); }\n");
-        assert!(Parents::new(ordinary.root_node()).map.is_none());
+    fn parents_match_node_parent() {
+        let wide = format!("fn f() {{ {} }}\n", "f(".repeat(300));
+        for source in ["fn f() { g(h(1)); let (a, b) = x; }\n", wide.as_str()] {
+            let tree = parse(source);
+            let parents = Parents::new(tree.root_node());
+            let mut cursor = tree.walk();
+            let mut count = 0;
+            loop {
+                let node = cursor.node();
+                assert_eq!(parents.of(node), node.parent(), "parent of {node:?}");
+                count += 1;
+                if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                    continue;
+                }
+                while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+                if cursor.node() == tree.root_node() {
+                    break;
+                }
+            }
+            assert!(count > 10, "walked {count} nodes");
+        }
     }
 }

@@ -128,6 +128,9 @@ pub(super) struct Cx {
 pub(super) struct FileIndex {
     /// Child symbols of each symbol.
     pub children: Vec<Vec<u32>>,
+    /// Child symbols other than impls, by parent symbol and then by short
+    /// name without a trailing `!`, in symbol order.
+    pub children_by_name: FxHashMap<u32, FxHashMap<String, Vec<u32>>>,
     pub uses_by_scope: FxHashMap<u32, Vec<u32>>,
     pub mods_by_scope: FxHashMap<u32, Vec<u32>>,
     pub bindings_by_name: FxHashMap<String, Vec<u32>>,
@@ -868,7 +871,7 @@ impl<'a> Resolver<'a> {
                     .map_or(&[][..], Vec::as_slice)
                 {
                     if self.impl_trait.get(&(impl_file, impl_sym)) == Some(&(*tf, *ts)) {
-                        for child in self.children_named(impl_file, impl_sym, name) {
+                        for &child in self.children_named(impl_file, impl_sym, name) {
                             in_impl = true;
                             found.push(Target::Sym(impl_file, child));
                         }
@@ -926,7 +929,7 @@ impl<'a> Resolver<'a> {
             }
             let mut found = Vec::new();
             if is_block_scope(file.syntax.symbols[scope as usize].kind) {
-                for child in self.children_named(cx.file, scope, name) {
+                for &child in self.children_named(cx.file, scope, name) {
                     found.push(Target::Sym(cx.file, child));
                 }
                 let local_cx = Cx { scope, ..cx };
@@ -1047,7 +1050,7 @@ impl<'a> Resolver<'a> {
                         .trait_path
                         .is_some()
                 });
-            for child in self.children_named(impl_file, impl_sym, name) {
+            for &child in self.children_named(impl_file, impl_sym, name) {
                 if !is_trait_impl {
                     inherent.push((impl_file, child));
                 } else if self.kind_of(impl_file, child) == SymbolKind::TypeAlias {
@@ -1055,11 +1058,8 @@ impl<'a> Resolver<'a> {
                     // rustc resolves it; a trait outside the repository
                     // gives nothing.
                     if let Some(&(tf, ts)) = self.impl_trait.get(&(impl_file, impl_sym)) {
-                        from_traits.extend(
-                            self.children_named(tf, ts, name)
-                                .into_iter()
-                                .map(|c| (tf, c)),
-                        );
+                        from_traits
+                            .extend(self.children_named(tf, ts, name).iter().map(|&c| (tf, c)));
                     }
                 } else {
                     from_traits.push((impl_file, child));
@@ -1097,8 +1097,8 @@ impl<'a> Resolver<'a> {
             }
             let found: Vec<(u32, u32)> = self
                 .children_named(f, s, name)
-                .into_iter()
-                .map(|c| (f, c))
+                .iter()
+                .map(|&c| (f, c))
                 .collect();
             if !found.is_empty() {
                 out.extend(found);
@@ -1181,16 +1181,14 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub(super) fn children_named(&self, file: u32, sym: u32, name: &str) -> Vec<u32> {
-        let symbols = &self.files[file as usize].syntax.symbols;
-        self.index[file as usize].children[sym as usize]
-            .iter()
-            .copied()
-            .filter(|&c| {
-                let child = &symbols[c as usize];
-                child.kind != SymbolKind::Impl && short_name(child).trim_end_matches('!') == name
-            })
-            .collect()
+    /// Returns the children of a symbol, impls left out, whose short name
+    /// without a trailing `!` is `name`.
+    pub(super) fn children_named(&self, file: u32, sym: u32, name: &str) -> &[u32] {
+        self.index[file as usize]
+            .children_by_name
+            .get(&sym)
+            .and_then(|by_name| by_name.get(name))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The first line of a symbol's span.
@@ -1289,7 +1287,7 @@ impl<'a> Resolver<'a> {
             }
             for &child in &self.index[file_idx as usize].children[header.symbol as usize] {
                 let name = short_name(&file.syntax.symbols[child as usize]);
-                for declared in self.children_named(tf, ts, name) {
+                for &declared in self.children_named(tf, ts, name) {
                     push_exact(
                         edges,
                         (tf, declared),
@@ -1682,7 +1680,18 @@ fn index_file(file: &RustFile<'_>) -> FileIndex {
         ..FileIndex::default()
     };
     for (local, sym) in symbols.iter().enumerate().skip(1) {
-        index.children[sym.parent.unwrap_or(0) as usize].push(to_u32(local));
+        let parent = sym.parent.unwrap_or(0);
+        index.children[parent as usize].push(to_u32(local));
+        if sym.kind != SymbolKind::Impl {
+            let name = short_name(sym).trim_end_matches('!');
+            index
+                .children_by_name
+                .entry(parent)
+                .or_default()
+                .entry(name.to_owned())
+                .or_default()
+                .push(to_u32(local));
+        }
     }
     for (idx, entry) in facts.uses.iter().enumerate() {
         index
