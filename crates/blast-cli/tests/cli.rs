@@ -507,6 +507,32 @@ fn invalid_policy_names_key_and_line() {
 }
 
 #[test]
+fn policy_entries_matching_nothing_warn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(
+        &repo,
+        "blast.toml",
+        "[tests]\npatterns = [\"tset/**\"]\n\n[python]\nroots = [\"nonexistent\"]\n",
+    );
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let warnings: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("[tests] patterns")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("\"nonexistent\"")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
 fn tests_command_lists_reaching_tests() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = shop_repo(tmp.path());

@@ -391,6 +391,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             format!("{count} files have syntax errors; tree-sitter recovered, but some of their references may be missing")
         });
     }
+    warnings.extend(policy_warnings(&config.policy, &head_paths));
     let truncated = changes.iter().any(|c| c.truncated);
     let python = &base_graph.stats.python;
     let local_imports = python.imports_resolved + python.imports_unresolved_local;
@@ -807,6 +808,34 @@ fn linguist_attributes(
             LinguistAttributes::default()
         }
     }
+}
+
+/// Returns warnings for policy entries that match nothing in the head
+/// revision's source files, which are most likely typos: configured test
+/// patterns that match no file (so no test is found), and Python roots that
+/// contain no file.
+fn policy_warnings(policy: &Policy, head_paths: &[String]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if policy.tests_configured
+        && !head_paths.is_empty()
+        && !head_paths.iter().any(|p| policy.test_files.is_match(p))
+    {
+        warnings.push(
+            "[tests] patterns in blast.toml match no source file, so no test is found and test code counts as reach; check the patterns".to_owned(),
+        );
+    }
+    for root in &policy.python_roots {
+        if matches!(root.as_str(), "" | "." | "./") {
+            continue;
+        }
+        let prefix = format!("{}/", root.trim_end_matches('/'));
+        if !head_paths.iter().any(|p| p.starts_with(&prefix)) {
+            warnings.push(format!(
+                "[python] roots entry {root:?} in blast.toml contains no source file; give it relative to the repository root"
+            ));
+        }
+    }
+    warnings
 }
 
 /// Graph options for one side: the configured ones, plus Python source roots

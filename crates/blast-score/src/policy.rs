@@ -105,6 +105,8 @@ pub struct Policy {
     pub ignore_patterns: Vec<String>,
     pub python_roots: Vec<String>,
     pub test_files: GlobSet,
+    /// True when `[tests] patterns` replaces the default test patterns.
+    pub tests_configured: bool,
     pub fail_on: Option<Level>,
     pub report_level: Level,
     pub tiers: Vec<Tier>,
@@ -356,6 +358,7 @@ impl Policy {
     }
 
     fn from_file(file: PolicyFile, _name: &str) -> Result<Policy, (String, String)> {
+        let tests_configured = file.tests.patterns.is_some();
         let test_patterns: Vec<String> = file.tests.patterns.unwrap_or_else(|| {
             DEFAULT_TEST_PATTERNS
                 .iter()
@@ -419,6 +422,7 @@ impl Policy {
             ignore_patterns: file.paths.ignore,
             python_roots: file.python.roots,
             test_files: glob_set(&test_patterns, "patterns", false)?,
+            tests_configured,
             fail_on: parse_level(file.thresholds.fail_on.as_deref(), "fail_on")?,
             report_level: parse_level(file.thresholds.report.as_deref(), "report")?
                 .unwrap_or(Level::Low),
