@@ -27,8 +27,10 @@
 //! be on the path of a reference. This goes on until the index is closed.
 //! Files whose package has a segment that does not start with a lowercase
 //! letter are always parsed, because the resolver reads `a.B` as a package
-//! only when a parsed file declares it. A changed Java line seeds only the
-//! innermost symbol around it, as the changed symbols are found later.
+//! only when a parsed file declares it. The search for Java starts from
+//! the symbols that the changed symbols step reports (the innermost symbol
+//! around a changed line, and the top-level symbols of an added or deleted
+//! file), not from their enclosing symbols.
 // NOTE: equality with the full graph is checked by tests on the fixtures and
 // on real diffs; a resolution rule that links a definition to a name its
 // file never spells, or reads a fact of a file that neither this search nor
@@ -108,10 +110,6 @@ pub(crate) fn extract_reachable(
     let mut names: FxHashSet<String> = FxHashSet::default();
     let mut seeds: Vec<(String, String)> = Vec::new();
     for file in &change_set.files {
-        let whole = matches!(
-            file.status,
-            FileStatus::Deleted | FileStatus::Renamed | FileStatus::Added | FileStatus::Copied
-        );
         if let Some((syntax, lang)) = file
             .old_path
             .as_deref()
@@ -123,7 +121,7 @@ pub(crate) fn extract_reachable(
                 .hunks
                 .iter()
                 .flat_map(|h| h.removed.iter().flat_map(|r| r.start..=r.end));
-            for local in touched(syntax, lang, whole, lines) {
+            for local in touched(syntax, lang, file.status, lines) {
                 seeds.push((path.clone(), local));
             }
             names.extend(module_names(&path));
@@ -138,7 +136,7 @@ pub(crate) fn extract_reachable(
                 .hunks
                 .iter()
                 .flat_map(|h| h.added.iter().flat_map(|r| r.start..=r.end));
-            for local in touched(syntax, lang, whole, lines) {
+            for local in touched(syntax, lang, file.status, lines) {
                 names.extend(short_names(&local));
                 // A symbol edited only by added lines is changed at the base
                 // too, under the same name.
@@ -392,19 +390,29 @@ fn extract_selected(
 }
 
 /// Returns the local names of the symbols whose lines a hunk touches, with their
-/// enclosing symbols; every symbol when the whole file changed. For Java,
-/// the enclosing symbols are left out, because the changed symbols of a
-/// Java file are the innermost ones around its changed lines.
+/// enclosing symbols; every symbol when the whole file changed. Java files
+/// follow the changed symbols more closely: a changed line changes only
+/// the innermost symbol around it, and an added or deleted file changes
+/// its top-level symbols.
 fn touched(
     syntax: &blast_graph::model::FileSyntax,
     lang: Lang,
-    whole: bool,
+    status: FileStatus,
     lines: impl Iterator<Item = u32>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    if whole {
-        out.extend(syntax.symbols.iter().skip(1).map(|s| s.local_name.clone()));
-        return out;
+    let java = lang == Lang::Java;
+    match status {
+        FileStatus::Deleted | FileStatus::Added | FileStatus::Copied if java => {
+            let top_level = syntax.symbols.iter().filter(|s| s.parent == Some(0));
+            out.extend(top_level.map(|s| s.local_name.clone()));
+            return out;
+        }
+        FileStatus::Deleted | FileStatus::Renamed | FileStatus::Added | FileStatus::Copied => {
+            out.extend(syntax.symbols.iter().skip(1).map(|s| s.local_name.clone()));
+            return out;
+        }
+        FileStatus::Modified | FileStatus::TypeChanged => {}
     }
     for line in lines {
         let mut idx = Some(syntax.innermost_at_line(line));
@@ -413,11 +421,7 @@ fn touched(
             if current != 0 && !out.contains(&symbol.local_name) {
                 out.push(symbol.local_name.clone());
             }
-            idx = if lang == Lang::Java {
-                None
-            } else {
-                symbol.parent
-            };
+            idx = if java { None } else { symbol.parent };
         }
     }
     out
