@@ -1381,3 +1381,220 @@ fn fail_on_says_why_and_none_never_fails() {
     let policy = blast(&repo, &["diff", "HEAD~1", "HEAD"]);
     assert_eq!(policy.status.code(), Some(1));
 }
+
+/// Commits the files as the next commit of `repo`. `None` deletes a file.
+fn commit_files(repo: &Path, files: &[(&str, Option<&str>)], message: &str) {
+    for (path, text) in files {
+        match text {
+            Some(text) => write(repo, path, text),
+            None => std::fs::remove_file(repo.join(path)).unwrap(),
+        }
+    }
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", message]);
+}
+
+/// Checks that `blast diff REV^!` reports the same with the prefilter as
+/// with the full graph, cold and warm, and returns the prefiltered report.
+fn assert_prefilter_matches(repo: &Path, cache: &Path, rev: &str) -> Value {
+    let range = format!("{rev}^!");
+    let args = ["diff", range.as_str(), "--format", "json"];
+    let cold = json_of(&blast_cached(repo, cache, &args));
+    let warm = json_of(&blast_cached(repo, cache, &args));
+    let full = json_of(&blast(
+        repo,
+        &[
+            "diff",
+            range.as_str(),
+            "--full-graph",
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(
+        without_stats(warm),
+        without_stats(cold.clone()),
+        "{rev}: warm"
+    );
+    assert_eq!(
+        without_stats(cold.clone()),
+        without_stats(full),
+        "{rev}: full"
+    );
+    cold
+}
+
+/// Java files that a change reaches only through types they never name:
+/// `Report` calls `new Registry().circle().area()` and spells neither
+/// `Circle` nor `Base`, and `Circle.area` reaches `Shape.area` through the
+/// superclass `Base`, whose file spells no changed name.
+#[test]
+fn prefilter_matches_full_graph_on_java() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("java-repo");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test"]);
+    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    let circle = "package shapes;\n\npublic class Circle extends Base {\n    public double area() {\n        return 3.0;\n    }\n\n    public double rarely() {\n        return 1.0;\n    }\n}\n";
+    let registry = "package shapes;\n\npublic class Registry {\n    public Circle circle() {\n        return new Circle();\n    }\n}\n";
+    commit_files(
+        &repo,
+        &[
+            (
+                "src/shapes/Shape.java",
+                Some("package shapes;\n\npublic interface Shape {\n    double area();\n}\n"),
+            ),
+            (
+                "src/shapes/Sized.java",
+                Some("package shapes;\n\npublic interface Sized {\n    double area();\n}\n"),
+            ),
+            (
+                "src/shapes/Base.java",
+                Some(
+                    "package shapes;\n\npublic abstract class Base implements Shape {\n    public String label() {\n        return \"shape\";\n    }\n}\n",
+                ),
+            ),
+            ("src/shapes/Circle.java", Some(circle)),
+            ("src/shapes/Registry.java", Some(registry)),
+            (
+                "src/app/Report.java",
+                Some(
+                    "package app;\n\nimport shapes.Registry;\n\npublic class Report {\n    public double total() {\n        return new Registry().circle().area();\n    }\n}\n",
+                ),
+            ),
+            (
+                "src/app/Totals.java",
+                Some(
+                    "package app;\n\nimport shapes.*;\n\npublic class Totals {\n    public double sum(Shape shape) {\n        return shape.area();\n    }\n\n    public String name(Registry registry) {\n        return registry.circle().label();\n    }\n}\n",
+                ),
+            ),
+            (
+                "src/app/Main.java",
+                Some(
+                    "package app;\n\npublic class Main {\n    public static void main(String[] args) {\n        System.out.println(new Report().total() + new Totals().name(null));\n    }\n}\n",
+                ),
+            ),
+            (
+                "src/util/Unrelated.java",
+                Some(
+                    "package util;\n\npublic class Unrelated {\n    public int elsewhere() {\n        return 1;\n    }\n}\n",
+                ),
+            ),
+        ],
+        "base",
+    );
+
+    // The body of an override that `Report` calls through types it never
+    // names.
+    commit_files(
+        &repo,
+        &[(
+            "src/shapes/Circle.java",
+            Some(&circle.replace("3.0", "3.14")),
+        )],
+        "edit Circle.area",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("app.Report.total()"),
+        "Circle.area reaches Report.total"
+    );
+    assert_eq!(
+        report["stats"]["files_base"], 8,
+        "Unrelated.java is left out: {}",
+        report["stats"]
+    );
+
+    // A rarely used method.
+    commit_files(
+        &repo,
+        &[(
+            "src/shapes/Circle.java",
+            Some(&circle.replace("1.0", "2.0")),
+        )],
+        "edit Circle.rarely",
+    );
+    assert_prefilter_matches(&repo, &cache, "HEAD");
+
+    // The supertypes of a class.
+    commit_files(
+        &repo,
+        &[(
+            "src/shapes/Circle.java",
+            Some(&circle.replace("extends Base", "extends Base implements Sized")),
+        )],
+        "Circle implements Sized",
+    );
+    assert_prefilter_matches(&repo, &cache, "HEAD");
+
+    // An interface method with overrides.
+    commit_files(
+        &repo,
+        &[(
+            "src/shapes/Shape.java",
+            Some(
+                "package shapes;\n\npublic interface Shape {\n    double area();\n\n    default double twice() {\n        return 2 * area();\n    }\n}\n",
+            ),
+        )],
+        "add Shape.twice",
+    );
+    commit_files(
+        &repo,
+        &[(
+            "src/shapes/Shape.java",
+            Some(
+                "package shapes;\n\npublic interface Shape {\n    double area(int scale);\n\n    default double twice() {\n        return 2 * area(1);\n    }\n}\n",
+            ),
+        )],
+        "Shape.area takes a scale",
+    );
+    assert_prefilter_matches(&repo, &cache, "HEAD~1");
+    assert_prefilter_matches(&repo, &cache, "HEAD");
+
+    // A deleted class that others still name.
+    commit_files(
+        &repo,
+        &[("src/shapes/Registry.java", None)],
+        "delete Registry",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("\"deleted\""),
+        "Registry is deleted"
+    );
+}
+
+/// The Java cases under `fixtures/cases/`: every commit of each, with the
+/// prefilter and with the full graph.
+#[test]
+fn prefilter_matches_full_graph_on_java_cases() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cases");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&cases).unwrap() {
+        let case = entry.unwrap().path();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.contains("-java-") {
+            continue;
+        }
+        let repo = tmp.path().join(&name);
+        let status = Command::new("bash")
+            .arg(case.join("setup.sh"))
+            .arg(&repo)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("bash runs setup.sh");
+        assert!(status.success(), "{name}: setup.sh failed");
+        let cache = tmp.path().join(format!("{name}-cache"));
+        let commits = git(&repo, &["rev-list", "--reverse", "HEAD"]);
+        for commit in commits.lines().skip(1) {
+            assert_prefilter_matches(&repo, &cache, commit);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "only {checked} Java commits were checked");
+}

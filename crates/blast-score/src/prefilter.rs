@@ -10,17 +10,38 @@
 //! definitions) come out as in the full graph.
 //!
 //! Python files with a star import are always parsed, because they bring in
-//! names they do not spell. Files of other languages are always parsed: their
-//! resolvers read the layout from the files they are given.
+//! names they do not spell. Rust files are always parsed: the module tree
+//! comes from `mod` items and the Cargo layout of files that need not name
+//! anything searched, and glob imports, re-exports and macros bring in
+//! names a file does not spell.
+//!
+//! Java files that name a searched name are resolved as in the full graph
+//! only if the types their expressions pass through are known, even when
+//! the file names none of them: the type of `a` in `a.b().c()` and of what
+//! `b` returns, with their supertypes. So each such file also brings in
+//! the files that may declare a top-level type whose name it spells, found
+//! by a lexer scan of every Java file. Those files bring in, in turn, the
+//! declarers of the types in their declarations: supertypes, bounds,
+//! static and on-demand imports, and the field, parameter and return types
+//! of the members whose name a searched file spells, since only those can
+//! be on the path of a reference. This goes on until the index is closed.
+//! Files whose package has a segment that does not start with a lowercase
+//! letter are always parsed, because the resolver reads `a.B` as a package
+//! only when a parsed file declares it. The search for Java starts from
+//! the symbols that the changed symbols step reports (the innermost symbol
+//! around a changed line, and the top-level symbols of an added or deleted
+//! file), not from their enclosing symbols.
 // NOTE: equality with the full graph is checked by tests on the fixtures and
 // on real diffs; a resolution rule that links a definition to a name its
-// file never spells would break it.
+// file never spells, or reads a fact of a file that neither this search nor
+// the Java index closure brings in, would break it.
 
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use blast_diff::{ChangeSet, FileStatus};
-use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang};
+use blast_graph::lang::java::outline::{declaration_type_names, identifiers, outline};
+use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, SourceFile};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::reach::reach;
@@ -38,6 +59,7 @@ pub(crate) fn extract_reachable(
     reader: &SideReader<'_>,
     change_set: &ChangeSet,
     head_changed: &[Arc<ExtractedFile>],
+    head_sources: &[SourceFile],
     options: &mut GraphOptions,
     max_dependents: usize,
 ) -> Result<(Vec<Arc<ExtractedFile>>, Option<Graph>), blast_diff::Error> {
@@ -46,6 +68,7 @@ pub(crate) fn extract_reachable(
         .filter(|s| s.lang == Lang::Python)
         .map(|s| s.path.clone())
         .collect();
+    let mut java = JavaIndex::new(sources);
 
     // Step 1: what is always parsed.
     let changed: FxHashSet<&str> = change_set
@@ -56,12 +79,28 @@ pub(crate) fn extract_reachable(
         .collect();
     let mut selected = vec![false; sources.len()];
     for (idx, source) in sources.iter().enumerate() {
-        selected[idx] = source.lang != Lang::Python
-            || changed.contains(source.path.as_str())
-            || source.has_star_import();
+        selected[idx] = match source.lang {
+            Lang::Python => changed.contains(source.path.as_str()) || source.has_star_import(),
+            Lang::Java => changed.contains(source.path.as_str()) || java.always_parsed[idx],
+            Lang::Rust => true,
+        };
     }
     let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, reader)?;
+    // Files parsed, and among them the files whose every reference counts.
+    // They differ only for Java files that the index closure brought in.
     let mut done = selected.clone();
+    let mut resolved = selected.clone();
+    for (idx, source) in sources.iter().enumerate() {
+        if selected[idx] && source.lang == Lang::Java {
+            java.demand_spelled(source.bytes().unwrap_or_default());
+        }
+    }
+    for source in head_sources {
+        if Lang::from_path(&source.path) == Some(Lang::Java) {
+            java.demand_spelled(&source.bytes);
+        }
+    }
+    java.close(sources, reader, &mut done, &mut extracted)?;
 
     // Step 2: the names the diff touches, on both sides.
     let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> =
@@ -71,37 +110,33 @@ pub(crate) fn extract_reachable(
     let mut names: FxHashSet<String> = FxHashSet::default();
     let mut seeds: Vec<(String, String)> = Vec::new();
     for file in &change_set.files {
-        let whole = matches!(
-            file.status,
-            FileStatus::Deleted | FileStatus::Renamed | FileStatus::Added | FileStatus::Copied
-        );
-        if let Some(syntax) = file
+        if let Some((syntax, lang)) = file
             .old_path
             .as_deref()
             .and_then(|p| base_by_path.get(p))
-            .and_then(|f| f.syntax())
+            .and_then(|f| Some((f.syntax()?, f.lang)))
         {
             let path = file.old_path.clone().unwrap_or_default();
             let lines = file
                 .hunks
                 .iter()
                 .flat_map(|h| h.removed.iter().flat_map(|r| r.start..=r.end));
-            for local in touched(syntax, whole, lines) {
+            for local in touched(syntax, lang, file.status, lines) {
                 seeds.push((path.clone(), local));
             }
             names.extend(module_names(&path));
         }
-        if let Some(syntax) = file
+        if let Some((syntax, lang)) = file
             .new_path
             .as_deref()
             .and_then(|p| head_by_path.get(p))
-            .and_then(|f| f.syntax())
+            .and_then(|f| Some((f.syntax()?, f.lang)))
         {
             let lines = file
                 .hunks
                 .iter()
                 .flat_map(|h| h.added.iter().flat_map(|r| r.start..=r.end));
-            for local in touched(syntax, whole, lines) {
+            for local in touched(syntax, lang, file.status, lines) {
                 names.extend(short_names(&local));
                 // A symbol edited only by added lines is changed at the base
                 // too, under the same name.
@@ -117,6 +152,14 @@ pub(crate) fn extract_reachable(
     }
     let mut searched: FxHashSet<String> = FxHashSet::default();
     let mut last_graph: Option<Graph> = None;
+    // The full graph takes the files in listing order, and so must every
+    // partial one: where several files declare the same Java type, the
+    // resolver breaks ties by that order.
+    let order: FxHashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(idx, s)| (s.path.as_str(), idx))
+        .collect();
 
     // Step 3: scan for the names, parse what matches, find dependents,
     // and repeat with their names until no new name turns up.
@@ -130,17 +173,34 @@ pub(crate) fn extract_reachable(
         let matcher =
             AhoCorasick::new(&new_names).unwrap_or_else(|err| panic!("name matcher: {err}"));
         let candidates: Vec<usize> = (0..sources.len())
-            .filter(|&idx| !done[idx] && sources[idx].may_mention_any(&matcher, &new_names))
+            .filter(|&idx| !resolved[idx] && sources[idx].may_mention_any(&matcher, &new_names))
             .collect();
         let candidate_files: Vec<&SideFile> = candidates.iter().map(|&idx| &sources[idx]).collect();
         let confirmed = reader.confirm_mentions(&candidate_files, &matcher)?;
         let mut matched = vec![false; sources.len()];
         for (&idx, mentions) in candidates.iter().zip(confirmed) {
-            if mentions {
+            if !mentions {
+                continue;
+            }
+            // A file the Java index brought in is parsed already; from now
+            // on its references count too.
+            if !done[idx] {
                 matched[idx] = true;
                 done[idx] = true;
             }
+            resolved[idx] = true;
+            if sources[idx].lang == Lang::Java {
+                java.demand_spelled(sources[idx].bytes().unwrap_or_default());
+            }
         }
+        extracted.extend(extract_selected(sources, &matched, reader)?);
+        java.close(sources, reader, &mut done, &mut extracted)?;
+        log::debug!(
+            "prefilter: {} files parsed, {} of them for their references",
+            done.iter().filter(|d| **d).count(),
+            resolved.iter().filter(|r| **r).count()
+        );
+
         // Once most files are in, one more round costs more than parsing
         // the rest: a graph build over what is parsed, and another scan.
         let parsed = done.iter().filter(|d| **d).count();
@@ -150,13 +210,12 @@ pub(crate) fn extract_reachable(
                 sources.len()
             );
             let rest: Vec<bool> = done.iter().map(|d| !d).collect();
-            extracted.extend(extract_selected(sources, &matched, reader)?);
             extracted.extend(extract_selected(sources, &rest, reader)?);
             last_graph = None;
             break;
         }
-        extracted.extend(extract_selected(sources, &matched, reader)?);
 
+        extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
         let graph = Graph::build(&extracted, options);
         for (path, local) in &seeds {
             let Some(file) = graph.file_id(path) else {
@@ -174,10 +233,15 @@ pub(crate) fn extract_reachable(
         }
         last_graph = Some(graph);
     }
+    extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
     log::debug!(
-        "prefilter: parsed {} of {} files",
+        "prefilter: parsed {} of {} files ({} only for the Java type index)",
         extracted.len(),
-        sources.len()
+        sources.len(),
+        done.iter()
+            .zip(&resolved)
+            .filter(|(done, resolved)| **done && !**resolved)
+            .count()
     );
     Ok((extracted, last_graph))
 }
@@ -185,6 +249,131 @@ pub(crate) fn extract_reachable(
 /// Repositories smaller than this are always searched round by round, so
 /// the tests' small fixtures exercise the search itself.
 const WHOLE_REPOSITORY_MIN_FILES: usize = 64;
+
+/// The Java files that may declare each top-level type name, from a lexer
+/// scan, and the type names whose declarers are parsed or queued. A nested
+/// type is found only through another type: its outer type or a supertype
+/// of it, a qualifier (`Outer.Inner`), or the owner in an import. Those are
+/// spelled where the nested type is named, and so demanded too.
+struct JavaIndex {
+    /// Per source: a Java file that is parsed whatever the change, because
+    /// its text was not read or its package name is unusual.
+    always_parsed: Vec<bool>,
+    declarers: FxHashMap<String, Vec<usize>>,
+    demanded: FxHashSet<String>,
+    /// Demanded names whose declarers are not parsed yet.
+    pending: Vec<String>,
+    /// Every identifier of the files whose references count. Only members
+    /// of these names can be on the path of a reference, so only their
+    /// declared types need to resolve as in the full graph.
+    spelled: FxHashSet<String>,
+    /// `spelled` grew since the declarations of the parsed files were last
+    /// read.
+    spelled_grew: bool,
+}
+
+impl JavaIndex {
+    fn new(sources: &[SideFile]) -> JavaIndex {
+        let mut always_parsed = vec![false; sources.len()];
+        let mut declarers: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        // Without the text of every Java file, neither the declarers of a
+        // name nor the names a file spells are known: parse them all.
+        let java = |s: &SideFile| s.lang == Lang::Java;
+        if sources.iter().any(|s| java(s) && s.bytes().is_none()) {
+            for (idx, source) in sources.iter().enumerate() {
+                always_parsed[idx] = java(source);
+            }
+        }
+        for (idx, source) in sources.iter().enumerate() {
+            if !java(source) || always_parsed[idx] {
+                continue;
+            }
+            let Some(bytes) = source.bytes() else {
+                continue;
+            };
+            let found = outline(bytes);
+            always_parsed[idx] = found.unusual_package;
+            for name in found.top_level_types {
+                declarers.entry(name).or_default().push(idx);
+            }
+        }
+        JavaIndex {
+            always_parsed,
+            declarers,
+            demanded: FxHashSet::default(),
+            pending: Vec::new(),
+            spelled: FxHashSet::default(),
+            spelled_grew: false,
+        }
+    }
+
+    /// Records the identifiers of a file whose references count, and
+    /// demands the declarers of every type name among them: any of them
+    /// may be the type of one of its expressions.
+    fn demand_spelled(&mut self, bytes: &[u8]) {
+        for word in identifiers(bytes) {
+            let Ok(word) = std::str::from_utf8(word) else {
+                continue;
+            };
+            if self.spelled.contains(word) {
+                continue;
+            }
+            self.spelled.insert(word.to_owned());
+            self.spelled_grew = true;
+            self.demand(word);
+        }
+    }
+
+    fn demand(&mut self, name: &str) {
+        if self.declarers.contains_key(name) && !self.demanded.contains(name) {
+            self.demanded.insert(name.to_owned());
+            self.pending.push(name.to_owned());
+        }
+    }
+
+    fn demand_declared(&mut self, file: &ExtractedFile) {
+        if file.lang != Lang::Java {
+            return;
+        }
+        let spelled = &self.spelled;
+        for name in declaration_type_names(file, |member| spelled.contains(member)) {
+            self.demand(&name);
+        }
+    }
+
+    /// Parses the declarers of the pending names, then of the type names in
+    /// their declarations, until no name is pending.
+    fn close(
+        &mut self,
+        sources: &[SideFile],
+        reader: &SideReader<'_>,
+        done: &mut [bool],
+        extracted: &mut Vec<Arc<ExtractedFile>>,
+    ) -> Result<(), blast_diff::Error> {
+        if std::mem::take(&mut self.spelled_grew) {
+            for file in extracted.iter() {
+                self.demand_declared(file);
+            }
+        }
+        while !self.pending.is_empty() {
+            let mut selected = vec![false; sources.len()];
+            for name in std::mem::take(&mut self.pending) {
+                for &idx in self.declarers.get(&name).into_iter().flatten() {
+                    if !done[idx] {
+                        selected[idx] = true;
+                        done[idx] = true;
+                    }
+                }
+            }
+            let added = extract_selected(sources, &selected, reader)?;
+            for file in &added {
+                self.demand_declared(file);
+            }
+            extracted.extend(added);
+        }
+        Ok(())
+    }
+}
 
 fn extract_selected(
     sources: &[SideFile],
@@ -201,16 +390,29 @@ fn extract_selected(
 }
 
 /// Returns the local names of the symbols whose lines a hunk touches, with their
-/// enclosing symbols; every symbol when the whole file changed.
+/// enclosing symbols; every symbol when the whole file changed. Java files
+/// follow the changed symbols more closely: a changed line changes only
+/// the innermost symbol around it, and an added or deleted file changes
+/// its top-level symbols.
 fn touched(
     syntax: &blast_graph::model::FileSyntax,
-    whole: bool,
+    lang: Lang,
+    status: FileStatus,
     lines: impl Iterator<Item = u32>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    if whole {
-        out.extend(syntax.symbols.iter().skip(1).map(|s| s.local_name.clone()));
-        return out;
+    let java = lang == Lang::Java;
+    match status {
+        FileStatus::Deleted | FileStatus::Added | FileStatus::Copied if java => {
+            let top_level = syntax.symbols.iter().filter(|s| s.parent == Some(0));
+            out.extend(top_level.map(|s| s.local_name.clone()));
+            return out;
+        }
+        FileStatus::Deleted | FileStatus::Renamed | FileStatus::Added | FileStatus::Copied => {
+            out.extend(syntax.symbols.iter().skip(1).map(|s| s.local_name.clone()));
+            return out;
+        }
+        FileStatus::Modified | FileStatus::TypeChanged => {}
     }
     for line in lines {
         let mut idx = Some(syntax.innermost_at_line(line));
@@ -219,7 +421,7 @@ fn touched(
             if current != 0 && !out.contains(&symbol.local_name) {
                 out.push(symbol.local_name.clone());
             }
-            idx = symbol.parent;
+            idx = if java { None } else { symbol.parent };
         }
     }
     out

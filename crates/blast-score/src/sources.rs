@@ -4,8 +4,9 @@
 //! With a warm cache, a file at a commit or in the index needs no read at
 //! all. Git lists its blob id, and the cache entry of that id tells the
 //! prefilter which words the file has and whether it has a star import. The
-//! same entry gives its extraction if the prefilter selects it. Only files without an entry, and the changed files whose text the
-//! change kinds compare, are read from git.
+//! same entry gives its extraction if the prefilter selects it. Only files
+//! without an entry, the changed files whose text the change kinds compare,
+//! and Java files, whose text the prefilter scans, are read from git.
 
 use aho_corasick::AhoCorasick;
 use blast_diff::{Repo, Side, TreeEntry};
@@ -169,7 +170,9 @@ impl SideReader<'_> {
 
     /// Stores the words of the files that were read but not parsed, so that
     /// the next run's prefilter need not read them. Parsed files have a
-    /// whole entry already.
+    /// whole entry already. Java files are left out: the prefilter reads
+    /// their text on every run, so they may have a whole entry that words
+    /// alone would replace.
     pub(crate) fn remember_unparsed(&self, files: &[SideFile], parsed: &[Arc<ExtractedFile>]) {
         let Some(cache) = self.cache else {
             return;
@@ -177,6 +180,7 @@ impl SideReader<'_> {
         let parsed: FxHashSet<&str> = parsed.iter().map(|f| f.path.as_str()).collect();
         files.par_iter().for_each(|file| {
             if let (Some(blob_id), Some(bytes)) = (&file.blob_id, file.bytes())
+                && file.lang != Lang::Java
                 && !parsed.contains(file.path.as_str())
             {
                 cache.store(blob_id, file.lang, &CachedFile::words_only(bytes));

@@ -22,6 +22,7 @@
 //! candidate edges to the methods of that name and arity, weighted 1/n.
 
 mod extract;
+pub mod outline;
 mod resolve;
 
 use std::sync::OnceLock;
