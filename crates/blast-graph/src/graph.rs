@@ -348,19 +348,35 @@ impl Graph {
             }
         }
 
-        // Step 2: resolve each language's files among themselves.
+        // Step 2: resolve each language's files among themselves. The
+        // languages are independent, so a repository of several languages
+        // resolves them in parallel; results are merged in a fixed order.
         let mut module_names = vec![String::new(); parsed.len()];
         let mut local_edges: Vec<(FileId, FileId, LocalEdge)> = Vec::new();
-        for &lang in Lang::ALL {
-            let ids: Vec<FileId> = (0..parsed.len())
-                .filter(|&idx| parsed[idx].lang == lang)
-                .map(to_u32)
-                .collect();
-            if ids.is_empty() {
-                continue;
+        let per_language: Vec<(Lang, Vec<FileId>, Resolved, GraphStats)> = Lang::ALL
+            .par_iter()
+            .filter_map(|&lang| {
+                let ids: Vec<FileId> = (0..parsed.len())
+                    .filter(|&idx| parsed[idx].lang == lang)
+                    .map(to_u32)
+                    .collect();
+                if ids.is_empty() {
+                    return None;
+                }
+                let files: Vec<&ExtractedFile> =
+                    ids.iter().map(|&id| parsed[id as usize]).collect();
+                let mut language_stats = GraphStats::default();
+                let resolved = resolve_language(lang, &files, options, &mut language_stats);
+                Some((lang, ids, resolved, language_stats))
+            })
+            .collect();
+        for (lang, ids, resolved, language_stats) in per_language {
+            // Each language's resolver sets only its own counters.
+            match lang {
+                Lang::Python => stats.python = language_stats.python,
+                Lang::Rust => stats.rust = language_stats.rust,
+                Lang::Java => stats.java = language_stats.java,
             }
-            let files: Vec<&ExtractedFile> = ids.iter().map(|&id| parsed[id as usize]).collect();
-            let resolved = resolve_language(lang, &files, options, &mut stats);
             for (idx, module) in resolved.modules.into_iter().enumerate() {
                 module_names[ids[idx] as usize] = module;
             }

@@ -218,10 +218,12 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             .collect();
     }
 
-    // Step 3: both graphs.
-    let base_graph =
-        prefilter_graph.unwrap_or_else(|| Graph::build(&base_extracted, &graph_options));
-    let head_graph = Graph::build(&head_extracted, &head_options);
+    // Step 3: both graphs, at once, since much of resolution runs on one
+    // thread per language.
+    let (base_graph, head_graph) = rayon::join(
+        || prefilter_graph.unwrap_or_else(|| Graph::build(&base_extracted, &graph_options)),
+        || Graph::build(&head_extracted, &head_options),
+    );
     clock.lap(format_args!(
         "built graphs: base {} symbols, head {} symbols",
         base_graph.symbols.len(),
