@@ -570,6 +570,13 @@ fn tests_command_lists_reaching_tests() {
         .find(|f| f["name"] == "tests")
         .unwrap();
     assert_eq!(test_factor["points"], 0.0);
+
+    // The text says how many of the dependents are test code.
+    let text = String::from_utf8(blast(&repo, &["diff"]).stdout).unwrap();
+    assert!(
+        text.contains("certainly affected (4, 1 of them in test code):"),
+        "{text}"
+    );
 }
 
 /// Makes a repository from `files`, commits it, then writes `edit` over

@@ -112,9 +112,15 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
 }
 
 fn details(out: &mut String, change: &ChangedSymbol, max_dependents: usize) {
+    let test_code = change.certain.iter().filter(|d| d.test_code).count();
+    let in_tests = if test_code == 0 {
+        String::new()
+    } else {
+        format!(", {test_code} of them in test code")
+    };
     let _ = writeln!(
         out,
-        "\n<details><summary><code>{}</code>: {} certainly affected</summary>\n",
+        "\n<details><summary><code>{}</code>: {} certainly affected{in_tests}</summary>\n",
         html(&change.name),
         change.certain.len()
     );

@@ -153,7 +153,16 @@ fn render_dependents(
     if list.is_empty() {
         return;
     }
-    let _ = writeln!(out, "    {title} ({}):", list.len());
+    let test_code = list.iter().filter(|d| d.test_code).count();
+    if test_code == 0 {
+        let _ = writeln!(out, "    {title} ({}):", list.len());
+    } else {
+        let _ = writeln!(
+            out,
+            "    {title} ({}, {test_code} of them in test code):",
+            list.len()
+        );
+    }
     // A flat list, nearest first: indenting by depth would suggest a tree
     // whose intermediate entries are not shown.
     for dep in list.iter().take(options.max_dependents) {

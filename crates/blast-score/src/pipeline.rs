@@ -992,7 +992,7 @@ fn changed_symbol(
         let dep = &graph.symbols[reached.symbol as usize];
         let path = &graph.files[dep.file as usize].path;
         let head_line = head_lines.line(path, &dep.local_name);
-        Dependent {
+        let mut dependent = Dependent {
             name: dep.name.clone(),
             local_name: dep.local_name.clone(),
             kind: dep.kind,
@@ -1002,8 +1002,11 @@ fn changed_symbol(
             weight: reached.weight,
             exists_at_head: head_line.is_some(),
             is_test: is_test(graph, reached.symbol, policy),
+            test_code: false,
             via: graph.symbols[reached.via as usize].name.clone(),
-        }
+        };
+        dependent.test_code = !is_production(&dependent, policy);
+        dependent
     };
     let mut certain: Vec<Dependent> = reach.certain.iter().map(to_dependent).collect();
     let mut possible: Vec<Dependent> = reach.possible.iter().map(to_dependent).collect();
@@ -1142,6 +1145,7 @@ fn changed_test(
         weight: 1.0,
         exists_at_head: true,
         is_test: is_test(graph, id, policy),
+        test_code: true,
         via: String::new(),
     }
 }

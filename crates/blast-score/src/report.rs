@@ -126,6 +126,9 @@ pub struct Dependent {
     pub exists_at_head: bool,
     /// A test function or method, by the policy's test patterns.
     pub is_test: bool,
+    /// True for tests and for other code in test files or Rust `tests`
+    /// modules, which counts for the tests factor and not as reach.
+    pub test_code: bool,
 }
 
 /// A symbol the diff changes, with its blast radius and score.
