@@ -527,6 +527,35 @@ fn java_field_does_not_replace_deleted_method() {
 }
 
 #[test]
+fn changed_test_is_in_no_tier() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(
+        &repo,
+        "tests/test_login.py",
+        "def test_password_authentication():\n    assert True\n",
+    );
+    commit_all(&repo, "add a test");
+    write(
+        &repo,
+        "tests/test_login.py",
+        "def test_password_authentication():\n    assert 1 + 1 == 2\n",
+    );
+    commit_all(&repo, "change the test");
+
+    let report = json_of_last_commit(&repo);
+    let changed = change_of(&report, "tests/test_login.py::test_password_authentication");
+    let criticality = changed["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "criticality")
+        .unwrap_or_else(|| panic!("no criticality factor in {changed}"));
+    assert_eq!(criticality["points"], 0.0, "{changed}");
+    assert_eq!(report["total"]["level"], "none", "{}", report["total"]);
+}
+
+#[test]
 fn deleting_an_unused_function_adds_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = shop_repo(tmp.path());

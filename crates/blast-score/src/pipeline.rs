@@ -1031,9 +1031,12 @@ fn changed_symbol(
         .collect();
     let symbol_is_test = is_test(graph, id, policy);
     let own_file = graph.file_of(id).path.as_str();
+    // A test does not run in production, so its own path or name puts it
+    // in no tier (`test_proxy_authorization` is not auth code).
+    let own_is_test_code = symbol_is_test || is_test_code(own_file, &symbol.local_name, policy);
     let mut tiers: Vec<(&str, f64, bool)> = Vec::new();
     for tier in &policy.tiers {
-        if tier.matches(own_file, &symbol.name) {
+        if !own_is_test_code && tier.matches(own_file, &symbol.name) {
             tiers.push((&tier.name, tier.weight, true));
         } else if certain
             .iter()
@@ -1154,10 +1157,15 @@ fn changed_test(
 /// Test code (tests and their helpers) is not production reach: it counts
 /// neither as reach nor breadth, nor for a tier that only a dependent is in.
 fn is_production(dependent: &Dependent, policy: &Policy) -> bool {
-    // Only Rust names hold `::`: code in a `tests` module is test code.
-    let in_tests_module =
-        dependent.local_name.starts_with("tests::") || dependent.local_name.contains("::tests::");
-    !dependent.is_test && !in_tests_module && !policy.test_files.is_match(&dependent.file)
+    !dependent.is_test && !is_test_code(&dependent.file, &dependent.local_name, policy)
+}
+
+/// True for code in a test file or in a Rust `tests` module (only Rust
+/// names hold `::`).
+fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> bool {
+    local_name.starts_with("tests::")
+        || local_name.contains("::tests::")
+        || policy.test_files.is_match(file)
 }
 
 /// True for test functions and methods, by each language's convention:
@@ -1269,6 +1277,7 @@ fn total_tiers<'p>(
     for tier in &policy.tiers {
         let own = changes
             .iter()
+            .filter(|c| !c.is_test && !is_test_code(&c.file, &c.local_name, policy))
             .filter(|c| tier.matches(&c.file, &c.name))
             .map(multiplier_of)
             .fold(0.0, f64::max);
