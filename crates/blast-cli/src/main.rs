@@ -152,6 +152,10 @@ fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
     let mut config = config(cli, &repo)?;
     apply_limits(&mut config, &args.limits);
     let report = blast_score::analyze(&repo, &spec, &config)?;
+    // Standard output is for the test runner, so warnings go to stderr.
+    for warning in &report.warnings {
+        log::warn!("{warning}");
+    }
     let mut out = String::new();
     for (test, certain) in report.affected_tests() {
         if !certain && !args.include_possible {
@@ -295,6 +299,13 @@ fn config(cli: &Cli, repo: &Repo) -> anyhow::Result<Config> {
                 .map_err(|err| UsageError(err.to_string()))?;
         }
         Err(err) if err.kind() == io::ErrorKind::NotFound && !required => {}
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Err(UsageError(format!(
+                "the configuration file {} given with --config does not exist; check the path (relative paths start at the current folder)",
+                path.display()
+            ))
+            .into());
+        }
         Err(err) => {
             return Err(UsageError(format!(
                 "failed to read the configuration {}: {err}",

@@ -637,6 +637,24 @@ fn tests_command_lists_junit_tests_not_their_helpers() {
 }
 
 #[test]
+fn tests_command_lists_tests_of_an_added_java_class() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = repo_with(
+        tmp.path(),
+        &[(
+            "src/main/java/shop/Db.java",
+            "package shop;\n\npublic class Db {\n    public static String connect(String url) {\n        return url;\n    }\n}\n",
+        )],
+        (
+            "src/test/java/shop/DbTest.java",
+            "package shop;\n\nimport org.junit.jupiter.api.Test;\n\nclass DbTest {\n    private String open() {\n        return Db.connect(\"db://test\");\n    }\n\n    @Test\n    void connects() {\n        open();\n    }\n}\n",
+        ),
+    );
+    let stdout = stdout_of(&blast(&repo, &["tests"]));
+    assert_eq!(stdout, "shop.DbTest.connects()\n");
+}
+
+#[test]
 fn tests_command_lists_rust_tests_not_their_helpers() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = repo_with(

@@ -15,13 +15,15 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
         report.total.value,
         report.total.level.name()
     );
+    let files = report.files.len();
+    let symbols = report.changes.len();
     let _ = writeln!(
         out,
-        "{} → {}: {} files, {} changed symbols.",
+        "{} → {}: {files} {}, {symbols} changed {}.",
         code(&report.base.label, false),
         code(&report.head.label, false),
-        report.files.len(),
-        report.changes.len()
+        if files == 1 { "file" } else { "files" },
+        if symbols == 1 { "symbol" } else { "symbols" },
     );
     let factors: Vec<String> = report
         .total

@@ -273,6 +273,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
                 &base_graph,
                 &head_graph,
                 &head_lines,
+                &change_set,
                 &config.policy,
             )
         })
@@ -835,7 +836,7 @@ fn policy_warnings(policy: &Policy, head_paths: &[String]) -> Vec<String> {
         && !head_paths.iter().any(|p| policy.test_files.is_match(p))
     {
         warnings.push(
-            "[tests] patterns in blast.toml match no source file, so no test is found and test code counts as reach; check the patterns".to_owned(),
+            "[tests] patterns of the policy file match no source file, so no test is found and test code counts as reach; check the patterns".to_owned(),
         );
     }
     for root in &policy.python_roots {
@@ -845,7 +846,7 @@ fn policy_warnings(policy: &Policy, head_paths: &[String]) -> Vec<String> {
         let prefix = format!("{}/", root.trim_end_matches('/'));
         if !head_paths.iter().any(|p| p.starts_with(&prefix)) {
             warnings.push(format!(
-                "[python] roots entry {root:?} in blast.toml contains no source file; give it relative to the repository root"
+                "[python] roots entry {root:?} of the policy file contains no source file; give it relative to the repository root"
             ));
         }
     }
@@ -954,6 +955,7 @@ fn changed_symbol(
     base: &Graph,
     head: &Graph,
     head_lines: &HeadLines<'_>,
+    change_set: &ChangeSet,
     policy: &Policy,
 ) -> ChangedSymbol {
     // Added symbols live on the head side; everything else is described at
@@ -1079,9 +1081,11 @@ fn changed_symbol(
             head.file_of(head_id).path.clone(),
             head.symbols[head_id as usize].span.start_line,
         )),
+        // A deleted symbol of a file that remains: where its lines were.
         None => head.file_id(&file).map(|head_file| {
             let lines = head.files[head_file as usize].line_count.max(1);
-            (file.clone(), start_line.clamp(1, lines))
+            let line = head_line_of(change_set, &file, start_line);
+            (file.clone(), line.clamp(1, lines))
         }),
     };
     ChangedSymbol {
@@ -1107,6 +1111,13 @@ fn changed_symbol(
             let mut own = tests;
             own.insert(0, changed_test(head, change.head, graph, id, policy));
             own
+        } else if change.kind == ChangeKind::Added {
+            // An added class (a new Java test class) brings its tests.
+            let mut own: Vec<Dependent> = nested_tests(head, id, policy)
+                .map(|test| changed_test(head, Some(test), head, test, policy))
+                .collect();
+            own.extend(tests);
+            own
         } else {
             tests
         },
@@ -1123,6 +1134,60 @@ fn changed_symbol(
 fn dedupe_dependents(list: &mut Vec<Dependent>) {
     let mut seen: FxHashSet<(String, String)> = FxHashSet::default();
     list.retain(|d| seen.insert((d.file.clone(), d.name.clone())));
+}
+
+/// Returns the tests defined inside `id`, at any depth.
+fn nested_tests<'g>(
+    graph: &'g Graph,
+    id: u32,
+    policy: &'g Policy,
+) -> impl Iterator<Item = u32> + 'g {
+    let file = graph.symbols[id as usize].file;
+    graph.file_symbols(file).filter(move |&inner| {
+        let mut parent = graph.symbols[inner as usize].parent;
+        while let Some(p) = parent {
+            if p == id {
+                return is_test(graph, inner, policy);
+            }
+            parent = graph.symbols[p as usize].parent;
+        }
+        false
+    })
+}
+
+/// Returns the head line where line `line` of the base file `path` sits
+/// after the diff: shifted by the hunks above it, or where the hunk that
+/// removed it now starts.
+fn head_line_of(change_set: &ChangeSet, path: &str, line: u32) -> u32 {
+    let Some(file) = change_set
+        .files
+        .iter()
+        .find(|f| f.old_path.as_deref() == Some(path))
+    else {
+        return line;
+    };
+    let mut shift: i64 = 0;
+    for hunk in &file.hunks {
+        let old_end = hunk.old_start + hunk.old_lines;
+        if hunk.old_lines > 0 && (hunk.old_start..old_end).contains(&line) {
+            // A hunk that only deletes sits after its new_start line.
+            return if hunk.new_lines == 0 {
+                hunk.new_start + 1
+            } else {
+                hunk.new_start
+            };
+        }
+        let above = if hunk.old_lines == 0 {
+            hunk.old_start < line
+        } else {
+            old_end <= line
+        };
+        if !above {
+            break;
+        }
+        shift += i64::from(hunk.new_lines) - i64::from(hunk.old_lines);
+    }
+    u32::try_from((i64::from(line) + shift).max(1)).unwrap_or(line)
 }
 
 /// A changed test, as an entry of the tests to run.
@@ -1356,4 +1421,52 @@ fn file_summaries(change_set: &ChangeSet) -> Vec<FileSummary> {
             lang: Lang::from_path(f.path()),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use blast_diff::{FileChange, FileStatus, Hunk};
+
+    use super::*;
+
+    fn hunk(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {
+        Hunk {
+            old_start,
+            old_lines,
+            new_start,
+            new_lines,
+            removed: Vec::new(),
+            added: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn base_lines_map_to_head_lines() {
+        let change_set = ChangeSet {
+            files: vec![FileChange {
+                status: FileStatus::Modified,
+                old_path: Some("m.py".to_owned()),
+                new_path: Some("m.py".to_owned()),
+                similarity: None,
+                binary: false,
+                old_mode: None,
+                new_mode: None,
+                // Three lines inserted after line 2; lines 10 to 14 deleted;
+                // line 20 replaced by two lines.
+                hunks: vec![hunk(2, 0, 3, 3), hunk(10, 5, 12, 0), hunk(20, 1, 18, 2)],
+                lossy_path: false,
+            }],
+        };
+        let at_head = |line| head_line_of(&change_set, "m.py", line);
+        assert_eq!(at_head(1), 1);
+        assert_eq!(at_head(2), 2);
+        assert_eq!(at_head(3), 6);
+        assert_eq!(at_head(9), 12);
+        assert_eq!(at_head(10), 13);
+        assert_eq!(at_head(14), 13);
+        assert_eq!(at_head(15), 13);
+        assert_eq!(at_head(20), 18);
+        assert_eq!(at_head(21), 20);
+        assert_eq!(head_line_of(&change_set, "other.py", 7), 7);
+    }
 }
