@@ -571,7 +571,7 @@ fn tests_command_lists_reaching_tests() {
         .unwrap();
     assert_eq!(test_factor["points"], 0.0);
 
-    // The text says how many of the dependents are test code.
+    // The text counts the dependents that are test code.
     let text = String::from_utf8(blast(&repo, &["diff"]).stdout).unwrap();
     assert!(
         text.contains("certainly affected (4, 1 of them in test code):"),
@@ -637,7 +637,7 @@ fn tests_command_lists_junit_tests_not_their_helpers() {
 }
 
 #[test]
-fn tests_command_lists_tests_of_an_added_java_class() {
+fn added_java_class_brings_its_tests() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = repo_with(
         tmp.path(),

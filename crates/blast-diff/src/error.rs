@@ -153,6 +153,13 @@ fn unknown_revision_message(rev: &str, shallow: bool) -> String {
              from its history; fetch more history with `git fetch --deepen=1` (more for older revisions), \
              or set `fetch-depth: 0` in actions/checkout"
         )
+    } else if let Some(branch) = rev.strip_prefix("origin/") {
+        // A remote-tracking branch that was never fetched, as in a CI
+        // checkout of one branch.
+        format!(
+            "unknown revision '{rev}': no commit of that name in the repository; fetch the branch with \
+             `git fetch origin {branch}`, or set `fetch-depth: 0` in actions/checkout"
+        )
     } else {
         format!("unknown revision '{rev}': no commit of that name in the repository")
     }
@@ -170,5 +177,18 @@ fn no_merge_base_message(base: &str, head: &str, shallow: bool) -> String {
             "no merge base of '{base}' and '{head}': their histories are unrelated; \
              compare the two tips with '{base}..{head}' instead"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_remote_branch_says_how_to_fetch() {
+        let message = unknown_revision_message("origin/main", false);
+        assert!(message.contains("git fetch origin main"), "{message}");
+        let plain = unknown_revision_message("v1.2", false);
+        assert!(!plain.contains("git fetch"), "{plain}");
     }
 }

@@ -924,9 +924,9 @@ fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFi
         .collect())
 }
 
-/// The start line of every symbol of the head graph, by file and name in
-/// the file, so that dependents found at the base are shown where they are
-/// at the head. The first of same-named definitions wins, as in
+/// Start lines of every symbol of the head graph, by file and name in the
+/// file, so that dependents found at the base are shown where they are at
+/// the head. The first of same-named definitions wins, as in
 /// [`Graph::find_local`].
 struct HeadLines<'g> {
     lines: FxHashMap<(&'g str, &'g str), u32>,
@@ -1233,11 +1233,11 @@ fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> bool {
         || policy.test_files.is_match(file)
 }
 
-/// True for test functions and methods, by each language's convention:
-/// Python's `test*` functions in test files, Java methods with a JUnit test
-/// annotation or JUnit 3's public `test*()` methods in test files, Rust
-/// functions with a `#[test]`-like attribute. Helpers in test files are not
-/// tests, though their reach still does not count as production reach.
+/// Returns true for test functions and methods, by each language's
+/// convention. In Python they are `test*` functions in test files. In Java
+/// they carry a JUnit test annotation, or are JUnit 3's public `test*()`
+/// methods in test files. In Rust they carry a `#[test]`-like attribute.
+/// Helpers in test files are not tests, and are not production code either.
 fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
     let symbol = &graph.symbols[id as usize];
     if !matches!(symbol.kind, SymbolKind::Function | SymbolKind::Method) {

@@ -17,8 +17,8 @@
 //!
 //! Java files that name a searched name are resolved as in the full graph
 //! only if the types their expressions pass through are known, even when
-//! the file names none of them: the type of `a` in `a.b().c()` and of what
-//! `b` returns, with their supertypes. So each such file also brings in
+//! the file names none of them. Examples are the type of `a` in
+//! `a.b().c()`, the type that `b` returns, and their supertypes. So each such file also brings in
 //! the files that may declare a top-level type whose name it spells, found
 //! by a lexer scan of every Java file. Those files bring in, in turn, the
 //! declarers of the types in their declarations: supertypes, bounds,

@@ -1,4 +1,4 @@
-//! What a text prefilter needs to know about Java files without parsing
+//! The outline of Java files that a text prefilter needs without parsing
 //! them: the identifiers of a file, the type names it may declare, and the
 //! type names that resolving the declarations of a parsed file looks up.
 //!
