@@ -21,10 +21,11 @@
 //! `a.b().c()`, the type that `b` returns, and their supertypes. So each such file also brings in
 //! the files that may declare a top-level type whose name it spells, found
 //! by a lexer scan of every Java file. Those files bring in, in turn, the
-//! declarers of the types in their declarations: supertypes, bounds,
-//! static and on-demand imports, and the field, parameter and return types
-//! of the members whose name a searched file spells, since only those can
-//! be on the path of a reference. This goes on until the index is closed.
+//! declarers of the types in their declarations: supertypes, bounds, and
+//! static and on-demand imports. Of field, parameter and return types they
+//! bring in only those of members whose name a searched file spells,
+//! because only those can be on the path of a reference. This goes on
+//! until the index is closed.
 //! Files whose package has a segment that does not start with a lowercase
 //! letter are always parsed, because the resolver reads `a.B` as a package
 //! only when a parsed file declares it. The search for Java starts from
