@@ -29,7 +29,7 @@ CPU time and peak memory come from os.wait4 on each child process, so they
 include every thread and the git processes blast starts. Only the Python
 standard library is imported. The script exits 0 when every blast and floor
 command ran, whatever the figures, and 1 when one failed, crashed or timed
-out (the row says which). A failed stack-graphs run is only reported.
+out (the row names which). A failed stack-graphs run is only reported.
 """
 
 import argparse

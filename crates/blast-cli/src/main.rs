@@ -97,8 +97,8 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
                 min_level: args.sarif_level.unwrap_or(config.policy.report_level),
                 category: args.sarif_category.clone(),
             };
-            // The log states its own omissions. stderr repeats them, so a
-            // user who does not open the log still sees them.
+            // The log lists its own omissions. stderr repeats them for a
+            // user who does not open the log.
             for notice in blast_report::sarif_omissions(&report, &options).notices() {
                 log::warn!("{notice}");
             }

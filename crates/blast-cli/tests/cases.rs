@@ -595,7 +595,7 @@ fn assert_valid_sarif(repo: &Path, sarif: &[u8]) {
     );
 }
 
-/// Every URI of a result: its locations, then its related locations.
+/// Returns every URI of a result: its locations, then its related locations.
 fn result_uris(result: &Value) -> Vec<String> {
     ["locations", "relatedLocations"]
         .iter()

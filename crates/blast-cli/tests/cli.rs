@@ -1251,7 +1251,7 @@ fn cache_entries(cache: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn the_cache_changes_speed_not_results() {
+fn cache_changes_speed_not_results() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = shop_repo(tmp.path());
     let cache = tmp.path().join("cache");
@@ -1342,7 +1342,7 @@ fn github_event_gives_the_pull_request_diff() {
     assert_eq!(detected.stdout, expected.stdout);
 
     // Combined with revisions, or with a payload that names no commits, it
-    // is a usage error that says what is wrong.
+    // is a usage error whose message names the problem.
     let combined = run(&["diff", "--github", "HEAD"], false);
     assert_eq!(combined.status.code(), Some(2));
     std::fs::write(&payload, r#"{"pull_request": {}}"#).unwrap();

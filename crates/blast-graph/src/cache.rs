@@ -18,9 +18,9 @@
 //! limit, oldest entries first, and the folders of other fingerprints go
 //! first of all.
 //!
-//! Besides the extraction, an entry holds a filter of the words in the file
-//! and whether it has a star import: what the diff prefilter asks of a file,
-//! answered without reading the file again.
+//! Besides the extraction, an entry contains a filter of the words in the
+//! file and whether it has a star import. The diff prefilter needs these, and
+//! gets them without reading the file again.
 
 use std::fs;
 use std::io::{Read, Write};

@@ -59,10 +59,10 @@ pub enum SkipReason {
     TimedOut,
     /// Extraction panicked: a bug in blast, contained to this file.
     Panicked,
-    /// The local names of the file's symbols, each of which repeats the
-    /// names of the symbols around it, would take far more memory than the
-    /// file itself: generated nesting thousands of levels deep, or one very
-    /// long name around many symbols.
+    /// The local names of the file's symbols would take far more memory than
+    /// the file itself, because each repeats the names around it. Generated
+    /// nesting thousands of levels deep, or one very long name around many
+    /// symbols, does this.
     NamesTooLong,
 }
 

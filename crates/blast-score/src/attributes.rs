@@ -14,7 +14,7 @@
 
 use globset::{GlobBuilder, GlobMatcher};
 
-/// Why a file is left out of the analysis.
+/// The reason a file is left out of the analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Exclusion {
     /// `linguist-vendored`: third-party code kept in the repository.

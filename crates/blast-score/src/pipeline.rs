@@ -49,7 +49,7 @@ pub struct Config {
     /// Leave out files that `.gitattributes` marks `linguist-vendored` or
     /// `linguist-generated`, and list the changed ones in the report.
     pub exclude_linguist: bool,
-    /// Where extraction results are kept between runs; `None` parses every
+    /// Cache of extraction results kept between runs; `None` parses every
     /// file it needs.
     pub cache: Option<Arc<ExtractionCache>>,
 }
@@ -1007,7 +1007,8 @@ fn changed_symbol(
             test_code: false,
             via: graph.symbols[reached.via as usize].name.clone(),
         };
-        dependent.test_code = !is_production(&dependent, policy);
+        dependent.test_code =
+            dependent.is_test || is_test_code(&dependent.file, &dependent.local_name, policy);
         dependent
     };
     let mut certain: Vec<Dependent> = reach.certain.iter().map(to_dependent).collect();
@@ -1042,12 +1043,12 @@ fn changed_symbol(
             tiers.push((&tier.name, tier.weight, true));
         } else if certain
             .iter()
-            .any(|d| is_production(d, policy) && tier.matches(&d.file, &d.name))
+            .any(|d| !d.test_code && tier.matches(&d.file, &d.name))
         {
             tiers.push((&tier.name, tier.weight, false));
         }
     }
-    let production = |d: &&Dependent| is_production(d, policy);
+    let production = |d: &&Dependent| !d.test_code;
     let has_dependents = certain.iter().chain(&possible).any(|d| !d.is_test);
     let input = ScoreInput {
         certain: certain
@@ -1218,13 +1219,6 @@ fn changed_test(
     }
 }
 
-/// True for dependents outside tests, test files and Rust `tests` modules.
-/// Test code (tests and their helpers) is not production reach: it counts
-/// neither as reach nor breadth, nor for a tier that only a dependent is in.
-fn is_production(dependent: &Dependent, policy: &Policy) -> bool {
-    !dependent.is_test && !is_test_code(&dependent.file, &dependent.local_name, policy)
-}
-
 /// True for code in a test file or in a Rust `tests` module (only Rust
 /// names hold `::`).
 fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> bool {
@@ -1274,7 +1268,7 @@ fn total_score(changes: &[ChangedSymbol], policy: &Policy) -> crate::report::Sco
     let mut possible: BTreeMap<(&str, &str), (u32, f64, f64)> = BTreeMap::new();
     let mut own_files: Vec<&str> = Vec::new();
     let mut exposure: Option<f64> = None;
-    let production = |d: &&Dependent| is_production(d, policy);
+    let production = |d: &&Dependent| !d.test_code;
     for changed in changes {
         let multiplier = multiplier_of(changed);
         if multiplier == 0.0 {

@@ -2,8 +2,8 @@
 //! stand in for them.
 //!
 //! With a warm cache, a file at a commit or in the index needs no read at
-//! all. Git lists its blob id, and the cache entry of that id tells the
-//! prefilter which words the file has and whether it has a star import. The
+//! all. Git lists its blob id, and the cache entry of that id gives the
+//! prefilter the words of the file and whether it has a star import. The
 //! same entry gives its extraction if the prefilter selects it. Only files
 //! without an entry, the changed files whose text the change kinds compare,
 //! and Java files, whose text the prefilter scans, are read from git.

@@ -58,8 +58,8 @@ thread_local! {
 /// The local names of one file's symbols may take this many bytes per byte
 /// of source, plus [`NAME_BUDGET_BASE`]. Each local name repeats the names
 /// of its enclosing symbols, so nesting or one long name over many
-/// siblings makes the names grow with the square of the file's size:
-/// 50,000 nested Java classes (500 KB) have about 2.5 GB of names.
+/// siblings makes the names grow with the square of the file's size. For
+/// example, 50,000 nested Java classes (500 KB) have about 2.5 GB of names.
 // NOTE: the factor is an estimate, not measured on a corpus: ordinary
 // code's local names are rarely longer than the definitions they name.
 pub(crate) const NAME_BYTES_PER_SOURCE_BYTE: usize = 32;

@@ -714,9 +714,15 @@ pub(crate) fn display(ty: &TypeName) -> String {
     out
 }
 
-fn modifiers_of(node: Node<'_>) -> u8 {
+/// Returns the `modifiers` child of a declaration, which also contains its
+/// annotations.
+fn modifiers_node(node: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = node.walk();
-    let Some(modifiers) = node.children(&mut cursor).find(|c| c.kind() == "modifiers") else {
+    node.children(&mut cursor).find(|c| c.kind() == "modifiers")
+}
+
+fn modifiers_of(node: Node<'_>) -> u8 {
+    let Some(modifiers) = modifiers_node(node) else {
         return 0;
     };
     let mut flags = 0;
@@ -751,8 +757,7 @@ const TEST_ANNOTATIONS: &[&str] = &[
 /// True when the declaration's modifiers carry a test annotation, simple
 /// (`@Test`) or qualified (`@org.junit.Test`).
 fn has_test_annotation(node: Node<'_>, source: &[u8]) -> bool {
-    let mut cursor = node.walk();
-    let Some(modifiers) = node.children(&mut cursor).find(|c| c.kind() == "modifiers") else {
+    let Some(modifiers) = modifiers_node(node) else {
         return false;
     };
     let mut inner = modifiers.walk();

@@ -34,7 +34,7 @@ pub(crate) const MAX_CANDIDATES: usize = 8;
 /// each lookup hashes the whole prefix, so the cap keeps the work on a
 /// generated name of thousands of segments linear in its length.
 // NOTE: a type nested deeper than this, or in a package of more segments,
-// cannot be named by its qualified name; references to it stay unresolved.
+// cannot be named by its qualified name. References to it stay unresolved.
 const MAX_QUALIFIED_SEGMENTS: usize = 256;
 
 /// Type parameter bounds resolved inside one another, at most. Each level
