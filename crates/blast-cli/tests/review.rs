@@ -661,3 +661,82 @@ fn module_level_change_reaches_users_of_the_name() {
         "the importer and users of f are not reached"
     );
 }
+
+#[test]
+fn reformatted_imports_reach_only_users_of_a_dropped_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "imports");
+    write(
+        &repo,
+        "pkg/core.py",
+        "from typing import (\n    List,\n    Optional,\n    Set,\n)\n\n\ndef pick(items: List[int]) -> Optional[int]:\n    return items[0] if items else None\n",
+    );
+    write(
+        &repo,
+        "users.py",
+        "from typing import List\n\nfrom pkg import core\nfrom pkg.core import Set\n\n\ndef first(items: List[int]):\n    return core.pick(items)\n\n\ndef unique(items) -> Set[int]:\n    return set(items)\n",
+    );
+    commit_all(&repo, "base");
+    // The same import on one line, without `Set`.
+    write(
+        &repo,
+        "pkg/core.py",
+        "from typing import List, Optional\n\n\ndef pick(items: List[int]) -> Optional[int]:\n    return items[0] if items else None\n",
+    );
+    commit_all(&repo, "reformat imports");
+
+    let report = json_of_last_commit(&repo);
+    let module = change_of(&report, "pkg/core.py");
+    assert_eq!(module["change"], "modified");
+    assert_eq!(
+        ids(&module["certain"]),
+        vec!["users.py"],
+        "only the importer of the dropped `Set` is reached, not `pick` or `first`, \
+         which use `List` and `Optional` as before"
+    );
+}
+
+#[test]
+fn markdown_table_counts_tests_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "counted");
+    write(&repo, "pkg/core.py", "def f():\n    return 1\n");
+    write(
+        &repo,
+        "pkg/use.py",
+        "from pkg.core import f\n\n\ndef g():\n    return f()\n",
+    );
+    write(
+        &repo,
+        "tests/test_core.py",
+        "from pkg.core import f\n\n\ndef test_f():\n    assert f() == 1\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/core.py", "def f():\n    return 2\n");
+    commit_all(&repo, "edit");
+
+    let json = json_of_last_commit(&repo);
+    let f = change_of(&json, "pkg/core.py::f");
+    assert_eq!(
+        ids(&f["certain"]),
+        vec![
+            "pkg/use.py",
+            "pkg/use.py::g",
+            "tests/test_core.py",
+            "tests/test_core.py::test_f"
+        ],
+        "the JSON lists every dependent"
+    );
+    let markdown = last_commit(&repo, "markdown");
+    let rendered = render(&markdown);
+    let row = rendered
+        .rows
+        .iter()
+        .find(|r| r[2].starts_with("`pkg.core.f`"))
+        .unwrap_or_else(|| panic!("no row of pkg.core.f in {markdown}"));
+    assert_eq!(
+        (row[3].as_str(), row[4].as_str(), row[5].as_str()),
+        ("2", "0", "1"),
+        "certain leaves out the test that the tests column counts: {markdown}"
+    );
+}

@@ -44,20 +44,156 @@ pub(crate) fn line_names(lang: Lang, text: &[u8], lines: &[(u32, u32)]) -> BTree
     names
 }
 
+/// The names that Python import statements bind, each with the dotted
+/// name it stands for (`from .m import a as b` binds `b` to `.m.a`).
+pub(crate) type Bindings = BTreeSet<(String, String)>;
+
+/// Reads the import statements of a Python module that overlap `lines`.
+/// Returns `None` when one of the statements there is not an import, and
+/// the names they bind otherwise (none when the lines hold only comments
+/// and blank lines). Comparing the bindings of both sides of a diff tells a
+/// reformatted or reordered import, which changes nothing for the module's
+/// users, from one that adds or drops a name.
+pub(crate) fn python_import_bindings(text: &[u8], lines: &[(u32, u32)]) -> Option<Bindings> {
+    let text = String::from_utf8_lossy(text);
+    let mut line_starts = vec![0usize];
+    line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+    let line_of = |offset: usize| -> u32 {
+        let idx = line_starts.partition_point(|&start| start <= offset);
+        u32::try_from(idx).unwrap_or(u32::MAX)
+    };
+    let touches = |first: u32, last: u32| lines.iter().any(|&(a, b)| a <= last && first <= b);
+
+    let mut bindings = Bindings::new();
+    for statement in python_statements(&text, &line_of) {
+        if !touches(statement.first_line, statement.last_line) {
+            continue;
+        }
+        bind_import(&statement.tokens, &mut bindings)?;
+    }
+    Some(bindings)
+}
+
+struct Statement<'s> {
+    tokens: Vec<&'s str>,
+    first_line: u32,
+    last_line: u32,
+}
+
+/// Splits Python source into logical statements: a new one starts at a
+/// token on a new line outside brackets (unless the line before ends with
+/// a backslash) and after a `;`. Compound statements are split at their
+/// lines, which is enough to tell imports from everything else.
+fn python_statements<'s>(text: &'s str, line_of: &dyn Fn(usize) -> u32) -> Vec<Statement<'s>> {
+    let base = text.as_ptr() as usize;
+    let mut statements: Vec<Statement<'s>> = Vec::new();
+    let mut depth = 0i32;
+    let mut last_end_line = 0u32;
+    let mut continued = false;
+    let mut split = true;
+    for token in lex(Lang::Python, text) {
+        let start = token.as_ptr() as usize - base;
+        let first = line_of(start);
+        let last = line_of(start + token.len().saturating_sub(1));
+        if token == "\\" {
+            continued = true;
+            continue;
+        }
+        let new_line = first > last_end_line;
+        if split || (depth <= 0 && new_line && !continued) {
+            statements.push(Statement {
+                tokens: Vec::new(),
+                first_line: first,
+                last_line: last,
+            });
+            split = false;
+        }
+        continued = false;
+        last_end_line = last;
+        match token {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => depth -= 1,
+            ";" if depth <= 0 => {
+                split = true;
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(statement) = statements.last_mut() {
+            statement.tokens.push(token);
+            statement.last_line = last;
+        }
+    }
+    statements
+}
+
+/// Adds what one `import` or `from ... import` statement binds, or returns
+/// `None` when the statement is something else.
+fn bind_import(tokens: &[&str], bindings: &mut Bindings) -> Option<()> {
+    match tokens.first().copied() {
+        Some("import") => {
+            for item in tokens[1..].split(|t| *t == ",") {
+                let (dotted, alias) = import_item(item)?;
+                let bound =
+                    alias.unwrap_or_else(|| dotted.split('.').next().unwrap_or("").to_owned());
+                bindings.insert((bound, dotted));
+            }
+            Some(())
+        }
+        Some("from") => {
+            let at = tokens.iter().position(|t| *t == "import")?;
+            let module: String = tokens[1..at].concat();
+            let names: Vec<&str> = tokens[at + 1..]
+                .iter()
+                .copied()
+                .filter(|t| !matches!(*t, "(" | ")"))
+                .collect();
+            for item in names.split(|t| *t == ",").filter(|item| !item.is_empty()) {
+                let (name, alias) = import_item(item)?;
+                let bound = alias.unwrap_or_else(|| name.clone());
+                let separator = if module.ends_with('.') { "" } else { "." };
+                bindings.insert((bound, format!("{module}{separator}{name}")));
+            }
+            Some(())
+        }
+        _ => None,
+    }
+}
+
+/// Reads `a.b.c` or `a.b.c as d` (or `*`).
+fn import_item(item: &[&str]) -> Option<(String, Option<String>)> {
+    match item {
+        [] => None,
+        [name @ .., "as", alias] => Some((name.concat(), Some((*alias).to_owned()))),
+        name => Some((name.concat(), None)),
+    }
+}
+
+/// The names bound on one side and not the other.
+pub(crate) fn changed_bindings(base: &Bindings, head: &Bindings) -> BTreeSet<String> {
+    base.symmetric_difference(head)
+        .map(|(bound, _)| bound.clone())
+        .collect()
+}
+
 /// Drops the dependents of a module's top-level change whose own text names
-/// none of `names`. Dependents in the module's own file stay: the reach
-/// search already keeps only those that use a changed import line.
+/// none of `names`. With `keep_own_file`, dependents in the module's own
+/// file stay: the reach search already keeps only those that use a changed
+/// import line. Without it they too must name one of `names`, for a change
+/// to import statements that keeps most of their bindings.
 pub(crate) fn retain_users(
     reach: &mut Reach,
     graph: &Graph,
     module: SymbolId,
     names: &BTreeSet<String>,
     texts: &FxHashMap<&str, &[u8]>,
+    keep_own_file: bool,
 ) {
     let module_file = graph.symbols[module as usize].file;
     let keep = |reached: &Reached| {
         let symbol = &graph.symbols[reached.symbol as usize];
-        symbol.file == module_file || names_any(graph, reached.symbol, names, texts)
+        (keep_own_file && symbol.file == module_file)
+            || names_any(graph, reached.symbol, names, texts)
     };
     reach.certain.retain(keep);
     reach.possible.retain(keep);
@@ -254,8 +390,64 @@ mod tests {
             .map(|s| (s.path.as_str(), s.bytes.as_slice()))
             .collect();
         let names: BTreeSet<String> = ["A".to_owned()].into();
-        retain_users(&mut found, &graph, module, &names, &texts);
+        retain_users(&mut found, &graph, module, &names, &texts, true);
         assert_eq!(names_of(&found), vec!["users.use_a", "users.Holder.get"]);
+    }
+
+    #[test]
+    fn reformatted_imports_bind_the_same_names() {
+        let before =
+            b"import abc\nfrom typing import (\n    Callable,\n    List,\n    Set,\n)\n\nX = 1\n";
+        let after = b"import abc\nfrom typing import Callable, List  # sorted\n\nX = 1\n";
+        let base = python_import_bindings(before, &[(2, 6)]).expect("imports only");
+        let head = python_import_bindings(after, &[(2, 2)]).expect("imports only");
+        assert_eq!(
+            base.iter()
+                .map(|(bound, _)| bound.as_str())
+                .collect::<Vec<_>>(),
+            vec!["Callable", "List", "Set"]
+        );
+        assert_eq!(
+            changed_bindings(&base, &head),
+            BTreeSet::from(["Set".to_owned()])
+        );
+        // A line inside the parenthesised import belongs to that statement.
+        assert!(python_import_bindings(before, &[(5, 5)]).is_some());
+        // An assignment among the changed lines is not an import.
+        assert!(python_import_bindings(before, &[(6, 8)]).is_none());
+    }
+
+    #[test]
+    fn import_bindings_keep_aliases_sources_and_statements_apart() {
+        let before = b"import os.path, json as j\nfrom .m import a as b; import sys\nfrom . import \\\n    c\n";
+        let bindings = python_import_bindings(before, &[(1, 4)]).expect("imports only");
+        let pairs: Vec<(&str, &str)> = bindings
+            .iter()
+            .map(|(bound, source)| (bound.as_str(), source.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("b", ".m.a"),
+                ("c", ".c"),
+                ("j", "json"),
+                ("os", "os.path"),
+                ("sys", "sys")
+            ]
+        );
+        // The same name bound to another source is a changed binding.
+        let after = b"import os.path, json as j\nfrom .n import a as b; import sys\nfrom . import \\\n    c\n";
+        let head = python_import_bindings(after, &[(1, 4)]).expect("imports only");
+        assert_eq!(
+            changed_bindings(&bindings, &head),
+            BTreeSet::from(["b".to_owned()])
+        );
+        // Comment-only lines hold no statement.
+        assert_eq!(
+            python_import_bindings(b"# note\nimport os\n", &[(1, 1)]),
+            Some(Bindings::new())
+        );
+        assert!(python_import_bindings(b"x = f(\n  1)\n", &[(2, 2)]).is_none());
     }
 
     #[test]

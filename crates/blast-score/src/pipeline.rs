@@ -743,21 +743,31 @@ fn narrow_module_changes(
         }
     }
     for (idx, start) in module_changes {
-        let names = top_level_names(&changes[idx], base, head, texts);
-        module_change::retain_users(&mut reaches[idx], base, start, &names, &file_texts);
+        let (names, imports_only) = top_level_names(&changes[idx], base, head, texts);
+        module_change::retain_users(
+            &mut reaches[idx],
+            base,
+            start,
+            &names,
+            &file_texts,
+            !imports_only,
+        );
     }
     Ok(())
 }
 
 /// Collects the names on the changed top-level lines of a modified module,
-/// on both sides of the diff.
+/// on both sides of the diff. When those lines are Python import
+/// statements on both sides, only the names whose binding was added, dropped
+/// or changed count, and the second value is true.
 fn top_level_names(
     change: &SymbolChange,
     base: &Graph,
     head: &Graph,
     texts: &ChangedTexts,
-) -> BTreeSet<String> {
+) -> (BTreeSet<String>, bool) {
     let mut names = BTreeSet::new();
+    let mut bindings = Vec::new();
     for (graph, id, lines, side) in [
         (base, change.base, &change.base_lines, &texts.base),
         (head, change.head, &change.head_lines, &texts.head),
@@ -766,9 +776,15 @@ fn top_level_names(
         let file = graph.file_of(id);
         if let Some(text) = side.get(&file.path) {
             names.extend(module_change::line_names(file.lang, text, lines));
+            if file.lang == Lang::Python {
+                bindings.push(module_change::python_import_bindings(text, lines));
+            }
         }
     }
-    names
+    match bindings.as_slice() {
+        [Some(before), Some(after)] => (module_change::changed_bindings(before, after), true),
+        _ => (names, false),
+    }
 }
 
 /// Lists the source files of a side that the policy does not ignore and
