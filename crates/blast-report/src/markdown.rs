@@ -4,7 +4,13 @@
 
 use std::fmt::Write;
 
-use blast_score::{ChangedSymbol, Report};
+use blast_score::{ChangedSymbol, Dependent, Report};
+
+/// Counts the dependents that are not test code, which the table's tests
+/// column covers.
+fn outside_tests(list: &[Dependent]) -> usize {
+    list.iter().filter(|d| !d.test_code).count()
+}
 
 /// Renders the report as GitHub-flavoured Markdown.
 pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
@@ -64,11 +70,16 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
             code(&change.name, true),
             text(&change.file),
             change.start_line,
-            change.certain.len(),
-            change.possible.len(),
+            outside_tests(&change.certain),
+            outside_tests(&change.possible),
             change.tests.len()
         );
     }
+    let _ = writeln!(
+        out,
+        "\nThe certain and possible columns count dependents outside test code; \
+         the tests column counts the tests that reach the change."
+    );
     if report.changes.len() > 50 {
         let _ = writeln!(
             out,
