@@ -345,10 +345,16 @@ impl Policy {
     /// Fails on TOML syntax errors, unknown keys, values of the wrong type,
     /// invalid globs and unknown level names, naming the key and the line.
     pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
-        let parsed: PolicyFile = toml::from_str(text).map_err(|err| PolicyError {
-            file: file.to_owned(),
-            line: err.span().map_or(0, |span| line_of(text, span.start)),
-            message: err.message().to_owned(),
+        let parsed: PolicyFile = toml::from_str(text).map_err(|err| {
+            let span = err.span();
+            PolicyError {
+                file: file.to_owned(),
+                line: span.clone().map_or(0, |span| line_of(text, span.start)),
+                message: match span.and_then(|span| text.get(span)) {
+                    Some(name) if err.message() == "duplicate key" => duplicate_message(text, name),
+                    _ => err.message().to_owned(),
+                },
+            }
         })?;
         Policy::from_file(parsed, file).map_err(|(key, message)| PolicyError {
             file: file.to_owned(),
@@ -485,6 +491,23 @@ fn lowercase(items: &[String]) -> Vec<String> {
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Says what TOML's "duplicate key" means: a table header or a key given
+/// twice, and how to mend it.
+fn duplicate_message(text: &str, name: &str) -> String {
+    let header = format!("[{name}]");
+    let first_header = text
+        .lines()
+        .position(|line| line.trim() == header)
+        .map(|idx| idx + 1);
+    match first_header {
+        Some(first) => format!(
+            "table {header} appears a second time (first at line {first}): \
+             move its keys into the first {header} and delete this one"
+        ),
+        None => format!("key `{name}` is set twice in the same table: keep one of them"),
+    }
 }
 
 /// The first line where `key` is assigned, for errors found after parsing.
@@ -660,5 +683,22 @@ mod tests {
         let err = Policy::parse("[[tiers]]\nname = \"x\"\npaths = [\"a/[\"]\n", "blast.toml")
             .unwrap_err();
         assert_eq!(err.line, 3, "{err}");
+    }
+
+    #[test]
+    fn duplicates_say_which_table_or_key() {
+        let text =
+            "[thresholds]\nlow = 10\n\n[tests]\npatterns = [\"t/**\"]\n\n[thresholds]\nhigh = 80\n";
+        let err = Policy::parse(text, "blast.toml").unwrap_err();
+        assert_eq!(err.line, 7, "{err}");
+        assert!(
+            err.to_string()
+                .contains("table [thresholds] appears a second time (first at line 1)"),
+            "{err}"
+        );
+
+        let err = Policy::parse("[thresholds]\nlow = 1\nlow = 2\n", "blast.toml").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(err.to_string().contains("key `low` is set twice"), "{err}");
     }
 }
