@@ -740,3 +740,46 @@ fn markdown_table_counts_tests_once() {
         "certain leaves out the test that the tests column counts: {markdown}"
     );
 }
+
+#[test]
+fn method_moved_by_the_lines_around_it_is_a_move() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "regrouped");
+    let method =
+        "    static int twice(int x) {\n        int y = x * 2;\n        return y;\n    }\n";
+    write(
+        &repo,
+        "src/demo/Util.java",
+        &format!("package demo;\n\nclass Util {{\n{method}}}\n\nclass Other {{\n}}\n"),
+    );
+    write(
+        &repo,
+        "src/demo/App.java",
+        "package demo;\n\nclass App {\n    int run() { return Util.twice(3); }\n}\n",
+    );
+    commit_all(&repo, "base");
+    // git's diff moves the class lines and leaves the method's lines alone.
+    write(
+        &repo,
+        "src/demo/Util.java",
+        &format!("package demo;\n\nclass Util {{\n}}\n\nclass Other {{\n{method}}}\n"),
+    );
+    commit_all(&repo, "move twice to Other");
+
+    let report = json_of_last_commit(&repo);
+    let moved = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["change"] == "moved")
+        .unwrap_or_else(|| panic!("no move in {}", report["changes"]));
+    assert_eq!(moved["symbol"], "demo.Other.twice(int)");
+    assert_eq!(moved["old_symbol"], "demo.Util.twice(int)");
+    assert_eq!(
+        ids(&moved["still_referenced"]),
+        vec!["src/demo/App.java::App.run()"]
+    );
+
+    let text = last_commit(&repo, "text");
+    assert!(text.contains("    was demo.Util.twice(int)\n"), "{text}");
+}

@@ -108,6 +108,8 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
         let _ = writeln!(out, "    was {old_name} in {old_file}");
     } else if let Some(old_file) = &change.old_file {
         let _ = writeln!(out, "    was in {old_file}");
+    } else if let Some(old_name) = &change.old_name {
+        let _ = writeln!(out, "    was {old_name}");
     }
     let _ = writeln!(out, "    {}", factors_line(&change.score));
     if !change.still_referenced.is_empty() {

@@ -5,7 +5,7 @@
 
 use blast_diff::{ChangeSet, FileChange, FileStatus};
 use blast_graph::{FileId, Graph, Lang, SymbolId, SymbolKind};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::report::ChangeKind;
 use crate::tokens::definition_tokens;
@@ -156,6 +156,7 @@ impl Sides<'_> {
     fn hunks(&self, file: &FileChange, out: &mut Vec<SymbolChange>) {
         let start = out.len();
         self.touched(file, out);
+        self.regrouped(out, start);
         let removed = file.hunks.iter().flat_map(|h| &h.removed);
         let added = file.hunks.iter().flat_map(|h| &h.added);
         let base_lines = self
@@ -253,6 +254,70 @@ impl Sides<'_> {
                     head_lines: Vec::new(),
                 }),
             }
+        }
+    }
+
+    /// Adds the definitions whose own lines the hunks did not touch but
+    /// whose name changed all the same: a method that now sits in another
+    /// class because the lines around it moved. Each is deleted under its
+    /// old name and added under the new one, and `pair_renames` reports the
+    /// pair as one move.
+    fn regrouped(&self, out: &mut Vec<SymbolChange>, start: usize) {
+        let (Some(base_file), Some(head_file)) = (self.base_file, self.head_file) else {
+            return;
+        };
+        // Sets keep a file of many definitions linear in time.
+        fn local_names(graph: &Graph, file: FileId) -> FxHashSet<&str> {
+            graph
+                .file_symbols(file)
+                .map(|id| graph.symbols[id as usize].local_name.as_str())
+                .collect()
+        }
+        let (base_names, head_names) = (
+            local_names(self.base, base_file),
+            local_names(self.head, head_file),
+        );
+        let reported_base: FxHashSet<SymbolId> =
+            out[start..].iter().filter_map(|c| c.base).collect();
+        let reported_head: FxHashSet<SymbolId> =
+            out[start..].iter().filter_map(|c| c.head).collect();
+        let vanished = |graph: &Graph,
+                        file: FileId,
+                        reported: &FxHashSet<SymbolId>,
+                        other: &FxHashSet<&str>|
+         -> Vec<SymbolId> {
+            graph
+                .file_symbols(file)
+                .filter(|&id| {
+                    let sym = &graph.symbols[id as usize];
+                    sym.kind != SymbolKind::Module
+                        && reported_symbol(graph, id) == id
+                        && !reported.contains(&id)
+                        && !other.contains(sym.local_name.as_str())
+                })
+                .collect()
+        };
+        for id in vanished(self.base, base_file, &reported_base, &head_names) {
+            out.push(SymbolChange {
+                kind: ChangeKind::Deleted,
+                base: Some(id),
+                head: None,
+                whitespace_only: false,
+                modification: None,
+                base_lines: Vec::new(),
+                head_lines: Vec::new(),
+            });
+        }
+        for id in vanished(self.head, head_file, &reported_head, &base_names) {
+            out.push(SymbolChange {
+                kind: ChangeKind::Added,
+                base: None,
+                head: Some(id),
+                whitespace_only: false,
+                modification: None,
+                base_lines: Vec::new(),
+                head_lines: Vec::new(),
+            });
         }
     }
 

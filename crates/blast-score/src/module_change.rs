@@ -216,9 +216,27 @@ fn names_any(
         // Without the text there is no telling: keep the dependent.
         return true;
     };
-    lex(file.lang, &own_text(graph, id, text))
-        .iter()
-        .any(|token| names.contains(*token))
+    spells_any(file.lang, &own_text(graph, id, text), names)
+}
+
+/// True when `text` has one of `names` as a token, or inside the
+/// replacement fields of a Python f-string, which the lexer keeps whole.
+fn spells_any(lang: Lang, text: &str, names: &BTreeSet<String>) -> bool {
+    lex(lang, text).iter().any(|token| {
+        names.contains(*token)
+            || (lang == Lang::Python && is_f_string(token) && {
+                let inner = token.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+                let inner = inner.trim_matches(|c| c == '"' || c == '\'');
+                // The literal text around the fields counts too, which keeps a
+                // dependent rather than drop it.
+                spells_any(Lang::Python, &inner.replace(['{', '}'], " "), names)
+            })
+    })
+}
+
+fn is_f_string(token: &str) -> bool {
+    let prefix: &str = token.split(['"', '\'']).next().unwrap_or_default();
+    prefix.len() < token.len() && prefix.chars().any(|c| c == 'f' || c == 'F')
 }
 
 /// Returns the text of a symbol without the functions, methods and classes
@@ -448,6 +466,15 @@ mod tests {
             Some(Bindings::new())
         );
         assert!(python_import_bindings(b"x = f(\n  1)\n", &[(2, 2)]).is_none());
+    }
+
+    #[test]
+    fn names_in_f_string_fields_are_spelled() {
+        let names: BTreeSet<String> = ["area".to_owned()].into();
+        assert!(spells_any(Lang::Python, "return f\"a={area(w)}\"", &names));
+        assert!(spells_any(Lang::Python, "return rf'{area}'", &names));
+        assert!(!spells_any(Lang::Python, "return \"{area}\"", &names));
+        assert!(!spells_any(Lang::Python, "return f\"{areas}\"", &names));
     }
 
     #[test]
