@@ -783,3 +783,49 @@ fn method_moved_by_the_lines_around_it_is_a_move() {
     let text = last_commit(&repo, "text");
     assert!(text.contains("    was demo.Util.twice(int)\n"), "{text}");
 }
+
+#[test]
+fn python_calls_that_new_parameters_reject_are_likely_breaks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "params");
+    write(
+        &repo,
+        "pkg/net.py",
+        "def connect(url, timeout=5):\n    return url\n\n\nclass Client:\n    def send(self, data):\n        return data\n\n    def ping(self):\n        return self.send(b\"\")\n",
+    );
+    write(
+        &repo,
+        "pkg/api.py",
+        "from pkg.net import connect\n\n\ndef fetch():\n    return connect(\"a\")\n\n\ndef fetch_fast():\n    return connect(\"a\", timeout=1)\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "pkg/net.py",
+        "def connect(url, *, deadline=5):\n    return url\n\n\nclass Client:\n    def send(self, data, flags):\n        return data\n\n    def ping(self):\n        return self.send(b\"\")\n",
+    );
+    commit_all(&repo, "change parameters");
+
+    let report = json_of_last_commit(&repo);
+    let connect = change_of(&report, "pkg/net.py::connect");
+    assert_eq!(connect["modification"], "signature");
+    assert_eq!(
+        ids(&connect["mismatched_calls"]),
+        vec!["pkg/api.py::fetch_fast"],
+        "connect(\"a\") still matches; timeout= no longer does"
+    );
+    assert_eq!(connect["level"], "high");
+    let send = change_of(&report, "pkg/net.py::Client.send");
+    assert_eq!(
+        ids(&send["mismatched_calls"]),
+        vec!["pkg/net.py::Client.ping"]
+    );
+
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("LIKELY BREAK: calls no longer match the new parameters in pkg.api.fetch_fast (pkg/api.py:8)"),
+        "{text}"
+    );
+    let markdown = last_commit(&repo, "markdown");
+    assert!(markdown.contains("**Likely broken calls:**"), "{markdown}");
+}

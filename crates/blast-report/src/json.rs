@@ -109,6 +109,7 @@ struct JsonChange<'a> {
     whitespace_only: bool,
     modification: Option<&'static str>,
     still_referenced: Vec<JsonDependent<'a>>,
+    mismatched_calls: Vec<JsonDependent<'a>>,
     score: u8,
     level: &'static str,
     raw: f64,
@@ -280,6 +281,11 @@ fn change(c: &ChangedSymbol) -> JsonChange<'_> {
         modification: c.modification.map(blast_score::Modification::name),
         still_referenced: c
             .still_referenced
+            .iter()
+            .map(|d| dependent(d, false))
+            .collect(),
+        mismatched_calls: c
+            .mismatched_calls
             .iter()
             .map(|d| dependent(d, false))
             .collect(),

@@ -113,6 +113,31 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
             );
         }
     }
+    let mismatched: Vec<&ChangedSymbol> = report
+        .changes
+        .iter()
+        .filter(|c| !c.mismatched_calls.is_empty())
+        .collect();
+    if !mismatched.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**Likely broken calls:** the parameters of these functions changed, and these callers pass arguments that the new parameters reject."
+        );
+        for change in mismatched.iter().take(20) {
+            let names: Vec<String> = change
+                .mismatched_calls
+                .iter()
+                .map(|d| format!("{} ({}:{})", code(&d.name, false), text(&d.file), d.line))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {} ({}): {}",
+                code(&change.name, false),
+                change.symbol_kind.name(),
+                names.join(", ")
+            );
+        }
+    }
     for change in report
         .changes
         .iter()

@@ -513,6 +513,13 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
             change.still_referenced.len()
         );
     }
+    if !change.mismatched_calls.is_empty() {
+        let _ = write!(
+            message,
+            ". {} of them call it with arguments that its new parameters reject and likely break",
+            change.mismatched_calls.len()
+        );
+    }
     let _ = write!(
         message,
         ". Score {} ({}).",

@@ -124,6 +124,18 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
             names.join(", ")
         );
     }
+    if !change.mismatched_calls.is_empty() {
+        let names: Vec<String> = change
+            .mismatched_calls
+            .iter()
+            .map(|d| format!("{} ({}:{})", d.name, d.file, d.line))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    LIKELY BREAK: calls no longer match the new parameters in {}",
+            names.join(", ")
+        );
+    }
     if !change.tiers.is_empty() {
         let _ = writeln!(out, "    tiers: {}", change.tiers.join(", "));
     }

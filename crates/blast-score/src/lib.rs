@@ -22,6 +22,7 @@
 //! ```
 
 pub mod attributes;
+mod calls;
 pub mod changes;
 pub use changes::Modification;
 mod likely_break;

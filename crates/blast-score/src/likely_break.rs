@@ -113,7 +113,15 @@ pub(crate) fn find_still_referenced(
             }
         }
         if !still.is_empty() {
-            apply_likely_break(&mut change.score, still.len());
+            let detail = if still.len() == 1 {
+                "a direct dependent still names it: raised to high".to_owned()
+            } else {
+                format!(
+                    "{} direct dependents still name it: raised to high",
+                    still.len()
+                )
+            };
+            apply_likely_break(&mut change.score, detail);
         }
         change.still_referenced = still;
     }

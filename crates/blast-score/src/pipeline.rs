@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::attributes::{Exclusion, LinguistAttributes};
+use crate::calls;
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
 use crate::likely_break;
 use crate::module_change;
@@ -279,6 +280,15 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         })
         .collect();
     likely_break::find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
+    calls::find_mismatched_calls(
+        repo,
+        &comparison.head,
+        &base_graph,
+        &head_graph,
+        &symbol_changes,
+        &texts,
+        &mut changes,
+    );
     // Same-named definitions in one file (`@overload` stubs, conditional
     // definitions) are one symbol to a reader: keep the highest-scored, and
     // among equal scores the one whose change weighs most, so that a real
@@ -1120,6 +1130,7 @@ fn changed_symbol(
         whitespace_only: change.whitespace_only,
         modification: change.modification,
         still_referenced: Vec::new(),
+        mismatched_calls: Vec::new(),
         score,
         certain,
         possible,

@@ -165,6 +165,10 @@ pub struct ChangedSymbol {
     /// the head revision and still name the old symbol there, so they likely
     /// break.
     pub still_referenced: Vec<Dependent>,
+    /// For Python functions and methods whose parameters changed: direct
+    /// dependents with a call that matched the old parameters and does not
+    /// match the new ones, so they likely break.
+    pub mismatched_calls: Vec<Dependent>,
     pub score: Score,
     /// Reached through exact edges only, nearest first.
     pub certain: Vec<Dependent>,

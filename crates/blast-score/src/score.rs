@@ -348,10 +348,12 @@ pub fn compute_total(input: &DiffInput<'_>) -> Score {
     }
 }
 
-/// Raises the score of a deleted or moved symbol that `dependents` direct
-/// dependents still name at the head revision to at least `high`. When it
-/// was lower, the `likely_break` factor shows the raw points added.
-pub fn apply_likely_break(score: &mut Score, dependents: usize) {
+/// Raises the score of a change that code at the head revision likely
+/// fails on (it still names a deleted symbol, or calls a function with
+/// arguments its new parameters reject) to at least `high`. When it was
+/// lower, the `likely_break` factor shows the raw points added, with
+/// `detail` as its explanation.
+pub fn apply_likely_break(score: &mut Score, detail: String) {
     // A score rounds to 60 from `100 * (1 - exp(-raw / scale)) = 59.5` on.
     let ratio = -(1.0f64 - 0.595).ln();
     let mut high_raw = (ratio * SYMBOL_SCALE * 100.0).ceil() / 100.0;
@@ -363,11 +365,7 @@ pub fn apply_likely_break(score: &mut Score, dependents: usize) {
     }
     score.factors.push(ScoreFactor {
         name: "likely_break",
-        detail: if dependents == 1 {
-            "a direct dependent still names it: raised to high".to_owned()
-        } else {
-            format!("{dependents} direct dependents still name it: raised to high")
-        },
+        detail,
         points: round2(high_raw - score.raw),
     });
     score.raw = high_raw;
@@ -619,7 +617,7 @@ mod tests {
         let mut low = compute(&input(1, &["pkg/b.py"]));
         assert!(low.value < 60, "{}", low.value);
         let raw_before = low.raw;
-        apply_likely_break(&mut low, 2);
+        apply_likely_break(&mut low, "2 direct dependents still name it".to_owned());
         assert_eq!(low.level, Level::High);
         assert_eq!(low.value, 60);
         let factor = low
@@ -635,7 +633,10 @@ mod tests {
 
         let mut critical = compute(&input(200, &["pkg/b.py", "other/c.py"]));
         let before = critical.clone();
-        apply_likely_break(&mut critical, 1);
+        apply_likely_break(
+            &mut critical,
+            "a direct dependent still names it".to_owned(),
+        );
         assert_eq!(critical, before, "a higher score stays as it is");
     }
 

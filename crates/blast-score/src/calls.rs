@@ -1,0 +1,437 @@
+//! Python calls that a signature change breaks: direct dependents whose
+//! calls of the changed function matched its parameters at the base
+//! revision and no longer match them at the head.
+//!
+//! Both sides are read from the tokens of the `def` line and of each call,
+//! so the test needs no types. A call is checked only when it matched the
+//! base signature, which leaves alone the calls of other functions that
+//! share the name.
+// NOTE: calls that expand `*args` or `**kwargs` are skipped. A decorator
+// that changes the signature, and a method of another class with the same
+// name, can give a false finding when their calls matched the old
+// parameters.
+
+use blast_diff::{Repo, Side};
+use blast_graph::{Graph, Lang, SymbolKind};
+use rustc_hash::FxHashMap;
+
+use crate::changes::{ChangedTexts, Modification, SymbolChange};
+use crate::report::ChangedSymbol;
+use crate::score::apply_likely_break;
+use crate::tokens::{definition_tokens, lex};
+
+/// The parameters of a Python `def`, as a call binds arguments to them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Parameters {
+    /// Positional parameters in order, with whether each has a default,
+    /// and whether it can also be passed by keyword.
+    positional: Vec<Parameter>,
+    /// Keyword-only parameters (after `*` or `*args`).
+    keyword_only: Vec<Parameter>,
+    var_positional: bool,
+    var_keyword: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Parameter {
+    name: String,
+    has_default: bool,
+    by_keyword: bool,
+}
+
+/// The arguments of one call: how many positional ones, which keywords,
+/// and whether it expands `*x` or `**x` (then it is not checked).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Arguments {
+    positional: usize,
+    keywords: Vec<String>,
+    expands: bool,
+}
+
+impl Parameters {
+    /// Reads the parameter list of a `def` header's tokens, without the
+    /// first `skip` parameters (the bound `self` or `cls`). `None` when the
+    /// header has no parameter list.
+    fn parse(header: &[&str], skip: usize) -> Option<Parameters> {
+        let def_at = header.iter().position(|t| *t == "def")?;
+        let open = def_at + 2;
+        if header.get(open) != Some(&"(") {
+            return None;
+        }
+        let items = bracketed_items(header, open)?;
+
+        let mut parameters = Parameters::default();
+        let mut keyword_only = false;
+        let mut skipped = 0;
+        let mut all_positional_only = false;
+        let mut positional_only_until = 0;
+        for item in items {
+            match item.as_slice() {
+                ["/"] => {
+                    all_positional_only = true;
+                    positional_only_until = parameters.positional.len();
+                }
+                ["*"] => keyword_only = true,
+                ["*", "*", ..] => parameters.var_keyword = true,
+                ["*", ..] => {
+                    parameters.var_positional = true;
+                    keyword_only = true;
+                }
+                [name, rest @ ..] => {
+                    if skipped < skip && !keyword_only {
+                        skipped += 1;
+                        continue;
+                    }
+                    let parameter = Parameter {
+                        name: (*name).to_owned(),
+                        has_default: rest.contains(&"="),
+                        by_keyword: true,
+                    };
+                    if keyword_only {
+                        parameters.keyword_only.push(parameter);
+                    } else {
+                        parameters.positional.push(parameter);
+                    }
+                }
+                [] => {}
+            }
+        }
+
+        if all_positional_only {
+            for parameter in &mut parameters.positional[..positional_only_until] {
+                parameter.by_keyword = false;
+            }
+        }
+        Some(parameters)
+    }
+
+    /// True when a call with `arguments` binds every required parameter and
+    /// passes nothing the function does not take.
+    fn accept(&self, arguments: &Arguments) -> bool {
+        if arguments.positional > self.positional.len() && !self.var_positional {
+            return false;
+        }
+        let filled = arguments.positional.min(self.positional.len());
+        let mut bound: Vec<&str> = Vec::new();
+        for keyword in &arguments.keywords {
+            let named = self.positional[filled..]
+                .iter()
+                .chain(&self.keyword_only)
+                .find(|p| p.by_keyword && p.name == *keyword);
+            match named {
+                Some(parameter) => bound.push(parameter.name.as_str()),
+                None if self.var_keyword => {}
+                None => return false,
+            }
+        }
+        let missing = |p: &Parameter| !p.has_default && !bound.contains(&p.name.as_str());
+        !self.positional[filled..].iter().any(missing) && !self.keyword_only.iter().any(missing)
+    }
+}
+
+/// Splits the tokens inside the bracket at `open` at its top-level commas.
+/// `None` when the bracket does not close.
+fn bracketed_items<'t>(tokens: &[&'t str], open: usize) -> Option<Vec<Vec<&'t str>>> {
+    let mut items: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut depth = 0i32;
+    for token in &tokens[open..] {
+        match *token {
+            "(" | "[" | "{" => {
+                depth += 1;
+                if depth == 1 {
+                    continue;
+                }
+            }
+            ")" | "]" | "}" => {
+                depth -= 1;
+                if depth == 0 {
+                    items.retain(|item| !item.is_empty());
+                    return Some(items);
+                }
+            }
+            "," if depth == 1 => {
+                items.push(Vec::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(item) = items.last_mut() {
+            item.push(token);
+        }
+    }
+    None
+}
+
+/// Reads the arguments of the call whose `(` is at `open`.
+fn call_arguments(tokens: &[&str], open: usize) -> Option<Arguments> {
+    let mut arguments = Arguments::default();
+    for item in bracketed_items(tokens, open)? {
+        match item.as_slice() {
+            ["*", ..] => arguments.expands = true,
+            [name, "=", next, ..] if *next != "=" && is_name(name) => {
+                arguments.keywords.push((*name).to_owned());
+            }
+            _ => arguments.positional += 1,
+        }
+    }
+    Some(arguments)
+}
+
+fn is_name(token: &str) -> bool {
+    token
+        .chars()
+        .next()
+        .is_some_and(|c| c == '_' || c.is_alphabetic())
+}
+
+/// The spelling of the calls of a changed function.
+struct Callee {
+    /// The name before `(`: the function, or the class for `__init__`.
+    name: String,
+    /// Only attribute calls (`obj.m(...)`) count, as for methods.
+    attribute_only: bool,
+}
+
+/// Lists the calls of `callee` in `tokens`, skipping `def` lines.
+fn calls_of(tokens: &[&str], callee: &Callee) -> Vec<Arguments> {
+    let mut calls = Vec::new();
+    for (idx, token) in tokens.iter().enumerate() {
+        if *token != callee.name || tokens.get(idx + 1) != Some(&"(") {
+            continue;
+        }
+        let before = idx.checked_sub(1).map(|b| tokens[b]);
+        if matches!(before, Some("def" | "class")) {
+            continue;
+        }
+        if callee.attribute_only && before != Some(".") {
+            continue;
+        }
+        if let Some(arguments) = call_arguments(tokens, idx + 1) {
+            calls.push(arguments);
+        }
+    }
+    calls
+}
+
+/// Finds, for each Python function or method whose signature changed, the
+/// direct dependents with a call that matched the old parameters and does
+/// not match the new ones, and raises the change to a likely break.
+/// `symbol_changes[i]` is the change that `changes[i]` reports.
+pub(crate) fn find_mismatched_calls(
+    repo: &Repo,
+    head_side: &Side,
+    base: &Graph,
+    head: &Graph,
+    symbol_changes: &[SymbolChange],
+    texts: &ChangedTexts,
+    changes: &mut [ChangedSymbol],
+) {
+    let mut checks: Vec<(usize, Parameters, Parameters, Callee)> = Vec::new();
+    for (idx, (change, reported)) in symbol_changes.iter().zip(changes.iter()).enumerate() {
+        if reported.modification != Some(Modification::Signature)
+            || !matches!(
+                reported.symbol_kind,
+                SymbolKind::Function | SymbolKind::Method
+            )
+        {
+            continue;
+        }
+        let (Some(base_id), Some(head_id)) = (change.base, change.head) else {
+            continue;
+        };
+        if base.file_of(base_id).lang != Lang::Python {
+            continue;
+        }
+        let header = |graph: &Graph, id, side: &FxHashMap<String, Vec<u8>>| {
+            let symbol = &graph.symbols[id as usize];
+            let text = side.get(&graph.file_of(id).path)?;
+            let span = text.get(symbol.span.start_byte as usize..symbol.span.end_byte as usize)?;
+            let span = String::from_utf8_lossy(span);
+            let tokens = definition_tokens(Lang::Python, &span);
+            Some(
+                tokens
+                    .header
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect::<Vec<String>>(),
+            )
+        };
+        let (Some(old_header), Some(new_header)) = (
+            header(base, base_id, &texts.base),
+            header(head, head_id, &texts.head),
+        ) else {
+            continue;
+        };
+        let short = reported.local_name.rsplit('.').next().unwrap_or_default();
+        let is_method = reported.symbol_kind == SymbolKind::Method;
+        let is_static = old_header.iter().any(|t| t == "staticmethod");
+        let skip = usize::from(is_method && !is_static);
+        let callee = if short == "__init__" {
+            let class = reported.local_name.rsplit('.').nth(1).unwrap_or_default();
+            Callee {
+                name: class.to_owned(),
+                attribute_only: false,
+            }
+        } else {
+            Callee {
+                name: short.to_owned(),
+                attribute_only: is_method,
+            }
+        };
+        let old_tokens: Vec<&str> = old_header.iter().map(String::as_str).collect();
+        let new_tokens: Vec<&str> = new_header.iter().map(String::as_str).collect();
+        let (Some(old), Some(new)) = (
+            Parameters::parse(&old_tokens, skip),
+            Parameters::parse(&new_tokens, skip),
+        ) else {
+            continue;
+        };
+        if old != new && !callee.name.is_empty() {
+            checks.push((idx, old, new, callee));
+        }
+    }
+    if checks.is_empty() {
+        return;
+    }
+
+    let mut paths: Vec<String> = checks
+        .iter()
+        .flat_map(|(idx, ..)| direct_callers(&changes[*idx]).map(|d| d.file.clone()))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let contents = match repo.read_files(head_side, &paths) {
+        Ok(contents) => contents,
+        Err(err) => {
+            log::warn!("could not read callers at the head revision: {err}");
+            return;
+        }
+    };
+    let files: FxHashMap<&str, Vec<u8>> = paths
+        .iter()
+        .zip(contents)
+        .filter_map(|(p, c)| c.map(|c| (p.as_str(), c)))
+        .collect();
+
+    for (idx, old, new, callee) in checks {
+        let change = &mut changes[idx];
+        let mut mismatched = Vec::new();
+        for dep in direct_callers(change) {
+            let Some(file) = head.file_id(&dep.file) else {
+                continue;
+            };
+            let Some(id) = head.find_local(file, &dep.local_name) else {
+                continue;
+            };
+            let Some(text) = files.get(dep.file.as_str()) else {
+                continue;
+            };
+            let own = crate::module_change::own_text(head, id, text);
+            let tokens = lex(Lang::Python, &own);
+            let breaks = calls_of(&tokens, &callee)
+                .iter()
+                .any(|call| !call.expands && old.accept(call) && !new.accept(call));
+            if breaks {
+                mismatched.push(dep.clone());
+            }
+        }
+        if !mismatched.is_empty() {
+            let detail = if mismatched.len() == 1 {
+                "a direct caller's arguments no longer match: raised to high".to_owned()
+            } else {
+                format!(
+                    "{} direct callers' arguments no longer match: raised to high",
+                    mismatched.len()
+                )
+            };
+            apply_likely_break(&mut change.score, detail);
+        }
+        change.mismatched_calls = mismatched;
+    }
+}
+
+/// Lists the direct dependents of a change that exist at the head, where a
+/// call of it can be read. For a constructor they are the class's callers,
+/// one step further.
+fn direct_callers(change: &ChangedSymbol) -> impl Iterator<Item = &crate::report::Dependent> {
+    let constructor = change.local_name.ends_with("__init__");
+    change
+        .certain
+        .iter()
+        .chain(&change.possible)
+        .filter(move |d| d.exists_at_head && (d.depth == 1 || (constructor && d.depth == 2)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parameters(def: &str, skip: usize) -> Parameters {
+        let tokens = definition_tokens(Lang::Python, def);
+        Parameters::parse(&tokens.header, skip).expect("a def header")
+    }
+
+    fn call(text: &str) -> Arguments {
+        let tokens = lex(Lang::Python, text);
+        let open = tokens.iter().position(|t| *t == "(").unwrap();
+        call_arguments(&tokens, open).unwrap()
+    }
+
+    #[test]
+    fn parameters_new_required_breaks_short_calls() {
+        let old = parameters("def f(a, b=1):\n    pass\n", 0);
+        let new = parameters("def f(a, c, b=1):\n    pass\n", 0);
+        assert!(old.accept(&call("f(1)")));
+        assert!(!new.accept(&call("f(1)")));
+        assert!(new.accept(&call("f(1, 2)")));
+        assert!(new.accept(&call("f(1, c=2)")));
+    }
+
+    #[test]
+    fn parameters_renamed_keyword_breaks_calls() {
+        let old = parameters("def f(a, *, timeout=None):\n    pass\n", 0);
+        let new = parameters("def f(a, *, deadline=None):\n    pass\n", 0);
+        assert!(old.accept(&call("f(1, timeout=3)")));
+        assert!(!new.accept(&call("f(1, timeout=3)")));
+        assert!(
+            !new.accept(&call("f(1, 2)")),
+            "keyword-only takes no position"
+        );
+        let open = parameters("def f(a, **options):\n    pass\n", 0);
+        assert!(open.accept(&call("f(1, timeout=3)")));
+    }
+
+    #[test]
+    fn parameters_bind_self_and_positional_only() {
+        let method = parameters("def m(self, x, /, y=2, *rest):\n    pass\n", 1);
+        assert!(method.accept(&call("obj.m(1, 2, 3, 4)")));
+        assert!(!method.accept(&call("obj.m(x=1)")));
+        assert!(method.accept(&call("obj.m(1, y=3)")));
+    }
+
+    #[test]
+    fn call_arguments_split_keywords_from_comparisons() {
+        let args = call("f(a == b, key=[1, 2], *rest, x := 3, lambda q=1: q)");
+        assert_eq!(args.positional, 3);
+        assert_eq!(args.keywords, vec!["key".to_owned()]);
+        assert!(args.expands);
+    }
+
+    #[test]
+    fn calls_of_skips_definitions_and_bare_calls() {
+        let tokens = lex(
+            Lang::Python,
+            "def run(self):\n    run(1)\n    self.run(2, 3)\n",
+        );
+        let method = Callee {
+            name: "run".to_owned(),
+            attribute_only: true,
+        };
+        assert_eq!(calls_of(&tokens, &method).len(), 1);
+        let function = Callee {
+            name: "run".to_owned(),
+            attribute_only: false,
+        };
+        assert_eq!(calls_of(&tokens, &function).len(), 2);
+    }
+}
