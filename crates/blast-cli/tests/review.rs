@@ -829,3 +829,108 @@ fn python_calls_that_new_parameters_reject_are_likely_breaks() {
     let markdown = last_commit(&repo, "markdown");
     assert!(markdown.contains("**Likely broken calls:**"), "{markdown}");
 }
+
+#[test]
+fn class_with_edited_method_and_comment_is_formatting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "classes");
+    let python = "class Jar:\n    \"\"\"Cookies, as cookielib keeps them.\"\"\"\n\n    def get(self, name):\n        \"\"\"Looks up a cookie.\"\"\"\n        return name\n";
+    let java = "package demo;\n\nclass Util {\n    static int twice(int x) {\n        return x * 2;\n    }\n}\n";
+    write(&repo, "jar.py", python);
+    write(&repo, "src/demo/Util.java", java);
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "jar.py",
+        &python
+            .replace("cookielib", "http.cookiejar")
+            .replace("return name", "return name.lower()"),
+    );
+    write(
+        &repo,
+        "src/demo/Util.java",
+        &java
+            .replace("class Util {\n", "class Util {\n    // Helpers.\n")
+            .replace("x * 2", "x + x"),
+    );
+    commit_all(&repo, "edit");
+
+    let report = json_of_last_commit(&repo);
+    for (class, method) in [
+        ("jar.py::Jar", "jar.py::Jar.get"),
+        (
+            "src/demo/Util.java::Util",
+            "src/demo/Util.java::Util.twice(int)",
+        ),
+    ] {
+        assert_eq!(
+            change_of(&report, class)["modification"],
+            "formatting",
+            "{class}"
+        );
+        assert_eq!(
+            change_of(&report, method)["modification"],
+            "body",
+            "{method}"
+        );
+    }
+}
+
+#[test]
+fn rewrapped_overload_stub_is_formatting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "overloads");
+    let before = "import typing as t\n\nwrap: t.Optional[int] = None\n\n\n@t.overload\ndef wrap(x: int) -> int: ...\n\n\n@t.overload\ndef wrap(x: str, y: str) -> str: ...\n\n\ndef wrap(x, y=None):\n    return x\n";
+    write(&repo, "pkg.py", before);
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "pkg.py",
+        &before.replace(
+            "def wrap(x: str, y: str)",
+            "def wrap(\n    x: str, y: str\n)",
+        ),
+    );
+    commit_all(&repo, "rewrap the second stub");
+
+    let report = json_of_last_commit(&repo);
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["modification"], "formatting", "{changes:?}");
+    assert_eq!(changes[0]["start_line"], 10, "the stub's own lines");
+}
+
+#[test]
+fn java_widened_parameter_is_no_likely_break() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "widened");
+    let util = "package demo;\n\nclass Util {\n    static int pow2Size(int n) {\n        return Integer.highestOneBit(n) * 2;\n    }\n}\n";
+    write(&repo, "src/demo/Util.java", util);
+    write(
+        &repo,
+        "src/demo/Buffer.java",
+        "package demo;\n\nclass Buffer {\n    int size(int n) { return Util.pow2Size(n); }\n}\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/demo/Util.java",
+        &util
+            .replace("pow2Size(int n)", "pow2Size(long n)")
+            .replace("highestOneBit(n) * 2", "highestOneBit((int) n) * 2"),
+    );
+    commit_all(&repo, "widen");
+
+    let report = json_of_last_commit(&repo);
+    let old = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["symbol"] == "demo.Util.pow2Size(int)")
+        .unwrap_or_else(|| panic!("no change of pow2Size(int) in {}", report["changes"]));
+    assert_eq!(
+        ids(&old["still_referenced"]),
+        Vec::<&str>::new(),
+        "the int call now resolves to pow2Size(long)"
+    );
+}

@@ -219,8 +219,9 @@ impl Sides<'_> {
         // Pair base and head symbols by their name inside the file.
         let mut paired_head: Vec<SymbolId> = Vec::new();
         for &base_id in &touched_base {
-            let local = &self.base.symbols[base_id as usize].local_name;
-            let head_id = self.head_file.and_then(|f| self.head.find_local(f, local));
+            let head_id = self
+                .head_file
+                .and_then(|f| counterpart(self.base, base_id, self.head, f));
             match head_id {
                 Some(head_id) => {
                     paired_head.push(head_id);
@@ -241,8 +242,10 @@ impl Sides<'_> {
             if paired_head.contains(&head_id) {
                 continue;
             }
-            let local = &self.head.symbols[head_id as usize].local_name;
-            match self.base_file.and_then(|f| self.base.find_local(f, local)) {
+            match self
+                .base_file
+                .and_then(|f| counterpart(self.head, head_id, self.base, f))
+            {
                 Some(base_id) => out.push(self.modified(base_id, head_id)),
                 None => out.push(SymbolChange {
                     kind: ChangeKind::Added,
@@ -371,6 +374,29 @@ impl Sides<'_> {
     }
 }
 
+/// Finds the symbol of `to_file` that stands for `id` of the other side:
+/// the one with the same name inside the file and the same kind, and among
+/// several (`@overload` stubs, a variable and a function of one name) the
+/// one at the same position. Falls back to the first of that name.
+fn counterpart(from: &Graph, id: SymbolId, to: &Graph, to_file: FileId) -> Option<SymbolId> {
+    let symbol = &from.symbols[id as usize];
+    let same = |graph: &Graph, other: SymbolId| {
+        let other = &graph.symbols[other as usize];
+        other.local_name == symbol.local_name && other.kind == symbol.kind
+    };
+    let position = from
+        .file_symbols(symbol.file)
+        .filter(|&other| same(from, other))
+        .position(|other| other == id)
+        .unwrap_or(0);
+    let matching: Vec<SymbolId> = to.file_symbols(to_file).filter(|&o| same(to, o)).collect();
+    matching
+        .get(position)
+        .or(matching.last())
+        .copied()
+        .or_else(|| to.find_local(to_file, &symbol.local_name))
+}
+
 /// The text of a symbol's span, when it is valid UTF-8.
 fn span_text<'t>(graph: &Graph, id: SymbolId, text: &'t [u8]) -> Option<&'t str> {
     let span = graph.symbols[id as usize].span;
@@ -389,8 +415,22 @@ fn classify(
     head_text: &[u8],
 ) -> Option<Modification> {
     let lang = base.file_of(base_id).lang;
-    let old = definition_tokens(lang, span_text(base, base_id, base_text)?);
-    let new = definition_tokens(lang, span_text(head, head_id, head_text)?);
+    // A class or module is compared without the functions and classes in
+    // it: they are changes of their own, so an edit inside a method and a
+    // comment next to it do not make the class a body change.
+    let own = |graph: &Graph, id: SymbolId, text: &[u8]| -> Option<String> {
+        if graph.symbols[id as usize].kind.is_container() {
+            Some(crate::module_change::own_text(graph, id, text))
+        } else {
+            span_text(graph, id, text).map(str::to_owned)
+        }
+    };
+    let (old_text, new_text) = (
+        own(base, base_id, base_text)?,
+        own(head, head_id, head_text)?,
+    );
+    let old = definition_tokens(lang, &old_text);
+    let new = definition_tokens(lang, &new_text);
     Some(if old == new {
         Modification::Formatting
     } else if old.header != new.header {

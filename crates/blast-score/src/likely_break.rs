@@ -104,7 +104,10 @@ pub(crate) fn find_still_referenced(
             // callables or both not.
             let resolves = head.dependencies(id).iter().any(|e| {
                 let target = &head.symbols[e.target as usize];
-                target.local_name.rsplit(['.', ':']).next() == Some(short)
+                let last = target.local_name.split('(').next().unwrap_or_default();
+                // A Java method's name carries its parameter types:
+                // `pow2Size(long)` replaces a deleted `pow2Size(int)`.
+                last.rsplit(['.', ':']).next() == Some(short)
                     && (lang == Lang::Python
                         || is_callable(target.kind) == is_callable(change.symbol_kind))
             });
