@@ -10,7 +10,12 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
 package=requests old=2.31.0 new=2.32.3
-if [[ $# -ge 3 && $1 != -- ]]; then
+if [[ $# -ge 1 && $1 != -- ]]; then
+  if [[ $# -lt 3 || $2 == -- || $3 == -- ]]; then
+    echo "usage: $0 [PACKAGE OLD_VERSION NEW_VERSION] [-- BLAST DIFF ARGS...]" >&2
+    echo "give all three of PACKAGE, OLD_VERSION and NEW_VERSION, or none for requests 2.31.0 and 2.32.3" >&2
+    exit 2
+  fi
   package=$1 old=$2 new=$3
   shift 3
 fi

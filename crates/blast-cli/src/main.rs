@@ -126,7 +126,7 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let level = report.fail_on.unwrap_or(Level::None);
     let requested = config.fail_on.or(config.policy.fail_on);
     let why = if report.tool_assisted && requested != Some(level) {
-        " (the stricter [provenance] fail_on of blast.toml, for tool-assisted commits)"
+        " (the stricter [provenance] fail_on of the policy file, for tool-assisted commits)"
     } else {
         ""
     };

@@ -70,9 +70,9 @@ impl Repo {
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             if stderr.contains("not a git repository") {
-                return Err(Error::NotARepository {
-                    path: path.to_path_buf(),
-                });
+                // `.` says little in a CI log: name the folder itself.
+                let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+                return Err(Error::NotARepository { path });
             }
             return Err(crate::git::git_failure(&args, &output));
         }

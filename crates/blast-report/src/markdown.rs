@@ -41,7 +41,7 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
     if report.tool_assisted {
         let _ = writeln!(
             out,
-            "\nSome commits are marked as tool-assisted, so the stricter threshold applies."
+            "\nSome commits are marked as tool-assisted: `[provenance] fail_on` applies when the policy sets it."
         );
     }
     if !report.complete {

@@ -57,6 +57,18 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
             "INCOMPLETE: the result is a lower bound (see warnings)"
         );
     }
+    if report.tool_assisted {
+        let marked = report
+            .commits
+            .iter()
+            .filter(|c| !c.tool_trailers.is_empty())
+            .count();
+        let _ = writeln!(
+            out,
+            "{} marked as tool-assisted; [provenance] fail_on applies when the policy sets it",
+            counted(marked, "commit", "commits")
+        );
+    }
     if !report.stats.excluded.is_empty() {
         let listed: Vec<String> = report
             .stats

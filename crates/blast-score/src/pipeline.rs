@@ -857,13 +857,29 @@ fn linguist_attributes(
 /// contain no file.
 fn policy_warnings(policy: &Policy, head_paths: &[String]) -> Vec<String> {
     let mut warnings = Vec::new();
-    if policy.tests_configured
-        && !head_paths.is_empty()
-        && !head_paths.iter().any(|p| policy.test_files.is_match(p))
-    {
-        warnings.push(
-            "[tests] patterns of the policy file match no source file, so no test is found and test code counts as reach; check the patterns".to_owned(),
-        );
+    if policy.tests_configured && !head_paths.is_empty() {
+        let mut matched = vec![false; policy.test_patterns.len()];
+        for path in head_paths {
+            for idx in policy.test_files.matches(path) {
+                matched[idx] = true;
+            }
+        }
+        if !matched.contains(&true) {
+            warnings.push(
+                "[tests] patterns of the policy file match no source file, so no test is found and test code counts as reach; check the patterns".to_owned(),
+            );
+        } else {
+            for (pattern, _) in policy
+                .test_patterns
+                .iter()
+                .zip(&matched)
+                .filter(|(_, matched)| !**matched)
+            {
+                warnings.push(format!(
+                    "[tests] patterns entry {pattern:?} of the policy file matches no source file; check it for a typo"
+                ));
+            }
+        }
     }
     for root in &policy.python_roots {
         if matches!(root.as_str(), "" | "." | "./") {
@@ -1449,6 +1465,24 @@ mod tests {
     use blast_diff::{FileChange, FileStatus, Hunk};
 
     use super::*;
+
+    #[test]
+    fn policy_warnings_name_each_unmatched_test_pattern() {
+        let paths = ["pkg/a.py".to_owned(), "tests/test_a.py".to_owned()];
+        let policy = Policy::parse(
+            "[tests]\npatterns = [\"tests/**\", \"testz/**\"]\n",
+            "blast.toml",
+        )
+        .unwrap();
+        let warnings = policy_warnings(&policy, &paths);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("\"testz/**\""), "{warnings:?}");
+
+        let policy = Policy::parse("[tests]\npatterns = [\"testz/**\"]\n", "blast.toml").unwrap();
+        let warnings = policy_warnings(&policy, &paths);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("match no source file"), "{warnings:?}");
+    }
 
     fn hunk(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {
         Hunk {

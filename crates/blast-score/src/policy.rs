@@ -105,6 +105,8 @@ pub struct Policy {
     pub ignore_patterns: Vec<String>,
     pub python_roots: Vec<String>,
     pub test_files: GlobSet,
+    /// The patterns of `test_files`, in its order.
+    pub test_patterns: Vec<String>,
     /// True when `[tests] patterns` replaces the default test patterns.
     pub tests_configured: bool,
     pub fail_on: Option<Level>,
@@ -352,6 +354,10 @@ impl Policy {
                 line: span.clone().map_or(0, |span| line_of(text, span.start)),
                 message: match span.and_then(|span| text.get(span)) {
                     Some(name) if err.message() == "duplicate key" => duplicate_message(text, name),
+                    Some(table) if table.trim_start().starts_with("[tiers]") => format!(
+                        "{}: tiers is a list of tables, so write each tier under [[tiers]] (two brackets)",
+                        err.message()
+                    ),
                     _ => err.message().to_owned(),
                 },
             }
@@ -428,6 +434,7 @@ impl Policy {
             ignore_patterns: file.paths.ignore,
             python_roots: file.python.roots,
             test_files: glob_set(&test_patterns, "patterns", false)?,
+            test_patterns,
             tests_configured,
             fail_on: parse_level(file.thresholds.fail_on.as_deref(), "fail_on")?,
             report_level: parse_level(file.thresholds.report.as_deref(), "report")?
@@ -683,6 +690,15 @@ mod tests {
         let err = Policy::parse("[[tiers]]\nname = \"x\"\npaths = [\"a/[\"]\n", "blast.toml")
             .unwrap_err();
         assert_eq!(err.line, 3, "{err}");
+    }
+
+    #[test]
+    fn single_bracket_tiers_table_says_use_two() {
+        let err = Policy::parse("[tiers]\nname = \"billing\"\n", "blast.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("[[tiers]] (two brackets)"),
+            "{err}"
+        );
     }
 
     #[test]
