@@ -934,3 +934,43 @@ fn java_widened_parameter_is_no_likely_break() {
         "the int call now resolves to pow2Size(long)"
     );
 }
+
+#[test]
+fn dependents_in_renamed_files_are_shown_at_their_new_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "renamed");
+    write(&repo, "core.py", "def f():\n    return 1\n");
+    let user =
+        "from core import f\n\n\ndef helper():\n    return 0\n\n\ndef g():\n    return f()\n";
+    write(&repo, "old/use.py", user);
+    commit_all(&repo, "base");
+    git(&repo, &["mv", "old/use.py", "new_use.py"]);
+    write(
+        &repo,
+        "new_use.py",
+        &user.replace("return 0", "return 0  # kept"),
+    );
+    write(&repo, "core.py", "def f():\n    return 2\n");
+    commit_all(&repo, "move the user and edit f");
+
+    let report = json_of_last_commit(&repo);
+    let f = change_of(&report, "core.py::f");
+    let g = f["certain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["symbol"] == "old.use.g")
+        .unwrap_or_else(|| panic!("no dependent g in {}", f["certain"]));
+    assert_eq!(g["file"], "new_use.py", "{g}");
+    assert_eq!(g["line"], 8, "{g}");
+
+    let sarif: Value = serde_json::from_str(&last_commit(&repo, "sarif")).unwrap();
+    let related: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["relatedLocations"].as_array().into_iter().flatten())
+        .filter_map(|l| l["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(related.contains(&"new_use.py"), "{related:?}");
+}

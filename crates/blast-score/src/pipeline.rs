@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use blast_diff::{ChangeSet, Comparison, DiffSpec, Repo, Side, TreeEntry};
+use blast_diff::{ChangeSet, Comparison, DiffSpec, FileStatus, Repo, Side, TreeEntry};
 use blast_graph::cache::ExtractionCache;
 use blast_graph::{
     ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SkipReason, SourceFile, SymbolKind,
@@ -263,7 +263,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     ));
 
     // Step 6: scores and the report.
-    let head_lines = HeadLines::new(&head_graph);
+    let head_lines = HeadLines::new(&head_graph, &change_set);
     let mut changes: Vec<ChangedSymbol> = symbol_changes
         .iter()
         .zip(&reaches)
@@ -972,10 +972,12 @@ fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFi
 /// [`Graph::find_local`].
 struct HeadLines<'g> {
     lines: FxHashMap<(&'g str, &'g str), u32>,
+    /// Base path to head path, for the files the diff renames.
+    renames: FxHashMap<&'g str, &'g str>,
 }
 
 impl<'g> HeadLines<'g> {
-    fn new(head: &'g Graph) -> HeadLines<'g> {
+    fn new(head: &'g Graph, change_set: &'g ChangeSet) -> HeadLines<'g> {
         let mut lines = FxHashMap::default();
         for symbol in &head.symbols {
             let path = head.files[symbol.file as usize].path.as_str();
@@ -983,11 +985,24 @@ impl<'g> HeadLines<'g> {
                 .entry((path, symbol.local_name.as_str()))
                 .or_insert(symbol.span.start_line);
         }
-        HeadLines { lines }
+        let renames = change_set
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Renamed)
+            .filter_map(|f| Some((f.old_path.as_deref()?, f.new_path.as_deref()?)))
+            .collect();
+        HeadLines { lines, renames }
     }
 
-    fn line(&self, path: &str, local_name: &str) -> Option<u32> {
-        self.lines.get(&(path, local_name)).copied()
+    /// Finds a symbol of `path` at the head revision: in the same file, or
+    /// in the file it was renamed to. Returns the head path and line.
+    fn locate<'p>(&'p self, path: &'p str, local_name: &str) -> Option<(&'p str, u32)> {
+        if let Some(line) = self.lines.get(&(path, local_name)) {
+            return Some((path, *line));
+        }
+        let renamed = *self.renames.get(path)?;
+        let line = self.lines.get(&(renamed, local_name))?;
+        Some((renamed, *line))
     }
 }
 
@@ -1035,16 +1050,17 @@ fn changed_symbol(
     let to_dependent = |reached: &crate::reach::Reached| {
         let dep = &graph.symbols[reached.symbol as usize];
         let path = &graph.files[dep.file as usize].path;
-        let head_line = head_lines.line(path, &dep.local_name);
+        // A dependent in a renamed file is shown where it is now.
+        let at_head = head_lines.locate(path, &dep.local_name);
         let mut dependent = Dependent {
             name: dep.name.clone(),
             local_name: dep.local_name.clone(),
             kind: dep.kind,
-            file: path.clone(),
-            line: head_line.unwrap_or(dep.span.start_line),
+            file: at_head.map_or_else(|| path.clone(), |(head_path, _)| head_path.to_owned()),
+            line: at_head.map_or(dep.span.start_line, |(_, line)| line),
             depth: reached.depth,
             weight: reached.weight,
-            exists_at_head: head_line.is_some(),
+            exists_at_head: at_head.is_some(),
             is_test: is_test(graph, reached.symbol, policy),
             test_code: false,
             via: graph.symbols[reached.via as usize].name.clone(),
