@@ -12,7 +12,7 @@
 
 use blast_diff::{Repo, Side};
 use blast_graph::{Graph, Lang, SymbolKind};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::report::{ChangeKind, ChangedSymbol};
 use crate::score::apply_likely_break;
@@ -51,6 +51,15 @@ pub(crate) fn find_still_referenced(
         .iter()
         .zip(contents)
         .filter_map(|(p, c)| c.map(|c| (p.as_str(), c)))
+        .collect();
+    let first_party: FxHashSet<&str> = head
+        .files
+        .iter()
+        .filter(|file| file.lang == Lang::Python)
+        .map(|file| {
+            let module = &head.symbols[file.first_symbol as usize].name;
+            module.rsplit('.').next().unwrap_or(module)
+        })
         .collect();
     for change in changes
         .iter_mut()
@@ -92,7 +101,7 @@ pub(crate) fn find_still_referenced(
             let tokens = crate::tokens::lex(lang, &body);
             let names_it = if lang == Lang::Python {
                 let imports = python_imports(&String::from_utf8_lossy(text));
-                !imports.rebinds(short, module_last)
+                !imports.rebinds(short, module_last, &first_party)
                     && stale_occurrences(&tokens, short, module_last, &imports)
             } else {
                 tokens.contains(&short)
@@ -143,10 +152,18 @@ impl PythonImports {
     /// True when the file imports `name` from a module other than the old
     /// symbol's, so the name now means something else (`from typing import
     /// Protocol` after `attr._compat.Protocol` was deleted).
-    fn rebinds(&self, name: &str, module_last: &str) -> bool {
-        self.bindings
-            .iter()
-            .any(|(bound, from)| bound == name && from != module_last && !from.is_empty())
+    /// An import from a module of the repository is left to the graph:
+    /// `from pkg import helper` names the deleted `pkg.core.helper` when
+    /// `pkg/__init__.py` still imports it from `.core`, and the graph tells
+    /// whether the name resolves at the head. `first_party` holds the last
+    /// segments of the repository's module names.
+    fn rebinds(&self, name: &str, module_last: &str, first_party: &FxHashSet<&str>) -> bool {
+        self.bindings.iter().any(|(bound, from)| {
+            bound == name
+                && from != module_last
+                && !from.is_empty()
+                && !first_party.contains(from.as_str())
+        })
     }
 
     /// True when `name` is bound by an import from a module other than the
@@ -285,12 +302,18 @@ mod tests {
     #[test]
     fn imports_from_elsewhere_rebind_the_name() {
         let imports = python_imports("from typing import Protocol\nfrom ._compat import gone\n");
-        assert!(imports.rebinds("Protocol", "_compat"));
+        let first_party: FxHashSet<&str> = ["_compat", "pkg"].into_iter().collect();
+        assert!(imports.rebinds("Protocol", "_compat", &first_party));
         assert!(
-            !imports.rebinds("gone", "_compat"),
+            !imports.rebinds("gone", "_compat", &first_party),
             "the stale import itself"
         );
-        assert!(!imports.rebinds("missing", "_compat"));
+        assert!(!imports.rebinds("missing", "_compat", &first_party));
+        let from_package = python_imports("from pkg import helper\n");
+        assert!(
+            !from_package.rebinds("helper", "core", &first_party),
+            "an import from the repository's own package is left to the graph"
+        );
     }
 
     #[test]
