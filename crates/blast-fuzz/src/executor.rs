@@ -136,6 +136,7 @@ pub struct Executor {
     limit: Duration,
     /// Set after a timeout: the worker is still busy with that input.
     stuck: bool,
+    worker: Option<std::thread::JoinHandle<()>>,
     _run: std::sync::MutexGuard<'static, ()>,
 }
 
@@ -155,7 +156,7 @@ impl Executor {
 
         let (job_sender, job_receiver) = mpsc::channel::<Job>();
         let (outcome_sender, outcome_receiver) = mpsc::channel::<Outcome>();
-        std::thread::Builder::new()
+        let worker = std::thread::Builder::new()
             .name("blast-fuzz-worker".to_owned())
             .stack_size(WORKER_STACK_BYTES)
             .spawn(move || {
@@ -171,6 +172,7 @@ impl Executor {
             outcomes: outcome_receiver,
             limit,
             stuck: false,
+            worker: Some(worker),
             _run: run,
         })
     }
@@ -225,8 +227,15 @@ impl Executor {
 impl Drop for Executor {
     fn drop(&mut self) {
         // Closing the channel ends an idle worker; a stuck one is left to
-        // finish on its own.
+        // finish on its own. Joining the idle one lets it drop the context,
+        // whose temporary work tree would otherwise outlive a process that
+        // exits first.
         self.jobs = None;
+        if !self.stuck
+            && let Some(worker) = self.worker.take()
+        {
+            let _ = worker.join();
+        }
         RECORDING.store(false, Ordering::SeqCst);
     }
 }

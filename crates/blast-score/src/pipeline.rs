@@ -1074,12 +1074,26 @@ fn changed_symbol(
     // Merge repeated names before scoring, so the score counts what is listed.
     dedupe_dependents(&mut certain);
     dedupe_dependents(&mut possible);
+    // Nearest first, and at one depth (or weight) production code before
+    // test code, which a reader of the first lines looks for.
     certain.sort_by(|a, b| {
-        (a.depth, &a.file, a.line, &a.name).cmp(&(b.depth, &b.file, b.line, &b.name))
+        (a.depth, a.test_code, &a.file, a.line, &a.name).cmp(&(
+            b.depth,
+            b.test_code,
+            &b.file,
+            b.line,
+            &b.name,
+        ))
     });
     possible.sort_by(|a, b| {
         b.weight.total_cmp(&a.weight).then_with(|| {
-            (a.depth, &a.file, a.line, &a.name).cmp(&(b.depth, &b.file, b.line, &b.name))
+            (a.depth, a.test_code, &a.file, a.line, &a.name).cmp(&(
+                b.depth,
+                b.test_code,
+                &b.file,
+                b.line,
+                &b.name,
+            ))
         })
     });
 
