@@ -487,6 +487,17 @@ fn policy_file_sets_ignores_and_thresholds() {
 
     let overridden = blast(&repo, &["diff", "HEAD~1", "HEAD", "--fail-on", "critical"]);
     assert_eq!(overridden.status.code(), Some(0), "the command line wins");
+
+    // A changed file that the policy ignores is listed, not analysed.
+    write(&repo, "blast.toml", "[paths]\nignore = [\"shop/db.py\"]\n");
+    let report: Value = serde_json::from_slice(
+        &blast(&repo, &["diff", "HEAD~1", "HEAD", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(report["files"][0]["path"], "shop/db.py");
+    assert_eq!(report["files"][0]["ignored"], true);
+    let text = String::from_utf8(blast(&repo, &["diff", "HEAD~1", "HEAD"]).stdout).unwrap();
+    assert!(text.contains("1 file changed (0 analysed)"), "{text}");
 }
 
 #[test]

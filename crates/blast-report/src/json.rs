@@ -91,6 +91,8 @@ struct JsonFile<'a> {
     status: &'static str,
     binary: bool,
     language: Option<&'static str>,
+    /// `[paths] ignore` of the policy matches it: listed, not analysed.
+    ignored: bool,
 }
 
 #[derive(Serialize)]
@@ -193,6 +195,7 @@ pub fn render_json(report: &Report) -> String {
                 status: file_status(f.status),
                 binary: f.binary,
                 language: f.lang.map(blast_graph::Lang::name),
+                ignored: f.ignored,
             })
             .collect(),
         changes: report.changes.iter().map(change).collect(),

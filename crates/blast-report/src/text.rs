@@ -40,7 +40,9 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
     let analysed = report
         .files
         .iter()
-        .filter(|f| f.lang.is_some() && !f.binary && !skipped.contains(&f.path.as_str()))
+        .filter(|f| {
+            f.lang.is_some() && !f.binary && !f.ignored && !skipped.contains(&f.path.as_str())
+        })
         .count();
     let _ = writeln!(
         out,
@@ -50,7 +52,10 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
         report.total.value,
         report.total.level.name()
     );
-    let _ = writeln!(out, "  {}", factors_line(&report.total));
+    // Without changed symbols every factor is zero: the line would say nothing.
+    if !report.changes.is_empty() {
+        let _ = writeln!(out, "  {}", factors_line(&report.total));
+    }
     if !report.complete {
         let _ = writeln!(
             out,

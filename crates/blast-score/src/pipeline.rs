@@ -440,7 +440,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         ),
         head: revision_info(&comparison.head, &comparison.head_label),
         merge_base: comparison.merge_base.clone(),
-        files: file_summaries(&change_set),
+        files: file_summaries(&change_set, &config.policy),
         changes,
         total,
         complete: unreadable.is_empty() && !truncated,
@@ -542,7 +542,7 @@ fn limits_reached(
     if !too_large.is_empty() {
         let value = config.extract.max_file_bytes as f64;
         warnings.push(format!(
-            "{} source files are larger than --max-file-size ({value} bytes) and were skipped, so dependents in them are missing: {}",
+            "{} of the source files read are larger than --max-file-size ({value} bytes) and were skipped, so dependents in them are missing: {}",
             too_large.len(),
             examples(&too_large)
         ));
@@ -1473,7 +1473,7 @@ fn revision_info(side: &Side, label: &str) -> RevisionInfo {
     }
 }
 
-fn file_summaries(change_set: &ChangeSet) -> Vec<FileSummary> {
+fn file_summaries(change_set: &ChangeSet, policy: &Policy) -> Vec<FileSummary> {
     change_set
         .files
         .iter()
@@ -1486,6 +1486,7 @@ fn file_summaries(change_set: &ChangeSet) -> Vec<FileSummary> {
             status: f.status,
             binary: f.binary,
             lang: Lang::from_path(f.path()),
+            ignored: policy.ignore.is_match(f.path()),
         })
         .collect()
 }

@@ -25,6 +25,9 @@ pub struct FileSummary {
     /// `None` for files in no supported language: they are listed but not
     /// analysed.
     pub lang: Option<Lang>,
+    /// The policy's `[paths] ignore` matches the file, so it is listed but
+    /// not analysed.
+    pub ignored: bool,
 }
 
 /// What happened to a changed symbol.
