@@ -20,7 +20,8 @@
 //! the file names none of them. Examples are the type of `a` in
 //! `a.b().c()`, the type that `b` returns, and their supertypes. So each such file also brings in
 //! the files that may declare a top-level type whose name it spells, found
-//! by a lexer scan of every Java file. Those files bring in, in turn, the
+//! by a lexer scan of every Java file (kept in the extraction cache, so a
+//! warm run reads only the files it needs). Those files bring in, in turn, the
 //! declarers of the types in their declarations: supertypes, bounds, and
 //! static and on-demand imports. Of field, parameter and return types they
 //! bring in only those of members whose name a searched file spells,
@@ -41,8 +42,9 @@ use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use blast_diff::{ChangeSet, FileStatus};
-use blast_graph::lang::java::outline::{declaration_type_names, identifiers, outline};
+use blast_graph::lang::java::outline::{Outline, declaration_type_names, identifiers};
 use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, SourceFile};
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::reach::reach;
@@ -86,15 +88,19 @@ pub(crate) fn extract_reachable(
             Lang::Rust => true,
         };
     }
-    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, reader)?;
     // Files parsed, and among them the files whose every reference counts.
     // They differ only for Java files that the index closure brought in.
     let mut done = selected.clone();
     let mut resolved = selected.clone();
-    for (idx, source) in sources.iter().enumerate() {
-        if selected[idx] && source.lang == Lang::Java {
-            java.demand_spelled(source.bytes().unwrap_or_default());
-        }
+    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, reader)?;
+    let selected_java: Vec<&SideFile> = sources
+        .iter()
+        .zip(&selected)
+        .filter(|(source, selected)| **selected && source.lang == Lang::Java)
+        .map(|(source, _)| source)
+        .collect();
+    for text in reader.texts(&selected_java)? {
+        java.demand_spelled(text.as_deref().unwrap_or_default());
     }
     for source in head_sources {
         if Lang::from_path(&source.path) == Some(Lang::Java) {
@@ -179,10 +185,10 @@ pub(crate) fn extract_reachable(
         let candidate_files: Vec<&SideFile> = candidates.iter().map(|&idx| &sources[idx]).collect();
         let confirmed = reader.confirm_mentions(&candidate_files, &matcher)?;
         let mut matched = vec![false; sources.len()];
-        for (&idx, mentions) in candidates.iter().zip(confirmed) {
-            if !mentions {
+        for (&idx, text) in candidates.iter().zip(confirmed) {
+            let Some(text) = text else {
                 continue;
-            }
+            };
             // A file the Java index brought in is parsed already; from now
             // on its references count too.
             if !done[idx] {
@@ -191,7 +197,7 @@ pub(crate) fn extract_reachable(
             }
             resolved[idx] = true;
             if sources[idx].lang == Lang::Java {
-                java.demand_spelled(sources[idx].bytes().unwrap_or_default());
+                java.demand_spelled(&text);
             }
         }
         extracted.extend(extract_selected(sources, &matched, reader)?);
@@ -277,22 +283,27 @@ impl JavaIndex {
     fn new(sources: &[SideFile]) -> JavaIndex {
         let mut always_parsed = vec![false; sources.len()];
         let mut declarers: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-        // Without the text of every Java file, neither the declarers of a
-        // name nor the names a file spells are known: parse them all.
         let java = |s: &SideFile| s.lang == Lang::Java;
-        if sources.iter().any(|s| java(s) && s.bytes().is_none()) {
+        let outlines: Vec<Option<Outline>> =
+            sources.par_iter().map(SideFile::java_outline).collect();
+        // Without the outline of every Java file, the declarers of a name
+        // are not known: parse them all.
+        if sources
+            .iter()
+            .zip(&outlines)
+            .any(|(s, found)| java(s) && found.is_none())
+        {
             for (idx, source) in sources.iter().enumerate() {
                 always_parsed[idx] = java(source);
             }
         }
-        for (idx, source) in sources.iter().enumerate() {
+        for (idx, (source, found)) in sources.iter().zip(outlines).enumerate() {
             if !java(source) || always_parsed[idx] {
                 continue;
             }
-            let Some(bytes) = source.bytes() else {
+            let Some(found) = found else {
                 continue;
             };
-            let found = outline(bytes);
             always_parsed[idx] = found.unusual_package;
             for name in found.top_level_types {
                 declarers.entry(name).or_default().push(idx);
