@@ -201,6 +201,7 @@ impl ExtractionCache {
     pub fn load_scan(&self, blob_id: &str, lang: Lang) -> Option<ScanFacts> {
         let path = self.entry_path(blob_id, lang)?;
         let mut file = fs::File::open(&path).ok()?;
+        let entry_len = usize::try_from(file.metadata().ok()?.len()).ok()?;
         let mut bytes = Vec::new();
         // The scan facts come first; a few KiB cover them for almost any file.
         let mut chunk = [0u8; 4096];
@@ -210,11 +211,11 @@ impl ExtractionCache {
             if n == 0 {
                 break;
             }
-            if let Some(found) = decode_scan(&bytes, &Self::key(blob_id, lang)) {
+            if let Some(found) = decode_scan(&bytes, entry_len, &Self::key(blob_id, lang)) {
                 return found.map(|(scan, _)| scan);
             }
         }
-        decode_scan(&bytes, &Self::key(blob_id, lang))
+        decode_scan(&bytes, entry_len, &Self::key(blob_id, lang))
             .flatten()
             .map(|(scan, _)| scan)
     }
@@ -385,11 +386,11 @@ fn encode_names(out: &mut Vec<u8>, names: &[String]) -> Option<()> {
     Some(())
 }
 
-/// Reads a list of names: `None` when more bytes are needed, `Some(None)`
-/// when the list is invalid.
-fn decode_names(reader: &mut Reader<'_>) -> Option<Option<Vec<String>>> {
+/// Reads a list of names from an entry of `entry_len` bytes: `None` when
+/// more bytes are needed, `Some(None)` when the list is invalid.
+fn decode_names(reader: &mut Reader<'_>, entry_len: usize) -> Option<Option<Vec<String>>> {
     let count = reader.u32()? as usize;
-    if count > reader.bytes.len() {
+    if count > entry_len {
         return Some(None);
     }
     let mut names = Vec::with_capacity(count);
@@ -403,10 +404,10 @@ fn decode_names(reader: &mut Reader<'_>) -> Option<Option<Vec<String>>> {
     Some(Some(names))
 }
 
-/// Reads the head of an entry, with the offset where the payload's length
-/// starts: `None` when more bytes are needed, `Some(None)` when the entry is
-/// unusable.
-fn decode_scan(bytes: &[u8], key: &str) -> Option<Option<(ScanFacts, usize)>> {
+/// Reads the head of an entry of `entry_len` bytes, of which `bytes` are
+/// the first, with the offset where the payload's length starts: `None`
+/// when more bytes are needed, `Some(None)` when the entry is unusable.
+fn decode_scan(bytes: &[u8], entry_len: usize, key: &str) -> Option<Option<(ScanFacts, usize)>> {
     let mut reader = Reader { bytes, at: 0 };
     let head = (|| {
         if reader.take(8)? != MAGIC {
@@ -421,7 +422,7 @@ fn decode_scan(bytes: &[u8], key: &str) -> Option<Option<(ScanFacts, usize)>> {
             0 => None,
             1 => {
                 let unusual_package = reader.take(1)?[0] != 0;
-                let Some(top_level_types) = decode_names(&mut reader)? else {
+                let Some(top_level_types) = decode_names(&mut reader, entry_len)? else {
                     return Some(Err(()));
                 };
                 Some(Outline {
@@ -432,7 +433,7 @@ fn decode_scan(bytes: &[u8], key: &str) -> Option<Option<(ScanFacts, usize)>> {
             _ => return Some(Err(())),
         };
         let count = reader.u32()? as usize;
-        if count > bytes.len() {
+        if count.saturating_mul(8) > entry_len {
             // Cannot be right whatever follows: longer than the entry.
             return Some(Err(()));
         }
@@ -460,7 +461,7 @@ fn decode_scan(bytes: &[u8], key: &str) -> Option<Option<(ScanFacts, usize)>> {
 }
 
 fn decode(bytes: &[u8], key: &str) -> Option<CachedFile> {
-    let (scan, head_len) = decode_scan(bytes, key)??;
+    let (scan, head_len) = decode_scan(bytes, bytes.len(), key)??;
     let mut reader = Reader {
         bytes,
         at: head_len,
@@ -698,6 +699,26 @@ mod tests {
                 write_errors: 0
             }
         );
+    }
+
+    #[test]
+    fn scan_facts_of_large_entries_load() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = ExtractionCache::open(root.path(), DEFAULT_MAX_BYTES).unwrap();
+        // About 10 bits per distinct word, in a power of two of 64-bit
+        // blocks: 30,000 words make 8,192 blocks, more blocks than the first
+        // 4 KiB that `load_scan` reads has bytes.
+        let text: String = (0..30_000).map(|i| format!("w{i} = 1\n")).collect();
+        let bytes = text.as_bytes();
+        let id = blob_id(bytes);
+        cache.store(
+            &id,
+            Lang::Python,
+            &CachedFile::scan_only(bytes, Lang::Python),
+        );
+        let scan = cache.load_scan(&id, Lang::Python).expect("stored entry");
+        assert!(scan.words.may_contain(b"w29999"));
+        assert_eq!(cache.stats().corrupt, 0);
     }
 
     #[test]
