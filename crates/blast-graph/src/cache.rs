@@ -19,9 +19,10 @@
 //! first of all.
 //!
 //! Besides the extraction, an entry contains a filter of the words in the
-//! file, whether it has a star import, and for a Java file the lexer outline
-//! (see `lang::java::outline`). The diff prefilter needs these, and gets them
-//! without reading the file again.
+//! file, whether it has a star import and which modules its star imports
+//! name, and for a Java file the lexer outline (see `lang::java::outline`).
+//! The diff prefilter needs these, and gets them without reading the file
+//! again.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -53,6 +54,8 @@ pub struct CachedFile {
 pub struct ScanFacts {
     pub words: WordFilter,
     pub star_import: bool,
+    /// See [`star_import_modules`]; meaningful only with `star_import`.
+    pub star_modules: Option<Vec<String>>,
     /// The outline of a Java file; `None` for the other languages.
     pub java_outline: Option<Outline>,
 }
@@ -63,6 +66,7 @@ impl ScanFacts {
         ScanFacts {
             words: WordFilter::of(bytes),
             star_import: has_star_import(bytes),
+            star_modules: star_import_modules(bytes),
             java_outline: (lang == Lang::Java).then(|| outline(bytes)),
         }
     }
@@ -342,6 +346,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 ///
 /// ```text
 /// magic (8) | key length (u16) | key | star import (u8)
+/// | star modules: 0 (u8) for unknown, or 1 (u8) | names
 /// | Java outline: 0 (u8), or 1 (u8) | unusual package (u8) | names
 /// | word count (u32) | words (u64 each) | checksum of the above (u64)
 /// | payload length (u32) | payload checksum (u64) | payload (postcard)
@@ -357,6 +362,13 @@ fn encode(entry: &CachedFile, key: &str) -> Option<Vec<u8>> {
     out.extend_from_slice(&u16::try_from(key.len()).ok()?.to_le_bytes());
     out.extend_from_slice(key.as_bytes());
     out.push(u8::from(scan.star_import));
+    match &scan.star_modules {
+        None => out.push(0),
+        Some(modules) => {
+            out.push(1);
+            encode_names(&mut out, modules)?;
+        }
+    }
     match &scan.java_outline {
         None => out.push(0),
         Some(java) => {
@@ -418,6 +430,14 @@ fn decode_scan(bytes: &[u8], entry_len: usize, key: &str) -> Option<Option<(Scan
             return Some(Err(()));
         }
         let star = reader.take(1)?[0] != 0;
+        let star_modules = match reader.take(1)?[0] {
+            0 => None,
+            1 => match decode_names(&mut reader, entry_len)? {
+                Some(names) => Some(names),
+                None => return Some(Err(())),
+            },
+            _ => return Some(Err(())),
+        };
         let java_outline = match reader.take(1)?[0] {
             0 => None,
             1 => {
@@ -449,6 +469,7 @@ fn decode_scan(bytes: &[u8], entry_len: usize, key: &str) -> Option<Option<(Scan
         let scan = ScanFacts {
             words: WordFilter { bits },
             star_import: star,
+            star_modules,
             java_outline,
         };
         Some(Ok((scan, reader.at)))
@@ -572,9 +593,92 @@ fn words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|word| !word.is_empty())
 }
 
-/// Returns true when a file has a star import (`import *`), which the prefilter always parses.
+/// Returns true when a file has a star import (the text `import *`).
 pub fn has_star_import(bytes: &[u8]) -> bool {
     memchr::memmem::find(bytes, b"import *").is_some()
+}
+
+/// Lists the last segment of the module that each `from MODULE import *`
+/// of a Python file names (`c` for `from a.b.c import *` and for
+/// `from ..c import *`), in order and with repeats. It reads every
+/// occurrence of the text `import *`, so the list is a superset of the star
+/// imports that [`has_star_import`] finds. An occurrence that cannot end a
+/// `from` statement is skipped: `import` glued to a word, or after a word
+/// other than `from`, a quote or `#` (`# testing import *`, `"... import *"`).
+/// `None` when some occurrence may be a star import whose module the scan
+/// cannot read: dots alone (`from . import *`), a line continuation, or
+/// spaces around a dot.
+// NOTE: an occurrence in a comment or string that looks like a statement
+// counts as one, which only parses one more file. Text that is not valid
+// Python is read as above, whatever tree-sitter's error recovery makes of it.
+pub fn star_import_modules(bytes: &[u8]) -> Option<Vec<String>> {
+    // The white space that Python allows between tokens of a line.
+    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\x0c');
+    let module_byte = |b: u8| is_word_byte(b) || b == b'.';
+    // The index after the last byte of `bytes[..end]` that is not blank.
+    let trim_blanks = |end: usize| -> usize {
+        end - bytes[..end].iter().rev().take_while(|&&b| blank(b)).count()
+    };
+    // True when the line that ends just before `end` ends in `\`, a line
+    // continuation.
+    let continued = |end: usize| -> bool {
+        let line = bytes[..end].strip_suffix(b"\n").unwrap_or(&bytes[..end]);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        line.ends_with(b"\\")
+    };
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"import *") {
+        let module_end = trim_blanks(at);
+        let Some(&before_import) = bytes[..module_end].last() else {
+            continue;
+        };
+        if module_end == at && is_word_byte(before_import) {
+            // `reimport *`: not the keyword.
+            continue;
+        }
+        if matches!(before_import, b'\n' | b'\r') {
+            if continued(module_end) {
+                return None;
+            }
+            continue;
+        }
+        if !module_byte(before_import) {
+            continue;
+        }
+        let mut module_start = bytes[..module_end]
+            .iter()
+            .rposition(|&b| !module_byte(b))
+            .map_or(0, |i| i + 1);
+        // `from.c import *` needs no space after the keyword.
+        if bytes[module_start..module_end].starts_with(b"from.") {
+            module_start += b"from".len();
+        }
+        let module = &bytes[module_start..module_end];
+        let keyword_end = trim_blanks(module_start);
+        let keyword = bytes[..keyword_end].strip_suffix(b"from");
+        let keyword_is_whole_word =
+            keyword.is_some_and(|rest| !rest.last().is_some_and(|&b| is_word_byte(b)));
+        let separated = keyword_end < module_start || module.first() == Some(&b'.');
+        if keyword_is_whole_word && separated {
+            let module = std::str::from_utf8(module).ok()?;
+            let last = module.rsplit('.').next().unwrap_or_default();
+            if last.is_empty() {
+                return None;
+            }
+            out.push(last.to_owned());
+            continue;
+        }
+        // A module path split by spaces or a line continuation.
+        let split_path = module.first() == Some(&b'.')
+            || bytes[..keyword_end].last() == Some(&b'.')
+            || (keyword_end > 0
+                && matches!(bytes[keyword_end - 1], b'\n' | b'\r')
+                && continued(keyword_end));
+        if split_path {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 /// Computes the git blob id (SHA-1) of some bytes, as `git hash-object` prints it.
@@ -678,6 +782,7 @@ mod tests {
         cache.store(&id, Lang::Python, &CachedFile::of(&file, &bytes));
         let entry = cache.load(&id, Lang::Python).expect("stored entry");
         assert!(entry.scan.star_import);
+        assert_eq!(entry.scan.star_modules, Some(vec!["m".to_owned()]));
         assert_eq!(entry.scan.java_outline, None);
         assert_eq!(
             format!("{:?}", entry.outcome),
@@ -699,6 +804,60 @@ mod tests {
                 write_errors: 0
             }
         );
+    }
+
+    #[test]
+    fn star_import_modules_by_text() {
+        let text = b"from os import *\nimport sys; from .core import *\ntry:\n    from ..a.b import *\nexcept ImportError:\n    pass\nif x: from.c import *\nfrom\x0cd import *\n";
+        assert_eq!(
+            star_import_modules(text),
+            Some(vec![
+                "os".to_owned(),
+                "core".to_owned(),
+                "b".to_owned(),
+                "c".to_owned(),
+                "d".to_owned()
+            ])
+        );
+        // Text that looks like a statement counts, in comments too.
+        assert_eq!(
+            star_import_modules(b"# from sys import *\n"),
+            Some(vec!["sys".to_owned()])
+        );
+        assert_eq!(star_import_modules(b"import os\n"), Some(Vec::new()));
+        for not_an_import in [
+            &b"# testing import *\n"[..],
+            b"# XXX Since import * above excludes names\n",
+            b"exec(f\"from {name} import *\")\n",
+            b"x = 'import *'\n",
+            b"reimport *\n",
+            b"import *\n",
+        ] {
+            assert_eq!(
+                star_import_modules(not_an_import),
+                Some(Vec::new()),
+                "{}",
+                String::from_utf8_lossy(not_an_import)
+            );
+        }
+        for unknown in [
+            &b"from . import *\n"[..],
+            b"from .. import *\n",
+            b"from .import *\n",
+            b"from a \\\n    import *\n",
+            b"from \\\n    a import *\n",
+            b"from a . b import *\n",
+            b"from a .b import *\n",
+            b"from\x0c. import *\n",
+            b"s = \"from ... import *\"\n",
+        ] {
+            assert_eq!(
+                star_import_modules(unknown),
+                None,
+                "{}",
+                String::from_utf8_lossy(unknown)
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,9 @@
 
 use aho_corasick::AhoCorasick;
 use blast_diff::{Repo, Side, TreeEntry};
-use blast_graph::cache::{CachedFile, ExtractionCache, ScanFacts, has_star_import, is_word_byte};
+use blast_graph::cache::{
+    CachedFile, ExtractionCache, ScanFacts, has_star_import, is_word_byte, star_import_modules,
+};
 use blast_graph::lang::java::outline::{Outline, outline};
 use blast_graph::{ExtractOptions, ExtractedFile, Lang, SourceFile, extract_all_cached};
 use rayon::prelude::*;
@@ -49,6 +51,15 @@ impl SideFile {
         match &self.content {
             Content::Bytes(bytes) => has_star_import(bytes),
             Content::Cached(scan) => scan.star_import,
+        }
+    }
+
+    /// Returns the last segments of the modules that the file's star imports
+    /// name, or `None` when they are not known (see [`star_import_modules`]).
+    pub(crate) fn star_modules(&self) -> Option<Vec<String>> {
+        match &self.content {
+            Content::Bytes(bytes) => star_import_modules(bytes),
+            Content::Cached(scan) => scan.star_modules.clone(),
         }
     }
 
