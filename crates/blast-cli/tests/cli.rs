@@ -1461,6 +1461,81 @@ fn assert_prefilter_matches(repo: &Path, cache: &Path, rev: &str) -> Value {
     cold
 }
 
+/// Python files that reach a change only through star imports, which spell
+/// none of its names: `pkg/__init__.py` star-imports `pkg.core`,
+/// `outer/__init__.py` star-imports `pkg`, and the callers import `helper`
+/// from those packages. `app/noise.py` star-imports a module outside the
+/// repository, so the prefilter leaves it out.
+#[test]
+fn prefilter_matches_full_graph_on_star_imports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("star-repo");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test"]);
+    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    let core = "def helper():\n    return 1\n\n\ndef other():\n    return 2\n";
+    commit_files(
+        &repo,
+        &[
+            ("pkg/core.py", Some(core)),
+            ("pkg/__init__.py", Some("from .core import *\n")),
+            ("outer/__init__.py", Some("from pkg import *\n")),
+            (
+                "app/direct.py",
+                Some("from pkg import helper\n\n\ndef run():\n    return helper()\n"),
+            ),
+            (
+                "app/chained.py",
+                Some("from outer import helper\n\n\ndef go():\n    return helper()\n"),
+            ),
+            (
+                "app/noise.py",
+                Some("from json import *\n\n\ndef quiet():\n    return dumps(1)\n"),
+            ),
+        ],
+        "base",
+    );
+
+    commit_files(
+        &repo,
+        &[("pkg/core.py", Some(&core.replace("return 1", "return 10")))],
+        "edit helper",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    let certain: Vec<&str> = report["changes"][0]["certain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(certain.contains(&"app/direct.py"), "{certain:?}");
+    assert!(certain.contains(&"app/chained.py"), "{certain:?}");
+    assert_eq!(
+        report["stats"]["files_base"], 5,
+        "app/noise.py is left out: {}",
+        report["stats"]
+    );
+
+    // A star import the text scan cannot read keeps its file in.
+    commit_files(
+        &repo,
+        &[(
+            "app/noise.py",
+            Some("from json \\\n    import *\n\n\ndef quiet():\n    return dumps(2)\n"),
+        )],
+        "continue a star import",
+    );
+    commit_files(
+        &repo,
+        &[("pkg/core.py", Some(&core.replace("return 1", "return 11")))],
+        "edit helper again",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert_eq!(report["stats"]["files_base"], 6, "{}", report["stats"]);
+}
+
 /// Java files that a change reaches only through types they never name:
 /// `Report` calls `new Registry().circle().area()` and spells neither
 /// `Circle` nor `Base`, and `Circle.area` reaches `Shape.area` through the
@@ -1543,6 +1618,11 @@ fn prefilter_matches_full_graph_on_java() {
         "Unrelated.java is left out: {}",
         report["stats"]
     );
+    // A warm run reads only the changed file from git: the cache entries
+    // keep the outlines that the Java type index needs.
+    let warm = blast_cached(&repo, &cache, &["-v", "diff", "HEAD^!", "--format", "json"]);
+    let log = String::from_utf8_lossy(&warm.stderr);
+    assert!(log.contains("listed 9 base files (1 read,"), "{log}");
 
     // A rarely used method.
     commit_files(

@@ -19,8 +19,10 @@
 //! first of all.
 //!
 //! Besides the extraction, an entry contains a filter of the words in the
-//! file and whether it has a star import. The diff prefilter needs these, and
-//! gets them without reading the file again.
+//! file, whether it has a star import and which modules its star imports
+//! name, and for a Java file the lexer outline (see `lang::java::outline`).
+//! The diff prefilter needs these, and gets them without reading the file
+//! again.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::graph::{ExtractedFile, LangFacts, SkipReason};
+use crate::lang::java::outline::{Outline, outline};
 use crate::model::{FileSyntax, Lang};
 
 /// Identifies the extraction code that wrote an entry.
@@ -42,8 +45,31 @@ pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 pub struct CachedFile {
     /// `None` for a file the prefilter scanned but never parsed.
     pub outcome: Option<Result<(FileSyntax, LangFacts), SkipReason>>,
+    pub scan: ScanFacts,
+}
+
+/// The facts of a file that the diff prefilter reads from its entry in
+/// place of the file's text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScanFacts {
     pub words: WordFilter,
     pub star_import: bool,
+    /// See [`star_import_modules`]; meaningful only with `star_import`.
+    pub star_modules: Option<Vec<String>>,
+    /// The outline of a Java file; `None` for the other languages.
+    pub java_outline: Option<Outline>,
+}
+
+impl ScanFacts {
+    /// Scans the text of a file in `lang`.
+    pub fn of(bytes: &[u8], lang: Lang) -> ScanFacts {
+        ScanFacts {
+            words: WordFilter::of(bytes),
+            star_import: has_star_import(bytes),
+            star_modules: star_import_modules(bytes),
+            java_outline: (lang == Lang::Java).then(|| outline(bytes)),
+        }
+    }
 }
 
 /// Counters of one run, for `-v` and for tests.
@@ -174,12 +200,14 @@ impl ExtractionCache {
         }
     }
 
-    /// Reads only the word filter and the star-import flag of an entry.
-    pub fn load_words(&self, blob_id: &str, lang: Lang) -> Option<(WordFilter, bool)> {
+    /// Reads only the scan facts of an entry, which come before the
+    /// extraction.
+    pub fn load_scan(&self, blob_id: &str, lang: Lang) -> Option<ScanFacts> {
         let path = self.entry_path(blob_id, lang)?;
         let mut file = fs::File::open(&path).ok()?;
+        let entry_len = usize::try_from(file.metadata().ok()?.len()).ok()?;
         let mut bytes = Vec::new();
-        // The words come first; a few KiB cover them for almost any file.
+        // The scan facts come first; a few KiB cover them for almost any file.
         let mut chunk = [0u8; 4096];
         loop {
             let n = file.read(&mut chunk).ok()?;
@@ -187,11 +215,13 @@ impl ExtractionCache {
             if n == 0 {
                 break;
             }
-            if let Some(found) = decode_words(&bytes, &Self::key(blob_id, lang)) {
-                return found;
+            if let Some(found) = decode_scan(&bytes, entry_len, &Self::key(blob_id, lang)) {
+                return found.map(|(scan, _)| scan);
             }
         }
-        decode_words(&bytes, &Self::key(blob_id, lang)).flatten()
+        decode_scan(&bytes, entry_len, &Self::key(blob_id, lang))
+            .flatten()
+            .map(|(scan, _)| scan)
     }
 
     /// Writes the entry of a file. Results that depend on the run's limits
@@ -316,18 +346,39 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 ///
 /// ```text
 /// magic (8) | key length (u16) | key | star import (u8)
+/// | star modules: 0 (u8) for unknown, or 1 (u8) | names
+/// | Java outline: 0 (u8), or 1 (u8) | unusual package (u8) | names
 /// | word count (u32) | words (u64 each) | checksum of the above (u64)
 /// | payload length (u32) | payload checksum (u64) | payload (postcard)
 /// ```
+///
+/// A list of names is its length (u32), then each name's length (u16)
+/// and UTF-8 bytes.
 fn encode(entry: &CachedFile, key: &str) -> Option<Vec<u8>> {
     let payload = postcard::to_allocvec(&entry.outcome).ok()?;
-    let mut out = Vec::with_capacity(payload.len() + entry.words.bits.len() * 8 + 64);
+    let scan = &entry.scan;
+    let mut out = Vec::with_capacity(payload.len() + scan.words.bits.len() * 8 + 64);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&u16::try_from(key.len()).ok()?.to_le_bytes());
     out.extend_from_slice(key.as_bytes());
-    out.push(u8::from(entry.star_import));
-    out.extend_from_slice(&u32::try_from(entry.words.bits.len()).ok()?.to_le_bytes());
-    for word in &entry.words.bits {
+    out.push(u8::from(scan.star_import));
+    match &scan.star_modules {
+        None => out.push(0),
+        Some(modules) => {
+            out.push(1);
+            encode_names(&mut out, modules)?;
+        }
+    }
+    match &scan.java_outline {
+        None => out.push(0),
+        Some(java) => {
+            out.push(1);
+            out.push(u8::from(java.unusual_package));
+            encode_names(&mut out, &java.top_level_types)?;
+        }
+    }
+    out.extend_from_slice(&u32::try_from(scan.words.bits.len()).ok()?.to_le_bytes());
+    for word in &scan.words.bits {
         out.extend_from_slice(&word.to_le_bytes());
     }
     let head_sum = fnv64(&out);
@@ -338,9 +389,37 @@ fn encode(entry: &CachedFile, key: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Reads the head of an entry: `None` when more bytes are needed,
-/// `Some(None)` when the entry is unusable.
-fn decode_words(bytes: &[u8], key: &str) -> Option<Option<(WordFilter, bool)>> {
+fn encode_names(out: &mut Vec<u8>, names: &[String]) -> Option<()> {
+    out.extend_from_slice(&u32::try_from(names.len()).ok()?.to_le_bytes());
+    for name in names {
+        out.extend_from_slice(&u16::try_from(name.len()).ok()?.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+    }
+    Some(())
+}
+
+/// Reads a list of names from an entry of `entry_len` bytes: `None` when
+/// more bytes are needed, `Some(None)` when the list is invalid.
+fn decode_names(reader: &mut Reader<'_>, entry_len: usize) -> Option<Option<Vec<String>>> {
+    let count = reader.u32()? as usize;
+    if count > entry_len {
+        return Some(None);
+    }
+    let mut names = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = usize::from(reader.u16()?);
+        let Ok(name) = std::str::from_utf8(reader.take(len)?) else {
+            return Some(None);
+        };
+        names.push(name.to_owned());
+    }
+    Some(Some(names))
+}
+
+/// Reads the head of an entry of `entry_len` bytes, of which `bytes` are
+/// the first, with the offset where the payload's length starts: `None`
+/// when more bytes are needed, `Some(None)` when the entry is unusable.
+fn decode_scan(bytes: &[u8], entry_len: usize, key: &str) -> Option<Option<(ScanFacts, usize)>> {
     let mut reader = Reader { bytes, at: 0 };
     let head = (|| {
         if reader.take(8)? != MAGIC {
@@ -351,8 +430,30 @@ fn decode_words(bytes: &[u8], key: &str) -> Option<Option<(WordFilter, bool)>> {
             return Some(Err(()));
         }
         let star = reader.take(1)?[0] != 0;
+        let star_modules = match reader.take(1)?[0] {
+            0 => None,
+            1 => match decode_names(&mut reader, entry_len)? {
+                Some(names) => Some(names),
+                None => return Some(Err(())),
+            },
+            _ => return Some(Err(())),
+        };
+        let java_outline = match reader.take(1)?[0] {
+            0 => None,
+            1 => {
+                let unusual_package = reader.take(1)?[0] != 0;
+                let Some(top_level_types) = decode_names(&mut reader, entry_len)? else {
+                    return Some(Err(()));
+                };
+                Some(Outline {
+                    top_level_types,
+                    unusual_package,
+                })
+            }
+            _ => return Some(Err(())),
+        };
         let count = reader.u32()? as usize;
-        if count > bytes.len() {
+        if count.saturating_mul(8) > entry_len {
             // Cannot be right whatever follows: longer than the entry.
             return Some(Err(()));
         }
@@ -365,18 +466,23 @@ fn decode_words(bytes: &[u8], key: &str) -> Option<Option<(WordFilter, bool)>> {
         if sum != fnv64(&bytes[..end]) {
             return Some(Err(()));
         }
-        Some(Ok((WordFilter { bits }, star, reader.at)))
+        let scan = ScanFacts {
+            words: WordFilter { bits },
+            star_import: star,
+            star_modules,
+            java_outline,
+        };
+        Some(Ok((scan, reader.at)))
     })();
     match head {
         None => None,
         Some(Err(())) => Some(None),
-        Some(Ok((words, star, _))) => Some(Some((words, star))),
+        Some(Ok(found)) => Some(Some(found)),
     }
 }
 
 fn decode(bytes: &[u8], key: &str) -> Option<CachedFile> {
-    let (words, star_import) = decode_words(bytes, key)??;
-    let head_len = 8 + 2 + key.len() + 1 + 4 + words.bits.len() * 8 + 8;
+    let (scan, head_len) = decode_scan(bytes, bytes.len(), key)??;
     let mut reader = Reader {
         bytes,
         at: head_len,
@@ -388,11 +494,7 @@ fn decode(bytes: &[u8], key: &str) -> Option<CachedFile> {
         return None;
     }
     let outcome = postcard::from_bytes(payload).ok()?;
-    Some(CachedFile {
-        outcome,
-        words,
-        star_import,
-    })
+    Some(CachedFile { outcome, scan })
 }
 
 struct Reader<'a> {
@@ -491,9 +593,92 @@ fn words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|word| !word.is_empty())
 }
 
-/// Returns true when a file has a star import (`import *`), which the prefilter always parses.
+/// Returns true when a file has a star import (the text `import *`).
 pub fn has_star_import(bytes: &[u8]) -> bool {
     memchr::memmem::find(bytes, b"import *").is_some()
+}
+
+/// Lists the last segment of the module that each `from MODULE import *`
+/// of a Python file names (`c` for `from a.b.c import *` and for
+/// `from ..c import *`), in order and with repeats. It reads every
+/// occurrence of the text `import *`, so the list is a superset of the star
+/// imports that [`has_star_import`] finds. An occurrence that cannot end a
+/// `from` statement is skipped: `import` glued to a word, or after a word
+/// other than `from`, a quote or `#` (`# testing import *`, `"... import *"`).
+/// `None` when some occurrence may be a star import whose module the scan
+/// cannot read: dots alone (`from . import *`), a line continuation, or
+/// spaces around a dot.
+// NOTE: an occurrence in a comment or string that looks like a statement
+// counts as one, which only parses one more file. Text that is not valid
+// Python is read as above, whatever tree-sitter's error recovery makes of it.
+pub fn star_import_modules(bytes: &[u8]) -> Option<Vec<String>> {
+    // The white space that Python allows between tokens of a line.
+    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\x0c');
+    let module_byte = |b: u8| is_word_byte(b) || b == b'.';
+    // The index after the last byte of `bytes[..end]` that is not blank.
+    let trim_blanks = |end: usize| -> usize {
+        end - bytes[..end].iter().rev().take_while(|&&b| blank(b)).count()
+    };
+    // True when the line that ends just before `end` ends in `\`, a line
+    // continuation.
+    let continued = |end: usize| -> bool {
+        let line = bytes[..end].strip_suffix(b"\n").unwrap_or(&bytes[..end]);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        line.ends_with(b"\\")
+    };
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"import *") {
+        let module_end = trim_blanks(at);
+        let Some(&before_import) = bytes[..module_end].last() else {
+            continue;
+        };
+        if module_end == at && is_word_byte(before_import) {
+            // `reimport *`: not the keyword.
+            continue;
+        }
+        if matches!(before_import, b'\n' | b'\r') {
+            if continued(module_end) {
+                return None;
+            }
+            continue;
+        }
+        if !module_byte(before_import) {
+            continue;
+        }
+        let mut module_start = bytes[..module_end]
+            .iter()
+            .rposition(|&b| !module_byte(b))
+            .map_or(0, |i| i + 1);
+        // `from.c import *` needs no space after the keyword.
+        if bytes[module_start..module_end].starts_with(b"from.") {
+            module_start += b"from".len();
+        }
+        let module = &bytes[module_start..module_end];
+        let keyword_end = trim_blanks(module_start);
+        let keyword = bytes[..keyword_end].strip_suffix(b"from");
+        let keyword_is_whole_word =
+            keyword.is_some_and(|rest| !rest.last().is_some_and(|&b| is_word_byte(b)));
+        let separated = keyword_end < module_start || module.first() == Some(&b'.');
+        if keyword_is_whole_word && separated {
+            let module = std::str::from_utf8(module).ok()?;
+            let last = module.rsplit('.').next().unwrap_or_default();
+            if last.is_empty() {
+                return None;
+            }
+            out.push(last.to_owned());
+            continue;
+        }
+        // A module path split by spaces or a line continuation.
+        let split_path = module.first() == Some(&b'.')
+            || bytes[..keyword_end].last() == Some(&b'.')
+            || (keyword_end > 0
+                && matches!(bytes[keyword_end - 1], b'\n' | b'\r')
+                && continued(keyword_end));
+        if split_path {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 /// Computes the git blob id (SHA-1) of some bytes, as `git hash-object` prints it.
@@ -508,17 +693,15 @@ impl CachedFile {
     pub fn of(file: &ExtractedFile, bytes: &[u8]) -> CachedFile {
         CachedFile {
             outcome: Some(file.outcome.clone()),
-            words: WordFilter::of(bytes),
-            star_import: has_star_import(bytes),
+            scan: ScanFacts::of(bytes, file.lang),
         }
     }
 
     /// Returns the entry of a file that was scanned but not parsed.
-    pub fn words_only(bytes: &[u8]) -> CachedFile {
+    pub fn scan_only(bytes: &[u8], lang: Lang) -> CachedFile {
         CachedFile {
             outcome: None,
-            words: WordFilter::of(bytes),
-            star_import: has_star_import(bytes),
+            scan: ScanFacts::of(bytes, lang),
         }
     }
 }
@@ -589,20 +772,26 @@ mod tests {
         let (file, bytes) = sample();
         let id = blob_id(&bytes);
         assert!(cache.load_extraction(&id, Lang::Python).is_none());
-        cache.store(&id, Lang::Python, &CachedFile::words_only(&bytes));
-        assert!(cache.load_words(&id, Lang::Python).is_some());
+        cache.store(
+            &id,
+            Lang::Python,
+            &CachedFile::scan_only(&bytes, Lang::Python),
+        );
+        assert!(cache.load_scan(&id, Lang::Python).is_some());
         assert!(cache.load_extraction(&id, Lang::Python).is_none());
         cache.store(&id, Lang::Python, &CachedFile::of(&file, &bytes));
         let entry = cache.load(&id, Lang::Python).expect("stored entry");
-        assert!(entry.star_import);
+        assert!(entry.scan.star_import);
+        assert_eq!(entry.scan.star_modules, Some(vec!["m".to_owned()]));
+        assert_eq!(entry.scan.java_outline, None);
         assert_eq!(
             format!("{:?}", entry.outcome),
             format!("{:?}", Some(&file.outcome))
         );
         assert!(cache.load_extraction(&id, Lang::Python).is_some());
-        let (words, star) = cache.load_words(&id, Lang::Python).unwrap();
-        assert!(star);
-        assert!(words.may_contain(b"connect"));
+        let scan = cache.load_scan(&id, Lang::Python).unwrap();
+        assert!(scan.star_import);
+        assert!(scan.words.may_contain(b"connect"));
         // Another language is another key.
         assert!(cache.load_extraction(&id, Lang::Java).is_none());
         assert_eq!(
@@ -615,6 +804,107 @@ mod tests {
                 write_errors: 0
             }
         );
+    }
+
+    #[test]
+    fn star_import_modules_by_text() {
+        let text = b"from os import *\nimport sys; from .core import *\ntry:\n    from ..a.b import *\nexcept ImportError:\n    pass\nif x: from.c import *\nfrom\x0cd import *\n";
+        assert_eq!(
+            star_import_modules(text),
+            Some(vec![
+                "os".to_owned(),
+                "core".to_owned(),
+                "b".to_owned(),
+                "c".to_owned(),
+                "d".to_owned()
+            ])
+        );
+        // Text that looks like a statement counts, in comments too.
+        assert_eq!(
+            star_import_modules(b"# from sys import *\n"),
+            Some(vec!["sys".to_owned()])
+        );
+        assert_eq!(star_import_modules(b"import os\n"), Some(Vec::new()));
+        for not_an_import in [
+            &b"# testing import *\n"[..],
+            b"# XXX Since import * above excludes names\n",
+            b"exec(f\"from {name} import *\")\n",
+            b"x = 'import *'\n",
+            b"reimport *\n",
+            b"import *\n",
+        ] {
+            assert_eq!(
+                star_import_modules(not_an_import),
+                Some(Vec::new()),
+                "{}",
+                String::from_utf8_lossy(not_an_import)
+            );
+        }
+        for unknown in [
+            &b"from . import *\n"[..],
+            b"from .. import *\n",
+            b"from .import *\n",
+            b"from a \\\n    import *\n",
+            b"from \\\n    a import *\n",
+            b"from a . b import *\n",
+            b"from a .b import *\n",
+            b"from\x0c. import *\n",
+            b"s = \"from ... import *\"\n",
+        ] {
+            assert_eq!(
+                star_import_modules(unknown),
+                None,
+                "{}",
+                String::from_utf8_lossy(unknown)
+            );
+        }
+    }
+
+    #[test]
+    fn scan_facts_of_large_entries_load() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = ExtractionCache::open(root.path(), DEFAULT_MAX_BYTES).unwrap();
+        // About 10 bits per distinct word, in a power of two of 64-bit
+        // blocks: 30,000 words make 8,192 blocks, more blocks than the first
+        // 4 KiB that `load_scan` reads has bytes.
+        let text: String = (0..30_000).map(|i| format!("w{i} = 1\n")).collect();
+        let bytes = text.as_bytes();
+        let id = blob_id(bytes);
+        cache.store(
+            &id,
+            Lang::Python,
+            &CachedFile::scan_only(bytes, Lang::Python),
+        );
+        let scan = cache.load_scan(&id, Lang::Python).expect("stored entry");
+        assert!(scan.words.may_contain(b"w29999"));
+        assert_eq!(cache.stats().corrupt, 0);
+    }
+
+    #[test]
+    fn java_entries_keep_their_outline() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = ExtractionCache::open(root.path(), DEFAULT_MAX_BYTES).unwrap();
+        let bytes = b"package com.Example;\nclass Outer { class Inner {} }\nrecord R(int x) {}\n";
+        let id = blob_id(bytes);
+        cache.store(&id, Lang::Java, &CachedFile::scan_only(bytes, Lang::Java));
+        let scan = cache.load_scan(&id, Lang::Java).expect("stored entry");
+        assert_eq!(scan.java_outline, Some(outline(bytes)));
+        let found = scan.java_outline.unwrap();
+        assert_eq!(found.top_level_types, vec!["Outer", "R"]);
+        assert!(found.unusual_package);
+        assert!(scan.words.may_contain(b"Inner"));
+        let file = extract_file(
+            &SourceFile {
+                path: "com/Example/Outer.java".into(),
+                bytes: bytes.to_vec(),
+            },
+            &ExtractOptions::default(),
+        )
+        .unwrap();
+        cache.store(&id, Lang::Java, &CachedFile::of(&file, bytes));
+        let entry = cache.load(&id, Lang::Java).expect("stored entry");
+        assert_eq!(entry.scan.java_outline, Some(outline(bytes)));
+        assert!(entry.outcome.is_some());
     }
 
     #[test]

@@ -128,18 +128,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         extract: &config.extract,
         cache: config.cache.as_deref(),
     };
-    // The Java prefilter scans the text of every Java file, so a warm
-    // cache cannot stand in for it.
-    let mut must_read = changed_paths.clone();
-    if config.prefilter {
-        must_read.extend(
-            base_paths
-                .iter()
-                .filter(|p| Lang::from_path(p) == Some(Lang::Java))
-                .map(String::as_str),
-        );
-    }
-    let base_sources = base_reader.load(&base_entries, &base_paths, &must_read)?;
+    let base_sources = base_reader.load(&base_entries, &base_paths, &changed_paths)?;
     let head_paths = source_paths(&head_entries, &config.policy, &attributes);
     let mut excluded: Vec<(String, Exclusion)> = changed_paths
         .iter()

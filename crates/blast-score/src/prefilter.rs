@@ -9,8 +9,14 @@
 //! weights of candidate edges (one over the number of same-named
 //! definitions) come out as in the full graph.
 //!
-//! Python files with a star import are always parsed, because they bring in
-//! names they do not spell. Rust files are always parsed: the module tree
+//! Python files with a star import bring in names they do not spell.
+//! Through `from m import *`, a name can come only from a parsed module
+//! `m`. That is a module that spells the name, a star-import file that is
+//! parsed itself, or a package with a parsed submodule of that name. So a
+//! star-import file is parsed once the module of some parsed file, or that
+//! module's package, has the last segment of a module that the file
+//! star-imports. A file whose star imports the text scan cannot read is
+//! always parsed. Rust files are always parsed: the module tree
 //! comes from `mod` items and the Cargo layout of files that need not name
 //! anything searched, and glob imports, re-exports and macros bring in
 //! names a file does not spell.
@@ -20,7 +26,8 @@
 //! the file names none of them. Examples are the type of `a` in
 //! `a.b().c()`, the type that `b` returns, and their supertypes. So each such file also brings in
 //! the files that may declare a top-level type whose name it spells, found
-//! by a lexer scan of every Java file. Those files bring in, in turn, the
+//! by a lexer scan of every Java file (kept in the extraction cache, so a
+//! warm run reads only the files it needs). Those files bring in, in turn, the
 //! declarers of the types in their declarations: supertypes, bounds, and
 //! static and on-demand imports. Of field, parameter and return types they
 //! bring in only those of members whose name a searched file spells,
@@ -41,8 +48,9 @@ use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use blast_diff::{ChangeSet, FileStatus};
-use blast_graph::lang::java::outline::{declaration_type_names, identifiers, outline};
+use blast_graph::lang::java::outline::{Outline, declaration_type_names, identifiers};
 use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, SourceFile};
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::reach::reach;
@@ -79,22 +87,34 @@ pub(crate) fn extract_reachable(
         .map(String::as_str)
         .collect();
     let mut selected = vec![false; sources.len()];
+    let mut stars = StarImports::new(changed.iter().copied());
     for (idx, source) in sources.iter().enumerate() {
         selected[idx] = match source.lang {
-            Lang::Python => changed.contains(source.path.as_str()) || source.has_star_import(),
+            Lang::Python => {
+                changed.contains(source.path.as_str())
+                    || (source.has_star_import() && !stars.wait(idx, source))
+            }
             Lang::Java => changed.contains(source.path.as_str()) || java.always_parsed[idx],
             Lang::Rust => true,
         };
     }
-    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, reader)?;
     // Files parsed, and among them the files whose every reference counts.
     // They differ only for Java files that the index closure brought in.
     let mut done = selected.clone();
     let mut resolved = selected.clone();
-    for (idx, source) in sources.iter().enumerate() {
-        if selected[idx] && source.lang == Lang::Java {
-            java.demand_spelled(source.bytes().unwrap_or_default());
-        }
+    let star_selected = stars.select(sources, &mut done, &mut resolved);
+    for (selected, star) in selected.iter_mut().zip(star_selected) {
+        *selected |= star;
+    }
+    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, reader)?;
+    let selected_java: Vec<&SideFile> = sources
+        .iter()
+        .zip(&selected)
+        .filter(|(source, selected)| **selected && source.lang == Lang::Java)
+        .map(|(source, _)| source)
+        .collect();
+    for text in reader.texts(&selected_java)? {
+        java.demand_spelled(text.as_deref().unwrap_or_default());
     }
     for source in head_sources {
         if Lang::from_path(&source.path) == Some(Lang::Java) {
@@ -179,10 +199,10 @@ pub(crate) fn extract_reachable(
         let candidate_files: Vec<&SideFile> = candidates.iter().map(|&idx| &sources[idx]).collect();
         let confirmed = reader.confirm_mentions(&candidate_files, &matcher)?;
         let mut matched = vec![false; sources.len()];
-        for (&idx, mentions) in candidates.iter().zip(confirmed) {
-            if !mentions {
+        for (&idx, text) in candidates.iter().zip(confirmed) {
+            let Some(text) = text else {
                 continue;
-            }
+            };
             // A file the Java index brought in is parsed already; from now
             // on its references count too.
             if !done[idx] {
@@ -191,10 +211,12 @@ pub(crate) fn extract_reachable(
             }
             resolved[idx] = true;
             if sources[idx].lang == Lang::Java {
-                java.demand_spelled(sources[idx].bytes().unwrap_or_default());
+                java.demand_spelled(&text);
             }
         }
         extracted.extend(extract_selected(sources, &matched, reader)?);
+        let star_selected = stars.select(sources, &mut done, &mut resolved);
+        extracted.extend(extract_selected(sources, &star_selected, reader)?);
         java.close(sources, reader, &mut done, &mut extracted)?;
         log::debug!(
             "prefilter: {} files parsed, {} of them for their references",
@@ -236,6 +258,10 @@ pub(crate) fn extract_reachable(
     }
     extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
     log::debug!(
+        "prefilter: {} Python files with star imports left out",
+        stars.waiting.len()
+    );
+    log::debug!(
         "prefilter: parsed {} of {} files ({} only for the Java type index)",
         extracted.len(),
         sources.len(),
@@ -245,6 +271,96 @@ pub(crate) fn extract_reachable(
             .count()
     );
     Ok((extracted, last_graph))
+}
+
+/// The Python files with star imports that wait for a module their star
+/// imports may name, and the modules of the parsed Python files.
+struct StarImports {
+    /// Per waiting file: its source index and the last segments of the
+    /// modules its star imports name.
+    waiting: Vec<(usize, Vec<String>)>,
+    /// The last segment of each parsed file's module and of its package.
+    parsed_modules: FxHashSet<String>,
+    /// Per source: its modules are in `parsed_modules`.
+    noted: Vec<bool>,
+}
+
+impl StarImports {
+    /// Starts with the modules of the changed files, which are parsed on
+    /// one side or the other.
+    fn new<'p>(changed_paths: impl Iterator<Item = &'p str>) -> StarImports {
+        let mut parsed_modules = FxHashSet::default();
+        for path in changed_paths.filter(|p| Lang::from_path(p) == Some(Lang::Python)) {
+            parsed_modules.extend(module_segments(path).map(str::to_owned));
+        }
+        StarImports {
+            waiting: Vec::new(),
+            parsed_modules,
+            noted: Vec::new(),
+        }
+    }
+
+    /// Queues a file with a star import. Returns false when the modules its
+    /// star imports name are not known, so it must be parsed now.
+    fn wait(&mut self, idx: usize, source: &SideFile) -> bool {
+        match source.star_modules() {
+            Some(modules) => {
+                self.waiting.push((idx, modules));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Selects the waiting files whose star imports may name the module of
+    /// a parsed file, repeating because a selected file is such a module
+    /// too. Marks them parsed and resolved, and returns them.
+    fn select(
+        &mut self,
+        sources: &[SideFile],
+        done: &mut [bool],
+        resolved: &mut [bool],
+    ) -> Vec<bool> {
+        self.noted.resize(sources.len(), false);
+        let mut selected = vec![false; sources.len()];
+        loop {
+            for (idx, source) in sources.iter().enumerate() {
+                if done[idx] && source.lang == Lang::Python && !self.noted[idx] {
+                    self.noted[idx] = true;
+                    self.parsed_modules
+                        .extend(module_segments(&source.path).map(str::to_owned));
+                }
+            }
+            let parsed_modules = &self.parsed_modules;
+            let before = self.waiting.len();
+            self.waiting.retain(|(idx, modules)| {
+                if done[*idx] || modules.iter().any(|m| parsed_modules.contains(m)) {
+                    selected[*idx] = !done[*idx];
+                    done[*idx] = true;
+                    resolved[*idx] = true;
+                    false
+                } else {
+                    true
+                }
+            });
+            if self.waiting.len() == before {
+                return selected;
+            }
+        }
+    }
+}
+
+/// Returns the last segment of the module name that Python resolution gives
+/// a file, and the one before it: `c` and `b` for `a/b/c.py` and
+/// `a/b/c/__init__.py`. A star import names a module by the first, and
+/// reaches a submodule of a package through the second.
+fn module_segments(path: &str) -> impl Iterator<Item = &str> {
+    let stem = path
+        .strip_suffix(".py")
+        .or_else(|| path.strip_suffix(".pyi"))
+        .unwrap_or(path);
+    let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
+    stem.rsplit(['/', '.']).filter(|s| !s.is_empty()).take(2)
 }
 
 /// Repositories smaller than this are always searched round by round, so
@@ -277,22 +393,27 @@ impl JavaIndex {
     fn new(sources: &[SideFile]) -> JavaIndex {
         let mut always_parsed = vec![false; sources.len()];
         let mut declarers: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-        // Without the text of every Java file, neither the declarers of a
-        // name nor the names a file spells are known: parse them all.
         let java = |s: &SideFile| s.lang == Lang::Java;
-        if sources.iter().any(|s| java(s) && s.bytes().is_none()) {
+        let outlines: Vec<Option<Outline>> =
+            sources.par_iter().map(SideFile::java_outline).collect();
+        // Without the outline of every Java file, the declarers of a name
+        // are not known: parse them all.
+        if sources
+            .iter()
+            .zip(&outlines)
+            .any(|(s, found)| java(s) && found.is_none())
+        {
             for (idx, source) in sources.iter().enumerate() {
                 always_parsed[idx] = java(source);
             }
         }
-        for (idx, source) in sources.iter().enumerate() {
+        for (idx, (source, found)) in sources.iter().zip(outlines).enumerate() {
             if !java(source) || always_parsed[idx] {
                 continue;
             }
-            let Some(bytes) = source.bytes() else {
+            let Some(found) = found else {
                 continue;
             };
-            let found = outline(bytes);
             always_parsed[idx] = found.unusual_package;
             for name in found.top_level_types {
                 declarers.entry(name).or_default().push(idx);
@@ -478,5 +599,14 @@ mod tests {
         assert_eq!(short_names("Outer.m(int,String)"), vec!["Outer", "m"]);
         assert_eq!(module_names("pkg/db.py"), vec!["db"]);
         assert_eq!(module_names("pkg/__init__.py"), vec!["pkg"]);
+    }
+
+    #[test]
+    fn module_segments_of_paths() {
+        let segments = |path| module_segments(path).collect::<Vec<&str>>();
+        assert_eq!(segments("a/b/c.py"), vec!["c", "b"]);
+        assert_eq!(segments("a/b/c/__init__.py"), vec!["c", "b"]);
+        assert_eq!(segments("top.py"), vec!["top"]);
+        assert_eq!(segments("pkg/foo.bar.py"), vec!["bar", "foo"]);
     }
 }

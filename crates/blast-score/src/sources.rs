@@ -3,16 +3,22 @@
 //!
 //! With a warm cache, a file at a commit or in the index needs no read at
 //! all. Git lists its blob id, and the cache entry of that id gives the
-//! prefilter the words of the file and whether it has a star import. The
-//! same entry gives its extraction if the prefilter selects it. Only files
-//! without an entry, the changed files whose text the change kinds compare,
-//! and Java files, whose text the prefilter scans, are read from git.
+//! prefilter the words of the file, whether it has a star import, and the
+//! outline of a Java file. The same entry gives its extraction if the
+//! prefilter selects it. Only files without an entry and the changed files,
+//! whose text the change kinds compare, are read from git at first. The
+//! prefilter reads more when it needs the text of a file, such as the
+//! identifiers of a Java file whose references count.
 
 use aho_corasick::AhoCorasick;
 use blast_diff::{Repo, Side, TreeEntry};
-use blast_graph::cache::{CachedFile, ExtractionCache, WordFilter, has_star_import, is_word_byte};
+use blast_graph::cache::{
+    CachedFile, ExtractionCache, ScanFacts, has_star_import, is_word_byte, star_import_modules,
+};
+use blast_graph::lang::java::outline::{Outline, outline};
 use blast_graph::{ExtractOptions, ExtractedFile, Lang, SourceFile, extract_all_cached};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -21,10 +27,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub(crate) enum Content {
     Bytes(Vec<u8>),
     /// Known through its cache entry, without reading the file.
-    Cached {
-        words: WordFilter,
-        star_import: bool,
-    },
+    Cached(ScanFacts),
 }
 
 /// A source file of one side.
@@ -40,14 +43,35 @@ impl SideFile {
     pub(crate) fn bytes(&self) -> Option<&[u8]> {
         match &self.content {
             Content::Bytes(bytes) => Some(bytes),
-            Content::Cached { .. } => None,
+            Content::Cached(_) => None,
         }
     }
 
     pub(crate) fn has_star_import(&self) -> bool {
         match &self.content {
             Content::Bytes(bytes) => has_star_import(bytes),
-            Content::Cached { star_import, .. } => *star_import,
+            Content::Cached(scan) => scan.star_import,
+        }
+    }
+
+    /// Returns the last segments of the modules that the file's star imports
+    /// name, or `None` when they are not known (see [`star_import_modules`]).
+    pub(crate) fn star_modules(&self) -> Option<Vec<String>> {
+        match &self.content {
+            Content::Bytes(bytes) => star_import_modules(bytes),
+            Content::Cached(scan) => scan.star_modules.clone(),
+        }
+    }
+
+    /// Returns the outline of a Java file, scanned from its text or read from
+    /// its cache entry; `None` for other languages.
+    pub(crate) fn java_outline(&self) -> Option<Outline> {
+        if self.lang != Lang::Java {
+            return None;
+        }
+        match &self.content {
+            Content::Bytes(bytes) => Some(outline(bytes)),
+            Content::Cached(scan) => scan.java_outline.clone(),
         }
     }
 
@@ -58,7 +82,7 @@ impl SideFile {
             Content::Bytes(bytes) => mentions_any(matcher, bytes),
             // A name spelled with other characters (a module stem such as
             // `foo-bar`) is in the text only if each of its words is.
-            Content::Cached { words, .. } => names.iter().any(|name| {
+            Content::Cached(ScanFacts { words, .. }) => names.iter().any(|name| {
                 name.as_bytes()
                     .split(|&b| !is_word_byte(b))
                     .filter(|word| !word.is_empty())
@@ -107,8 +131,13 @@ impl SideReader<'_> {
                 if must_read.contains(path.as_str()) {
                     return None;
                 }
-                let (words, star_import) = cache.load_words(blob_id, lang)?;
-                Some(Content::Cached { words, star_import })
+                let scan = cache.load_scan(blob_id, lang)?;
+                // An entry without the outline cannot stand in for a Java
+                // file's text.
+                if lang == Lang::Java && scan.java_outline.is_none() {
+                    return None;
+                }
+                Some(Content::Cached(scan))
             })
             .collect();
         let to_read: Vec<String> = paths
@@ -141,38 +170,49 @@ impl SideReader<'_> {
         Ok(files)
     }
 
-    /// Returns, for each candidate, whether its text contains one of the
-    /// names as a whole word. The word filter of a cached file returns false
-    /// positives, so the text of the files it selects is read and checked.
-    /// With or without the cache, the same files are parsed.
-    pub(crate) fn confirm_mentions(
+    /// Returns, for each candidate, its text when the text contains one of
+    /// the names as a whole word, else `None`. The word filter of a cached
+    /// file returns false positives, so the text of the files it selects is
+    /// read and checked. With or without the cache, the same files are
+    /// parsed.
+    pub(crate) fn confirm_mentions<'f>(
         &self,
-        candidates: &[&SideFile],
+        candidates: &[&'f SideFile],
         matcher: &AhoCorasick,
-    ) -> Result<Vec<bool>, blast_diff::Error> {
-        let to_read: Vec<String> = candidates
+    ) -> Result<Vec<Option<Cow<'f, [u8]>>>, blast_diff::Error> {
+        Ok(self
+            .texts(candidates)?
+            .into_iter()
+            .map(|text| text.filter(|text| mentions_any(matcher, text)))
+            .collect())
+    }
+
+    /// Returns the text of each file, read from git for the files that the
+    /// cache stood in for; `None` for a file that is gone.
+    pub(crate) fn texts<'f>(
+        &self,
+        files: &[&'f SideFile],
+    ) -> Result<Vec<Option<Cow<'f, [u8]>>>, blast_diff::Error> {
+        let to_read: Vec<String> = files
             .iter()
             .filter(|f| f.bytes().is_none())
             .map(|f| f.path.clone())
             .collect();
         let mut read = self.repo.read_files(self.side, &to_read)?.into_iter();
-        Ok(candidates
+        Ok(files
             .iter()
             .map(|file| match file.bytes() {
-                Some(bytes) => mentions_any(matcher, bytes),
-                None => read
-                    .next()
-                    .flatten()
-                    .is_some_and(|bytes| mentions_any(matcher, &bytes)),
+                Some(bytes) => Some(Cow::Borrowed(bytes)),
+                None => read.next().flatten().map(Cow::Owned),
             })
             .collect())
     }
 
-    /// Stores the words of the files that were read but not parsed, so that
-    /// the next run's prefilter need not read them. Parsed files have a
-    /// whole entry already. Java files are left out: the prefilter reads
-    /// their text on every run, so they may have a whole entry that words
-    /// alone would replace.
+    /// Stores the scan facts of the files that were read but not parsed, so
+    /// that the next run's prefilter need not read them. Parsed files have a
+    /// whole entry already. A file is read only when it has no usable entry
+    /// or is changed, and a changed file is always parsed, so no whole
+    /// entry is replaced by scan facts alone.
     pub(crate) fn remember_unparsed(&self, files: &[SideFile], parsed: &[Arc<ExtractedFile>]) {
         let Some(cache) = self.cache else {
             return;
@@ -180,10 +220,9 @@ impl SideReader<'_> {
         let parsed: FxHashSet<&str> = parsed.iter().map(|f| f.path.as_str()).collect();
         files.par_iter().for_each(|file| {
             if let (Some(blob_id), Some(bytes)) = (&file.blob_id, file.bytes())
-                && file.lang != Lang::Java
                 && !parsed.contains(file.path.as_str())
             {
-                cache.store(blob_id, file.lang, &CachedFile::words_only(bytes));
+                cache.store(blob_id, file.lang, &CachedFile::scan_only(bytes, file.lang));
             }
         });
     }
@@ -197,7 +236,7 @@ impl SideReader<'_> {
         let mut out: Vec<Option<ExtractedFile>> = files
             .par_iter()
             .map(|file| match (&file.content, self.cache) {
-                (Content::Cached { .. }, Some(cache)) => cache
+                (Content::Cached(_), Some(cache)) => cache
                     .load_extraction(file.blob_id.as_deref().unwrap_or_default(), file.lang)
                     .map(|outcome| ExtractedFile {
                         path: file.path.clone(),
@@ -226,7 +265,7 @@ impl SideReader<'_> {
                     });
                     slots.push(slot);
                 }
-                Content::Cached { .. } => {
+                Content::Cached(_) => {
                     missing.push(file.path.clone());
                     missing_slots.push(slot);
                 }

@@ -133,6 +133,7 @@ pub(super) struct FileIndex {
     pub children_by_name: FxHashMap<u32, FxHashMap<String, Vec<u32>>>,
     pub uses_by_scope: FxHashMap<u32, Vec<u32>>,
     pub mods_by_scope: FxHashMap<u32, Vec<u32>>,
+    /// Bindings by name, ordered by byte offset.
     pub bindings_by_name: FxHashMap<String, Vec<u32>>,
     pub generics_by_owner: FxHashMap<u32, Vec<u32>>,
     pub fields_by_owner: FxHashMap<u32, Vec<u32>>,
@@ -605,18 +606,16 @@ impl<'a> Resolver<'a> {
         for &(file, sym) in &entry.bodies {
             let symbols = &self.files[file as usize].syntax.symbols;
             let index = &self.index[file as usize];
-            for &child in &index.children[sym as usize] {
+            for &child in self.children_named(file, sym, name) {
                 let child_sym = &symbols[child as usize];
-                if matches!(child_sym.kind, SymbolKind::Module | SymbolKind::Impl) {
+                if child_sym.kind == SymbolKind::Module {
                     continue;
                 }
-                if short_name(child_sym).trim_end_matches('!') == name {
-                    only_conditional = false;
-                    out.push(Bound {
-                        target: Target::Sym(file, child),
-                        visible: child_sym.public || index.restricted.contains(&child),
-                    });
-                }
+                only_conditional = false;
+                out.push(Bound {
+                    target: Target::Sym(file, child),
+                    visible: child_sym.public || index.restricted.contains(&child),
+                });
             }
             let cx = Cx {
                 file,
@@ -1707,10 +1706,13 @@ fn index_file(file: &RustFile<'_>) -> FileIndex {
             .or_default()
             .push(to_u32(idx));
     }
-    for (idx, binding) in facts.bindings.iter().enumerate() {
+    // A stable sort, so bindings at the same byte stay in fact order.
+    let mut by_byte: Vec<usize> = (0..facts.bindings.len()).collect();
+    by_byte.sort_by_key(|&idx| facts.bindings[idx].byte);
+    for idx in by_byte {
         index
             .bindings_by_name
-            .entry(binding.name.clone())
+            .entry(facts.bindings[idx].name.clone())
             .or_default()
             .push(to_u32(idx));
     }

@@ -531,18 +531,18 @@ impl Resolver<'_> {
     }
 
     /// Finds the binding of a local name visible at `byte`: the latest one before
-    /// it in the enclosing functions.
+    /// it in the enclosing functions, and of several at that byte the last in
+    /// fact order.
     pub(super) fn binding_for(&self, cx: Cx, name: &str, byte: u32) -> Option<u32> {
         let index = &self.index[cx.file as usize];
         let candidates = index.bindings_by_name.get(name)?;
         let facts = &self.files[cx.file as usize].facts;
         let symbols = &self.files[cx.file as usize].syntax.symbols;
-        let mut best: Option<u32> = None;
-        for &idx in candidates {
+        // The candidates are ordered by byte, then fact order, so the first
+        // enclosing one from the end is the latest.
+        let before = candidates.partition_point(|&idx| facts.bindings[idx as usize].byte <= byte);
+        for &idx in candidates[..before].iter().rev() {
             let binding = &facts.bindings[idx as usize];
-            if binding.byte > byte {
-                continue;
-            }
             // The binding's function must enclose the place.
             let mut scope = Some(cx.scope);
             let mut encloses = false;
@@ -556,11 +556,11 @@ impl Resolver<'_> {
                 }
                 scope = symbols[s as usize].parent;
             }
-            if encloses && best.is_none_or(|b| facts.bindings[b as usize].byte <= binding.byte) {
-                best = Some(idx);
+            if encloses {
+                return Some(idx);
             }
         }
-        best
+        None
     }
 
     fn enter(&self) -> bool {
