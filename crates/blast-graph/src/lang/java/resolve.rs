@@ -623,7 +623,7 @@ impl<'a> Index<'a> {
     /// that a subtype overrides with the same parameter list is left out.
     fn find_methods(&self, t: TypeIdx, name: &str) -> Vec<(u32, u32)> {
         let mut found: Vec<(u32, u32)> = Vec::new();
-        let mut signatures: Vec<&str> = Vec::new();
+        let mut signatures: Vec<String> = Vec::new();
         for &a in &self.ancestors[t as usize] {
             let info = &self.types[a as usize];
             let Some(syms) = info.members.get(name) else {
@@ -633,7 +633,8 @@ impl<'a> Index<'a> {
                 if self.kind(info.file, sym) != SymbolKind::Method {
                     continue;
                 }
-                let signature = own_segment(self.symbols(info.file), sym as usize);
+                let signature =
+                    simple_parameter_types(own_segment(self.symbols(info.file), sym as usize));
                 if !signatures.contains(&signature) {
                     signatures.push(signature);
                     found.push((info.file, sym));
@@ -668,6 +669,21 @@ fn own_segment(symbols: &[crate::model::LocalSymbol], sym: usize) -> &str {
     } else {
         name.get(parent_len + 1..).unwrap_or(name)
     }
+}
+
+/// Spells each parameter type of `send(HttpRequest,HttpResponse.BodyHandler)`
+/// by its last segment, `send(HttpRequest,BodyHandler)`, so that an override
+/// in a file that imports the nested type matches the method it overrides.
+fn simple_parameter_types(signature: &str) -> String {
+    let Some((name, params)) = signature.split_once('(') else {
+        return signature.to_owned();
+    };
+    let params: Vec<&str> = params
+        .trim_end_matches(')')
+        .split(',')
+        .map(|param| param.rsplit('.').next().unwrap_or(param))
+        .collect();
+    format!("{name}({})", params.join(","))
 }
 
 /// Returns a method's name without its parameter list.

@@ -1441,3 +1441,49 @@ fn long_dotted_names_resolve_in_linear_work() {
     assert_eq!(resolved.stats.imports, 1);
     assert_eq!(resolved.stats.imports_external, 1);
 }
+
+#[test]
+fn override_with_imported_nested_type_hides_its_parent() {
+    let graph = build(
+        "// file: src/p/Response.java
+package p;
+public interface Response {
+    interface Handler {}
+}
+// file: src/p/Client.java
+package p;
+public abstract class Client {
+    public abstract int send(String req, Response.Handler handler);
+}
+// file: src/p/ClientImpl.java
+package p;
+import p.Response.Handler;
+class ClientImpl extends Client {
+    @Override
+    public int send(String req, Handler handler) { return 0; }
+}
+// file: src/p/Facade.java
+package p;
+class Facade {
+    final ClientImpl impl;
+    Facade(ClientImpl impl) { this.impl = impl; }
+    int send(String req, Response.Handler handler) {
+        return impl.send(req, handler);
+    }
+}
+",
+    );
+    let exact = exact_edges(&graph);
+    assert!(
+        exact.contains(
+            &"p.Facade.send(String,Response.Handler) -> p.ClientImpl.send(String,Handler) (call)"
+                .to_owned()
+        ),
+        "{exact:#?}"
+    );
+    let candidates = candidate_edges(&graph);
+    assert!(
+        !candidates.iter().any(|e| e.starts_with("p.Facade.send")),
+        "{candidates:#?}"
+    );
+}
