@@ -52,6 +52,11 @@ pub(crate) struct TestsArgs {
     #[arg(value_name = "REV", num_args = 0..=2)]
     pub revisions: Vec<String>,
 
+    /// Report only the changes to files at or under these paths, relative
+    /// to the repository root (after `--`, as with git diff).
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
     /// Compare HEAD with the index instead of the work tree.
     #[arg(long)]
     pub staged: bool,
@@ -103,6 +108,7 @@ Revisions:
   blast diff REV^!         REV's first parent against REV
   blast diff --staged      HEAD against the index
   blast diff --patch FILE  a unified diff applied to the work tree's files ('-' reads stdin)
+  blast diff REV -- PATH   only the changes to files at or under PATH (from the repository root)
 
 Policy: blast.toml at the repository root (or --config FILE) sets ignored paths, source roots,
 test patterns, thresholds, criticality tiers and provenance rules; see the README.
@@ -115,6 +121,11 @@ pub(crate) struct DiffArgs {
     /// Revisions to compare: none, REV, A B, A..B, A...B or REV^!.
     #[arg(value_name = "REV", num_args = 0..=2)]
     pub revisions: Vec<String>,
+
+    /// Report only the changes to files at or under these paths, relative
+    /// to the repository root (after `--`, as with git diff).
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
 
     /// Compare HEAD with the index instead of the work tree.
     #[arg(long)]

@@ -38,13 +38,21 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() {
-                Exit::Usage
-            } else {
-                Exit::Success
-            };
-            let _ = err.print();
-            return ExitCode::from(code as u8);
+            if !err.use_stderr() {
+                // --help and --version.
+                let _ = err.print();
+                return ExitCode::from(Exit::Success as u8);
+            }
+            match one_line_usage_error(&err) {
+                Some(line) => {
+                    let _ = writeln!(io::stderr().lock(), "{line}");
+                }
+                // `blast` alone prints the help, to stderr.
+                None => {
+                    let _ = err.print();
+                }
+            }
+            return ExitCode::from(Exit::Usage as u8);
         }
     };
     logger::init(cli.verbose);
@@ -70,6 +78,38 @@ fn main() -> ExitCode {
     }
 }
 
+/// Shortens a command-line error to one line, as every other blast error
+/// is: clap's own line, without its tips (a tip can mislead, such as
+/// passing `--format` after `--` to a command that has no such option),
+/// and a pointer to the command's help.
+/// `None` when clap's message is not an error line (the help that `blast`
+/// alone prints).
+fn one_line_usage_error(err: &clap::Error) -> Option<String> {
+    let rendered = err.render().to_string();
+    let mut lines = rendered.lines();
+    let mut parts = vec![lines.next()?.strip_prefix("error: ")?.to_owned()];
+    // Keep the possible values and the spelling suggestions.
+    for line in lines.map(str::trim) {
+        if line.starts_with("[possible values")
+            || (line.starts_with("tip:") && !line.contains("'-- "))
+        {
+            parts.push(line.to_owned());
+        }
+    }
+    let first = parts.join("; ");
+    let command: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| matches!(arg.as_str(), "diff" | "graph" | "tests"))
+        .take(1)
+        .collect();
+    let help = if command.is_empty() {
+        "blast --help".to_owned()
+    } else {
+        format!("blast {} --help", command[0])
+    };
+    Some(format!("blast: error: {first}; '{help}' lists the options"))
+}
+
 fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = open_repo(cli)?;
     let spec = diff_spec(
@@ -83,6 +123,7 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     config.fail_on = args.fail_on;
     config.prefilter = !args.full_graph;
     config.exclude_linguist = !args.include_vendored;
+    config.paths.clone_from(&args.paths);
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let rendered = match args.format {
         OutputFormat::Text => blast_report::render_text(
@@ -151,6 +192,7 @@ fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
     )?;
     let mut config = config(cli, &repo)?;
     apply_limits(&mut config, &args.limits);
+    config.paths.clone_from(&args.paths);
     let report = blast_score::analyze(&repo, &spec, &config)?;
     // Standard output is for the test runner, so warnings go to stderr.
     for warning in &report.warnings {

@@ -1714,3 +1714,80 @@ fn prefilter_matches_full_graph_on_java_cases() {
     }
     assert!(checked >= 4, "only {checked} Java commits were checked");
 }
+
+#[test]
+fn paths_after_double_dash_scope_the_reported_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    write(&repo, "notes/todo.py", "def later():\n    return 0\n");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "notes"]);
+
+    let ids_of = |report: &Value| -> Vec<String> {
+        report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = json_of(&blast(&repo, &["diff", "HEAD~2", "--format", "json"]));
+    assert!(ids_of(&all).contains(&"notes/todo.py::later".to_owned()));
+    assert!(ids_of(&all).contains(&"shop/db.py::connect".to_owned()));
+
+    let scoped = json_of(&blast(
+        &repo,
+        &["diff", "HEAD~2", "--format", "json", "--", "shop/"],
+    ));
+    let ids = ids_of(&scoped);
+    assert!(ids.contains(&"shop/db.py::connect".to_owned()), "{ids:?}");
+    assert!(!ids.iter().any(|id| id.starts_with("notes/")), "{ids:?}");
+    let connect = scoped["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "shop/db.py::connect")
+        .unwrap();
+    assert!(
+        connect["certain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == "shop/orders.py::Orders.load"),
+        "dependents outside the path are still found: {connect}"
+    );
+
+    let none = json_of(&blast(
+        &repo,
+        &["diff", "HEAD~2", "--format", "json", "--", "docs"],
+    ));
+    assert!(ids_of(&none).is_empty());
+    assert_eq!(none["files"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn argument_errors_are_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    for (args, expected) in [
+        (
+            &["tests", "--format", "json"][..],
+            "unexpected argument '--format' found; 'blast tests --help' lists the options",
+        ),
+        (
+            &["diff", "--formt", "json"][..],
+            "tip: a similar argument exists: '--format'",
+        ),
+        (
+            &["diff", "--format", "xml"][..],
+            "[possible values: text, json, sarif, markdown, dot, mermaid]",
+        ),
+    ] {
+        let output = blast(&repo, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("blast: error: "), "{stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

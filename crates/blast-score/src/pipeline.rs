@@ -53,6 +53,11 @@ pub struct Config {
     /// Cache of extraction results kept between runs; `None` parses every
     /// file it needs.
     pub cache: Option<Arc<ExtractionCache>>,
+    /// Only the changes to files at or under these paths (relative to the
+    /// repository root) are reported, as `git diff REV -- PATH` shows
+    /// them; empty reports every change. The graph covers the whole
+    /// repository either way.
+    pub paths: Vec<String>,
 }
 
 /// The default of [`Config::max_total_edges`].
@@ -76,6 +81,7 @@ impl Default for Config {
             fail_on: None,
             prefilter: true,
             exclude_linguist: true,
+            paths: Vec::new(),
             cache: None,
         }
     }
@@ -232,7 +238,9 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     for source in head_sources {
         texts.head.insert(source.path, source.bytes);
     }
-    let symbol_changes = changed_symbols(&change_set, &base_graph, &head_graph, &texts);
+    // The graphs above see every change; only the reported ones are scoped.
+    let reported = scoped_changes(&change_set, &config.paths);
+    let symbol_changes = changed_symbols(&reported, &base_graph, &head_graph, &texts);
 
     // Step 5: reach of each changed symbol, in parallel.
     let mut reaches = search_dependents(&symbol_changes, &base_graph, &head_graph, config);
@@ -429,7 +437,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         ),
         head: revision_info(&comparison.head, &comparison.head_label),
         merge_base: comparison.merge_base.clone(),
-        files: file_summaries(&change_set, &config.policy),
+        files: file_summaries(&reported, &config.policy),
         changes,
         total,
         complete: unreadable.is_empty() && !truncated,
@@ -1462,6 +1470,34 @@ fn revision_info(side: &Side, label: &str) -> RevisionInfo {
     }
 }
 
+/// Keeps the changed files at or under one of `paths`; all of them when
+/// `paths` is empty. A renamed file counts under either of its paths.
+fn scoped_changes(change_set: &ChangeSet, paths: &[String]) -> ChangeSet {
+    let prefixes: Vec<&str> = paths
+        .iter()
+        .map(|p| p.trim_start_matches("./").trim_end_matches('/'))
+        .collect();
+    if prefixes.is_empty() || prefixes.iter().any(|p| p.is_empty() || *p == ".") {
+        return change_set.clone();
+    }
+    let under = |path: &str| {
+        prefixes.iter().any(|prefix| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    };
+    ChangeSet {
+        files: change_set
+            .files
+            .iter()
+            .filter(|f| {
+                f.old_path.as_deref().is_some_and(under) || f.new_path.as_deref().is_some_and(under)
+            })
+            .cloned()
+            .collect(),
+    }
+}
+
 fn file_summaries(change_set: &ChangeSet, policy: &Policy) -> Vec<FileSummary> {
     change_set
         .files
@@ -1502,6 +1538,41 @@ mod tests {
         let warnings = policy_warnings(&policy, &paths);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("match no source file"), "{warnings:?}");
+    }
+
+    #[test]
+    fn scoped_changes_keep_files_under_the_paths() {
+        let file = |old: Option<&str>, new: Option<&str>| FileChange {
+            status: FileStatus::Modified,
+            old_path: old.map(str::to_owned),
+            new_path: new.map(str::to_owned),
+            similarity: None,
+            binary: false,
+            old_mode: None,
+            new_mode: None,
+            hunks: Vec::new(),
+            lossy_path: false,
+        };
+        let change_set = ChangeSet {
+            files: vec![
+                file(Some("src/a.py"), Some("src/a.py")),
+                file(Some("srcx/b.py"), Some("srcx/b.py")),
+                file(Some("lib/c.py"), Some("src/c.py")),
+                file(Some("docs/d.py"), None),
+            ],
+        };
+        let kept = |paths: &[&str]| -> Vec<String> {
+            let paths: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();
+            scoped_changes(&change_set, &paths)
+                .files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect()
+        };
+        assert_eq!(kept(&["src/"]), vec!["src/a.py", "src/c.py"]);
+        assert_eq!(kept(&["./docs/d.py"]), vec!["docs/d.py"]);
+        assert_eq!(kept(&["."]).len(), 4);
+        assert_eq!(kept(&[]).len(), 4);
     }
 
     fn hunk(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {
