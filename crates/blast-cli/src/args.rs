@@ -73,6 +73,10 @@ pub(crate) struct TestsArgs {
     #[arg(long)]
     pub include_possible: bool,
 
+    /// Write the list to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -113,8 +117,9 @@ Revisions:
 Policy: blast.toml at the repository root (or --config FILE) sets ignored paths, source roots,
 test patterns, thresholds, criticality tiers and provenance rules; see the README.
 
-Exit codes: 0 ok, 1 --fail-on reached, 2 invalid request (arguments, revision, patch),
-3 history missing from a shallow clone, 4 git or I/O failure.";
+Exit codes: 0 ok, 1 --fail-on reached, 2 invalid request (arguments, revision, patch,
+configuration or event file), 3 history missing from a shallow clone, 4 git or I/O failure
+(reading a --patch file included).";
 
 #[derive(Debug, Args)]
 pub(crate) struct DiffArgs {

@@ -53,7 +53,7 @@ fn spec_of(event: &str, payload: &Value) -> Result<DiffSpec, String> {
             })
         }
         "" => Err(
-            "GITHUB_EVENT_NAME is not set; --github works in GitHub Actions runs of pull_request and push events"
+            "GITHUB_EVENT_NAME is not set; in GitHub Actions (GITHUB_ACTIONS=true) or with --github blast takes the diff of a pull_request or push event, so run it in such a job or pass the revisions (blast diff BASE...HEAD)"
                 .to_owned(),
         ),
         other => Err(format!(
@@ -97,11 +97,10 @@ fn commit(payload: &Value, path: &[&str]) -> Result<String, String> {
 
 /// Returns true when blast runs in GitHub Actions, so a `blast diff`
 /// without revisions takes the event's diff. An event that [`event_spec`]
-/// cannot read is then an error rather than a silent empty diff of the
-/// checkout against itself.
+/// cannot read, or a missing `GITHUB_EVENT_NAME`, is then an error rather
+/// than a silent diff of the checkout against itself.
 pub(crate) fn detected(var: &dyn Fn(&str) -> Option<String>) -> bool {
     var("GITHUB_ACTIONS").as_deref() == Some("true")
-        && var("GITHUB_EVENT_NAME").is_some_and(|name| !name.is_empty())
 }
 
 #[cfg(test)]

@@ -206,7 +206,25 @@ fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
         out.push_str(&blast_report::test_id(test));
         out.push('\n');
     }
-    write_output(None, &out)?;
+    if out.is_empty() {
+        // An empty list is a result too, so report it on stderr.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "blast: no test reaches the changes ({} changed {}){}",
+            report.changes.len(),
+            if report.changes.len() == 1 {
+                "symbol"
+            } else {
+                "symbols"
+            },
+            if args.include_possible {
+                ""
+            } else {
+                "; --include-possible adds tests that only possibly do"
+            }
+        );
+    }
+    write_output(args.output.as_deref(), &out)?;
     Ok(Exit::Success)
 }
 

@@ -723,6 +723,21 @@ fn tool_assisted_commits_get_the_stricter_threshold() {
         report["commits"][0]["tool_trailers"][0],
         "Co-authored-by: Claude <noreply@anthropic.com>"
     );
+
+    // Against the work tree, the commits up to HEAD are in the range too.
+    let work_tree = blast(&repo, &["diff", "HEAD~1", "--format", "json"]);
+    assert_eq!(work_tree.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&work_tree.stdout).unwrap();
+    assert_eq!(report["tool_assisted"], true);
+    let plain_work_tree = blast(&repo, &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(
+        json_of(&plain_work_tree)["commits"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "HEAD against the work tree holds no commit"
+    );
 }
 
 #[test]
@@ -1348,9 +1363,25 @@ fn github_event_gives_the_pull_request_diff() {
         String::from_utf8_lossy(&explicit.stdout),
         String::from_utf8_lossy(&expected.stdout)
     );
-    // In Actions, no revisions means the event's diff.
+    // In Actions, no revisions means the event's diff, and a missing event
+    // name is an error, not a diff of the work tree.
     let detected = run(&["diff", "--format", "json"], true);
     assert_eq!(detected.stdout, expected.stdout);
+    let nameless = Command::new(env!("CARGO_BIN_EXE_blast"))
+        .args(["diff"])
+        .current_dir(&repo)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_PATH", &payload)
+        .env_remove("GITHUB_EVENT_NAME")
+        .output()
+        .expect("blast runs");
+    assert_eq!(nameless.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&nameless.stderr).contains("GITHUB_EVENT_NAME is not set"),
+        "{}",
+        String::from_utf8_lossy(&nameless.stderr)
+    );
 
     // Combined with revisions, or with a payload that names no commits, it
     // is a usage error whose message names the problem.
@@ -1763,6 +1794,14 @@ fn paths_after_double_dash_scope_the_reported_changes() {
     ));
     assert!(ids_of(&none).is_empty());
     assert_eq!(none["files"].as_array().unwrap().len(), 0);
+    let warnings = none["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("no changed file is at or under the paths given after -- (docs)")),
+        "{warnings:?}"
+    );
 }
 
 #[test]

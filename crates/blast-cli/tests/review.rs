@@ -974,3 +974,75 @@ fn dependents_in_renamed_files_are_shown_at_their_new_path() {
         .collect();
     assert!(related.contains(&"new_use.py"), "{related:?}");
 }
+
+#[test]
+fn java_parameter_of_another_type_is_a_likely_break() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "retyped");
+    let util = "package demo;\n\nclass Util {\n    static int size(int n) {\n        return n * 2;\n    }\n}\n";
+    write(&repo, "src/demo/Util.java", util);
+    write(
+        &repo,
+        "src/demo/App.java",
+        "package demo;\n\nclass App {\n    int run() { int k = 3; return Util.size(k); }\n}\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/demo/Util.java",
+        &util
+            .replace("size(int n)", "size(String n)")
+            .replace("n * 2", "n.length() * 2"),
+    );
+    commit_all(&repo, "retype");
+
+    let report = json_of_last_commit(&repo);
+    let old = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["symbol"] == "demo.Util.size(int)")
+        .unwrap_or_else(|| panic!("no change of size(int) in {}", report["changes"]));
+    assert_eq!(
+        ids(&old["still_referenced"]),
+        vec!["src/demo/App.java::App.run()"],
+        "an int argument does not convert to String"
+    );
+}
+
+#[test]
+fn dependents_in_deleted_files_do_not_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "deleted");
+    write(
+        &repo,
+        "core.py",
+        "def f():\n    return 1\n\n\ndef h():\n    return 2\n",
+    );
+    write(
+        &repo,
+        "old_user.py",
+        "from core import f, h\n\n\ndef g():\n    return f() + h()\n",
+    );
+    write(
+        &repo,
+        "user.py",
+        "from core import h\n\n\ndef k():\n    return h()\n",
+    );
+    commit_all(&repo, "base");
+    git(&repo, &["rm", "-q", "old_user.py"]);
+    write(&repo, "core.py", "def h():\n    return 3\n");
+    commit_all(&repo, "drop f and its only user");
+
+    let report = json_of_last_commit(&repo);
+    let f = change_of(&report, "core.py::f");
+    assert_eq!(f["change"], "deleted");
+    assert_eq!(
+        ids(&f["certain"]),
+        Vec::<&str>::new(),
+        "old_user.py is gone too"
+    );
+    assert_eq!(f["score"], 0, "{f}");
+    let h = change_of(&report, "core.py::h");
+    assert_eq!(ids(&h["certain"]), vec!["user.py", "user.py::k"]);
+}

@@ -160,6 +160,12 @@ fn unknown_revision_message(rev: &str, shallow: bool) -> String {
             "unknown revision '{rev}': no commit of that name in the repository; fetch the branch with \
              `git fetch origin {branch}`, or set `fetch-depth: 0` in actions/checkout"
         )
+    } else if std::path::Path::new(rev).exists() {
+        // A path typed where git would take a pathspec.
+        format!(
+            "unknown revision '{rev}': no commit of that name in the repository; '{rev}' is a \
+             path, so put it after `--` (`blast diff REV -- {rev}`), relative to the repository root"
+        )
     } else {
         format!("unknown revision '{rev}': no commit of that name in the repository")
     }

@@ -70,7 +70,7 @@ impl Repo {
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             if stderr.contains("not a git repository") {
-                // `.` says little in a CI log: name the folder itself.
+                // A CI log shows `.` without context, so name the folder itself.
                 let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
                 return Err(Error::NotARepository { path });
             }
@@ -337,16 +337,25 @@ impl Repo {
         }
     }
 
-    /// Lists the commits in `base..head`, newest first; empty when either
-    /// side is not a commit.
+    /// Lists the commits in `base..head`, newest first, where the index and
+    /// the work tree stand for `HEAD`; empty when the base is not a commit.
     ///
     /// # Errors
     ///
     /// Git failures and malformed `git log` output.
     pub fn commits(&self, cmp: &Comparison) -> Result<Vec<CommitInfo>, Error> {
-        let (Side::Commit(base), Side::Commit(head)) = (&cmp.base, &cmp.head) else {
+        let Side::Commit(base) = &cmp.base else {
             return Ok(Vec::new());
         };
+        // The index and the work tree hold the commits up to HEAD, and a
+        // base of the empty tree (no commits yet) starts no range.
+        let head = match &cmp.head {
+            Side::Commit(head) => head.as_str(),
+            Side::Index | Side::WorkTree | Side::Patched => "HEAD",
+        };
+        if base == crate::EMPTY_TREE_ID || self.resolve_commit(head).is_err() {
+            return Ok(Vec::new());
+        }
         let range = format!("{base}..{head}");
         let args = [
             "log",

@@ -37,7 +37,9 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
         .iter()
         .map(|f| format!("{} {} ({})", f.name, f.points, text(&f.detail)))
         .collect();
-    let _ = writeln!(out, "Score factors: {}.", factors.join("; "));
+    if !report.changes.is_empty() {
+        let _ = writeln!(out, "Score factors: {}.", factors.join("; "));
+    }
     if report.tool_assisted {
         let _ = writeln!(
             out,

@@ -115,10 +115,12 @@ pub(crate) fn find_still_referenced(
                 let target = &head.symbols[e.target as usize];
                 let last = target.local_name.split('(').next().unwrap_or_default();
                 // A Java method's name carries its parameter types:
-                // `pow2Size(long)` replaces a deleted `pow2Size(int)`.
+                // `pow2Size(long)` replaces a deleted `pow2Size(int)`, and
+                // `size(String)` does not replace `size(int)`.
                 last.rsplit(['.', ':']).next() == Some(short)
                     && (lang == Lang::Python
                         || is_callable(target.kind) == is_callable(change.symbol_kind))
+                    && (lang != Lang::Java || accepts_old_arguments(old_local, &target.local_name))
             });
             if names_it && !resolves {
                 still.push(dep.clone());
@@ -154,7 +156,7 @@ impl PythonImports {
     /// Protocol` after `attr._compat.Protocol` was deleted).
     /// An import from a module of the repository is left to the graph:
     /// `from pkg import helper` names the deleted `pkg.core.helper` when
-    /// `pkg/__init__.py` still imports it from `.core`, and the graph tells
+    /// `pkg/__init__.py` still imports it from `.core`, and the graph shows
     /// whether the name resolves at the head. `first_party` holds the last
     /// segments of the repository's module names.
     fn rebinds(&self, name: &str, module_last: &str, first_party: &FxHashSet<&str>) -> bool {
@@ -262,6 +264,64 @@ fn stale_occurrences(
     })
 }
 
+/// True when a Java method named `new` takes every argument list that the
+/// deleted `old` took: the same parameter count, and each parameter the
+/// same type, a primitive widening of it (`int` to `long`), its boxed type
+/// or `Object`. A name without parameters (a field, a class) accepts.
+fn accepts_old_arguments(old: &str, new: &str) -> bool {
+    let params = |name: &str| -> Option<Vec<String>> {
+        let inner = name.split_once('(')?.1.strip_suffix(')')?;
+        Some(if inner.is_empty() {
+            Vec::new()
+        } else {
+            inner
+                .split(',')
+                .map(|p| p.rsplit('.').next().unwrap_or(p).to_owned())
+                .collect()
+        })
+    };
+    let (Some(old), Some(new)) = (params(old), params(new)) else {
+        return true;
+    };
+    old.len() == new.len()
+        && old
+            .iter()
+            .zip(&new)
+            .all(|(from, to)| java_converts(from, to))
+}
+
+/// True when Java converts an argument of type `from` to a parameter of
+/// type `to` without a cast: the same type, a widening primitive
+/// conversion, boxing, or `Object`.
+fn java_converts(from: &str, to: &str) -> bool {
+    const WIDENING: &[(&str, &[&str])] = &[
+        ("byte", &["short", "int", "long", "float", "double"]),
+        ("short", &["int", "long", "float", "double"]),
+        ("char", &["int", "long", "float", "double"]),
+        ("int", &["long", "float", "double"]),
+        ("long", &["float", "double"]),
+        ("float", &["double"]),
+    ];
+    const BOXED: &[(&str, &str)] = &[
+        ("boolean", "Boolean"),
+        ("byte", "Byte"),
+        ("short", "Short"),
+        ("char", "Character"),
+        ("int", "Integer"),
+        ("long", "Long"),
+        ("float", "Float"),
+        ("double", "Double"),
+    ];
+    from == to
+        || to == "Object"
+        || WIDENING
+            .iter()
+            .any(|(small, wider)| *small == from && wider.contains(&to))
+        || BOXED
+            .iter()
+            .any(|(primitive, boxed)| *primitive == from && *boxed == to)
+}
+
 /// True for the kinds of symbol that code calls.
 fn is_callable(kind: SymbolKind) -> bool {
     matches!(
@@ -278,6 +338,28 @@ mod tests {
         let mut out = python_imports(text).bindings;
         out.sort();
         out
+    }
+
+    #[test]
+    fn java_replacements_must_take_the_old_arguments() {
+        assert!(accepts_old_arguments(
+            "Util.pow2Size(int)",
+            "Util.pow2Size(long)"
+        ));
+        assert!(accepts_old_arguments(
+            "Util.put(int,String)",
+            "Util.put(Integer,Object)"
+        ));
+        assert!(!accepts_old_arguments(
+            "Util.size(int)",
+            "Util.size(String)"
+        ));
+        assert!(!accepts_old_arguments("Util.size(long)", "Util.size(int)"));
+        assert!(!accepts_old_arguments(
+            "Util.size(int)",
+            "Util.size(int,int)"
+        ));
+        assert!(accepts_old_arguments("Util.LIMIT", "Util.LIMIT"));
     }
 
     #[test]

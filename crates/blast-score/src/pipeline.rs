@@ -324,7 +324,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
 
     // Step 7: provenance of the range's commits.
     let mut commits = Vec::new();
-    if matches!(comparison.head, Side::Commit(_)) && matches!(comparison.base, Side::Commit(_)) {
+    if matches!(comparison.base, Side::Commit(_)) {
         for commit in repo.commits(&comparison)? {
             let tool_trailers: Vec<String> = commit
                 .trailers
@@ -414,6 +414,13 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         });
     }
     warnings.extend(policy_warnings(&config.policy, &head_paths));
+    if reported.files.is_empty() && !change_set.files.is_empty() {
+        warnings.push(format!(
+            "no changed file is at or under the paths given after -- ({}); paths are relative to the repository root, and {} files changed in all",
+            config.paths.join(", "),
+            change_set.files.len()
+        ));
+    }
     let truncated = changes.iter().any(|c| c.truncated);
     let python = &base_graph.stats.python;
     let local_imports = python.imports_resolved + python.imports_unresolved_local;
@@ -971,6 +978,8 @@ struct HeadLines<'g> {
     lines: FxHashMap<(&'g str, &'g str), u32>,
     /// Base path to head path, for the files the diff renames.
     renames: FxHashMap<&'g str, &'g str>,
+    /// Base paths of the files the diff deletes: code there cannot break.
+    deleted: FxHashSet<&'g str>,
 }
 
 impl<'g> HeadLines<'g> {
@@ -988,7 +997,17 @@ impl<'g> HeadLines<'g> {
             .filter(|f| f.status == FileStatus::Renamed)
             .filter_map(|f| Some((f.old_path.as_deref()?, f.new_path.as_deref()?)))
             .collect();
-        HeadLines { lines, renames }
+        let deleted = change_set
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Deleted)
+            .filter_map(|f| f.old_path.as_deref())
+            .collect();
+        HeadLines {
+            lines,
+            renames,
+            deleted,
+        }
     }
 
     /// Finds a symbol of `path` at the head revision: in the same file, or
@@ -1066,13 +1085,31 @@ fn changed_symbol(
             dependent.is_test || is_test_code(&dependent.file, &dependent.local_name, policy);
         dependent
     };
-    let mut certain: Vec<Dependent> = reach.certain.iter().map(to_dependent).collect();
-    let mut possible: Vec<Dependent> = reach.possible.iter().map(to_dependent).collect();
+    // A dependent in a file that the diff deletes is gone with it.
+    let remains = |reached: &&crate::reach::Reached| {
+        let file = graph.symbols[reached.symbol as usize].file;
+        !head_lines
+            .deleted
+            .contains(graph.files[file as usize].path.as_str())
+    };
+    let mut certain: Vec<Dependent> = reach
+        .certain
+        .iter()
+        .filter(remains)
+        .map(to_dependent)
+        .collect();
+    let mut possible: Vec<Dependent> = reach
+        .possible
+        .iter()
+        .filter(remains)
+        .map(to_dependent)
+        .collect();
     // Merge repeated names before scoring, so the score counts what is listed.
     dedupe_dependents(&mut certain);
     dedupe_dependents(&mut possible);
-    // Nearest first, and at one depth (or weight) production code before
-    // test code, which a reader of the first lines looks for.
+    // Certain dependents nearest first, production code before test code
+    // at each depth; possible ones with all production code first, highest
+    // weight first. A reader looks for production code in the first lines.
     certain.sort_by(|a, b| {
         (a.depth, a.test_code, &a.file, a.line, &a.name).cmp(&(
             b.depth,
@@ -1083,15 +1120,18 @@ fn changed_symbol(
         ))
     });
     possible.sort_by(|a, b| {
-        b.weight.total_cmp(&a.weight).then_with(|| {
-            (a.depth, a.test_code, &a.file, a.line, &a.name).cmp(&(
-                b.depth,
-                b.test_code,
-                &b.file,
-                b.line,
-                &b.name,
-            ))
-        })
+        a.test_code
+            .cmp(&b.test_code)
+            .then_with(|| b.weight.total_cmp(&a.weight))
+            .then_with(|| {
+                (a.depth, a.test_code, &a.file, a.line, &a.name).cmp(&(
+                    b.depth,
+                    b.test_code,
+                    &b.file,
+                    b.line,
+                    &b.name,
+                ))
+            })
     });
 
     // Tests are listed apart and count for the safety net, not for reach.

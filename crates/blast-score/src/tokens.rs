@@ -81,7 +81,73 @@ pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
             body.remove(0);
         }
     }
-    DefinitionTokens { header, body }
+    DefinitionTokens {
+        header: without_trailing_commas(header),
+        body: without_trailing_commas(body),
+    }
+}
+
+/// Drops the commas that change nothing: a comma before a closing bracket
+/// of an argument or parameter list (`f(a, b,)`), of a list, set, dict or
+/// block, and of any bracket that holds another comma. A formatter adds
+/// them, and a signature must not look changed for it. The comma of a
+/// one-element tuple (`(a,)`) or tuple index (`x[a,]`) stays.
+fn without_trailing_commas(tokens: Vec<&str>) -> Vec<&str> {
+    struct Frame {
+        opener: u8,
+        after_name: bool,
+        commas: u32,
+    }
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut kept = Vec::with_capacity(tokens.len());
+    for (idx, &token) in tokens.iter().enumerate() {
+        match token {
+            "(" | "[" | "{" => {
+                // A keyword before the bracket starts an expression, not a
+                // call: `return (a,)` returns a tuple.
+                const KEYWORDS: &[&str] = &[
+                    "return", "yield", "in", "and", "or", "not", "is", "if", "elif", "else",
+                    "while", "for", "await", "assert", "del", "lambda", "match", "case",
+                ];
+                let after_name = kept.last().is_some_and(|prev: &&str| {
+                    matches!(*prev, ")" | "]")
+                        || (prev
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c == '_' || c.is_alphanumeric())
+                            && !KEYWORDS.contains(prev))
+                });
+                frames.push(Frame {
+                    opener: token.as_bytes()[0],
+                    after_name,
+                    commas: 0,
+                });
+            }
+            ")" | "]" | "}" => {
+                frames.pop();
+            }
+            "," => {
+                let closes = tokens
+                    .get(idx + 1)
+                    .is_some_and(|next| matches!(*next, ")" | "]" | "}"));
+                if let Some(frame) = frames.last_mut() {
+                    let pointless = frame.commas > 0
+                        || match frame.opener {
+                            b'(' => frame.after_name,
+                            b'[' => !frame.after_name,
+                            _ => true,
+                        };
+                    frame.commas += 1;
+                    if closes && pointless {
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        kept.push(token);
+    }
+    kept
 }
 
 /// True for a string literal token, with or without a prefix (`r"..."`).
@@ -233,6 +299,29 @@ mod tests {
         assert_eq!(tokens.body, vec!["return", "x"]);
         let assignment = definition_tokens(Lang::Python, "LIMIT = 3");
         assert!(assignment.header.is_empty());
+    }
+
+    #[test]
+    fn trailing_commas_change_nothing_but_tuples() {
+        let same = |a: &str, b: &str| {
+            definition_tokens(Lang::Python, a) == definition_tokens(Lang::Python, b)
+        };
+        assert!(same(
+            "def f(a: t.Optional[int], b=1,):\n    return g(a, [1, 2,], {3,})\n",
+            "def f(a: t.Optional[int], b=1):\n    return g(a, [1, 2], {3})\n"
+        ));
+        assert!(same(
+            "def f():\n    return (a, b,)\n",
+            "def f():\n    return (a, b)\n"
+        ));
+        assert!(!same(
+            "def f():\n    return (a,)\n",
+            "def f():\n    return (a)\n"
+        ));
+        assert!(!same(
+            "def f():\n    return x[a,]\n",
+            "def f():\n    return x[a]\n"
+        ));
     }
 
     #[test]
