@@ -431,13 +431,61 @@ fn classify(
     );
     let old = definition_tokens(lang, &old_text);
     let new = definition_tokens(lang, &new_text);
+    // Python does not check annotations when it calls a function, so a
+    // header that differs only in them changes no caller.
+    let headers_differ = if lang == Lang::Python {
+        without_annotations(&old.header) != without_annotations(&new.header)
+    } else {
+        old.header != new.header
+    };
     Some(if old == new {
         Modification::Formatting
-    } else if old.header != new.header {
+    } else if headers_differ {
         Modification::Signature
     } else {
         Modification::Body
     })
+}
+
+/// Drops the annotations of a Python `def` header: what follows a
+/// parameter's `:` up to its `=`, `,` or the closing bracket, and the
+/// return annotation after `->`.
+fn without_annotations<'t>(header: &[&'t str]) -> Vec<&'t str> {
+    let mut kept = Vec::with_capacity(header.len());
+    let mut depth = 0i32;
+    let mut in_annotation = false;
+    let mut in_return = false;
+    let mut previous = "";
+    for &token in header {
+        match token {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => depth -= 1,
+            _ => {}
+        }
+        let at_list = depth == 1 || (depth == 0 && token == ")");
+        if in_annotation && at_list && matches!(token, "," | "=" | ")") {
+            in_annotation = false;
+        }
+        if in_return && depth == 0 && token == ":" {
+            in_return = false;
+        }
+        if previous == "-" && token == ">" && depth == 0 {
+            kept.pop();
+            in_return = true;
+            previous = token;
+            continue;
+        }
+        previous = token;
+        if in_annotation || in_return {
+            continue;
+        }
+        if token == ":" && depth == 1 {
+            in_annotation = true;
+            continue;
+        }
+        kept.push(token);
+    }
+    kept
 }
 
 /// Pairs deleted and added symbols of the same kind whose bodies are the
@@ -578,4 +626,39 @@ fn is_blank(text: &[u8], starts: &[usize], line: u32) -> bool {
     let end = starts.get(idx).copied().unwrap_or(text.len());
     text.get(start..end)
         .is_some_and(|l| l.iter().all(u8::is_ascii_whitespace))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::definition_tokens;
+
+    fn header(text: &str) -> Vec<&str> {
+        without_annotations(&definition_tokens(Lang::Python, text).header)
+    }
+
+    #[test]
+    fn annotations_are_left_out_of_python_headers() {
+        assert_eq!(
+            header(
+                "def f(ctx: \"Context\", args: t.Tuple[t.Any, ...], n: int = 1) -> t.Any:\n    pass\n"
+            ),
+            header("def f(ctx, args: t.Tuple, n=1):\n    pass\n")
+        );
+        assert_ne!(
+            header("def f(a, b: int = 1):\n    pass\n"),
+            header("def f(a, b: int = 2):\n    pass\n"),
+            "a default value is not an annotation"
+        );
+        assert_ne!(
+            header("def f(a):\n    pass\n"),
+            header("def f(a, b):\n    pass\n")
+        );
+        assert_eq!(
+            header("def f(x={'a': 1}):\n    pass\n"),
+            vec![
+                "def", "f", "(", "x", "=", "{", "'a'", ":", "1", "}", ")", ":"
+            ]
+        );
+    }
 }
