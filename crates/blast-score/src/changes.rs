@@ -374,10 +374,10 @@ impl Sides<'_> {
     }
 }
 
-/// Finds the symbol of `to_file` that stands for `id` of the other side:
-/// the one with the same name inside the file and the same kind, and among
-/// several (`@overload` stubs, a variable and a function of one name) the
-/// one at the same position. Falls back to the first of that name.
+/// Finds the symbol of `to_file` that stands for `id` of the other side.
+/// That is the one with the same name inside the file and the same kind.
+/// Among several (`@overload` stubs, a variable and a function of one
+/// name) it is the one at the same position, else the first of that name.
 fn counterpart(from: &Graph, id: SymbolId, to: &Graph, to_file: FileId) -> Option<SymbolId> {
     let symbol = &from.symbols[id as usize];
     let same = |graph: &Graph, other: SymbolId| {
@@ -451,7 +451,7 @@ fn classify(
 /// parameter's `:` up to its `=`, `,` or the closing bracket, and the
 /// return annotation after `->`.
 fn without_annotations<'t>(header: &[&'t str]) -> Vec<&'t str> {
-    let mut kept = Vec::with_capacity(header.len());
+    let mut stripped = Vec::with_capacity(header.len());
     let mut depth = 0i32;
     let mut in_annotation = false;
     let mut in_return = false;
@@ -470,7 +470,7 @@ fn without_annotations<'t>(header: &[&'t str]) -> Vec<&'t str> {
             in_return = false;
         }
         if previous == "-" && token == ">" && depth == 0 {
-            kept.pop();
+            stripped.pop();
             in_return = true;
             previous = token;
             continue;
@@ -483,9 +483,9 @@ fn without_annotations<'t>(header: &[&'t str]) -> Vec<&'t str> {
             in_annotation = true;
             continue;
         }
-        kept.push(token);
+        stripped.push(token);
     }
-    kept
+    stripped
 }
 
 /// Pairs deleted and added symbols of the same kind whose bodies are the
