@@ -1046,3 +1046,57 @@ fn dependents_in_deleted_files_do_not_count() {
     let h = change_of(&report, "core.py::h");
     assert_eq!(ids(&h["certain"]), vec!["user.py", "user.py::k"]);
 }
+
+#[test]
+fn rust_struct_moved_into_a_submodule_is_a_move() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "moved-struct");
+    write(
+        &repo,
+        "Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(&repo, "src/lib.rs", "pub mod ascii;\npub mod user;\n");
+    write(
+        &repo,
+        "src/ascii/mod.rs",
+        "pub struct Caseless<T>(pub T);\n",
+    );
+    write(
+        &repo,
+        "src/user.rs",
+        "use crate::ascii::Caseless;\n\npub fn wrap(s: &str) -> Caseless<&str> {\n    Caseless(s)\n}\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/ascii/mod.rs",
+        "mod caseless;\n\npub use self::caseless::Caseless;\n",
+    );
+    write(
+        &repo,
+        "src/ascii/caseless.rs",
+        "pub struct Caseless<T>(pub T);\n",
+    );
+    commit_all(&repo, "move Caseless into a submodule");
+
+    let report = json_of_last_commit(&repo);
+    let moved = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["change"] == "moved")
+        .unwrap_or_else(|| panic!("no move in {}", report["changes"]));
+    assert_eq!(moved["old_symbol"], "demo::ascii::Caseless");
+    assert_eq!(moved["symbol"], "demo::ascii::caseless::Caseless");
+    assert!(
+        !report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["change"] == "deleted"
+                || c["change"] == "added" && c["symbol_kind"] == "struct"),
+        "{}",
+        report["changes"]
+    );
+}

@@ -539,12 +539,71 @@ fn pair_renames(changes: &mut Vec<SymbolChange>, base: &Graph, head: &Graph, tex
             changes[idx].head = head_id;
         }
     }
+    pair_by_name(changes, base, head, &mut taken);
     let mut position = 0;
     changes.retain(|_| {
         let keep = !taken.contains(&position);
         position += 1;
         keep
     });
+}
+
+/// Pairs the deleted and added symbols that `pair_renames` left over when
+/// one of each has a given kind and last name segment, in different files:
+/// a definition moved to another module, edited or too small to match by
+/// its body (Rust's `pub struct Caseless<T>(pub T);` moved into a
+/// submodule and re-exported).
+fn pair_by_name(changes: &mut [SymbolChange], base: &Graph, head: &Graph, taken: &mut Vec<usize>) {
+    let last_segment = |name: &str| -> String {
+        let name = name.split('(').next().unwrap_or(name);
+        name.rsplit(['.', ':']).next().unwrap_or(name).to_owned()
+    };
+    let mut deleted: FxHashMap<(String, SymbolKind), Vec<usize>> = FxHashMap::default();
+    let mut added: FxHashMap<(String, SymbolKind), Vec<usize>> = FxHashMap::default();
+    for (idx, change) in changes.iter().enumerate() {
+        match (change.kind, change.base, change.head) {
+            (ChangeKind::Deleted, Some(id), _) => {
+                let symbol = &base.symbols[id as usize];
+                if symbol.kind != SymbolKind::Module {
+                    deleted
+                        .entry((last_segment(&symbol.name), symbol.kind))
+                        .or_default()
+                        .push(idx);
+                }
+            }
+            (ChangeKind::Added, _, Some(id)) if !taken.contains(&idx) => {
+                let symbol = &head.symbols[id as usize];
+                if symbol.kind != SymbolKind::Module {
+                    added
+                        .entry((last_segment(&symbol.name), symbol.kind))
+                        .or_default()
+                        .push(idx);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = deleted
+        .iter()
+        .filter_map(
+            |(key, gone)| match (gone.as_slice(), added.get(key)?.as_slice()) {
+                ([gone], [new]) => Some((*gone, *new)),
+                _ => None,
+            },
+        )
+        .collect();
+    pairs.sort_unstable();
+    for (gone, new) in pairs {
+        let (Some(base_id), Some(head_id)) = (changes[gone].base, changes[new].head) else {
+            continue;
+        };
+        if base.file_of(base_id).path == head.file_of(head_id).path {
+            continue;
+        }
+        taken.push(new);
+        changes[gone].kind = ChangeKind::Moved;
+        changes[gone].head = Some(head_id);
+    }
 }
 
 /// The symbol a changed line is reported under. In Python a function
