@@ -1057,11 +1057,8 @@ fn rust_struct_moved_into_a_submodule_is_a_move() {
         "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
     );
     write(&repo, "src/lib.rs", "pub mod ascii;\npub mod user;\n");
-    write(
-        &repo,
-        "src/ascii/mod.rs",
-        "pub struct Caseless<T>(pub T);\n",
-    );
+    let caseless = "pub struct Caseless<T>(pub T);\n\nimpl Caseless<&str> {\n    pub fn as_bytes(&self) -> &[u8] {\n        self.0.as_bytes()\n    }\n}\n";
+    write(&repo, "src/ascii/mod.rs", caseless);
     write(
         &repo,
         "src/user.rs",
@@ -1073,11 +1070,7 @@ fn rust_struct_moved_into_a_submodule_is_a_move() {
         "src/ascii/mod.rs",
         "mod caseless;\n\npub use self::caseless::Caseless;\n",
     );
-    write(
-        &repo,
-        "src/ascii/caseless.rs",
-        "pub struct Caseless<T>(pub T);\n",
-    );
+    write(&repo, "src/ascii/caseless.rs", caseless);
     commit_all(&repo, "move Caseless into a submodule");
 
     let report = json_of_last_commit(&repo);
@@ -1089,6 +1082,18 @@ fn rust_struct_moved_into_a_submodule_is_a_move() {
         .unwrap_or_else(|| panic!("no move in {}", report["changes"]));
     assert_eq!(moved["old_symbol"], "demo::ascii::Caseless");
     assert_eq!(moved["symbol"], "demo::ascii::caseless::Caseless");
+    let method = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["old_symbol"] == "demo::ascii::Caseless::as_bytes")
+        .unwrap_or_else(|| {
+            panic!(
+                "the method did not move with its type: {}",
+                report["changes"]
+            )
+        });
+    assert_eq!(method["change"], "moved");
     assert!(
         !report["changes"]
             .as_array()

@@ -549,15 +549,11 @@ fn pair_renames(changes: &mut Vec<SymbolChange>, base: &Graph, head: &Graph, tex
 }
 
 /// Pairs the deleted and added symbols that `pair_renames` left over when
-/// one of each has a given kind and last name segment, in different files:
-/// a definition moved to another module, edited or too small to match by
-/// its body (Rust's `pub struct Caseless<T>(pub T);` moved into a
-/// submodule and re-exported).
+/// one of each has a given kind and name inside its file, in different
+/// files: a definition moved to another module, edited or too small to
+/// match by its body (Rust's `pub struct Caseless<T>(pub T);` moved into a
+/// submodule and re-exported, with its methods).
 fn pair_by_name(changes: &mut [SymbolChange], base: &Graph, head: &Graph, taken: &mut Vec<usize>) {
-    let last_segment = |name: &str| -> String {
-        let name = name.split('(').next().unwrap_or(name);
-        name.rsplit(['.', ':']).next().unwrap_or(name).to_owned()
-    };
     let mut deleted: FxHashMap<(String, SymbolKind), Vec<usize>> = FxHashMap::default();
     let mut added: FxHashMap<(String, SymbolKind), Vec<usize>> = FxHashMap::default();
     for (idx, change) in changes.iter().enumerate() {
@@ -566,7 +562,7 @@ fn pair_by_name(changes: &mut [SymbolChange], base: &Graph, head: &Graph, taken:
                 let symbol = &base.symbols[id as usize];
                 if symbol.kind != SymbolKind::Module {
                     deleted
-                        .entry((last_segment(&symbol.name), symbol.kind))
+                        .entry((symbol.local_name.clone(), symbol.kind))
                         .or_default()
                         .push(idx);
                 }
@@ -575,7 +571,7 @@ fn pair_by_name(changes: &mut [SymbolChange], base: &Graph, head: &Graph, taken:
                 let symbol = &head.symbols[id as usize];
                 if symbol.kind != SymbolKind::Module {
                     added
-                        .entry((last_segment(&symbol.name), symbol.kind))
+                        .entry((symbol.local_name.clone(), symbol.kind))
                         .or_default()
                         .push(idx);
                 }
@@ -603,6 +599,41 @@ fn pair_by_name(changes: &mut [SymbolChange], base: &Graph, head: &Graph, taken:
         taken.push(new);
         changes[gone].kind = ChangeKind::Moved;
         changes[gone].head = Some(head_id);
+    }
+
+    // What moved with a moved definition (the methods of a moved type, which
+    // an added file does not list on their own) sits in the same new file
+    // under the same name.
+    let mut moved_files: FxHashMap<FileId, Vec<FileId>> = FxHashMap::default();
+    for change in changes.iter().filter(|c| c.kind == ChangeKind::Moved) {
+        if let (Some(base_id), Some(head_id)) = (change.base, change.head) {
+            let (from, to) = (
+                base.symbols[base_id as usize].file,
+                head.symbols[head_id as usize].file,
+            );
+            let targets = moved_files.entry(from).or_default();
+            let renamed = base.files[from as usize].path != head.files[to as usize].path;
+            if renamed && !targets.contains(&to) {
+                targets.push(to);
+            }
+        }
+    }
+    for change in changes.iter_mut().filter(|c| c.kind == ChangeKind::Deleted) {
+        let Some(base_id) = change.base else { continue };
+        let symbol = &base.symbols[base_id as usize];
+        let Some(targets) = moved_files.get(&symbol.file) else {
+            continue;
+        };
+        let found = targets.iter().find_map(|&to| {
+            head.file_symbols(to).find(|&id| {
+                let other = &head.symbols[id as usize];
+                other.local_name == symbol.local_name && other.kind == symbol.kind
+            })
+        });
+        if let Some(head_id) = found {
+            change.kind = ChangeKind::Moved;
+            change.head = Some(head_id);
+        }
     }
 }
 
