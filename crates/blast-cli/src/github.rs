@@ -16,7 +16,7 @@ use serde_json::Value;
 pub(crate) fn event_spec(var: &dyn Fn(&str) -> Option<String>) -> Result<DiffSpec, String> {
     let event = var("GITHUB_EVENT_NAME").unwrap_or_default();
     let path = var("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()).ok_or_else(|| {
-        "--github needs GITHUB_EVENT_PATH, which GitHub Actions sets; outside Actions, pass the revisions instead (blast diff BASE...HEAD)".to_owned()
+        "GITHUB_EVENT_PATH is not set; in GitHub Actions (GITHUB_ACTIONS=true) or with --github blast reads the event from it, so run it in such a job or pass the revisions (blast diff BASE...HEAD)".to_owned()
     })?;
     let text = std::fs::read_to_string(&path)
         .map_err(|err| format!("failed to read the GitHub event payload {path}: {err}"))?;

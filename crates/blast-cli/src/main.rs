@@ -96,6 +96,10 @@ fn one_line_usage_error(err: &clap::Error) -> Option<String> {
             parts.push(line.to_owned());
         }
     }
+    // A path typed after the revisions, as git takes one.
+    if parts[0].contains("for '[REV]...'") {
+        parts.push("paths go after `--` (blast diff REV -- PATH)".to_owned());
+    }
     let first = parts.join("; ");
     let command: Vec<String> = std::env::args()
         .skip(1)

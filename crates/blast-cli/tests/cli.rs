@@ -1830,3 +1830,54 @@ fn argument_errors_are_one_line() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn size_limit_applies_to_cached_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("sized");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test"]);
+    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    write(&repo, "shop/db.py", "def connect(url):\n    return url\n");
+    write(
+        &repo,
+        "shop/orders.py",
+        "from shop.db import connect\n\n\ndef load():\n    return connect(\"db://orders-and-a-long-name\")\n",
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    write(
+        &repo,
+        "shop/db.py",
+        "def connect(url):\n    return url.strip()\n",
+    );
+    git(&repo, &["commit", "-q", "-am", "edit"]);
+
+    let run = |extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_blast"));
+        command
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .args(extra)
+            .current_dir(&repo)
+            .env_remove("GITHUB_ACTIONS")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("BLAST_CACHE_DIR", tmp.path().join("cache"));
+        json_of(&command.output().expect("blast runs"))
+    };
+    // Fill the cache under the default limit, which every file fits.
+    assert_eq!(
+        run(&[])["stats"]["files_skipped"].as_array().unwrap().len(),
+        0
+    );
+    let cached = run(&["--max-file-size", "60"]);
+    let uncached = run(&["--max-file-size", "60", "--no-cache"]);
+    let skipped = |report: &Value| report["stats"]["files_skipped"].to_string();
+    assert!(
+        skipped(&uncached).contains("shop/orders.py"),
+        "{}",
+        skipped(&uncached)
+    );
+    assert_eq!(skipped(&cached), skipped(&uncached));
+    assert_eq!(cached["complete"], uncached["complete"]);
+}

@@ -1105,3 +1105,49 @@ fn rust_struct_moved_into_a_submodule_is_a_move() {
         report["changes"]
     );
 }
+
+#[test]
+fn java_callers_updated_for_a_new_parameter_are_not_breaks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "new-parameter");
+    write(
+        &repo,
+        "src/demo/Task.java",
+        "package demo;\n\ninterface Task {\n    void run(int count);\n}\n",
+    );
+    write(
+        &repo,
+        "src/demo/Stale.java",
+        "package demo;\n\nclass Stale {\n    void go(Task task) { task.run(1); }\n}\n",
+    );
+    write(
+        &repo,
+        "src/demo/Fresh.java",
+        "package demo;\n\nclass Fresh {\n    void go(Task task) { task.run(1); }\n}\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/demo/Task.java",
+        "package demo;\n\ninterface Task {\n    void run(int count, boolean force);\n}\n",
+    );
+    write(
+        &repo,
+        "src/demo/Fresh.java",
+        "package demo;\n\nclass Fresh {\n    void go(Task task) { task.run(1, false); }\n}\n",
+    );
+    commit_all(&repo, "add a parameter and update one caller");
+
+    let report = json_of_last_commit(&repo);
+    let old = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["symbol"] == "demo.Task.run(int)" || c["old_symbol"] == "demo.Task.run(int)")
+        .unwrap_or_else(|| panic!("no change of run(int) in {}", report["changes"]));
+    assert_eq!(
+        ids(&old["still_referenced"]),
+        vec!["src/demo/Stale.java::Stale.go(Task)"],
+        "Fresh calls the new run(int,boolean)"
+    );
+}

@@ -52,6 +52,9 @@ pub struct CachedFile {
 /// place of the file's text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScanFacts {
+    /// The file's length in bytes, so that a run with a smaller
+    /// `--max-file-size` skips a file whose extraction it finds here.
+    pub size: u64,
     pub words: WordFilter,
     pub star_import: bool,
     /// See [`star_import_modules`]; meaningful only with `star_import`.
@@ -64,6 +67,7 @@ impl ScanFacts {
     /// Scans the text of a file in `lang`.
     pub fn of(bytes: &[u8], lang: Lang) -> ScanFacts {
         ScanFacts {
+            size: bytes.len() as u64,
             words: WordFilter::of(bytes),
             star_import: has_star_import(bytes),
             star_modules: star_import_modules(bytes),
@@ -345,7 +349,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Encodes an entry in its on-disk form:
 ///
 /// ```text
-/// magic (8) | key length (u16) | key | star import (u8)
+/// magic (8) | key length (u16) | key | file size (u64) | star import (u8)
 /// | star modules: 0 (u8) for unknown, or 1 (u8) | names
 /// | Java outline: 0 (u8), or 1 (u8) | unusual package (u8) | names
 /// | word count (u32) | words (u64 each) | checksum of the above (u64)
@@ -361,6 +365,7 @@ fn encode(entry: &CachedFile, key: &str) -> Option<Vec<u8>> {
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&u16::try_from(key.len()).ok()?.to_le_bytes());
     out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(&scan.size.to_le_bytes());
     out.push(u8::from(scan.star_import));
     match &scan.star_modules {
         None => out.push(0),
@@ -429,6 +434,7 @@ fn decode_scan(bytes: &[u8], entry_len: usize, key: &str) -> Option<Option<(Scan
         if reader.take(key_len)? != key.as_bytes() {
             return Some(Err(()));
         }
+        let size = reader.u64()?;
         let star = reader.take(1)?[0] != 0;
         let star_modules = match reader.take(1)?[0] {
             0 => None,
@@ -467,6 +473,7 @@ fn decode_scan(bytes: &[u8], entry_len: usize, key: &str) -> Option<Option<(Scan
             return Some(Err(()));
         }
         let scan = ScanFacts {
+            size,
             words: WordFilter { bits },
             star_import: star,
             star_modules,

@@ -11,7 +11,7 @@
 // variable or a method of another type with that name is a false finding.
 
 use blast_diff::{Repo, Side};
-use blast_graph::{Graph, Lang, SymbolKind};
+use blast_graph::{Graph, Lang, Resolution, SymbolKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::report::{ChangeKind, ChangedSymbol};
@@ -120,7 +120,9 @@ pub(crate) fn find_still_referenced(
                 last.rsplit(['.', ':']).next() == Some(short)
                     && (lang == Lang::Python
                         || is_callable(target.kind) == is_callable(change.symbol_kind))
-                    && (lang != Lang::Java || accepts_old_arguments(old_local, &target.local_name))
+                    && (lang != Lang::Java
+                        || (e.resolution == Resolution::Exact
+                            && accepts_old_arguments(old_local, &target.local_name)))
             });
             if names_it && !resolves {
                 still.push(dep.clone());
@@ -157,7 +159,7 @@ impl PythonImports {
     /// An import from a module of the repository is left to the graph:
     /// `from pkg import helper` names the deleted `pkg.core.helper` when
     /// `pkg/__init__.py` still imports it from `.core`, and the graph shows
-    /// whether the name resolves at the head. `first_party` holds the last
+    /// whether the name resolves at the head. `first_party` lists the last
     /// segments of the repository's module names.
     fn rebinds(&self, name: &str, module_last: &str, first_party: &FxHashSet<&str>) -> bool {
         self.bindings.iter().any(|(bound, from)| {
@@ -264,10 +266,12 @@ fn stale_occurrences(
     })
 }
 
-/// True when a Java method named `new` takes every argument list that the
-/// deleted `old` took: the same parameter count, and each parameter the
-/// same type, a primitive widening of it (`int` to `long`), its boxed type
-/// or `Object`. A name without parameters (a field, a class) accepts.
+/// True when an exact reference to the Java method `new` can stand in for
+/// the deleted `old`. Exact resolution matches the number of arguments, so
+/// a different parameter count means the call itself was updated. With the
+/// same count, each parameter must be the same type, a primitive widening
+/// of it (`int` to `long`), its boxed type or `Object`. A name without
+/// parameters (a field, a class) accepts.
 fn accepts_old_arguments(old: &str, new: &str) -> bool {
     let params = |name: &str| -> Option<Vec<String>> {
         let inner = name.split_once('(')?.1.strip_suffix(')')?;
@@ -283,8 +287,8 @@ fn accepts_old_arguments(old: &str, new: &str) -> bool {
     let (Some(old), Some(new)) = (params(old), params(new)) else {
         return true;
     };
-    old.len() == new.len()
-        && old
+    old.len() != new.len()
+        || old
             .iter()
             .zip(&new)
             .all(|(from, to)| java_converts(from, to))
@@ -355,10 +359,10 @@ mod tests {
             "Util.size(String)"
         ));
         assert!(!accepts_old_arguments("Util.size(long)", "Util.size(int)"));
-        assert!(!accepts_old_arguments(
-            "Util.size(int)",
-            "Util.size(int,int)"
-        ));
+        assert!(
+            accepts_old_arguments("Util.size(int)", "Util.size(int,int)"),
+            "an exact call with two arguments was updated"
+        );
         assert!(accepts_old_arguments("Util.LIMIT", "Util.LIMIT"));
     }
 

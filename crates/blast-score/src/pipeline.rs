@@ -857,7 +857,7 @@ fn linguist_attributes(
 
 /// Returns warnings for policy entries that match nothing in the head
 /// revision's source files, which are most likely typos: configured test
-/// patterns that match no file (so no test is found), and Python roots that
+/// patterns that match no file (so no file counts as test code), and Python roots that
 /// contain no file.
 fn policy_warnings(policy: &Policy, head_paths: &[String]) -> Vec<String> {
     let mut warnings = Vec::new();
@@ -870,7 +870,7 @@ fn policy_warnings(policy: &Policy, head_paths: &[String]) -> Vec<String> {
         }
         if !matched.contains(&true) {
             warnings.push(
-                "[tests] patterns of the policy file match no source file, so no test is found and test code counts as reach; check the patterns".to_owned(),
+                "[tests] patterns of the policy file match no source file, so no file counts as test code (Java and Rust tests are still found by their annotations); check the patterns".to_owned(),
             );
         } else {
             for (pattern, _) in policy
@@ -1502,12 +1502,37 @@ fn analysis_stats(
 
 fn revision_info(side: &Side, label: &str) -> RevisionInfo {
     RevisionInfo {
-        label: label.to_owned(),
+        label: shorten_ids(label),
         commit: match side {
             Side::Commit(id) => Some(id.clone()),
             _ => None,
         },
     }
+}
+
+/// Shortens each full commit id in a label (CI passes them) to its first 12
+/// hex digits, the length of git's short ids. `commit` keeps the full id.
+fn shorten_ids(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.len() == 40 && word.bytes().all(|b| b.is_ascii_hexdigit()) {
+            out.push_str(&word[..12]);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in label.chars() {
+        if c.is_ascii_hexdigit() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// Keeps the changed files at or under one of `paths`; all of them when
@@ -1578,6 +1603,17 @@ mod tests {
         let warnings = policy_warnings(&policy, &paths);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("match no source file"), "{warnings:?}");
+    }
+
+    #[test]
+    fn full_ids_in_labels_are_shortened() {
+        let full = "ce19471f0a2b3c4d5e6f708192a3b4c5d6e7fbed";
+        assert_eq!(
+            shorten_ids(&format!("merge base of {full} and main")),
+            "merge base of ce19471f0a2b and main"
+        );
+        assert_eq!(shorten_ids("HEAD~1"), "HEAD~1");
+        assert_eq!(shorten_ids("feature/abc123"), "feature/abc123");
     }
 
     #[test]

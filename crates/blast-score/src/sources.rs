@@ -236,6 +236,14 @@ impl SideReader<'_> {
         let mut out: Vec<Option<ExtractedFile>> = files
             .par_iter()
             .map(|file| match (&file.content, self.cache) {
+                // The limit of this run applies to what an earlier run kept.
+                (Content::Cached(scan), _) if scan.size > self.extract.max_file_bytes as u64 => {
+                    Some(ExtractedFile {
+                        path: file.path.clone(),
+                        lang: file.lang,
+                        outcome: Err(blast_graph::SkipReason::TooLarge),
+                    })
+                }
                 (Content::Cached(_), Some(cache)) => cache
                     .load_extraction(file.blob_id.as_deref().unwrap_or_default(), file.lang)
                     .map(|outcome| ExtractedFile {
