@@ -86,6 +86,16 @@ fn change_of<'r>(report: &'r Value, id: &str) -> &'r Value {
         .unwrap_or_else(|| panic!("no change {id} in {}", report["changes"]))
 }
 
+/// Returns the change of the symbol with this qualified name.
+fn symbol_change<'r>(report: &'r Value, symbol: &str) -> &'r Value {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["symbol"] == symbol)
+        .unwrap_or_else(|| panic!("no change of {symbol} in {}", report["changes"]))
+}
+
 fn ids(list: &Value) -> Vec<&str> {
     list.as_array()
         .unwrap()
@@ -663,7 +673,7 @@ fn module_level_change_reaches_users_of_the_name() {
 }
 
 #[test]
-fn reformatted_imports_reach_only_users_of_a_dropped_name() {
+fn imports_reformatted_reach_dropped_names() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "imports");
     write(
@@ -742,7 +752,7 @@ fn markdown_table_counts_tests_once() {
 }
 
 #[test]
-fn method_moved_by_the_lines_around_it_is_a_move() {
+fn method_moved_by_class_lines() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "regrouped");
     let method =
@@ -785,7 +795,7 @@ fn method_moved_by_the_lines_around_it_is_a_move() {
 }
 
 #[test]
-fn python_calls_that_new_parameters_reject_are_likely_breaks() {
+fn python_rejected_calls_break() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "params");
     write(
@@ -831,7 +841,7 @@ fn python_calls_that_new_parameters_reject_are_likely_breaks() {
 }
 
 #[test]
-fn class_with_edited_method_and_comment_is_formatting() {
+fn class_around_edited_method_formatting() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "classes");
     let python = "class Jar:\n    \"\"\"Cookies, as cookielib keeps them.\"\"\"\n\n    def get(self, name):\n        \"\"\"Looks up a cookie.\"\"\"\n        return name\n";
@@ -901,7 +911,7 @@ fn rewrapped_overload_stub_is_formatting() {
 }
 
 #[test]
-fn java_widened_parameter_is_no_likely_break() {
+fn java_widened_parameter_no_break() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "widened");
     let util = "package demo;\n\nclass Util {\n    static int pow2Size(int n) {\n        return Integer.highestOneBit(n) * 2;\n    }\n}\n";
@@ -922,12 +932,7 @@ fn java_widened_parameter_is_no_likely_break() {
     commit_all(&repo, "widen");
 
     let report = json_of_last_commit(&repo);
-    let old = report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["symbol"] == "demo.Util.pow2Size(int)")
-        .unwrap_or_else(|| panic!("no change of pow2Size(int) in {}", report["changes"]));
+    let old = symbol_change(&report, "demo.Util.pow2Size(int)");
     assert_eq!(
         ids(&old["still_referenced"]),
         Vec::<&str>::new(),
@@ -936,7 +941,7 @@ fn java_widened_parameter_is_no_likely_break() {
 }
 
 #[test]
-fn dependents_in_renamed_files_are_shown_at_their_new_path() {
+fn dependents_in_renamed_files() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "renamed");
     write(&repo, "core.py", "def f():\n    return 1\n");
@@ -976,7 +981,7 @@ fn dependents_in_renamed_files_are_shown_at_their_new_path() {
 }
 
 #[test]
-fn java_parameter_of_another_type_is_a_likely_break() {
+fn java_retyped_parameter_breaks() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "retyped");
     let util = "package demo;\n\nclass Util {\n    static int size(int n) {\n        return n * 2;\n    }\n}\n";
@@ -997,12 +1002,7 @@ fn java_parameter_of_another_type_is_a_likely_break() {
     commit_all(&repo, "retype");
 
     let report = json_of_last_commit(&repo);
-    let old = report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["symbol"] == "demo.Util.size(int)")
-        .unwrap_or_else(|| panic!("no change of size(int) in {}", report["changes"]));
+    let old = symbol_change(&report, "demo.Util.size(int)");
     assert_eq!(
         ids(&old["still_referenced"]),
         vec!["src/demo/App.java::App.run()"],
@@ -1011,7 +1011,7 @@ fn java_parameter_of_another_type_is_a_likely_break() {
 }
 
 #[test]
-fn dependents_in_deleted_files_do_not_count() {
+fn dependents_in_deleted_files() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "deleted");
     write(
@@ -1048,7 +1048,7 @@ fn dependents_in_deleted_files_do_not_count() {
 }
 
 #[test]
-fn rust_struct_moved_into_a_submodule_is_a_move() {
+fn rust_struct_moved_to_submodule() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "moved-struct");
     write(
@@ -1107,7 +1107,7 @@ fn rust_struct_moved_into_a_submodule_is_a_move() {
 }
 
 #[test]
-fn java_callers_updated_for_a_new_parameter_are_not_breaks() {
+fn java_updated_callers_not_breaks() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "new-parameter");
     write(

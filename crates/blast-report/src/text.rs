@@ -52,7 +52,7 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
         report.total.value,
         report.total.level.name()
     );
-    // Without changed symbols every factor is zero: the line would say nothing.
+    // Without changed symbols every factor is zero, so the line is left out.
     if !report.changes.is_empty() {
         let _ = writeln!(out, "  {}", factors_line(&report.total));
     }

@@ -49,6 +49,30 @@ pub struct SymbolChange {
     pub head_lines: Vec<(u32, u32)>,
 }
 
+impl SymbolChange {
+    /// A symbol of the base side with no counterpart at the head.
+    fn deleted(base: SymbolId) -> SymbolChange {
+        SymbolChange::one_sided(ChangeKind::Deleted, Some(base), None)
+    }
+
+    /// A symbol of the head side with no counterpart at the base.
+    fn added(head: SymbolId) -> SymbolChange {
+        SymbolChange::one_sided(ChangeKind::Added, None, Some(head))
+    }
+
+    fn one_sided(kind: ChangeKind, base: Option<SymbolId>, head: Option<SymbolId>) -> SymbolChange {
+        SymbolChange {
+            kind,
+            base,
+            head,
+            whitespace_only: false,
+            modification: None,
+            base_lines: Vec::new(),
+            head_lines: Vec::new(),
+        }
+    }
+}
+
 /// File contents of the changed files, per side, by path.
 #[derive(Debug, Default)]
 pub struct ChangedTexts {
@@ -131,24 +155,8 @@ impl Sides<'_> {
                 continue;
             }
             out.push(match kind {
-                ChangeKind::Added => SymbolChange {
-                    kind,
-                    base: None,
-                    head: Some(id),
-                    whitespace_only: false,
-                    modification: None,
-                    base_lines: Vec::new(),
-                    head_lines: Vec::new(),
-                },
-                _ => SymbolChange {
-                    kind,
-                    base: Some(id),
-                    head: None,
-                    whitespace_only: false,
-                    modification: None,
-                    base_lines: Vec::new(),
-                    head_lines: Vec::new(),
-                },
+                ChangeKind::Added => SymbolChange::added(id),
+                _ => SymbolChange::one_sided(kind, Some(id), None),
             });
         }
     }
@@ -227,15 +235,7 @@ impl Sides<'_> {
                     paired_head.push(head_id);
                     out.push(self.modified(base_id, head_id));
                 }
-                None => out.push(SymbolChange {
-                    kind: ChangeKind::Deleted,
-                    base: Some(base_id),
-                    head: None,
-                    whitespace_only: false,
-                    modification: None,
-                    base_lines: Vec::new(),
-                    head_lines: Vec::new(),
-                }),
+                None => out.push(SymbolChange::deleted(base_id)),
             }
         }
         for &head_id in &touched_head {
@@ -247,15 +247,7 @@ impl Sides<'_> {
                 .and_then(|f| counterpart(self.head, head_id, self.base, f))
             {
                 Some(base_id) => out.push(self.modified(base_id, head_id)),
-                None => out.push(SymbolChange {
-                    kind: ChangeKind::Added,
-                    base: None,
-                    head: Some(head_id),
-                    whitespace_only: false,
-                    modification: None,
-                    base_lines: Vec::new(),
-                    head_lines: Vec::new(),
-                }),
+                None => out.push(SymbolChange::added(head_id)),
             }
         }
     }
@@ -301,26 +293,10 @@ impl Sides<'_> {
                 .collect()
         };
         for id in vanished(self.base, base_file, &reported_base, &head_names) {
-            out.push(SymbolChange {
-                kind: ChangeKind::Deleted,
-                base: Some(id),
-                head: None,
-                whitespace_only: false,
-                modification: None,
-                base_lines: Vec::new(),
-                head_lines: Vec::new(),
-            });
+            out.push(SymbolChange::deleted(id));
         }
         for id in vanished(self.head, head_file, &reported_head, &base_names) {
-            out.push(SymbolChange {
-                kind: ChangeKind::Added,
-                base: None,
-                head: Some(id),
-                whitespace_only: false,
-                modification: None,
-                base_lines: Vec::new(),
-                head_lines: Vec::new(),
-            });
+            out.push(SymbolChange::added(id));
         }
     }
 

@@ -50,10 +50,10 @@ pub(crate) type Bindings = BTreeSet<(String, String)>;
 
 /// Reads the import statements of a Python module that overlap `lines`.
 /// Returns `None` when one of the statements there is not an import, and
-/// the names they bind otherwise (none when the lines hold only comments
-/// and blank lines). Comparing the bindings of both sides of a diff tells a
-/// reformatted or reordered import, which changes nothing for the module's
-/// users, from one that adds or drops a name.
+/// the names they bind otherwise (none when the lines contain only comments
+/// and blank lines). Comparing the bindings of both sides of a diff
+/// separates a reformatted or reordered import, which changes nothing for
+/// the module's users, from one that adds or drops a name.
 pub(crate) fn python_import_bindings(text: &[u8], lines: &[(u32, u32)]) -> Option<Bindings> {
     let text = String::from_utf8_lossy(text);
     let mut line_starts = vec![0usize];
@@ -169,7 +169,7 @@ fn import_item(item: &[&str]) -> Option<(String, Option<String>)> {
     }
 }
 
-/// The names bound on one side and not the other.
+/// Returns the names bound on one side and not the other.
 pub(crate) fn changed_bindings(base: &Bindings, head: &Bindings) -> BTreeSet<String> {
     base.symmetric_difference(head)
         .map(|(bound, _)| bound.clone())

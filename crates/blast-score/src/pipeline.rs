@@ -1637,7 +1637,7 @@ mod tests {
                 file(Some("docs/d.py"), None),
             ],
         };
-        let kept = |paths: &[&str]| -> Vec<String> {
+        let scoped = |paths: &[&str]| -> Vec<String> {
             let paths: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();
             scoped_changes(&change_set, &paths)
                 .files
@@ -1645,10 +1645,10 @@ mod tests {
                 .map(|f| f.path().to_owned())
                 .collect()
         };
-        assert_eq!(kept(&["src/"]), vec!["src/a.py", "src/c.py"]);
-        assert_eq!(kept(&["./docs/d.py"]), vec!["docs/d.py"]);
-        assert_eq!(kept(&["."]).len(), 4);
-        assert_eq!(kept(&[]).len(), 4);
+        assert_eq!(scoped(&["src/"]), vec!["src/a.py", "src/c.py"]);
+        assert_eq!(scoped(&["./docs/d.py"]), vec!["docs/d.py"]);
+        assert_eq!(scoped(&["."]).len(), 4);
+        assert_eq!(scoped(&[]).len(), 4);
     }
 
     fn hunk(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {

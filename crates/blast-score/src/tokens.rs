@@ -99,7 +99,7 @@ fn without_trailing_commas(tokens: Vec<&str>) -> Vec<&str> {
         commas: u32,
     }
     let mut frames: Vec<Frame> = Vec::new();
-    let mut kept = Vec::with_capacity(tokens.len());
+    let mut significant = Vec::with_capacity(tokens.len());
     for (idx, &token) in tokens.iter().enumerate() {
         match token {
             "(" | "[" | "{" => {
@@ -109,7 +109,7 @@ fn without_trailing_commas(tokens: Vec<&str>) -> Vec<&str> {
                     "return", "yield", "in", "and", "or", "not", "is", "if", "elif", "else",
                     "while", "for", "await", "assert", "del", "lambda", "match", "case",
                 ];
-                let after_name = kept.last().is_some_and(|prev: &&str| {
+                let after_name = significant.last().is_some_and(|prev: &&str| {
                     matches!(*prev, ")" | "]")
                         || (prev
                             .chars()
@@ -145,9 +145,9 @@ fn without_trailing_commas(tokens: Vec<&str>) -> Vec<&str> {
             }
             _ => {}
         }
-        kept.push(token);
+        significant.push(token);
     }
-    kept
+    significant
 }
 
 /// True for a string literal token, with or without a prefix (`r"..."`).
