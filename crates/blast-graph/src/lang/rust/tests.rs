@@ -1412,3 +1412,36 @@ fn nested_qualified_paths_are_depth_limited() {
         "{names:?}"
     );
 }
+
+#[test]
+fn generic_field_calls_become_candidates() {
+    let graph = build(
+        r#"// file: Cargo.toml
+[package]
+name = "bufs"
+version = "0.1.0"
+edition = "2021"
+// file: src/lib.rs
+pub trait Buf {
+    fn advance(&mut self, count: usize);
+}
+
+pub struct Take<T> {
+    inner: T,
+}
+
+impl<T: Buf> Buf for Take<T> {
+    fn advance(&mut self, count: usize) {
+        self.inner.advance(count);
+    }
+}
+"#,
+    );
+    let candidates = candidate_edges(&graph);
+    assert!(
+        candidates
+            .iter()
+            .any(|e| e.starts_with("bufs::<Take<T> as Buf>::advance -> bufs::Buf::advance")),
+        "the bound on the impl is not on the struct's field, so the call is a candidate: {candidates:#?}"
+    );
+}

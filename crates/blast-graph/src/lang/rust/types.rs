@@ -498,8 +498,12 @@ impl Resolver<'_> {
                         }
                     }
                 }
+                // A generic whose known bounds do not declare the method has
+                // it from a bound that is not seen here (one on the impl, not
+                // on the struct that holds the field): candidates by name
+                // rather than no edge.
                 if found.is_empty() {
-                    MethodLookup::External
+                    MethodLookup::Unknown
                 } else {
                     MethodLookup::Found(found)
                 }
