@@ -498,10 +498,10 @@ impl Resolver<'_> {
                         }
                     }
                 }
-                // A generic whose known bounds do not declare the method has
-                // it from a bound that is not seen here (one on the impl, not
-                // on the struct that holds the field): candidates by name
-                // rather than no edge.
+                // A generic whose known bounds do not declare the method gets
+                // it from a bound not seen here, such as one on the impl
+                // rather than on the struct with the field. So the call gets
+                // candidates by name rather than no edge.
                 if found.is_empty() {
                     MethodLookup::Unknown
                 } else {
