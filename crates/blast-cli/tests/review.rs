@@ -964,9 +964,9 @@ fn dependents_in_renamed_files() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["symbol"] == "old.use.g")
+        .find(|d| d["id"] == "new_use.py::g")
         .unwrap_or_else(|| panic!("no dependent g in {}", f["certain"]));
-    assert_eq!(g["file"], "new_use.py", "{g}");
+    assert_eq!(g["symbol"], "new_use.g", "named as at the head: {g}");
     assert_eq!(g["line"], 8, "{g}");
 
     let sarif: Value = serde_json::from_str(&last_commit(&repo, "sarif")).unwrap();

@@ -975,7 +975,8 @@ fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFi
 /// the head. The first of same-named definitions wins, as in
 /// [`Graph::find_local`].
 struct HeadLines<'g> {
-    lines: FxHashMap<(&'g str, &'g str), u32>,
+    /// The line and qualified name of each symbol, by path and local name.
+    lines: FxHashMap<(&'g str, &'g str), (u32, &'g str)>,
     /// Base path to head path, for the files the diff renames.
     renames: FxHashMap<&'g str, &'g str>,
     /// Base paths of the files the diff deletes: code there cannot break.
@@ -989,7 +990,7 @@ impl<'g> HeadLines<'g> {
             let path = head.files[symbol.file as usize].path.as_str();
             lines
                 .entry((path, symbol.local_name.as_str()))
-                .or_insert(symbol.span.start_line);
+                .or_insert((symbol.span.start_line, symbol.name.as_str()));
         }
         let renames = change_set
             .files
@@ -1011,14 +1012,15 @@ impl<'g> HeadLines<'g> {
     }
 
     /// Finds a symbol of `path` at the head revision: in the same file, or
-    /// in the file it was renamed to. Returns the head path and line.
-    fn locate<'p>(&'p self, path: &'p str, local_name: &str) -> Option<(&'p str, u32)> {
-        if let Some(line) = self.lines.get(&(path, local_name)) {
-            return Some((path, *line));
+    /// in the file it was renamed to. Returns the head path, line and
+    /// qualified name, which changes with the module path of a moved file.
+    fn locate<'p>(&'p self, path: &'p str, local_name: &str) -> Option<(&'p str, u32, &'p str)> {
+        if let Some(&(line, name)) = self.lines.get(&(path, local_name)) {
+            return Some((path, line, name));
         }
         let renamed = *self.renames.get(path)?;
-        let line = self.lines.get(&(renamed, local_name))?;
-        Some((renamed, *line))
+        let &(line, name) = self.lines.get(&(renamed, local_name))?;
+        Some((renamed, line, name))
     }
 }
 
@@ -1069,11 +1071,11 @@ fn changed_symbol(
         // A dependent in a renamed file is shown where it is now.
         let at_head = head_lines.locate(path, &dep.local_name);
         let mut dependent = Dependent {
-            name: dep.name.clone(),
+            name: at_head.map_or_else(|| dep.name.clone(), |(_, _, name)| name.to_owned()),
             local_name: dep.local_name.clone(),
             kind: dep.kind,
-            file: at_head.map_or_else(|| path.clone(), |(head_path, _)| head_path.to_owned()),
-            line: at_head.map_or(dep.span.start_line, |(_, line)| line),
+            file: at_head.map_or_else(|| path.clone(), |(head_path, _, _)| head_path.to_owned()),
+            line: at_head.map_or(dep.span.start_line, |(_, line, _)| line),
             depth: reached.depth,
             weight: reached.weight,
             exists_at_head: at_head.is_some(),
