@@ -50,12 +50,12 @@ pub struct SymbolChange {
 }
 
 impl SymbolChange {
-    /// A symbol of the base side with no counterpart at the head.
+    /// Returns the change of a base symbol with no counterpart at the head.
     fn deleted(base: SymbolId) -> SymbolChange {
         SymbolChange::one_sided(ChangeKind::Deleted, Some(base), None)
     }
 
-    /// A symbol of the head side with no counterpart at the base.
+    /// Returns the change of a head symbol with no counterpart at the base.
     fn added(head: SymbolId) -> SymbolChange {
         SymbolChange::one_sided(ChangeKind::Added, None, Some(head))
     }

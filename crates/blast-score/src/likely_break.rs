@@ -156,11 +156,11 @@ impl PythonImports {
     /// True when the file imports `name` from a module other than the old
     /// symbol's, so the name now means something else (`from typing import
     /// Protocol` after `attr._compat.Protocol` was deleted).
-    /// An import from a module of the repository is left to the graph:
-    /// `from pkg import helper` names the deleted `pkg.core.helper` when
-    /// `pkg/__init__.py` still imports it from `.core`, and the graph shows
-    /// whether the name resolves at the head. `first_party` lists the last
-    /// segments of the repository's module names.
+    ///
+    /// Imports from the repository's own modules (`first_party` lists the
+    /// last segments of their names) do not count, so the graph decides
+    /// whether the name still resolves: `from pkg import helper` names the
+    /// deleted `pkg.core.helper` when `pkg/__init__.py` still imports it.
     fn rebinds(&self, name: &str, module_last: &str, first_party: &FxHashSet<&str>) -> bool {
         self.bindings.iter().any(|(bound, from)| {
             bound == name
