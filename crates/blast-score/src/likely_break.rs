@@ -291,39 +291,7 @@ fn accepts_old_arguments(old: &str, new: &str) -> bool {
         || old
             .iter()
             .zip(&new)
-            .all(|(from, to)| java_converts(from, to))
-}
-
-/// True when Java converts an argument of type `from` to a parameter of
-/// type `to` without a cast: the same type, a widening primitive
-/// conversion, boxing, or `Object`.
-fn java_converts(from: &str, to: &str) -> bool {
-    const WIDENING: &[(&str, &[&str])] = &[
-        ("byte", &["short", "int", "long", "float", "double"]),
-        ("short", &["int", "long", "float", "double"]),
-        ("char", &["int", "long", "float", "double"]),
-        ("int", &["long", "float", "double"]),
-        ("long", &["float", "double"]),
-        ("float", &["double"]),
-    ];
-    const BOXED: &[(&str, &str)] = &[
-        ("boolean", "Boolean"),
-        ("byte", "Byte"),
-        ("short", "Short"),
-        ("char", "Character"),
-        ("int", "Integer"),
-        ("long", "Long"),
-        ("float", "Float"),
-        ("double", "Double"),
-    ];
-    from == to
-        || to == "Object"
-        || WIDENING
-            .iter()
-            .any(|(small, wider)| *small == from && wider.contains(&to))
-        || BOXED
-            .iter()
-            .any(|(primitive, boxed)| *primitive == from && *boxed == to)
+            .all(|(from, to)| blast_graph::lang::java::converts_without_cast(from, to))
 }
 
 /// True for the kinds of symbol that code calls.

@@ -32,8 +32,8 @@ use tree_sitter::{Language, Query};
 use crate::model::EdgeKind;
 
 pub(crate) use extract::extract;
-pub use resolve::JavaStats;
 pub(crate) use resolve::{JavaFile, resolve};
+pub use resolve::{JavaStats, converts_without_cast};
 
 /// Index of an expression in [`JavaFacts::exprs`].
 pub type ExprId = u32;

@@ -2228,6 +2228,13 @@ fn literal_ty(literal: Literal) -> Ty {
     }
 }
 
+/// Returns true when Java passes an argument of the type named `from` to a
+/// parameter of the type named `to` without a cast: the same type, a
+/// widening primitive conversion, boxing, or `Object`.
+pub fn converts_without_cast(from: &str, to: &str) -> bool {
+    from == to || to == "Object" || widens(from, to) || box_of(from) == Some(to)
+}
+
 /// Returns true when Java widens the primitive `from` to `to` without a cast.
 fn widens(from: &str, to: &str) -> bool {
     let targets: &[&str] = match from {
