@@ -623,7 +623,7 @@ impl<'a> Index<'a> {
     /// that a subtype overrides with the same parameter list is left out.
     fn find_methods(&self, t: TypeIdx, name: &str) -> Vec<(u32, u32)> {
         let mut found: Vec<(u32, u32)> = Vec::new();
-        let mut signatures: Vec<String> = Vec::new();
+        let mut signatures: Vec<&str> = Vec::new();
         for &a in &self.ancestors[t as usize] {
             let info = &self.types[a as usize];
             let Some(syms) = info.members.get(name) else {
@@ -633,9 +633,11 @@ impl<'a> Index<'a> {
                 if self.kind(info.file, sym) != SymbolKind::Method {
                     continue;
                 }
-                let signature =
-                    simple_parameter_types(own_segment(self.symbols(info.file), sym as usize));
-                if !signatures.contains(&signature) {
+                let signature = own_segment(self.symbols(info.file), sym as usize);
+                if !signatures
+                    .iter()
+                    .any(|seen| same_parameter_types(seen, signature))
+                {
                     signatures.push(signature);
                     found.push((info.file, sym));
                 }
@@ -671,19 +673,29 @@ fn own_segment(symbols: &[crate::model::LocalSymbol], sym: usize) -> &str {
     }
 }
 
-/// Spells each parameter type of `send(HttpRequest,HttpResponse.BodyHandler)`
-/// by its last segment, `send(HttpRequest,BodyHandler)`, so that an override
-/// in a file that imports the nested type matches the method it overrides.
-fn simple_parameter_types(signature: &str) -> String {
-    let Some((name, params)) = signature.split_once('(') else {
-        return signature.to_owned();
-    };
-    let params: Vec<&str> = params
-        .trim_end_matches(')')
-        .split(',')
-        .map(|param| param.rsplit('.').next().unwrap_or(param))
-        .collect();
-    format!("{name}({})", params.join(","))
+/// Returns true when two method signatures have the same name and
+/// parameter types, each type compared by its last segment:
+/// `send(HttpRequest,BodyHandler)` matches
+/// `send(HttpRequest,HttpResponse.BodyHandler)`, so an override in a file
+/// that imports the nested type hides the method it overrides.
+fn same_parameter_types(a: &str, b: &str) -> bool {
+    fn split(signature: &str) -> (&str, &str) {
+        signature
+            .split_once('(')
+            .map_or((signature, ""), |(name, params)| {
+                (name, params.trim_end_matches(')'))
+            })
+    }
+    fn last(param: &str) -> &str {
+        param.rsplit('.').next().unwrap_or(param)
+    }
+    let ((name_a, params_a), (name_b, params_b)) = (split(a), split(b));
+    name_a == name_b
+        && params_a.split(',').count() == params_b.split(',').count()
+        && params_a
+            .split(',')
+            .zip(params_b.split(','))
+            .all(|(x, y)| last(x) == last(y))
 }
 
 /// Returns a method's name without its parameter list.
