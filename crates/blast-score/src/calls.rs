@@ -12,10 +12,11 @@
 // parameters.
 
 use blast_diff::{Repo, Side};
-use blast_graph::{Graph, Lang, SymbolKind};
+use blast_graph::{Graph, Lang, SymbolId, SymbolKind};
 use rustc_hash::FxHashMap;
 
-use crate::changes::{ChangedTexts, Modification, SymbolChange};
+use crate::changes::{ChangedTexts, Modification, SymbolChange, span_text};
+use crate::likely_break::{own_text_at_head, read_head_files};
 use crate::report::ChangedSymbol;
 use crate::score::apply_likely_break;
 use crate::tokens::{definition_tokens, lex};
@@ -242,29 +243,15 @@ pub(crate) fn find_mismatched_calls(
         if base.file_of(base_id).lang != Lang::Python {
             continue;
         }
-        let header = |graph: &Graph, id, side: &FxHashMap<String, Vec<u8>>| {
-            let symbol = &graph.symbols[id as usize];
-            let text = side.get(&graph.file_of(id).path)?;
-            let span = text.get(symbol.span.start_byte as usize..symbol.span.end_byte as usize)?;
-            let span = String::from_utf8_lossy(span);
-            let tokens = definition_tokens(Lang::Python, &span);
-            Some(
-                tokens
-                    .header
-                    .iter()
-                    .map(|t| (*t).to_owned())
-                    .collect::<Vec<String>>(),
-            )
-        };
         let (Some(old_header), Some(new_header)) = (
-            header(base, base_id, &texts.base),
-            header(head, head_id, &texts.head),
+            def_header(base, base_id, &texts.base),
+            def_header(head, head_id, &texts.head),
         ) else {
             continue;
         };
         let short = reported.local_name.rsplit('.').next().unwrap_or_default();
         let is_method = reported.symbol_kind == SymbolKind::Method;
-        let is_static = old_header.iter().any(|t| t == "staticmethod");
+        let is_static = old_header.contains(&"staticmethod");
         let skip = usize::from(is_method && !is_static);
         let callee = if short == "__init__" {
             let class = reported.local_name.rsplit('.').nth(1).unwrap_or_default();
@@ -278,11 +265,9 @@ pub(crate) fn find_mismatched_calls(
                 attribute_only: is_method,
             }
         };
-        let old_tokens: Vec<&str> = old_header.iter().map(String::as_str).collect();
-        let new_tokens: Vec<&str> = new_header.iter().map(String::as_str).collect();
         let (Some(old), Some(new)) = (
-            Parameters::parse(&old_tokens, skip),
-            Parameters::parse(&new_tokens, skip),
+            Parameters::parse(&old_header, skip),
+            Parameters::parse(&new_header, skip),
         ) else {
             continue;
         };
@@ -294,39 +279,21 @@ pub(crate) fn find_mismatched_calls(
         return;
     }
 
-    let mut paths: Vec<String> = checks
-        .iter()
-        .flat_map(|(idx, ..)| direct_callers(&changes[*idx]).map(|d| d.file.clone()))
-        .collect();
-    paths.sort();
-    paths.dedup();
-    let contents = match repo.read_files(head_side, &paths) {
-        Ok(contents) => contents,
-        Err(err) => {
-            log::warn!("could not read callers at the head revision: {err}");
-            return;
-        }
-    };
-    let files: FxHashMap<&str, Vec<u8>> = paths
-        .iter()
-        .zip(contents)
-        .filter_map(|(p, c)| c.map(|c| (p.as_str(), c)))
-        .collect();
+    let files = read_head_files(
+        repo,
+        head_side,
+        checks
+            .iter()
+            .flat_map(|(idx, ..)| direct_callers(&changes[*idx])),
+    );
 
     for (idx, old, new, callee) in checks {
         let change = &mut changes[idx];
         let mut mismatched = Vec::new();
         for dep in direct_callers(change) {
-            let Some(file) = head.file_id(&dep.file) else {
+            let Some((_, _, own)) = own_text_at_head(head, dep, &files) else {
                 continue;
             };
-            let Some(id) = head.find_local(file, &dep.local_name) else {
-                continue;
-            };
-            let Some(text) = files.get(dep.file.as_str()) else {
-                continue;
-            };
-            let own = crate::module_change::own_text(head, id, text);
             let tokens = lex(Lang::Python, &own);
             let breaks = calls_of(&tokens, &callee)
                 .iter()
@@ -348,6 +315,17 @@ pub(crate) fn find_mismatched_calls(
         }
         change.mismatched_calls = mismatched;
     }
+}
+
+/// Returns the header tokens of a Python definition from its file's text
+/// on one side.
+fn def_header<'t>(
+    graph: &Graph,
+    id: SymbolId,
+    side: &'t FxHashMap<String, Vec<u8>>,
+) -> Option<Vec<&'t str>> {
+    let text = side.get(&graph.file_of(id).path)?;
+    Some(definition_tokens(Lang::Python, span_text(graph, id, text)?).header)
 }
 
 /// Lists the direct dependents of a change that exist at the head, where a

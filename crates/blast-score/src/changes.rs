@@ -374,7 +374,7 @@ fn counterpart(from: &Graph, id: SymbolId, to: &Graph, to_file: FileId) -> Optio
 }
 
 /// The text of a symbol's span, when it is valid UTF-8.
-fn span_text<'t>(graph: &Graph, id: SymbolId, text: &'t [u8]) -> Option<&'t str> {
+pub(crate) fn span_text<'t>(graph: &Graph, id: SymbolId, text: &'t [u8]) -> Option<&'t str> {
     let span = graph.symbols[id as usize].span;
     let bytes = text.get(span.start_byte as usize..span.end_byte as usize)?;
     std::str::from_utf8(bytes).ok()

@@ -11,10 +11,10 @@
 // variable or a method of another type with that name is a false finding.
 
 use blast_diff::{Repo, Side};
-use blast_graph::{Graph, Lang, Resolution, SymbolKind};
+use blast_graph::{Graph, Lang, Resolution, SymbolId, SymbolKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::report::{ChangeKind, ChangedSymbol};
+use crate::report::{ChangeKind, ChangedSymbol, Dependent};
 use crate::score::apply_likely_break;
 
 /// Marks the direct dependents of deleted and moved symbols that still name
@@ -25,33 +25,21 @@ pub(crate) fn find_still_referenced(
     head: &Graph,
     changes: &mut [ChangedSymbol],
 ) {
-    let mut paths: Vec<String> = changes
-        .iter()
-        .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
-        .flat_map(|c| {
-            c.certain
-                .iter()
-                .filter(|d| d.depth == 1 && d.exists_at_head)
-                .map(|d| d.file.clone())
-        })
-        .collect();
-    if paths.is_empty() {
+    let texts = read_head_files(
+        repo,
+        head_side,
+        changes
+            .iter()
+            .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
+            .flat_map(|c| {
+                c.certain
+                    .iter()
+                    .filter(|d| d.depth == 1 && d.exists_at_head)
+            }),
+    );
+    if texts.is_empty() {
         return;
     }
-    paths.sort();
-    paths.dedup();
-    let contents = match repo.read_files(head_side, &paths) {
-        Ok(contents) => contents,
-        Err(err) => {
-            log::warn!("could not read dependents at the head revision: {err}");
-            return;
-        }
-    };
-    let texts: FxHashMap<&str, Vec<u8>> = paths
-        .iter()
-        .zip(contents)
-        .filter_map(|(p, c)| c.map(|c| (p.as_str(), c)))
-        .collect();
     let first_party: FxHashSet<&str> = head
         .files
         .iter()
@@ -87,17 +75,10 @@ pub(crate) fn find_still_referenced(
             .iter()
             .filter(|d| d.depth == 1 && d.exists_at_head)
         {
-            let Some(file) = head.file_id(&dep.file) else {
+            let Some((id, text, body)) = own_text_at_head(head, dep, &texts) else {
                 continue;
             };
-            let Some(id) = head.find_local(file, &dep.local_name) else {
-                continue;
-            };
-            let Some(text) = texts.get(dep.file.as_str()) else {
-                continue;
-            };
-            let lang = head.files[file as usize].lang;
-            let body = crate::module_change::own_text(head, id, text);
+            let lang = head.file_of(id).lang;
             let tokens = crate::tokens::lex(lang, &body);
             let names_it = if lang == Lang::Python {
                 let imports = python_imports(&String::from_utf8_lossy(text));
@@ -141,6 +122,46 @@ pub(crate) fn find_still_referenced(
         }
         change.still_referenced = still;
     }
+}
+
+/// Reads the head text of the files of `dependents`, each file once, by
+/// path. A file that cannot be read is left out with a warning, so its
+/// dependents are not checked.
+pub(crate) fn read_head_files<'d>(
+    repo: &Repo,
+    head_side: &Side,
+    dependents: impl Iterator<Item = &'d Dependent>,
+) -> FxHashMap<String, Vec<u8>> {
+    let mut paths: Vec<String> = dependents.map(|d| d.file.clone()).collect();
+    paths.sort();
+    paths.dedup();
+    if paths.is_empty() {
+        return FxHashMap::default();
+    }
+    match repo.read_files(head_side, &paths) {
+        Ok(contents) => paths
+            .into_iter()
+            .zip(contents)
+            .filter_map(|(path, bytes)| Some((path, bytes?)))
+            .collect(),
+        Err(err) => {
+            log::warn!("could not read dependents at the head revision: {err}");
+            FxHashMap::default()
+        }
+    }
+}
+
+/// Finds a dependent in the head graph and returns its symbol, its file's
+/// text from `files`, and its own text without the definitions nested in it.
+pub(crate) fn own_text_at_head<'f>(
+    head: &Graph,
+    dep: &Dependent,
+    files: &'f FxHashMap<String, Vec<u8>>,
+) -> Option<(SymbolId, &'f [u8], String)> {
+    let file = head.file_id(&dep.file)?;
+    let id = head.find_local(file, &dep.local_name)?;
+    let text = files.get(dep.file.as_str())?;
+    Some((id, text, crate::module_change::own_text(head, id, text)))
 }
 
 /// The names a Python file binds with import statements.
