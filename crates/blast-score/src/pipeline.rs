@@ -1,6 +1,7 @@
 //! The analysis pipeline: diff, files of both sides, graphs, changed
 //! symbols, reach and scores.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -1024,6 +1025,12 @@ impl<'g> HeadLines<'g> {
     }
 }
 
+/// Returns the order of dependents by nearness: depth, production code
+/// before test code, then place and name.
+fn nearest_first(d: &Dependent) -> (u32, bool, &str, u32, &str) {
+    (d.depth, d.test_code, &d.file, d.line, &d.name)
+}
+
 fn changed_symbol(
     change: &SymbolChange,
     reach: &Reach,
@@ -1112,28 +1119,12 @@ fn changed_symbol(
     // Certain dependents nearest first, production code before test code
     // at each depth; possible ones with all production code first, highest
     // weight first. A reader looks for production code in the first lines.
-    certain.sort_by(|a, b| {
-        (a.depth, a.test_code, &a.file, a.line, &a.name).cmp(&(
-            b.depth,
-            b.test_code,
-            &b.file,
-            b.line,
-            &b.name,
-        ))
-    });
+    certain.sort_by(|a, b| nearest_first(a).cmp(&nearest_first(b)));
     possible.sort_by(|a, b| {
         a.test_code
             .cmp(&b.test_code)
             .then_with(|| b.weight.total_cmp(&a.weight))
-            .then_with(|| {
-                (a.depth, a.test_code, &a.file, a.line, &a.name).cmp(&(
-                    b.depth,
-                    b.test_code,
-                    &b.file,
-                    b.line,
-                    &b.name,
-                ))
-            })
+            .then_with(|| nearest_first(a).cmp(&nearest_first(b)))
     });
 
     // Tests are listed apart and count for the safety net, not for reach.
@@ -1539,13 +1530,13 @@ fn shorten_ids(label: &str) -> String {
 
 /// Keeps the changed files at or under one of `paths`; all of them when
 /// `paths` is empty. A renamed file counts under either of its paths.
-fn scoped_changes(change_set: &ChangeSet, paths: &[String]) -> ChangeSet {
+fn scoped_changes<'c>(change_set: &'c ChangeSet, paths: &[String]) -> Cow<'c, ChangeSet> {
     let prefixes: Vec<&str> = paths
         .iter()
         .map(|p| p.trim_start_matches("./").trim_end_matches('/'))
         .collect();
     if prefixes.is_empty() || prefixes.iter().any(|p| p.is_empty() || *p == ".") {
-        return change_set.clone();
+        return Cow::Borrowed(change_set);
     }
     let under = |path: &str| {
         prefixes.iter().any(|prefix| {
@@ -1553,7 +1544,7 @@ fn scoped_changes(change_set: &ChangeSet, paths: &[String]) -> ChangeSet {
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
     };
-    ChangeSet {
+    Cow::Owned(ChangeSet {
         files: change_set
             .files
             .iter()
@@ -1562,7 +1553,7 @@ fn scoped_changes(change_set: &ChangeSet, paths: &[String]) -> ChangeSet {
             })
             .cloned()
             .collect(),
-    }
+    })
 }
 
 fn file_summaries(change_set: &ChangeSet, policy: &Policy) -> Vec<FileSummary> {
