@@ -225,14 +225,17 @@ impl Sides<'_> {
         }
 
         // Pair base and head symbols by their name inside the file.
-        let mut paired_head: Vec<SymbolId> = Vec::new();
+        let base_names = self.base_file.map(|f| NameIndex::of(self.base, f));
+        let head_names = self.head_file.map(|f| NameIndex::of(self.head, f));
+        let mut paired_head: FxHashSet<SymbolId> = FxHashSet::default();
         for &base_id in &touched_base {
-            let head_id = self
-                .head_file
-                .and_then(|f| counterpart(self.base, base_id, self.head, f));
+            let head_id = base_names
+                .as_ref()
+                .zip(head_names.as_ref())
+                .and_then(|(from, to)| from.counterpart(self.base, base_id, to));
             match head_id {
                 Some(head_id) => {
-                    paired_head.push(head_id);
+                    paired_head.insert(head_id);
                     out.push(self.modified(base_id, head_id));
                 }
                 None => out.push(SymbolChange::deleted(base_id)),
@@ -242,9 +245,10 @@ impl Sides<'_> {
             if paired_head.contains(&head_id) {
                 continue;
             }
-            match self
-                .base_file
-                .and_then(|f| counterpart(self.head, head_id, self.base, f))
+            match head_names
+                .as_ref()
+                .zip(base_names.as_ref())
+                .and_then(|(from, to)| from.counterpart(self.head, head_id, to))
             {
                 Some(base_id) => out.push(self.modified(base_id, head_id)),
                 None => out.push(SymbolChange::added(head_id)),
@@ -350,27 +354,52 @@ impl Sides<'_> {
     }
 }
 
-/// Finds the symbol of `to_file` that stands for `id` of the other side.
-/// That is the one with the same name inside the file and the same kind.
-/// Among several (`@overload` stubs, a variable and a function of one
-/// name) it is the one at the same position, else the first of that name.
-fn counterpart(from: &Graph, id: SymbolId, to: &Graph, to_file: FileId) -> Option<SymbolId> {
-    let symbol = &from.symbols[id as usize];
-    let same = |graph: &Graph, other: SymbolId| {
-        let other = &graph.symbols[other as usize];
-        other.local_name == symbol.local_name && other.kind == symbol.kind
-    };
-    let position = from
-        .file_symbols(symbol.file)
-        .filter(|&other| same(from, other))
-        .position(|other| other == id)
-        .unwrap_or(0);
-    let matching: Vec<SymbolId> = to.file_symbols(to_file).filter(|&o| same(to, o)).collect();
-    matching
-        .get(position)
-        .or(matching.last())
-        .copied()
-        .or_else(|| to.find_local(to_file, &symbol.local_name))
+/// The symbols of one file by name inside the file and kind, in file order,
+/// built once per changed file so that pairing its symbols stays linear.
+struct NameIndex<'g> {
+    by_name_and_kind: FxHashMap<(&'g str, SymbolKind), Vec<SymbolId>>,
+    first_by_name: FxHashMap<&'g str, SymbolId>,
+}
+
+impl<'g> NameIndex<'g> {
+    fn of(graph: &'g Graph, file: FileId) -> NameIndex<'g> {
+        let mut index = NameIndex {
+            by_name_and_kind: FxHashMap::default(),
+            first_by_name: FxHashMap::default(),
+        };
+        for id in graph.file_symbols(file) {
+            let symbol = &graph.symbols[id as usize];
+            index
+                .by_name_and_kind
+                .entry((symbol.local_name.as_str(), symbol.kind))
+                .or_default()
+                .push(id);
+            index
+                .first_by_name
+                .entry(symbol.local_name.as_str())
+                .or_insert(id);
+        }
+        index
+    }
+
+    /// Finds the symbol of the `to` file that stands for `id` of this one.
+    /// That is the one with the same name inside the file and the same kind.
+    /// Among several (`@overload` stubs, a variable and a function of one
+    /// name) it is the one at the same position, else the last of them, and
+    /// without one of that kind the first of that name.
+    fn counterpart(&self, graph: &Graph, id: SymbolId, to: &NameIndex<'_>) -> Option<SymbolId> {
+        let symbol = &graph.symbols[id as usize];
+        let key = (symbol.local_name.as_str(), symbol.kind);
+        let position = self
+            .by_name_and_kind
+            .get(&key)
+            .and_then(|ids| ids.iter().position(|&other| other == id))
+            .unwrap_or(0);
+        match to.by_name_and_kind.get(&key) {
+            Some(matching) => matching.get(position).or(matching.last()).copied(),
+            None => to.first_by_name.get(symbol.local_name.as_str()).copied(),
+        }
+    }
 }
 
 /// The text of a symbol's span, when it is valid UTF-8.
