@@ -57,7 +57,8 @@ pub struct ScanFacts {
     pub size: u64,
     pub words: WordFilter,
     pub star_import: bool,
-    /// See [`star_import_modules`]; meaningful only with `star_import`.
+    /// The modules that the star imports name (see [`star_import_modules`]),
+    /// read only when `star_import` is set.
     pub star_modules: Option<Vec<String>>,
     /// The outline of a Java file; `None` for the other languages.
     pub java_outline: Option<Outline>,

@@ -214,9 +214,9 @@ fn calls_of(tokens: &[&str], callee: &Callee) -> Vec<Arguments> {
     calls
 }
 
-/// Finds, for each Python function or method whose signature changed, the
-/// direct dependents with a call that matched the old parameters and does
-/// not match the new ones, and raises the change to a likely break.
+/// Finds the direct dependents of each Python function or method whose
+/// signature changed that call it with arguments the old parameters took
+/// and the new ones reject. Each such change becomes a likely break.
 /// `symbol_changes[i]` is the change that `changes[i]` reports.
 pub(crate) fn find_mismatched_calls(
     repo: &Repo,

@@ -558,25 +558,30 @@ fn pair_renames(changes: &mut Vec<SymbolChange>, base: &Graph, head: &Graph, tex
 /// files: a definition moved to another module, edited or too small to
 /// match by its body (Rust's `pub struct Caseless<T>(pub T);` moved into a
 /// submodule and re-exported, with its methods).
-fn pair_by_name(changes: &mut [SymbolChange], base: &Graph, head: &Graph, taken: &mut Vec<usize>) {
-    let mut deleted: FxHashMap<(String, SymbolKind), Vec<usize>> = FxHashMap::default();
-    let mut added: FxHashMap<(String, SymbolKind), Vec<usize>> = FxHashMap::default();
+fn pair_by_name(
+    changes: &mut [SymbolChange],
+    base: &Graph,
+    head: &Graph,
+    paired_added: &mut Vec<usize>,
+) {
+    let mut deleted: FxHashMap<(&str, SymbolKind), Vec<usize>> = FxHashMap::default();
+    let mut added: FxHashMap<(&str, SymbolKind), Vec<usize>> = FxHashMap::default();
     for (idx, change) in changes.iter().enumerate() {
         match (change.kind, change.base, change.head) {
             (ChangeKind::Deleted, Some(id), _) => {
                 let symbol = &base.symbols[id as usize];
                 if symbol.kind != SymbolKind::Module {
                     deleted
-                        .entry((symbol.local_name.clone(), symbol.kind))
+                        .entry((symbol.local_name.as_str(), symbol.kind))
                         .or_default()
                         .push(idx);
                 }
             }
-            (ChangeKind::Added, _, Some(id)) if !taken.contains(&idx) => {
+            (ChangeKind::Added, _, Some(id)) if !paired_added.contains(&idx) => {
                 let symbol = &head.symbols[id as usize];
                 if symbol.kind != SymbolKind::Module {
                     added
-                        .entry((symbol.local_name.clone(), symbol.kind))
+                        .entry((symbol.local_name.as_str(), symbol.kind))
                         .or_default()
                         .push(idx);
                 }
@@ -601,7 +606,7 @@ fn pair_by_name(changes: &mut [SymbolChange], base: &Graph, head: &Graph, taken:
         if base.file_of(base_id).path == head.file_of(head_id).path {
             continue;
         }
-        taken.push(new);
+        paired_added.push(new);
         changes[gone].kind = ChangeKind::Moved;
         changes[gone].head = Some(head_id);
     }
