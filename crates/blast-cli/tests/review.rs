@@ -1151,3 +1151,133 @@ fn java_updated_callers_not_breaks() {
         "Fresh calls the new run(int,boolean)"
     );
 }
+
+#[test]
+fn java_interface_change_breaks_implementations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "contract");
+    let task = |methods: &str| format!("package demo;\n\npublic interface Task {{\n{methods}}}\n");
+    write(
+        &repo,
+        "src/demo/Task.java",
+        &task("    void run(int times);\n"),
+    );
+    write(
+        &repo,
+        "src/demo/Base.java",
+        "package demo;\n\npublic abstract class Base implements Task {\n}\n",
+    );
+    write(
+        &repo,
+        "src/demo/Printer.java",
+        "package demo;\n\npublic class Printer extends Base {\n    @Override\n    public void run(int times) {\n    }\n}\n",
+    );
+    write(
+        &repo,
+        "src/demo/Quiet.java",
+        "package demo;\n\npublic class Quiet implements Task {\n    public void run(int times) {\n    }\n}\n",
+    );
+    // Its superclass defines both signatures, so it never breaks.
+    write(
+        &repo,
+        "src/demo/Helper.java",
+        "package demo;\n\npublic class Helper {\n    public void run(long times) {\n    }\n\n    public void run(int times) {\n    }\n}\n",
+    );
+    write(
+        &repo,
+        "src/demo/Reuse.java",
+        "package demo;\n\npublic class Reuse extends Helper implements Task {\n}\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/demo/Task.java",
+        &task("    void run(long times);\n\n    default void stop() {\n    }\n"),
+    );
+    commit_all(&repo, "widen run and add a default method");
+
+    let report = json_of_last_commit(&repo);
+    let added = change_of(&report, "src/demo/Task.java::Task.run(long)");
+    assert_eq!(
+        ids(&added["broken_implementations"]),
+        vec![
+            "src/demo/Printer.java::Printer",
+            "src/demo/Quiet.java::Quiet"
+        ],
+        "Base is abstract and Reuse inherits run(long) from Helper"
+    );
+    assert_eq!(added["level"], "high");
+    let deleted = change_of(&report, "src/demo/Task.java::Task.run(int)");
+    assert_eq!(
+        ids(&deleted["broken_implementations"]),
+        vec!["src/demo/Printer.java::Printer.run(int)"],
+        "only an @Override annotation makes a leftover method fail"
+    );
+    let stop = change_of(&report, "src/demo/Task.java::Task.stop()");
+    assert_eq!(ids(&stop["broken_implementations"]), Vec::<&str>::new());
+    assert_eq!(stop["score"], 0);
+
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("LIKELY BREAK: implementations that do not define it: demo.Printer (src/demo/Printer.java:3), demo.Quiet (src/demo/Quiet.java:3)"),
+        "{text}"
+    );
+    let markdown = last_commit(&repo, "markdown");
+    assert!(
+        markdown.contains("**Likely broken implementations:**"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn rust_trait_change_breaks_impls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "traits");
+    write(
+        &repo,
+        "Cargo.toml",
+        "[package]\nname = \"traits\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(&repo, "src/lib.rs", "pub mod task;\npub mod printer;\n");
+    let task = |methods: &str| format!("pub trait Task {{\n{methods}}}\n");
+    write(
+        &repo,
+        "src/task.rs",
+        &task("    fn run(&self);\n    fn pause(&self);\n"),
+    );
+    write(
+        &repo,
+        "src/printer.rs",
+        "use crate::task::Task;\n\npub struct Printer;\npub struct Full;\n\nimpl Task for Printer {\n    fn run(&self) {}\n    fn pause(&self) {}\n}\n\nimpl Task for Full {\n    fn run(&self) {}\n    fn pause(&self) {}\n}\n\nimpl Printer {\n    fn stop(&self) {}\n}\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/task.rs",
+        &task(
+            "    fn run(&self);\n    fn stop(&self);\n    fn name(&self) -> &str {\n        \"task\"\n    }\n",
+        ),
+    );
+    commit_all(&repo, "replace pause with stop");
+
+    let report = json_of_last_commit(&repo);
+    let stop = change_of(&report, "src/task.rs::Task::stop");
+    assert_eq!(
+        ids(&stop["broken_implementations"]),
+        vec![
+            "src/printer.rs::<Printer as Task>",
+            "src/printer.rs::<Full as Task>"
+        ],
+        "an inherent method of the same name does not implement it"
+    );
+    let pause = change_of(&report, "src/task.rs::Task::pause");
+    assert_eq!(
+        ids(&pause["broken_implementations"]),
+        vec![
+            "src/printer.rs::<Printer as Task>::pause",
+            "src/printer.rs::<Full as Task>::pause"
+        ]
+    );
+    let name = change_of(&report, "src/task.rs::Task::name");
+    assert_eq!(ids(&name["broken_implementations"]), Vec::<&str>::new());
+}

@@ -112,6 +112,7 @@ struct JsonChange<'a> {
     modification: Option<&'static str>,
     still_referenced: Vec<JsonDependent<'a>>,
     mismatched_calls: Vec<JsonDependent<'a>>,
+    broken_implementations: Vec<JsonDependent<'a>>,
     score: u8,
     level: &'static str,
     raw: f64,
@@ -289,6 +290,11 @@ fn change(c: &ChangedSymbol) -> JsonChange<'_> {
             .collect(),
         mismatched_calls: c
             .mismatched_calls
+            .iter()
+            .map(|d| dependent(d, false))
+            .collect(),
+        broken_implementations: c
+            .broken_implementations
             .iter()
             .map(|d| dependent(d, false))
             .collect(),

@@ -89,57 +89,27 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
             report.changes.len() - 50
         );
     }
-    let breaks: Vec<&ChangedSymbol> = report
-        .changes
-        .iter()
-        .filter(|c| !c.still_referenced.is_empty())
-        .collect();
-    if !breaks.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n**Likely breaks:** these symbols are gone from the head revision, but code there still names them."
-        );
-        for change in breaks.iter().take(20) {
-            let names: Vec<String> = change
-                .still_referenced
-                .iter()
-                .map(|d| format!("{} ({}:{})", code(&d.name, false), text(&d.file), d.line))
-                .collect();
-            let _ = writeln!(
-                out,
-                "- {} ({} {}): {}",
-                code(change.old_name.as_deref().unwrap_or(&change.name), false),
-                change.kind.name(),
-                change.symbol_kind.name(),
-                names.join(", ")
-            );
-        }
-    }
-    let mismatched: Vec<&ChangedSymbol> = report
-        .changes
-        .iter()
-        .filter(|c| !c.mismatched_calls.is_empty())
-        .collect();
-    if !mismatched.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n**Likely broken calls:** the parameters of these functions changed, and these callers pass arguments that the new parameters reject."
-        );
-        for change in mismatched.iter().take(20) {
-            let names: Vec<String> = change
-                .mismatched_calls
-                .iter()
-                .map(|d| format!("{} ({}:{})", code(&d.name, false), text(&d.file), d.line))
-                .collect();
-            let _ = writeln!(
-                out,
-                "- {} ({}): {}",
-                code(&change.name, false),
-                change.symbol_kind.name(),
-                names.join(", ")
-            );
-        }
-    }
+    likely_section(
+        &mut out,
+        report,
+        "**Likely breaks:** these symbols are gone from the head revision, but code there still names them.",
+        |c| &c.still_referenced,
+        true,
+    );
+    likely_section(
+        &mut out,
+        report,
+        "**Likely broken calls:** the parameters of these functions changed, and these callers pass arguments that the new parameters reject.",
+        |c| &c.mismatched_calls,
+        false,
+    );
+    likely_section(
+        &mut out,
+        report,
+        "**Likely broken implementations:** these implementations do not define a required method that was added, or still override one that is gone.",
+        |c| &c.broken_implementations,
+        true,
+    );
     for change in report
         .changes
         .iter()
@@ -243,6 +213,52 @@ fn html(value: &str) -> String {
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// Writes one list of likely breaks: a line per change (20 at most) with
+/// the dependents that `list` selects, 10 at most. `with_kind` names the
+/// change kind and, for a moved symbol, its old name.
+fn likely_section(
+    out: &mut String,
+    report: &Report,
+    heading: &str,
+    list: fn(&ChangedSymbol) -> &[Dependent],
+    with_kind: bool,
+) {
+    let changes: Vec<&ChangedSymbol> = report
+        .changes
+        .iter()
+        .filter(|c| !list(c).is_empty())
+        .collect();
+    if changes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{heading}");
+    for change in changes.iter().take(20) {
+        let dependents = list(change);
+        let mut names: Vec<String> = dependents
+            .iter()
+            .take(10)
+            .map(|d| format!("{} ({}:{})", code(&d.name, false), text(&d.file), d.line))
+            .collect();
+        if dependents.len() > 10 {
+            names.push(format!("and {} more", dependents.len() - 10));
+        }
+        let (name, kind) = if with_kind {
+            (
+                change.old_name.as_deref().unwrap_or(&change.name),
+                format!("{} {}", change.kind.name(), change.symbol_kind.name()),
+            )
+        } else {
+            (change.name.as_str(), change.symbol_kind.name().to_owned())
+        };
+        let _ = writeln!(
+            out,
+            "- {} ({kind}): {}",
+            code(name, false),
+            names.join(", ")
+        );
+    }
 }
 
 #[cfg(test)]

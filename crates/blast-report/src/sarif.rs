@@ -309,9 +309,16 @@ fn eligible<'r>(report: &'r Report, options: &SarifOptions) -> Vec<&'r ChangedSy
 /// Lists the dependents of a change that still exist at the head
 /// revision, in the order related locations list them.
 fn related_at_head(change: &ChangedSymbol) -> impl Iterator<Item = &Dependent> {
-    change
-        .certain
-        .iter()
+    // Broken implementations come first; a Rust implementation is not
+    // otherwise listed, because it depends on the trait, not the method.
+    let extra = change.broken_implementations.iter().filter(|b| {
+        !change
+            .certain
+            .iter()
+            .any(|d| d.name == b.name && d.file == b.file)
+    });
+    extra
+        .chain(&change.certain)
         .chain(&change.possible)
         .filter(|d| d.exists_at_head)
 }
@@ -519,6 +526,27 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
             ". {} of them call it with arguments that its new parameters reject and likely break",
             change.mismatched_calls.len()
         );
+    }
+    if !change.broken_implementations.is_empty() {
+        let reason = if change.kind == ChangeKind::Added {
+            "do not define it"
+        } else {
+            "still override it"
+        };
+        let count = change.broken_implementations.len();
+        let noun = if count == 1 {
+            "implementation"
+        } else {
+            "implementations"
+        };
+        let reason = if count == 1 {
+            reason
+                .replace("do not", "does not")
+                .replace("override", "overrides")
+        } else {
+            reason.to_owned()
+        };
+        let _ = write!(message, ". {count} {noun} {reason} and likely break");
     }
     let _ = write!(
         message,

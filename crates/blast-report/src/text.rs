@@ -153,6 +153,23 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
             names.join(", ")
         );
     }
+    if !change.broken_implementations.is_empty() {
+        let names: Vec<String> = change
+            .broken_implementations
+            .iter()
+            .map(|d| format!("{} ({}:{})", d.name, d.file, d.line))
+            .collect();
+        let reason = if change.kind == blast_score::ChangeKind::Added {
+            "do not define it"
+        } else {
+            "still override it"
+        };
+        let _ = writeln!(
+            out,
+            "    LIKELY BREAK: implementations that {reason}: {}",
+            names.join(", ")
+        );
+    }
     if !change.tiers.is_empty() {
         let _ = writeln!(out, "    tiers: {}", change.tiers.join(", "));
     }

@@ -24,6 +24,7 @@
 pub mod attributes;
 mod calls;
 pub mod changes;
+mod implementations;
 pub use changes::Modification;
 mod likely_break;
 mod module_change;

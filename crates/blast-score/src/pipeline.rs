@@ -17,6 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::attributes::{Exclusion, LinguistAttributes};
 use crate::calls;
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
+use crate::implementations;
 use crate::likely_break;
 use crate::module_change;
 use crate::policy::Policy;
@@ -285,6 +286,15 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         &head_graph,
         &symbol_changes,
         &texts,
+        &mut changes,
+    );
+    implementations::find_broken_implementations(
+        repo,
+        &comparison.head,
+        (&base_graph, &head_graph),
+        &symbol_changes,
+        &texts,
+        &config.policy,
         &mut changes,
     );
     // Same-named definitions in one file (`@overload` stubs, conditional
@@ -1207,6 +1217,7 @@ fn changed_symbol(
         modification: change.modification,
         still_referenced: Vec::new(),
         mismatched_calls: Vec::new(),
+        broken_implementations: Vec::new(),
         score,
         certain,
         possible,
@@ -1324,7 +1335,7 @@ fn changed_test(
 
 /// True for code in a test file or in a Rust `tests` module (only Rust
 /// names hold `::`).
-fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> bool {
+pub(crate) fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> bool {
     local_name.starts_with("tests::")
         || local_name.contains("::tests::")
         || policy.test_files.is_match(file)
@@ -1335,7 +1346,7 @@ fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> bool {
 /// they carry a JUnit test annotation, or are JUnit 3's public `test*()`
 /// methods in test files. In Rust they carry a `#[test]`-like attribute.
 /// Helpers in test files are not tests, and are not production code either.
-fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
+pub(crate) fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
     let symbol = &graph.symbols[id as usize];
     if !matches!(symbol.kind, SymbolKind::Function | SymbolKind::Method) {
         return false;

@@ -172,6 +172,10 @@ pub struct ChangedSymbol {
     /// dependents with a call that matched the old parameters and does not
     /// match the new ones, so they likely break.
     pub mismatched_calls: Vec<Dependent>,
+    /// For Java and Rust methods: implementations that no longer compile
+    /// against the change. They do not define an added required method,
+    /// or they still override a deleted or renamed one.
+    pub broken_implementations: Vec<Dependent>,
     pub score: Score,
     /// Reached through exact edges only, nearest first.
     pub certain: Vec<Dependent>,
