@@ -1281,3 +1281,40 @@ fn rust_trait_change_breaks_impls() {
     let name = change_of(&report, "src/task.rs::Task::name");
     assert_eq!(ids(&name["broken_implementations"]), Vec::<&str>::new());
 }
+
+#[test]
+fn renamed_method_on_unknown_receiver_may_break() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "receiver");
+    let store = |name: &str| {
+        format!(
+            "class Store:\n    def {name}(self):\n        return []\n\n    def size(self):\n        return 1\n"
+        )
+    };
+    write(&repo, "pkg/store.py", &store("fetch_rows"));
+    write(
+        &repo,
+        "pkg/use.py",
+        "def count(store):\n    return len(store.fetch_rows())\n\n\ndef other(store):\n    return store.size()\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/store.py", &store("load_rows"));
+    commit_all(&repo, "rename fetch_rows");
+
+    let report = json_of_last_commit(&repo);
+    let renamed = change_of(&report, "pkg/store.py::Store.fetch_rows");
+    assert_eq!(ids(&renamed["still_referenced"]), Vec::<&str>::new());
+    assert_eq!(
+        ids(&renamed["possibly_still_referenced"]),
+        vec!["pkg/use.py::count"],
+        "the receiver's type is unknown, so the call is a candidate edge"
+    );
+
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("POSSIBLE BREAK: still named at head, on a receiver of unknown type, by pkg.use.count (pkg/use.py:1)"),
+        "{text}"
+    );
+    let markdown = last_commit(&repo, "markdown");
+    assert!(markdown.contains("**Possible breaks:**"), "{markdown}");
+}

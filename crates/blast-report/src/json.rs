@@ -111,6 +111,7 @@ struct JsonChange<'a> {
     whitespace_only: bool,
     modification: Option<&'static str>,
     still_referenced: Vec<JsonDependent<'a>>,
+    possibly_still_referenced: Vec<JsonDependent<'a>>,
     mismatched_calls: Vec<JsonDependent<'a>>,
     broken_implementations: Vec<JsonDependent<'a>>,
     score: u8,
@@ -287,6 +288,11 @@ fn change(c: &ChangedSymbol) -> JsonChange<'_> {
             .still_referenced
             .iter()
             .map(|d| dependent(d, false))
+            .collect(),
+        possibly_still_referenced: c
+            .possibly_still_referenced
+            .iter()
+            .map(|d| dependent(d, true))
             .collect(),
         mismatched_calls: c
             .mismatched_calls

@@ -99,6 +99,13 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
     likely_section(
         &mut out,
         report,
+        "**Possible breaks:** these symbols are gone from the head revision, and code there still calls a method of that name on a value whose type blast does not know.",
+        |c| &c.possibly_still_referenced,
+        true,
+    );
+    likely_section(
+        &mut out,
+        report,
         "**Likely broken calls:** the parameters of these functions changed, and these callers pass arguments that the new parameters reject.",
         |c| &c.mismatched_calls,
         false,

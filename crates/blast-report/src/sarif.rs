@@ -520,6 +520,13 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
             change.still_referenced.len()
         );
     }
+    if !change.possibly_still_referenced.is_empty() {
+        let _ = write!(
+            message,
+            ". {} possible dependents still name it at the head revision and may break",
+            change.possibly_still_referenced.len()
+        );
+    }
     if !change.mismatched_calls.is_empty() {
         let _ = write!(
             message,

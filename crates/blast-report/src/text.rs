@@ -141,6 +141,18 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
             names.join(", ")
         );
     }
+    if !change.possibly_still_referenced.is_empty() {
+        let names: Vec<String> = change
+            .possibly_still_referenced
+            .iter()
+            .map(|d| format!("{} ({}:{})", d.name, d.file, d.line))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    POSSIBLE BREAK: still named at head, on a receiver of unknown type, by {}",
+            names.join(", ")
+        );
+    }
     if !change.mismatched_calls.is_empty() {
         let names: Vec<String> = change
             .mismatched_calls

@@ -34,6 +34,7 @@ pub(crate) fn find_still_referenced(
             .flat_map(|c| {
                 c.certain
                     .iter()
+                    .chain(&c.possible)
                     .filter(|d| d.depth == 1 && d.exists_at_head)
             }),
     );
@@ -69,14 +70,9 @@ pub(crate) fn find_still_referenced(
             .strip_suffix(old_local)
             .map_or(old_name, |m| m.trim_end_matches(['.', ':']));
         let module_last = module.rsplit(['.', ':']).next().unwrap_or(module);
-        let mut still = Vec::new();
-        for dep in change
-            .certain
-            .iter()
-            .filter(|d| d.depth == 1 && d.exists_at_head)
-        {
+        let names_old = |dep: &Dependent| -> bool {
             let Some((id, text, body)) = own_text_at_head(head, dep, &texts) else {
-                continue;
+                return false;
             };
             let lang = head.file_of(id).lang;
             let tokens = crate::tokens::lex(lang, &body);
@@ -105,10 +101,16 @@ pub(crate) fn find_still_referenced(
                         || (e.resolution == Resolution::Exact
                             && accepts_old_arguments(old_local, &target.local_name)))
             });
-            if names_it && !resolves {
-                still.push(dep.clone());
-            }
-        }
+            names_it && !resolves
+        };
+        let direct = |list: &[Dependent]| -> Vec<Dependent> {
+            list.iter()
+                .filter(|d| d.depth == 1 && d.exists_at_head && names_old(d))
+                .cloned()
+                .collect()
+        };
+        let still = direct(&change.certain);
+        let possibly = direct(&change.possible);
         if !still.is_empty() {
             let detail = if still.len() == 1 {
                 "a direct dependent still names it: raised to high".to_owned()
@@ -121,6 +123,7 @@ pub(crate) fn find_still_referenced(
             apply_likely_break(&mut change.score, detail);
         }
         change.still_referenced = still;
+        change.possibly_still_referenced = possibly;
     }
 }
 

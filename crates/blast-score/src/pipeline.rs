@@ -1216,6 +1216,7 @@ fn changed_symbol(
         whitespace_only: change.whitespace_only,
         modification: change.modification,
         still_referenced: Vec::new(),
+        possibly_still_referenced: Vec::new(),
         mismatched_calls: Vec::new(),
         broken_implementations: Vec::new(),
         score,

@@ -168,6 +168,12 @@ pub struct ChangedSymbol {
     /// the head revision and still name the old symbol there, so they likely
     /// break.
     pub still_referenced: Vec<Dependent>,
+    /// For deleted and moved symbols: direct possible dependents (reached
+    /// through a candidate edge, such as a call on a receiver of unknown
+    /// type) that still spell the old name at the head revision and reach
+    /// no other symbol of that name. They may break, so they are listed
+    /// without raising the score.
+    pub possibly_still_referenced: Vec<Dependent>,
     /// For Python functions and methods whose parameters changed: direct
     /// dependents with a call that matched the old parameters and does not
     /// match the new ones, so they likely break.
