@@ -141,46 +141,33 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
             names.join(", ")
         );
     }
-    if !change.possibly_still_referenced.is_empty() {
-        let names: Vec<String> = change
-            .possibly_still_referenced
+    let reason = if change.kind == blast_score::ChangeKind::Added {
+        "do not define it"
+    } else {
+        "still override it"
+    };
+    for (label, list) in [
+        (
+            "POSSIBLE BREAK: still named at head, on a receiver of unknown type, by".to_owned(),
+            &change.possibly_still_referenced,
+        ),
+        (
+            "LIKELY BREAK: calls no longer match the new parameters in".to_owned(),
+            &change.mismatched_calls,
+        ),
+        (
+            format!("LIKELY BREAK: implementations that {reason}:"),
+            &change.broken_implementations,
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = list
             .iter()
             .map(|d| format!("{} ({}:{})", d.name, d.file, d.line))
             .collect();
-        let _ = writeln!(
-            out,
-            "    POSSIBLE BREAK: still named at head, on a receiver of unknown type, by {}",
-            names.join(", ")
-        );
-    }
-    if !change.mismatched_calls.is_empty() {
-        let names: Vec<String> = change
-            .mismatched_calls
-            .iter()
-            .map(|d| format!("{} ({}:{})", d.name, d.file, d.line))
-            .collect();
-        let _ = writeln!(
-            out,
-            "    LIKELY BREAK: calls no longer match the new parameters in {}",
-            names.join(", ")
-        );
-    }
-    if !change.broken_implementations.is_empty() {
-        let names: Vec<String> = change
-            .broken_implementations
-            .iter()
-            .map(|d| format!("{} ({}:{})", d.name, d.file, d.line))
-            .collect();
-        let reason = if change.kind == blast_score::ChangeKind::Added {
-            "do not define it"
-        } else {
-            "still override it"
-        };
-        let _ = writeln!(
-            out,
-            "    LIKELY BREAK: implementations that {reason}: {}",
-            names.join(", ")
-        );
+        let _ = writeln!(out, "    {label} {}", names.join(", "));
     }
     if !change.tiers.is_empty() {
         let _ = writeln!(out, "    tiers: {}", change.tiers.join(", "));
