@@ -1318,3 +1318,37 @@ fn renamed_method_on_unknown_receiver_may_break() {
     let markdown = last_commit(&repo, "markdown");
     assert!(markdown.contains("**Possible breaks:**"), "{markdown}");
 }
+
+#[test]
+fn added_caller_with_old_arguments_breaks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "added_caller");
+    write(&repo, "pkg/net.py", "def connect(url):\n    return url\n");
+    write(
+        &repo,
+        "pkg/api.py",
+        "from pkg.net import connect\n\n\ndef fetch():\n    return connect(\"a\", 1)\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/net.py", "def connect(url, timeout):\n    return url\n");
+    write(
+        &repo,
+        "pkg/api.py",
+        "from pkg.net import connect\n\n\ndef fetch():\n    return connect(\"a\", 1)\n",
+    );
+    write(
+        &repo,
+        "pkg/extra.py",
+        "from pkg.net import connect\n\n\ndef probe():\n    return connect(\"b\")\n",
+    );
+    commit_all(&repo, "require a timeout and add a caller");
+
+    let report = json_of_last_commit(&repo);
+    let connect = change_of(&report, "pkg/net.py::connect");
+    assert_eq!(
+        ids(&connect["mismatched_calls"]),
+        vec!["pkg/extra.py::probe"],
+        "the caller in the added file passes one argument"
+    );
+    assert_eq!(connect["level"], "high");
+}

@@ -12,12 +12,13 @@
 // parameters.
 
 use blast_diff::{Repo, Side};
-use blast_graph::{Graph, Lang, SymbolId, SymbolKind};
+use blast_graph::{EdgeKind, Graph, Lang, SymbolId, SymbolKind};
 use rustc_hash::FxHashMap;
 
 use crate::changes::{ChangedTexts, Modification, SymbolChange, span_text};
 use crate::likely_break::{own_text_at_head, read_head_files};
-use crate::report::ChangedSymbol;
+use crate::policy::Policy;
+use crate::report::{ChangedSymbol, Dependent};
 use crate::score::apply_likely_break;
 use crate::tokens::{definition_tokens, lex};
 
@@ -221,13 +222,13 @@ fn calls_of(tokens: &[&str], callee: &Callee) -> Vec<Arguments> {
 pub(crate) fn find_mismatched_calls(
     repo: &Repo,
     head_side: &Side,
-    base: &Graph,
-    head: &Graph,
+    (base, head): (&Graph, &Graph),
     symbol_changes: &[SymbolChange],
     texts: &ChangedTexts,
+    policy: &Policy,
     changes: &mut [ChangedSymbol],
 ) {
-    let mut checks: Vec<(usize, Parameters, Parameters, Callee)> = Vec::new();
+    let mut checks: Vec<Check> = Vec::new();
     for (idx, (change, reported)) in symbol_changes.iter().zip(changes.iter()).enumerate() {
         if reported.modification != Some(Modification::Signature)
             || !matches!(
@@ -272,7 +273,14 @@ pub(crate) fn find_mismatched_calls(
             continue;
         };
         if old != new && !callee.name.is_empty() {
-            checks.push((idx, old, new, callee));
+            let callers = callers(head, head_id, &changes[idx], policy);
+            checks.push(Check {
+                change: idx,
+                old,
+                new,
+                callee,
+                callers,
+            });
         }
     }
     if checks.is_empty() {
@@ -282,26 +290,24 @@ pub(crate) fn find_mismatched_calls(
     let files = read_head_files(
         repo,
         head_side,
-        checks
-            .iter()
-            .flat_map(|(idx, ..)| direct_callers(&changes[*idx])),
+        checks.iter().flat_map(|check| check.callers.iter()),
     );
 
-    for (idx, old, new, callee) in checks {
-        let change = &mut changes[idx];
+    for check in checks {
         let mut mismatched = Vec::new();
-        for dep in direct_callers(change) {
-            let Some((_, _, own)) = own_text_at_head(head, dep, &files) else {
+        for dep in check.callers {
+            let Some((_, _, own)) = own_text_at_head(head, &dep, &files) else {
                 continue;
             };
             let tokens = lex(Lang::Python, &own);
-            let breaks = calls_of(&tokens, &callee)
+            let breaks = calls_of(&tokens, &check.callee)
                 .iter()
-                .any(|call| !call.expands && old.accept(call) && !new.accept(call));
+                .any(|call| !call.expands && check.old.accept(call) && !check.new.accept(call));
             if breaks {
-                mismatched.push(dep.clone());
+                mismatched.push(dep);
             }
         }
+        let change = &mut changes[check.change];
         if !mismatched.is_empty() {
             let detail = if mismatched.len() == 1 {
                 "a direct caller's arguments no longer match: raised to high".to_owned()
@@ -328,16 +334,66 @@ fn def_header<'t>(
     Some(definition_tokens(Lang::Python, span_text(graph, id, text)?).header)
 }
 
+/// A signature change whose callers are read, with the parameters on each
+/// side.
+struct Check {
+    /// Index of the change in the report.
+    change: usize,
+    old: Parameters,
+    new: Parameters,
+    callee: Callee,
+    callers: Vec<Dependent>,
+}
+
 /// Lists the direct dependents of a change that exist at the head, where a
-/// call of it can be read. For a constructor they are the class's callers,
-/// one step further.
-fn direct_callers(change: &ChangedSymbol) -> impl Iterator<Item = &crate::report::Dependent> {
+/// call of it can be read, followed by the callers that only the head has
+/// (code that the diff adds). For a constructor they are the class's
+/// callers, one step further.
+fn callers(
+    head: &Graph,
+    head_id: SymbolId,
+    change: &ChangedSymbol,
+    policy: &Policy,
+) -> Vec<Dependent> {
     let constructor = change.local_name.ends_with("__init__");
-    change
+    let mut out: Vec<Dependent> = change
         .certain
         .iter()
         .chain(&change.possible)
-        .filter(move |d| d.exists_at_head && (d.depth == 1 || (constructor && d.depth == 2)))
+        .filter(|d| d.exists_at_head && (d.depth == 1 || (constructor && d.depth == 2)))
+        .cloned()
+        .collect();
+    let target = if constructor {
+        head.symbols[head_id as usize].parent
+    } else {
+        Some(head_id)
+    };
+    let Some(target) = target else {
+        return out;
+    };
+    let mut added: Vec<SymbolId> = head
+        .dependents(target)
+        .filter(|e| e.kind == EdgeKind::Call)
+        .map(|e| e.source)
+        .collect();
+    added.sort_unstable();
+    added.dedup();
+    for source in added {
+        let symbol = &head.symbols[source as usize];
+        let path = &head.file_of(source).path;
+        let known = out
+            .iter()
+            .any(|d| d.local_name == symbol.local_name && d.file == *path);
+        if !known {
+            out.push(crate::implementations::dependent(
+                head,
+                source,
+                &change.name,
+                policy,
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -276,7 +276,7 @@ fn stale_overrides(base: &Graph, head: &Graph, id: SymbolId) -> Vec<(SymbolId, C
 }
 
 /// An implementation at the head, listed as a direct dependent of `via`.
-fn dependent(head: &Graph, id: SymbolId, via: &str, policy: &Policy) -> Dependent {
+pub(crate) fn dependent(head: &Graph, id: SymbolId, via: &str, policy: &Policy) -> Dependent {
     let symbol = &head.symbols[id as usize];
     let file = head.file_of(id).path.clone();
     let is_test = crate::pipeline::is_test(head, id, policy);

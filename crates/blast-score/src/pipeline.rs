@@ -282,10 +282,10 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     calls::find_mismatched_calls(
         repo,
         &comparison.head,
-        &base_graph,
-        &head_graph,
+        (&base_graph, &head_graph),
         &symbol_changes,
         &texts,
+        &config.policy,
         &mut changes,
     );
     implementations::find_broken_implementations(
