@@ -378,6 +378,19 @@ fn formatting_only_commit_scores_zero() {
         "formatting"
     );
 
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("\n2 changes scored 0 (none), one line each:\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\n  0 none     modified function shop.db.connect (formatting only) at shop/db.py:3-5\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("certainly affected"), "{text}");
+
     let output = blast(&repo, &["diff", "HEAD^!", "--fail-on", "low"]);
     assert_eq!(
         output.status.code(),
@@ -1330,7 +1343,11 @@ fn added_caller_with_old_arguments_breaks() {
         "from pkg.net import connect\n\n\ndef fetch():\n    return connect(\"a\", 1)\n",
     );
     commit_all(&repo, "base");
-    write(&repo, "pkg/net.py", "def connect(url, timeout):\n    return url\n");
+    write(
+        &repo,
+        "pkg/net.py",
+        "def connect(url, timeout):\n    return url\n",
+    );
     write(
         &repo,
         "pkg/api.py",

@@ -94,28 +94,54 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
         let _ = writeln!(out, "\nno changed symbols in supported languages");
         return out;
     }
-    for change in &report.changes {
+    // Changes that score 0 take one line each, after the others: a
+    // release diff has many, and they have nothing to explain.
+    let (scored, zero): (Vec<&ChangedSymbol>, Vec<&ChangedSymbol>) =
+        report.changes.iter().partition(|c| c.score.value > 0);
+    for change in scored {
         out.push('\n');
         render_change(&mut out, change, options);
+    }
+    if !zero.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} scored 0 (none), one line each:",
+            counted(zero.len(), "change", "changes")
+        );
+        for change in zero {
+            let _ = writeln!(
+                out,
+                "{} at {}:{}-{}",
+                headline(change),
+                change.file,
+                change.start_line,
+                change.end_line
+            );
+        }
     }
     out
 }
 
-fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions) {
+/// Returns a change's first line: score, level, what changed, and a mark
+/// for signature and formatting-only changes.
+fn headline(change: &ChangedSymbol) -> String {
     let flag = match change.modification {
         Some(blast_score::Modification::Formatting) => " (formatting only)",
         Some(blast_score::Modification::Signature) => " (signature)",
         _ => "",
     };
-    let _ = writeln!(
-        out,
+    format!(
         "{:>3} {:<8} {} {} {}{flag}",
         change.score.value,
         change.score.level.name(),
         change.kind.name(),
         change.symbol_kind.name(),
         change.name,
-    );
+    )
+}
+
+fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions) {
+    let _ = writeln!(out, "{}", headline(change));
     let _ = writeln!(
         out,
         "    at {}:{}-{}",
