@@ -242,7 +242,8 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     }
     // The graphs above see every change; only the reported ones are scoped.
     let reported = scoped_changes(&change_set, &config.paths);
-    let symbol_changes = changed_symbols(&reported, &base_graph, &head_graph, &texts);
+    let mut symbol_changes = changed_symbols(&reported, &base_graph, &head_graph, &texts);
+    drop_formatted_containers(&mut symbol_changes, &base_graph, &head_graph);
 
     // Step 5: reach of each changed symbol, in parallel.
     let mut reaches = search_dependents(&symbol_changes, &base_graph, &head_graph, config);
@@ -1304,6 +1305,33 @@ fn head_line_of(change_set: &ChangeSet, path: &str, line: u32) -> u32 {
         shift += i64::from(hunk.new_lines) - i64::from(hunk.old_lines);
     }
     u32::try_from((i64::from(line) + shift).max(1)).unwrap_or(line)
+}
+
+/// Drops each modified class, module or other container whose own text
+/// changed only in whitespace or comments while a definition inside it
+/// changed too. Its changed lines sit between members, and a "formatting
+/// only" entry next to an added interface method misleads.
+fn drop_formatted_containers(changes: &mut Vec<SymbolChange>, base: &Graph, head: &Graph) {
+    fn ancestors(graph: &Graph, ids: impl Iterator<Item = u32>) -> FxHashSet<u32> {
+        ids.flat_map(|id| {
+            std::iter::successors(graph.symbols[id as usize].parent, |&p| {
+                graph.symbols[p as usize].parent
+            })
+        })
+        .collect()
+    }
+    let in_base = ancestors(base, changes.iter().filter_map(|c| c.base));
+    let in_head = ancestors(head, changes.iter().filter_map(|c| c.head));
+    changes.retain(|c| {
+        let formatted =
+            c.kind == ChangeKind::Modified && c.modification == Some(Modification::Formatting);
+        let holds_change = c.head.is_some_and(|id| {
+            head.symbols[id as usize].kind.is_container() && in_head.contains(&id)
+        }) || c.base.is_some_and(|id| {
+            base.symbols[id as usize].kind.is_container() && in_base.contains(&id)
+        });
+        !(formatted && holds_change)
+    });
 }
 
 /// A changed test, as an entry of the tests to run.
