@@ -617,6 +617,41 @@ fn stdout_of(output: &Output) -> String {
 }
 
 #[test]
+fn tests_command_lists_what_pytest_collects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let connect = "def connect(url):\n    return url\n";
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            ("shop/__init__.py", ""),
+            ("shop/db.py", connect),
+            (
+                "tests/base.py",
+                "import unittest\n\nfrom shop.db import connect\n\n\nclass BaseCase(unittest.TestCase):\n    def setUp(self):\n        self.conn = connect(\"db://base\")\n\n\nclass PlainBase:\n    pass\n",
+            ),
+            (
+                "tests/test_db.py",
+                "import unittest\nfrom unittest import IsolatedAsyncioTestCase\n\nfrom shop.db import connect\nfrom tests.base import BaseCase, PlainBase\n\n\ndef test_module_level():\n    connect(\"a\")\n\n    def test_nested():\n        connect(\"b\")\n\n\nclass TestNamed:\n    def test_method(self):\n        connect(\"c\")\n\n    class TestInner:\n        def test_inner(self):\n            connect(\"d\")\n\n\nclass DbCase(unittest.TestCase):\n    def test_case(self):\n        connect(\"e\")\n\n\nclass AsyncCase(IsolatedAsyncioTestCase):\n    async def test_async(self):\n        connect(\"f\")\n\n\nclass DerivedCase(BaseCase):\n    def test_derived(self):\n        connect(\"g\")\n\n\nclass MySchema:\n    def test_validate(self):\n        connect(\"h\")\n\n\nclass Plain(PlainBase):\n    def test_plain(self):\n        connect(\"i\")\n\n\nclass Outer:\n    class TestHidden:\n        def test_hidden(self):\n            connect(\"j\")\n",
+            ),
+        ],
+        ("shop/db.py", "def connect(url):\n    return url.strip()\n"),
+    );
+    let stdout = stdout_of(&blast(&repo, &["tests"]));
+    let listed: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        listed,
+        [
+            "tests/test_db.py::test_module_level",
+            "tests/test_db.py::TestNamed::test_method",
+            "tests/test_db.py::TestNamed::TestInner::test_inner",
+            "tests/test_db.py::DbCase::test_case",
+            "tests/test_db.py::AsyncCase::test_async",
+            "tests/test_db.py::DerivedCase::test_derived",
+        ]
+    );
+}
+
+#[test]
 fn tests_command_lists_junit_tests_not_their_helpers() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = repo_with(

@@ -1342,7 +1342,9 @@ pub(crate) fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> boo
 }
 
 /// Returns true for test functions and methods, by each language's
-/// convention. In Python they are `test*` functions in test files. In Java
+/// convention. In Python they are what pytest collects by default from test
+/// files: module-level `test*` functions, and `test*` methods of classes
+/// named `Test*` or subclassing `unittest.TestCase`. In Java
 /// they carry a JUnit test annotation, or are JUnit 3's public `test*()`
 /// methods in test files. In Rust they carry a `#[test]`-like attribute.
 /// Helpers in test files are not tests, and are not production code either.
@@ -1361,7 +1363,11 @@ pub(crate) fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
         .next()
         .unwrap_or_default();
     match file.lang {
-        Lang::Python => policy.test_files.is_match(&file.path) && short.starts_with("test"),
+        Lang::Python => {
+            policy.test_files.is_match(&file.path)
+                && short.starts_with("test")
+                && collected_by_pytest(graph, id)
+        }
         Lang::Java => {
             policy.test_files.is_match(&file.path)
                 && symbol.public
@@ -1370,6 +1376,23 @@ pub(crate) fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
         }
         Lang::Rust => false,
     }
+}
+
+/// Returns true when pytest reaches a `test*` function through its
+/// enclosing definitions: each one up to the module is a class whose
+/// `test*` methods pytest collects, so a function nested in a function or
+/// a method of a helper class is not a test.
+fn collected_by_pytest(graph: &Graph, id: u32) -> bool {
+    let mut parent = graph.symbols[id as usize].parent;
+    while let Some(p) = parent {
+        let symbol = &graph.symbols[p as usize];
+        match symbol.kind {
+            SymbolKind::Module => return true,
+            SymbolKind::Class if symbol.test_class => parent = symbol.parent,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Scores the diff as a whole over the union of the dependents of its
