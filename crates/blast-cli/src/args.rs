@@ -110,7 +110,7 @@ Revisions:
   blast diff A B, A..B     A against B, tip to tip
   blast diff A...B         the merge base of A and B against B (what a pull request changes)
   blast diff REV^!         REV's first parent against REV
-  blast diff --staged      HEAD against the index
+  blast diff --staged      HEAD against the index (the empty tree before the first commit)
   blast diff --patch FILE  a unified diff applied to the work tree's files ('-' reads stdin)
   blast diff REV -- PATH   only the changes to files at or under PATH (from the repository root)
 

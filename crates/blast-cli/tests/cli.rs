@@ -652,6 +652,27 @@ fn tests_command_lists_what_pytest_collects() {
 }
 
 #[test]
+fn staged_without_commits_compares_with_empty_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo, "staged.py", "def staged():\n    return 1\n");
+    write(&repo, "unstaged.py", "def unstaged():\n    return 2\n");
+    git(&repo, &["add", "staged.py"]);
+
+    let report = json_of(&blast(&repo, &["diff", "--staged", "--format", "json"]));
+    let files: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| change["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"staged.py"), "{report}");
+    assert!(!files.contains(&"unstaged.py"), "{report}");
+}
+
+#[test]
 fn tests_command_lists_junit_tests_not_their_helpers() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = repo_with(
