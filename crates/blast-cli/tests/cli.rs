@@ -331,6 +331,44 @@ fn errors_have_messages_and_exit_codes() {
 }
 
 #[test]
+fn numeric_flags_explain_invalid_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let cases: [(&[&str], &str); 6] = [
+        (&["diff", "--max-dependents", "0"], "at least 1"),
+        (&["diff", "--max-total-edges", "0"], "at least 1"),
+        (&["diff", "--max-file-size", "10x"], "K, M or G"),
+        (&["graph", "--max-file-size", "0"], "K, M or G"),
+        (&["diff", "--show", "ten"], "whole number"),
+        (&["-j", "many", "diff"], "whole number"),
+    ];
+    for (args, expected) in cases {
+        let output = blast(&repo, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("invalid digit"), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+
+    // A size with a suffix is accepted, and every file of the shop is below 10K.
+    let report = json_of(&blast(
+        &repo,
+        &[
+            "diff",
+            "HEAD~1",
+            "--max-file-size",
+            "10k",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(report["complete"], true, "{report}");
+    let output = blast(&repo, &["-j", "0", "diff", "HEAD~1", "--show", "0"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
 fn patch_from_stdin_is_applied_to_the_work_tree() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = shop_repo(tmp.path());
