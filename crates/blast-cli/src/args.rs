@@ -14,7 +14,8 @@ pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Run on the repository that contains this folder instead of the current one.
+    /// Run on the repository that contains this folder instead of the current one; paths
+    /// after `--` start at this folder.
     #[arg(short = 'C', long = "repo", global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
 
@@ -52,8 +53,8 @@ pub(crate) struct TestsArgs {
     #[arg(value_name = "REV", num_args = 0..=2)]
     pub revisions: Vec<String>,
 
-    /// Report only the changes to files at or under these paths, relative
-    /// to the repository root (after `--`, as with git diff).
+    /// Report only the changes to files at or under these paths (after `--`,
+    /// as with git diff): relative to the current folder, or to DIR with -C.
     #[arg(last = true, value_name = "PATH")]
     pub paths: Vec<String>,
 
@@ -114,7 +115,7 @@ Revisions:
   blast diff REV^!         REV's first parent against REV
   blast diff --staged      HEAD against the index (the empty tree before the first commit)
   blast diff --patch FILE  a unified diff applied to the work tree's files ('-' reads stdin)
-  blast diff REV -- PATH   only the changes to files at or under PATH (from the repository root)
+  blast diff REV -- PATH   only the changes to files at or under PATH (from the current folder, as in git)
 
 Policy: blast.toml at the repository root (or --config FILE) sets ignored paths, source roots,
 test patterns, thresholds, criticality tiers and provenance rules; see the README.
@@ -129,8 +130,8 @@ pub(crate) struct DiffArgs {
     #[arg(value_name = "REV", num_args = 0..=2)]
     pub revisions: Vec<String>,
 
-    /// Report only the changes to files at or under these paths, relative
-    /// to the repository root (after `--`, as with git diff).
+    /// Report only the changes to files at or under these paths (after `--`,
+    /// as with git diff): relative to the current folder, or to DIR with -C.
     #[arg(last = true, value_name = "PATH")]
     pub paths: Vec<String>,
 

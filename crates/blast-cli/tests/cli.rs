@@ -1893,9 +1893,57 @@ fn paths_after_double_dash_scope_the_reported_changes() {
         warnings.iter().any(|w| w
             .as_str()
             .unwrap()
-            .starts_with("no changed file is at or under the paths given after -- (docs)")),
+            .starts_with(
+                "no changed file is at or under the paths given after -- (from the repository root: docs)"
+            )),
         "{warnings:?}"
     );
+
+    // As in git, a relative path starts at the current folder, or at the
+    // folder of -C, and an absolute path inside the repository is accepted.
+    let absolute = repo.join("shop").join("db.py");
+    let absolute = absolute.to_str().unwrap();
+    let runs: [(&Path, &[&str]); 4] = [
+        (
+            &repo.join("shop"),
+            &["diff", "HEAD~2", "--format", "json", "--", "db.py"],
+        ),
+        (
+            &repo,
+            &[
+                "-C", "shop", "diff", "HEAD~2", "--format", "json", "--", "db.py",
+            ],
+        ),
+        (
+            &repo.join("notes"),
+            &["diff", "HEAD~2", "--format", "json", "--", "../shop/db.py"],
+        ),
+        (
+            &repo.join("notes"),
+            &["diff", "HEAD~2", "--format", "json", "--", absolute],
+        ),
+    ];
+    for (folder, args) in runs {
+        let report = json_of(&blast(folder, args));
+        let files: Vec<&str> = report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|file| file["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(files, ["shop/db.py"], "{args:?} in {}", folder.display());
+    }
+    let tests = stdout_of(&blast(&repo.join("shop"), &["tests", "HEAD~2", "--", "."]));
+    assert!(!tests.contains("notes/"), "{tests}");
+
+    let outside = blast(&repo.join("shop"), &["diff", "HEAD~2", "--", "../.."]);
+    assert_eq!(outside.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&outside.stderr);
+    assert!(
+        stderr.contains("the path '../..' after -- is outside the repository"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 #[test]

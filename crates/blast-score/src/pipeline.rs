@@ -427,7 +427,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     warnings.extend(policy_warnings(&config.policy, &head_paths));
     if reported.files.is_empty() && !change_set.files.is_empty() {
         warnings.push(format!(
-            "no changed file is at or under the paths given after -- ({}); paths are relative to the repository root, and {} files changed in all",
+            "no changed file is at or under the paths given after -- (from the repository root: {}), although {} files changed in all",
             config.paths.join(", "),
             change_set.files.len()
         ));
@@ -1379,9 +1379,9 @@ pub(crate) fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
 }
 
 /// Returns true when pytest reaches a `test*` function through its
-/// enclosing definitions: each one up to the module is a class whose
-/// `test*` methods pytest collects, so a function nested in a function or
-/// a method of a helper class is not a test.
+/// enclosing definitions. Each one up to the module must be a class whose
+/// `test*` methods pytest collects, so a function nested in a function, or
+/// a method of a helper class, is not a test.
 fn collected_by_pytest(graph: &Graph, id: u32) -> bool {
     let mut parent = graph.symbols[id as usize].parent;
     while let Some(p) = parent {
