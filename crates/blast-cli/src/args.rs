@@ -14,12 +14,13 @@ pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Run on the repository that contains this folder instead of the current one.
+    /// Run on the repository that contains this folder instead of the current one; paths
+    /// after `--` start at this folder.
     #[arg(short = 'C', long = "repo", global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
 
-    /// Worker threads for parsing and searching (default: one per core).
-    #[arg(short = 'j', long = "threads", global = true, value_name = "N")]
+    /// Worker threads for parsing and searching (one per core by default or with 0).
+    #[arg(short = 'j', long = "threads", global = true, value_name = "N", value_parser = parse_count)]
     pub threads: Option<usize>,
 
     /// Log decisions to stderr; repeat for more detail.
@@ -52,8 +53,8 @@ pub(crate) struct TestsArgs {
     #[arg(value_name = "REV", num_args = 0..=2)]
     pub revisions: Vec<String>,
 
-    /// Report only the changes to files at or under these paths, relative
-    /// to the repository root (after `--`, as with git diff).
+    /// Report only the changes to files at or under these paths (after `--`,
+    /// as with git diff): relative to the current folder, or to DIR with -C.
     #[arg(last = true, value_name = "PATH")]
     pub paths: Vec<String>,
 
@@ -85,21 +86,23 @@ pub(crate) struct TestsArgs {
 /// report names the limit and marks the result as a lower bound.
 #[derive(Debug, Args)]
 pub(crate) struct LimitArgs {
-    /// Skip source files larger than this many bytes (they are counted in the report).
-    #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    /// Skip source files larger than this size in bytes (they are counted in the report).
+    /// Suffixes K, M and G multiply by powers of 1024 (512K, 4MiB).
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value = "2M", value_parser = parse_size)]
     pub max_file_bytes: usize,
 
     /// Skip a source file whose parsing and queries take longer than this many seconds.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     pub parse_timeout: Duration,
 
-    /// Stop the search for dependents of one changed symbol after this many; the report marks it.
-    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    /// Stop the search for dependents of one changed symbol after this many (at least 1);
+    /// the report marks it.
+    #[arg(long, value_name = "N", default_value_t = 50_000, value_parser = parse_limit::<usize>)]
     pub max_dependents: usize,
 
     /// Stop the searches for dependents after examining this many graph edges over all
-    /// changed symbols; the report marks the symbols it cut short.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TOTAL_EDGES)]
+    /// changed symbols (at least 1); the report marks the symbols it cut short.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TOTAL_EDGES, value_parser = parse_limit::<u64>)]
     pub max_total_edges: u64,
 }
 
@@ -110,9 +113,9 @@ Revisions:
   blast diff A B, A..B     A against B, tip to tip
   blast diff A...B         the merge base of A and B against B (what a pull request changes)
   blast diff REV^!         REV's first parent against REV
-  blast diff --staged      HEAD against the index
+  blast diff --staged      HEAD against the index (the empty tree before the first commit)
   blast diff --patch FILE  a unified diff applied to the work tree's files ('-' reads stdin)
-  blast diff REV -- PATH   only the changes to files at or under PATH (from the repository root)
+  blast diff REV -- PATH   only the changes to files at or under PATH (from the current folder, as in git)
 
 Policy: blast.toml at the repository root (or --config FILE) sets ignored paths, source roots,
 test patterns, thresholds, criticality tiers and provenance rules; see the README.
@@ -127,8 +130,8 @@ pub(crate) struct DiffArgs {
     #[arg(value_name = "REV", num_args = 0..=2)]
     pub revisions: Vec<String>,
 
-    /// Report only the changes to files at or under these paths, relative
-    /// to the repository root (after `--`, as with git diff).
+    /// Report only the changes to files at or under these paths (after `--`,
+    /// as with git diff): relative to the current folder, or to DIR with -C.
     #[arg(last = true, value_name = "PATH")]
     pub paths: Vec<String>,
 
@@ -157,7 +160,7 @@ pub(crate) struct DiffArgs {
     pub fail_on: Option<Level>,
 
     /// Dependents listed per changed symbol in the text, Markdown, DOT and Mermaid output.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = parse_count)]
     pub show: usize,
 
     #[command(flatten)]
@@ -200,8 +203,9 @@ pub(crate) struct GraphArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Skip source files larger than this many bytes.
-    #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    /// Skip source files larger than this size in bytes. Suffixes K, M and G multiply by
+    /// powers of 1024 (512K, 4MiB).
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value = "2M", value_parser = parse_size)]
     pub max_file_bytes: usize,
 
     /// Skip a source file whose parsing and queries take longer than this many seconds.
@@ -235,6 +239,65 @@ pub(crate) enum GraphLevelArg {
     File,
 }
 
+/// Reads a size in bytes: a whole number of at least 1 with an optional
+/// suffix K, M or G (any case, optionally followed by `B` or `iB`), each a
+/// power of 1024.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let invalid = || {
+        "expected a whole number of bytes, at least 1, with an optional suffix K, M or G \
+         (powers of 1024), such as 500000, 512K or 4MiB"
+            .to_owned()
+    };
+    let lower = text.trim().to_ascii_lowercase();
+    let number = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (digits, multiplier) = match number.as_bytes().last() {
+        Some(b'k') => (&number[..number.len() - 1], 1 << 10),
+        Some(b'm') => (&number[..number.len() - 1], 1 << 20),
+        Some(b'g') => (&number[..number.len() - 1], 1 << 30),
+        _ => (number, 1),
+    };
+    // `iB` needs a unit before it: `10iB` is not a size.
+    if multiplier == 1 && lower.ends_with("ib") {
+        return Err(invalid());
+    }
+    let count: usize = digits.trim().parse().map_err(|_| invalid())?;
+    let bytes = count
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("the size is too large, the maximum is {} bytes", usize::MAX))?;
+    if bytes == 0 {
+        return Err(invalid());
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole number, 0 included.
+fn parse_count(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| "expected a whole number, 0 or more".to_owned())
+}
+
+/// Reads an analysis limit, a whole number of at least 1. A limit of 0
+/// would stop every search before it starts.
+fn parse_limit<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialEq + From<u8>,
+{
+    let invalid = || {
+        "expected a whole number of at least 1 (the limit cannot be turned off, \
+         so pass a larger number to search further)"
+            .to_owned()
+    };
+    let value: T = text.trim().parse().map_err(|_| invalid())?;
+    if value == T::from(0) {
+        return Err(invalid());
+    }
+    Ok(value)
+}
+
 /// Reads a positive number of seconds, fractions allowed, up to a day.
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     let invalid =
@@ -250,4 +313,53 @@ fn parse_level(text: &str) -> Result<Level, String> {
     Level::parse(text).ok_or_else(|| {
         format!("invalid level '{text}': expected none, low, medium, high or critical")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_count, parse_limit, parse_size};
+
+    #[test]
+    fn size_suffixes_are_powers_of_1024() {
+        let cases = [
+            ("512", 512),
+            ("512B", 512),
+            ("10k", 10 << 10),
+            ("10K", 10 << 10),
+            ("10KB", 10 << 10),
+            ("10kib", 10 << 10),
+            ("4MiB", 4 << 20),
+            ("2m", 2 << 20),
+            ("1G", 1 << 30),
+            (" 3 M ", 3 << 20),
+        ];
+        for (text, bytes) in cases {
+            assert_eq!(parse_size(text), Ok(bytes), "{text}");
+        }
+    }
+
+    #[test]
+    fn size_rejects_invalid_forms() {
+        for text in ["", "0", "0K", "k", "10x", "10iB", "1.5M", "-1", "10 KB B"] {
+            let error = parse_size(text).unwrap_err();
+            assert!(error.contains("K, M or G"), "{text}: {error}");
+        }
+        let overflow = parse_size("99999999999999999G").unwrap_err();
+        assert!(overflow.contains("too large"), "{overflow}");
+    }
+
+    #[test]
+    fn limit_rejects_zero() {
+        assert_eq!(parse_limit::<usize>("1"), Ok(1));
+        assert_eq!(parse_limit::<u64>("20000000"), Ok(20_000_000));
+        let error = parse_limit::<usize>("0").unwrap_err();
+        assert!(error.contains("at least 1"), "{error}");
+        assert!(parse_limit::<u64>("many").is_err());
+    }
+
+    #[test]
+    fn count_accepts_zero() {
+        assert_eq!(parse_count("0"), Ok(0));
+        assert!(parse_count("ten").unwrap_err().contains("whole number"));
+    }
 }

@@ -4,6 +4,7 @@
 mod args;
 mod github;
 mod logger;
+mod pathspec;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -127,7 +128,7 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     config.fail_on = args.fail_on;
     config.prefilter = !args.full_graph;
     config.exclude_linguist = !args.include_vendored;
-    config.paths.clone_from(&args.paths);
+    config.paths = repository_paths(cli, &repo, &args.paths)?;
     let report = blast_score::analyze(&repo, &spec, &config)?;
     let rendered = match args.format {
         OutputFormat::Text => blast_report::render_text(
@@ -196,7 +197,7 @@ fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
     )?;
     let mut config = config(cli, &repo)?;
     apply_limits(&mut config, &args.limits);
-    config.paths.clone_from(&args.paths);
+    config.paths = repository_paths(cli, &repo, &args.paths)?;
     let report = blast_score::analyze(&repo, &spec, &config)?;
     // Standard output is for the test runner, so warnings go to stderr.
     for warning in &report.warnings {
@@ -336,6 +337,17 @@ fn diff_spec(
         return Ok(DiffSpec::Patch { source });
     }
     Ok(DiffSpec::parse_args(revisions, staged)?)
+}
+
+/// Converts the paths after `--` to paths from the repository root. As in
+/// git, a relative path starts at the current folder, or at the folder of
+/// `-C`.
+fn repository_paths(cli: &Cli, repo: &Repo, paths: &[String]) -> anyhow::Result<Vec<String>> {
+    let (base, base_name) = match cli.repo.as_deref() {
+        Some(folder) => (folder, "the -C folder"),
+        None => (Path::new("."), "the current folder"),
+    };
+    Ok(pathspec::repository_paths(paths, base, repo.root(), base_name).map_err(UsageError)?)
 }
 
 /// Sets the analysis limits from the command line.

@@ -331,6 +331,44 @@ fn errors_have_messages_and_exit_codes() {
 }
 
 #[test]
+fn numeric_flags_explain_invalid_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = shop_repo(tmp.path());
+    let cases: [(&[&str], &str); 6] = [
+        (&["diff", "--max-dependents", "0"], "at least 1"),
+        (&["diff", "--max-total-edges", "0"], "at least 1"),
+        (&["diff", "--max-file-size", "10x"], "K, M or G"),
+        (&["graph", "--max-file-size", "0"], "K, M or G"),
+        (&["diff", "--show", "ten"], "whole number"),
+        (&["-j", "many", "diff"], "whole number"),
+    ];
+    for (args, expected) in cases {
+        let output = blast(&repo, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("invalid digit"), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+
+    // A size with a suffix is accepted, and every file of the shop is below 10K.
+    let report = json_of(&blast(
+        &repo,
+        &[
+            "diff",
+            "HEAD~1",
+            "--max-file-size",
+            "10k",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(report["complete"], true, "{report}");
+    let output = blast(&repo, &["-j", "0", "diff", "HEAD~1", "--show", "0"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
 fn patch_from_stdin_is_applied_to_the_work_tree() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = shop_repo(tmp.path());
@@ -614,6 +652,62 @@ fn stdout_of(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn tests_command_lists_what_pytest_collects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let connect = "def connect(url):\n    return url\n";
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            ("shop/__init__.py", ""),
+            ("shop/db.py", connect),
+            (
+                "tests/base.py",
+                "import unittest\n\nfrom shop.db import connect\n\n\nclass BaseCase(unittest.TestCase):\n    def setUp(self):\n        self.conn = connect(\"db://base\")\n\n\nclass PlainBase:\n    pass\n",
+            ),
+            (
+                "tests/test_db.py",
+                "import unittest\nfrom unittest import IsolatedAsyncioTestCase\n\nfrom shop.db import connect\nfrom tests.base import BaseCase, PlainBase\n\n\ndef test_module_level():\n    connect(\"a\")\n\n    def test_nested():\n        connect(\"b\")\n\n\nclass TestNamed:\n    def test_method(self):\n        connect(\"c\")\n\n    class TestInner:\n        def test_inner(self):\n            connect(\"d\")\n\n\nclass DbCase(unittest.TestCase):\n    def test_case(self):\n        connect(\"e\")\n\n\nclass AsyncCase(IsolatedAsyncioTestCase):\n    async def test_async(self):\n        connect(\"f\")\n\n\nclass DerivedCase(BaseCase):\n    def test_derived(self):\n        connect(\"g\")\n\n\nclass MySchema:\n    def test_validate(self):\n        connect(\"h\")\n\n\nclass Plain(PlainBase):\n    def test_plain(self):\n        connect(\"i\")\n\n\nclass Outer:\n    class TestHidden:\n        def test_hidden(self):\n            connect(\"j\")\n",
+            ),
+        ],
+        ("shop/db.py", "def connect(url):\n    return url.strip()\n"),
+    );
+    let stdout = stdout_of(&blast(&repo, &["tests"]));
+    let listed: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        listed,
+        [
+            "tests/test_db.py::test_module_level",
+            "tests/test_db.py::TestNamed::test_method",
+            "tests/test_db.py::TestNamed::TestInner::test_inner",
+            "tests/test_db.py::DbCase::test_case",
+            "tests/test_db.py::AsyncCase::test_async",
+            "tests/test_db.py::DerivedCase::test_derived",
+        ]
+    );
+}
+
+#[test]
+fn staged_without_commits_compares_with_empty_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo, "staged.py", "def staged():\n    return 1\n");
+    write(&repo, "unstaged.py", "def unstaged():\n    return 2\n");
+    git(&repo, &["add", "staged.py"]);
+
+    let report = json_of(&blast(&repo, &["diff", "--staged", "--format", "json"]));
+    let files: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| change["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"staged.py"), "{report}");
+    assert!(!files.contains(&"unstaged.py"), "{report}");
 }
 
 #[test]
@@ -1799,9 +1893,57 @@ fn paths_after_double_dash_scope_the_reported_changes() {
         warnings.iter().any(|w| w
             .as_str()
             .unwrap()
-            .starts_with("no changed file is at or under the paths given after -- (docs)")),
+            .starts_with(
+                "no changed file is at or under the paths given after -- (from the repository root: docs)"
+            )),
         "{warnings:?}"
     );
+
+    // As in git, a relative path starts at the current folder, or at the
+    // folder of -C, and an absolute path inside the repository is accepted.
+    let absolute = repo.join("shop").join("db.py");
+    let absolute = absolute.to_str().unwrap();
+    let runs: [(&Path, &[&str]); 4] = [
+        (
+            &repo.join("shop"),
+            &["diff", "HEAD~2", "--format", "json", "--", "db.py"],
+        ),
+        (
+            &repo,
+            &[
+                "-C", "shop", "diff", "HEAD~2", "--format", "json", "--", "db.py",
+            ],
+        ),
+        (
+            &repo.join("notes"),
+            &["diff", "HEAD~2", "--format", "json", "--", "../shop/db.py"],
+        ),
+        (
+            &repo.join("notes"),
+            &["diff", "HEAD~2", "--format", "json", "--", absolute],
+        ),
+    ];
+    for (folder, args) in runs {
+        let report = json_of(&blast(folder, args));
+        let files: Vec<&str> = report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|file| file["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(files, ["shop/db.py"], "{args:?} in {}", folder.display());
+    }
+    let tests = stdout_of(&blast(&repo.join("shop"), &["tests", "HEAD~2", "--", "."]));
+    assert!(!tests.contains("notes/"), "{tests}");
+
+    let outside = blast(&repo.join("shop"), &["diff", "HEAD~2", "--", "../.."]);
+    assert_eq!(outside.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&outside.stderr);
+    assert!(
+        stderr.contains("the path '../..' after -- is outside the repository"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 #[test]

@@ -164,7 +164,7 @@ fn unknown_revision_message(rev: &str, shallow: bool) -> String {
         // A path typed where git would take a pathspec.
         format!(
             "unknown revision '{rev}': no commit of that name in the repository; '{rev}' is a \
-             path, so put it after `--` (`blast diff REV -- {rev}`), relative to the repository root"
+             path, so put it after `--` (`blast diff REV -- {rev}`)"
         )
     } else {
         format!("unknown revision '{rev}': no commit of that name in the repository")

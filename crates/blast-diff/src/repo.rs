@@ -134,8 +134,9 @@ impl Repo {
     /// Resolves revisions to commit ids and, for [`DiffSpec::Patch`], reads,
     /// parses and applies the patch to the work tree in memory.
     ///
-    /// [`DiffSpec::WorkTree`] in a repository (or branch) without commits
-    /// compares against the empty tree; every other spec needs its commits.
+    /// [`DiffSpec::WorkTree`] and [`DiffSpec::Staged`] in a repository (or
+    /// branch) without commits compare against the empty tree; every other
+    /// spec needs its commits.
     ///
     /// # Errors
     ///
@@ -173,10 +174,15 @@ impl Repo {
                     })
                 }
             },
-            DiffSpec::Staged => {
-                let head = self.resolve_commit("HEAD")?;
-                Ok(comparison(Side::Commit(head), Side::Index, "HEAD", "index"))
-            }
+            DiffSpec::Staged => match self.resolve_head_or_unborn()? {
+                Some(head) => Ok(comparison(Side::Commit(head), Side::Index, "HEAD", "index")),
+                None => Ok(comparison(
+                    Side::Commit(self.empty_tree_id()?),
+                    Side::Index,
+                    "empty tree (no commits yet)",
+                    "index",
+                )),
+            },
             DiffSpec::RevToWorkTree(rev) => {
                 let base = self.resolve_commit(rev)?;
                 Ok(comparison(
@@ -473,9 +479,7 @@ impl Repo {
             Err(error @ Error::UnknownRevision { .. }) => {
                 let symbolic = self.git.output(&["symbolic-ref", "-q", "HEAD"])?;
                 if symbolic.status.success() && !self.shallow {
-                    log::debug!(
-                        "HEAD has no commits yet; comparing the work tree with the empty tree"
-                    );
+                    log::debug!("HEAD has no commits yet; comparing with the empty tree");
                     Ok(None)
                 } else {
                     Err(error)

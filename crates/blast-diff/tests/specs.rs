@@ -413,7 +413,32 @@ fn repository_without_commits() {
     assert!(opened.commits(&cmp).unwrap().is_empty());
     assert!(opened.list_files(&cmp.base).unwrap().is_empty());
 
-    let error = opened.resolve(&DiffSpec::Staged).unwrap_err();
+    // --staged compares the index with the empty tree, so only the added
+    // file is in it.
+    let staged = opened.resolve(&DiffSpec::Staged).unwrap();
+    assert_eq!(
+        staged.base,
+        Side::Commit(blast_diff::EMPTY_TREE_ID.to_owned())
+    );
+    assert_eq!(staged.head, Side::Index);
+    let staged_changes = opened.changes(&staged).unwrap();
+    assert_eq!(paths(&staged_changes), vec!["staged.py"]);
+    assert_eq!(
+        change(&staged_changes, "staged.py").status,
+        FileStatus::Added
+    );
+    assert_eq!(
+        added_lines(change(&staged_changes, "staged.py")),
+        vec![lines(1, 1)]
+    );
+}
+
+#[test]
+fn head_revision_without_commits_is_unknown() {
+    let repo = TestRepo::new();
+    repo.write("first.py", "a = 1\n");
+    let opened = repo.open();
+    let error = opened.resolve(&spec(&["HEAD"])).unwrap_err();
     assert!(
         matches!(&error, Error::UnknownRevision { rev, .. } if rev == "HEAD"),
         "{error:?}"

@@ -269,6 +269,9 @@ pub struct Symbol {
     pub public: bool,
     /// See [`LocalSymbol::test`](crate::model::LocalSymbol::test).
     pub test: bool,
+    /// A Python class whose `test*` methods pytest collects; see
+    /// [`Resolved::test_classes`](crate::model::Resolved::test_classes).
+    pub test_class: bool,
 }
 
 /// `source` depends on `target`.
@@ -353,6 +356,7 @@ impl Graph {
         // resolves them in parallel; results are merged in a fixed order.
         let mut module_names = vec![String::new(); parsed.len()];
         let mut local_edges: Vec<(FileId, FileId, LocalEdge)> = Vec::new();
+        let mut test_classes: rustc_hash::FxHashSet<(FileId, u32)> = Default::default();
         let per_language: Vec<(Lang, Vec<FileId>, Resolved, GraphStats)> = Lang::ALL
             .par_iter()
             .filter_map(|&lang| {
@@ -380,6 +384,9 @@ impl Graph {
             for (idx, module) in resolved.modules.into_iter().enumerate() {
                 module_names[ids[idx] as usize] = module;
             }
+            for (file, class) in resolved.test_classes {
+                test_classes.insert((ids[file as usize], class));
+            }
             for edge in resolved.edges {
                 local_edges.push((
                     ids[edge.source.0 as usize],
@@ -398,7 +405,7 @@ impl Graph {
             };
             let first = to_u32(symbols.len());
             let module = std::mem::take(&mut module_names[file_id]);
-            for local in &syntax.symbols {
+            for (local_id, local) in syntax.symbols.iter().enumerate() {
                 let name = qualified_name(file.lang, &module, &local.local_name, &file.path);
                 symbols.push(Symbol {
                     name,
@@ -409,6 +416,7 @@ impl Graph {
                     span: local.span,
                     public: local.public,
                     test: local.test,
+                    test_class: test_classes.contains(&(to_u32(file_id), to_u32(local_id))),
                 });
             }
             file_nodes.push(FileNode {
@@ -595,6 +603,7 @@ fn resolve_language(
             Resolved {
                 modules: resolved.modules,
                 edges: resolved.edges,
+                test_classes: resolved.test_classes,
             }
         }
         Lang::Rust => {
@@ -621,6 +630,7 @@ fn resolve_language(
             Resolved {
                 modules: resolved.modules,
                 edges: resolved.edges,
+                test_classes: Vec::new(),
             }
         }
         Lang::Java => {
@@ -647,6 +657,7 @@ fn resolve_language(
             Resolved {
                 modules: resolved.modules,
                 edges: resolved.edges,
+                test_classes: Vec::new(),
             }
         }
     }

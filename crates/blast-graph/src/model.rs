@@ -278,4 +278,8 @@ pub struct Resolved {
     /// The module name of each file, in input order (`pkg.mod` in Python).
     pub modules: Vec<String>,
     pub edges: Vec<LocalEdge>,
+    /// Python classes whose `test*` methods pytest collects, as (file
+    /// index, local symbol): classes named `Test*` and subclasses of
+    /// `unittest.TestCase`. Empty for other languages.
+    pub test_classes: Vec<(u32, u32)>,
 }

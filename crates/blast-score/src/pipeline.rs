@@ -428,7 +428,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     warnings.extend(policy_warnings(&config.policy, &head_paths));
     if reported.files.is_empty() && !change_set.files.is_empty() {
         warnings.push(format!(
-            "no changed file is at or under the paths given after -- ({}); paths are relative to the repository root, and {} files changed in all",
+            "no changed file is at or under the paths given after -- (from the repository root: {}), although {} files changed in all",
             config.paths.join(", "),
             change_set.files.len()
         ));
@@ -1371,7 +1371,9 @@ pub(crate) fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> boo
 }
 
 /// Returns true for test functions and methods, by each language's
-/// convention. In Python they are `test*` functions in test files. In Java
+/// convention. In Python they are what pytest collects by default from test
+/// files: module-level `test*` functions, and `test*` methods of classes
+/// named `Test*` or subclassing `unittest.TestCase`. In Java
 /// they carry a JUnit test annotation, or are JUnit 3's public `test*()`
 /// methods in test files. In Rust they carry a `#[test]`-like attribute.
 /// Helpers in test files are not tests, and are not production code either.
@@ -1390,7 +1392,11 @@ pub(crate) fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
         .next()
         .unwrap_or_default();
     match file.lang {
-        Lang::Python => policy.test_files.is_match(&file.path) && short.starts_with("test"),
+        Lang::Python => {
+            policy.test_files.is_match(&file.path)
+                && short.starts_with("test")
+                && collected_by_pytest(graph, id)
+        }
         Lang::Java => {
             policy.test_files.is_match(&file.path)
                 && symbol.public
@@ -1399,6 +1405,23 @@ pub(crate) fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
         }
         Lang::Rust => false,
     }
+}
+
+/// Returns true when pytest reaches a `test*` function through its
+/// enclosing definitions. Each one up to the module must be a class whose
+/// `test*` methods pytest collects, so a function nested in a function, or
+/// a method of a helper class, is not a test.
+fn collected_by_pytest(graph: &Graph, id: u32) -> bool {
+    let mut parent = graph.symbols[id as usize].parent;
+    while let Some(p) = parent {
+        let symbol = &graph.symbols[p as usize];
+        match symbol.kind {
+            SymbolKind::Module => return true,
+            SymbolKind::Class if symbol.test_class => parent = symbol.parent,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Scores the diff as a whole over the union of the dependents of its

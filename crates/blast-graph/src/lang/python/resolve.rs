@@ -63,6 +63,9 @@ pub(crate) struct PyResolved {
     /// Dotted module name per file, in input order.
     pub modules: Vec<String>,
     pub edges: Vec<LocalEdge>,
+    /// The classes whose `test*` methods pytest collects, as (file, local
+    /// symbol); see [`Resolver::is_test_class`].
+    pub test_classes: Vec<(u32, u32)>,
     pub stats: PythonStats,
 }
 
@@ -198,12 +201,21 @@ pub(crate) fn resolve(files: &[PyFile<'_>], layout: &ModuleLayout) -> PyResolved
     let resolver = Resolver::new(files, layout);
     let mut edges = Vec::new();
     let mut stats = PythonStats::default();
+    let mut test_classes = Vec::new();
     for file_idx in 0..files.len() {
-        resolver.resolve_file(to_u32(file_idx), &mut edges, &mut stats);
+        let file_idx = to_u32(file_idx);
+        resolver.resolve_file(file_idx, &mut edges, &mut stats);
+        test_classes.extend(
+            resolver
+                .test_method_classes(file_idx)
+                .filter(|&class| resolver.is_test_class(file_idx, class))
+                .map(|class| (file_idx, class)),
+        );
     }
     PyResolved {
         modules: resolver.modules,
         edges,
+        test_classes,
         stats,
     }
 }
@@ -1252,40 +1264,124 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let steps = self.resolve_chain(file_idx, scope, chain);
-            let mut found = false;
-            if let Some((seg, targets)) = steps.last()
-                && seg + 1 == chain.len()
-            {
-                for target in targets {
-                    // A base may be written through an alias such as
-                    // `_PyFuture = Future`.
-                    let classes = match target {
-                        Target::Sym(f, s)
-                            if matches!(
-                                self.kind_of(*f, *s),
-                                SymbolKind::Variable | SymbolKind::Constant
-                            ) =>
-                        {
-                            self.value_of(*f, *s)
-                        }
-                        _ => vec![target.clone()],
-                    };
-                    for class_target in classes {
-                        if let Target::Sym(f, s) = class_target
-                            && self.kind_of(f, s) == SymbolKind::Class
-                            && (f, s) != (file_idx, class)
-                        {
-                            out.push((Some(f), Some(s)));
-                            found = true;
-                        }
-                    }
-                }
-            }
-            if !found {
+            let classes = self.base_classes(file_idx, class, chain, &steps);
+            if classes.is_empty() {
                 out.push((None, None));
+            }
+            out.extend(classes.into_iter().map(|(f, s)| (Some(f), Some(s))));
+        }
+        out
+    }
+
+    /// The repository classes that one base chain of `class` names, given
+    /// the chain's resolution `steps`; empty for a base outside the
+    /// repository.
+    fn base_classes(
+        &self,
+        file_idx: u32,
+        class: u32,
+        chain: &[String],
+        steps: &[(usize, Vec<Target>)],
+    ) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let Some((seg, targets)) = steps.last() else {
+            return out;
+        };
+        if seg + 1 != chain.len() {
+            return out;
+        }
+        for target in targets {
+            // A base may be written through an alias such as
+            // `_PyFuture = Future`.
+            let classes = match target {
+                Target::Sym(f, s)
+                    if matches!(
+                        self.kind_of(*f, *s),
+                        SymbolKind::Variable | SymbolKind::Constant
+                    ) =>
+                {
+                    self.value_of(*f, *s)
+                }
+                _ => vec![target.clone()],
+            };
+            for class_target in classes {
+                if let Target::Sym(f, s) = class_target
+                    && self.kind_of(f, s) == SymbolKind::Class
+                    && (f, s) != (file_idx, class)
+                {
+                    out.push((f, s));
+                }
             }
         }
         out
+    }
+
+    /// The classes of a file that define a `test*` method directly, the
+    /// only ones whose collection by pytest matters.
+    fn test_method_classes(&self, file_idx: u32) -> impl Iterator<Item = u32> + '_ {
+        let symbols = &self.files[file_idx as usize].syntax.symbols;
+        let mut classes: Vec<u32> = symbols
+            .iter()
+            .filter(|symbol| {
+                matches!(symbol.kind, SymbolKind::Function | SymbolKind::Method)
+                    && last_segment(&symbol.local_name).starts_with("test")
+            })
+            .filter_map(|symbol| symbol.parent)
+            .filter(|&parent| symbols[parent as usize].kind == SymbolKind::Class)
+            .collect();
+        classes.sort_unstable();
+        classes.dedup();
+        classes.into_iter()
+    }
+
+    /// Returns true when pytest, with its default `python_classes = Test*`,
+    /// collects the `test*` methods of `class`: its name starts with `Test`,
+    /// or it subclasses `unittest.TestCase`.
+    fn is_test_class(&self, file_idx: u32, class: u32) -> bool {
+        let name = &self.files[file_idx as usize].syntax.symbols[class as usize].local_name;
+        last_segment(name).starts_with("Test") || self.subclasses_test_case(file_idx, class, 0)
+    }
+
+    /// Returns true when `class` subclasses `TestCase`, directly or through
+    /// repository classes. A base outside the repository counts when its
+    /// name ends in `TestCase`: `unittest.TestCase`,
+    /// `unittest.IsolatedAsyncioTestCase`, Django's `TestCase` and
+    /// `SimpleTestCase` all subclass `unittest.TestCase`.
+    fn subclasses_test_case(&self, file_idx: u32, class: u32, depth: u32) -> bool {
+        if depth >= MAX_CHAIN_DEPTH {
+            return false;
+        }
+        let file = &self.files[file_idx as usize];
+        let scope = file.syntax.symbols[class as usize].parent.unwrap_or(0);
+        for (c, chain) in &file.facts.bases {
+            if *c != class {
+                continue;
+            }
+            let steps = self.resolve_chain(file_idx, scope, chain);
+            // NOTE: a base from a repository module that this run did not
+            // parse (the prefilter leaves out files that cannot depend on
+            // the change) is unknown, and counts as a `TestCase` so that
+            // its tests are listed rather than missed.
+            let unparsed = steps
+                .iter()
+                .flat_map(|(_, targets)| targets)
+                .any(|target| matches!(target, Target::Unparsed(_)));
+            if unparsed {
+                return true;
+            }
+            let classes = self.base_classes(file_idx, class, chain, &steps);
+            let found = if classes.is_empty() {
+                chain.last().is_some_and(|name| name.ends_with("TestCase"))
+            } else {
+                classes
+                    .iter()
+                    .any(|&(f, s)| self.subclasses_test_case(f, s, depth + 1))
+            };
+            if found {
+                return true;
+            }
+        }
+        false
     }
 
     /// The lines of the top-level imports that bind `name` as used inside
