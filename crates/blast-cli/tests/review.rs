@@ -1369,3 +1369,51 @@ fn added_caller_with_old_arguments_breaks() {
     );
     assert_eq!(connect["level"], "high");
 }
+
+/// Returns the `modification` of each change of `symbol`, one per change.
+fn modifications_of<'r>(report: &'r Value, symbol: &str) -> Vec<(&'r str, &'r Value)> {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["symbol"] == symbol)
+        .map(|c| (c["change"].as_str().unwrap(), &c["modification"]))
+        .collect()
+}
+
+#[test]
+fn rust_attributes_and_mut_bindings_are_no_signature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "attributes");
+    let base = "pub fn put(src: u32) -> u32 {\n    src + 1\n}\n\n\
+                pub fn take(src: u32) -> u32 {\n    src - 1\n}\n\n\
+                pub fn documented() -> u32 {\n    1\n}\n\n\
+                pub fn gated() -> u32 {\n    2\n}\n";
+    write(&repo, "src/lib.rs", base);
+    commit_all(&repo, "base");
+    let head = "#[inline]\n#[must_use]\npub fn put(src: u32) -> u32 {\n    src + 1\n}\n\n\
+                pub fn take(mut src: u32) -> u32 {\n    src -= 1;\n    src\n}\n\n\
+                #[doc = \"Returns one.\"]\n#[allow(clippy::all)]\npub fn documented() -> u32 {\n    1\n}\n\n\
+                #[cfg(feature = \"std\")]\npub fn gated() -> u32 {\n    2\n}\n";
+    write(&repo, "src/lib.rs", head);
+    commit_all(&repo, "add attributes");
+
+    let report = json_of_last_commit(&repo);
+    let only = |symbol: &str| {
+        let found = modifications_of(&report, symbol);
+        assert_eq!(found.len(), 1, "changes of {symbol}: {found:?}");
+        found[0].1.as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(only("crate::put"), "body", "`#[inline]` and `#[must_use]`");
+    assert_eq!(only("crate::take"), "body", "`mut src`");
+    assert_eq!(
+        only("crate::documented"),
+        "formatting",
+        "doc and lint attributes"
+    );
+    assert_eq!(
+        only("crate::gated"),
+        "signature",
+        "`#[cfg]` removes the function"
+    );
+}

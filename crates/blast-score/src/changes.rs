@@ -436,9 +436,16 @@ fn classify(
     );
     let old = definition_tokens(lang, &old_text);
     let new = definition_tokens(lang, &new_text);
-    // Python does not check annotations when it calls a function, so a
-    // header that differs only in them changes no caller.
-    let headers_differ = if lang == Lang::Python {
+    // A module has no header: the tokens before the first `{` of a Rust
+    // file are `use` items and the like. Python does not check annotations
+    // when it calls a function, so a header that differs only in them
+    // changes no caller.
+    // NOTE: headers are compared as tokens, so another spelling of the same
+    // type (`crate::Bytes` for `Bytes` or `Self`, an elided lifetime) is
+    // still a signature change.
+    let headers_differ = if base.symbols[base_id as usize].kind == SymbolKind::Module {
+        false
+    } else if lang == Lang::Python {
         without_annotations(&old.header) != without_annotations(&new.header)
     } else {
         old.header != new.header
