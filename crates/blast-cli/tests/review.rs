@@ -1417,3 +1417,44 @@ fn rust_attributes_and_mut_bindings_are_no_signature() {
         "`#[cfg]` removes the function"
     );
 }
+
+#[test]
+fn overload_stubs_added_above_implementation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "stubs");
+    let implementation =
+        "    def send(self, event):\n        data = self.encode(event)\n        return data\n";
+    write(
+        &repo,
+        "pkg/conn.py",
+        &format!("class Connection:\n{implementation}"),
+    );
+    write(
+        &repo,
+        "pkg/use.py",
+        "from pkg.conn import Connection\n\n\ndef run(c: Connection):\n    return c.send(1)\n",
+    );
+    commit_all(&repo, "base");
+    let stubs = "    @overload\n    def send(self, event: int) -> bytes:\n        ...\n\n\
+                 \x20   @typing.overload\n    def send(self, event: str) -> None:\n        ...\n\n";
+    write(
+        &repo,
+        "pkg/conn.py",
+        &format!(
+            "import typing\nfrom typing import overload\n\n\nclass Connection:\n{stubs}{implementation}"
+        ),
+    );
+    commit_all(&repo, "add overloads");
+
+    let report = json_of_last_commit(&repo);
+    let send = modifications_of(&report, "pkg.conn.Connection.send");
+    assert!(
+        !send.is_empty(),
+        "no change of send in {}",
+        report["changes"]
+    );
+    for (change, modification) in send {
+        assert_eq!(change, "added", "the implementation did not change");
+        assert!(modification.is_null());
+    }
+}
