@@ -1458,3 +1458,45 @@ fn overload_stubs_added_above_implementation() {
         assert!(modification.is_null());
     }
 }
+
+#[test]
+fn renamed_overload_set_is_one_move() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "rename");
+    let set = |name: &str| {
+        format!(
+            "from typing import overload\n\n\n\
+             @overload\ndef {name}(x: int) -> int:\n    ...\n\n\n\
+             @overload\ndef {name}(x: str) -> str:\n    ...\n\n\n\
+             def {name}(x):\n    y = x * 2\n    return y + x\n"
+        )
+    };
+    write(&repo, "pkg/norm.py", &set("normalize"));
+    write(
+        &repo,
+        "pkg/use.py",
+        "from pkg.norm import normalize\n\n\ndef run():\n    return normalize(1)\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/norm.py", &set("normalize_all"));
+    commit_all(&repo, "rename normalize");
+
+    let report = json_of_last_commit(&repo);
+    let changes: Vec<(&str, &str)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["file"] == "pkg/norm.py" && c["symbol_kind"] == "function")
+        .map(|c| (c["change"].as_str().unwrap(), c["symbol"].as_str().unwrap()))
+        .collect();
+    assert_eq!(changes, vec![("moved", "pkg.norm.normalize_all")]);
+    let moved = symbol_change(&report, "pkg.norm.normalize_all");
+    assert_eq!(moved["start_line"], 14, "placed at the implementation");
+    assert_eq!(
+        ids(&moved["still_referenced"]),
+        vec!["pkg/use.py", "pkg/use.py::run"]
+    );
+
+    let text = last_commit(&repo, "text");
+    assert_eq!(text.matches("LIKELY BREAK").count(), 1, "{text}");
+}

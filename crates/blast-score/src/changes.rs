@@ -608,6 +608,7 @@ fn pair_renames(changes: &mut Vec<SymbolChange>, base: &Graph, head: &Graph, tex
         }
     }
     pair_by_name(changes, base, head, &mut taken);
+    pair_namesakes_of_moves(changes, base, head, &mut taken);
     let mut position = 0;
     changes.retain(|_| {
         let keep = !taken.contains(&position);
@@ -706,6 +707,62 @@ fn pair_by_name(
         if let Some(head_id) = found {
             change.kind = ChangeKind::Moved;
             change.head = Some(head_id);
+        }
+    }
+}
+
+/// Turns into moves the deleted definitions that share a moved definition's
+/// name, kind and parent, pairing them in file order with the added ones of
+/// its new name. These are Python's `@overload` stubs, whose `...` bodies
+/// are too small to pair by their tokens, so that renaming an overloaded
+/// function reads as one move and not as a deletion, a move and an addition.
+fn pair_namesakes_of_moves(
+    changes: &mut [SymbolChange],
+    base: &Graph,
+    head: &Graph,
+    paired_added: &mut Vec<usize>,
+) {
+    type Key<'g> = (FileId, Option<SymbolId>, SymbolKind, &'g str);
+    fn key_of(graph: &Graph, id: SymbolId) -> Key<'_> {
+        let symbol = &graph.symbols[id as usize];
+        (
+            symbol.file,
+            symbol.parent,
+            symbol.kind,
+            symbol.local_name.as_str(),
+        )
+    }
+    // The deleted and added changes by key.
+    let mut deleted: FxHashMap<Key<'_>, Vec<usize>> = FxHashMap::default();
+    let mut added: FxHashMap<Key<'_>, Vec<usize>> = FxHashMap::default();
+    let mut moves: Vec<(SymbolId, SymbolId)> = Vec::new();
+    for (idx, change) in changes.iter().enumerate() {
+        match (change.kind, change.base, change.head) {
+            (ChangeKind::Deleted, Some(id), _) => {
+                deleted.entry(key_of(base, id)).or_default().push(idx);
+            }
+            (ChangeKind::Added, _, Some(id)) if !paired_added.contains(&idx) => {
+                added.entry(key_of(head, id)).or_default().push(idx);
+            }
+            (ChangeKind::Moved, Some(from), Some(to)) => moves.push((from, to)),
+            _ => {}
+        }
+    }
+    if deleted.is_empty() || added.is_empty() {
+        return;
+    }
+    let start_of = |graph: &Graph, id: Option<SymbolId>| {
+        id.map(|id| graph.symbols[id as usize].span.start_byte)
+    };
+    for (from, to) in moves {
+        let mut deleted_namesakes = deleted.remove(&key_of(base, from)).unwrap_or_default();
+        let mut added_namesakes = added.remove(&key_of(head, to)).unwrap_or_default();
+        deleted_namesakes.sort_by_key(|&idx| start_of(base, changes[idx].base));
+        added_namesakes.sort_by_key(|&idx| start_of(head, changes[idx].head));
+        for (deleted_idx, added_idx) in deleted_namesakes.into_iter().zip(added_namesakes) {
+            paired_added.push(added_idx);
+            changes[deleted_idx].kind = ChangeKind::Moved;
+            changes[deleted_idx].head = changes[added_idx].head;
         }
     }
 }
