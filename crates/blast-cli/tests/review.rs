@@ -1371,3 +1371,134 @@ fn added_caller_with_old_arguments_breaks() {
     );
     assert_eq!(connect["level"], "high");
 }
+
+/// Returns the `modification` of each change of `symbol`, one per change.
+fn modifications_of<'r>(report: &'r Value, symbol: &str) -> Vec<(&'r str, &'r Value)> {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["symbol"] == symbol)
+        .map(|c| (c["change"].as_str().unwrap(), &c["modification"]))
+        .collect()
+}
+
+#[test]
+fn rust_attributes_and_mut_bindings_are_no_signature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "attributes");
+    let base = "pub fn put(src: u32) -> u32 {\n    src + 1\n}\n\n\
+                pub fn take(src: u32) -> u32 {\n    src - 1\n}\n\n\
+                pub fn documented() -> u32 {\n    1\n}\n\n\
+                pub fn gated() -> u32 {\n    2\n}\n";
+    write(&repo, "src/lib.rs", base);
+    commit_all(&repo, "base");
+    let head = "#[inline]\n#[must_use]\npub fn put(src: u32) -> u32 {\n    src + 1\n}\n\n\
+                pub fn take(mut src: u32) -> u32 {\n    src -= 1;\n    src\n}\n\n\
+                #[doc = \"Returns one.\"]\n#[allow(clippy::all)]\npub fn documented() -> u32 {\n    1\n}\n\n\
+                #[cfg(feature = \"std\")]\npub fn gated() -> u32 {\n    2\n}\n";
+    write(&repo, "src/lib.rs", head);
+    commit_all(&repo, "add attributes");
+
+    let report = json_of_last_commit(&repo);
+    let only = |symbol: &str| {
+        let found = modifications_of(&report, symbol);
+        assert_eq!(found.len(), 1, "changes of {symbol}: {found:?}");
+        found[0].1.as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(only("crate::put"), "body", "`#[inline]` and `#[must_use]`");
+    assert_eq!(only("crate::take"), "body", "`mut src`");
+    assert_eq!(
+        only("crate::documented"),
+        "formatting",
+        "doc and lint attributes"
+    );
+    assert_eq!(
+        only("crate::gated"),
+        "signature",
+        "`#[cfg]` removes the function"
+    );
+}
+
+#[test]
+fn overload_stubs_added_above_implementation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "stubs");
+    let implementation =
+        "    def send(self, event):\n        data = self.encode(event)\n        return data\n";
+    write(
+        &repo,
+        "pkg/conn.py",
+        &format!("class Connection:\n{implementation}"),
+    );
+    write(
+        &repo,
+        "pkg/use.py",
+        "from pkg.conn import Connection\n\n\ndef run(c: Connection):\n    return c.send(1)\n",
+    );
+    commit_all(&repo, "base");
+    let stubs = "    @overload\n    def send(self, event: int) -> bytes:\n        ...\n\n\
+                 \x20   @typing.overload\n    def send(self, event: str) -> None:\n        ...\n\n";
+    write(
+        &repo,
+        "pkg/conn.py",
+        &format!(
+            "import typing\nfrom typing import overload\n\n\nclass Connection:\n{stubs}{implementation}"
+        ),
+    );
+    commit_all(&repo, "add overloads");
+
+    let report = json_of_last_commit(&repo);
+    let send = modifications_of(&report, "pkg.conn.Connection.send");
+    assert!(
+        !send.is_empty(),
+        "no change of send in {}",
+        report["changes"]
+    );
+    for (change, modification) in send {
+        assert_eq!(change, "added", "the implementation did not change");
+        assert!(modification.is_null());
+    }
+}
+
+#[test]
+fn renamed_overload_set_is_one_move() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "rename");
+    let set = |name: &str| {
+        format!(
+            "from typing import overload\n\n\n\
+             @overload\ndef {name}(x: int) -> int:\n    ...\n\n\n\
+             @overload\ndef {name}(x: str) -> str:\n    ...\n\n\n\
+             def {name}(x):\n    y = x * 2\n    return y + x\n"
+        )
+    };
+    write(&repo, "pkg/norm.py", &set("normalize"));
+    write(
+        &repo,
+        "pkg/use.py",
+        "from pkg.norm import normalize\n\n\ndef run():\n    return normalize(1)\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/norm.py", &set("normalize_all"));
+    commit_all(&repo, "rename normalize");
+
+    let report = json_of_last_commit(&repo);
+    let changes: Vec<(&str, &str)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["file"] == "pkg/norm.py" && c["symbol_kind"] == "function")
+        .map(|c| (c["change"].as_str().unwrap(), c["symbol"].as_str().unwrap()))
+        .collect();
+    assert_eq!(changes, vec![("moved", "pkg.norm.normalize_all")]);
+    let moved = symbol_change(&report, "pkg.norm.normalize_all");
+    assert_eq!(moved["start_line"], 14, "placed at the implementation");
+    assert_eq!(
+        ids(&moved["still_referenced"]),
+        vec!["pkg/use.py", "pkg/use.py::run"]
+    );
+
+    let text = last_commit(&repo, "text");
+    assert_eq!(text.matches("LIKELY BREAK").count(), 1, "{text}");
+}

@@ -225,8 +225,12 @@ impl Sides<'_> {
         }
 
         // Pair base and head symbols by their name inside the file.
-        let base_names = self.base_file.map(|f| NameIndex::of(self.base, f));
-        let head_names = self.head_file.map(|f| NameIndex::of(self.head, f));
+        let base_names = self
+            .base_file
+            .map(|f| NameIndex::of(self.base, f, self.base_text));
+        let head_names = self
+            .head_file
+            .map(|f| NameIndex::of(self.head, f, self.head_text));
         let mut paired_head: FxHashSet<SymbolId> = FxHashSet::default();
         for &base_id in &touched_base {
             let head_id = base_names
@@ -359,13 +363,17 @@ impl Sides<'_> {
 struct NameIndex<'g> {
     by_name_and_kind: FxHashMap<(&'g str, SymbolKind), Vec<SymbolId>>,
     first_by_name: FxHashMap<&'g str, SymbolId>,
+    /// Python definitions decorated with `@overload`, among those that share
+    /// their name and kind with another.
+    overload_stubs: FxHashSet<SymbolId>,
 }
 
 impl<'g> NameIndex<'g> {
-    fn of(graph: &'g Graph, file: FileId) -> NameIndex<'g> {
+    fn of(graph: &'g Graph, file: FileId, text: Option<&[u8]>) -> NameIndex<'g> {
         let mut index = NameIndex {
             by_name_and_kind: FxHashMap::default(),
             first_by_name: FxHashMap::default(),
+            overload_stubs: FxHashSet::default(),
         };
         for id in graph.file_symbols(file) {
             let symbol = &graph.symbols[id as usize];
@@ -379,6 +387,16 @@ impl<'g> NameIndex<'g> {
                 .entry(symbol.local_name.as_str())
                 .or_insert(id);
         }
+        if let Some(text) = text.filter(|_| graph.files[file as usize].lang == Lang::Python) {
+            index.overload_stubs = index
+                .by_name_and_kind
+                .values()
+                .filter(|ids| ids.len() > 1)
+                .flatten()
+                .copied()
+                .filter(|&id| span_text(graph, id, text).is_some_and(is_overload_stub))
+                .collect();
+        }
         index
     }
 
@@ -386,20 +404,58 @@ impl<'g> NameIndex<'g> {
     /// That is the one with the same name inside the file and the same kind.
     /// Among several (`@overload` stubs, a variable and a function of one
     /// name) it is the one at the same position, else the last of them, and
-    /// without one of that kind the first of that name.
+    /// without one of that kind the first of that name. `@overload` stubs
+    /// and the definitions without it are counted apart, so that the
+    /// implementation pairs with the implementation, and a stub without a
+    /// counterpart at its position is added or deleted.
     fn counterpart(&self, graph: &Graph, id: SymbolId, to: &NameIndex<'_>) -> Option<SymbolId> {
         let symbol = &graph.symbols[id as usize];
         let key = (symbol.local_name.as_str(), symbol.kind);
+        let is_stub = self.overload_stubs.contains(&id);
         let position = self
             .by_name_and_kind
             .get(&key)
-            .and_then(|ids| ids.iter().position(|&other| other == id))
+            .and_then(|ids| {
+                ids.iter()
+                    .filter(|other| self.overload_stubs.contains(other) == is_stub)
+                    .position(|&other| other == id)
+            })
             .unwrap_or(0);
-        match to.by_name_and_kind.get(&key) {
-            Some(matching) => matching.get(position).or(matching.last()).copied(),
-            None => to.first_by_name.get(symbol.local_name.as_str()).copied(),
+        let Some(matching) = to.by_name_and_kind.get(&key) else {
+            return to.first_by_name.get(symbol.local_name.as_str()).copied();
+        };
+        let mut alike = matching
+            .iter()
+            .copied()
+            .filter(|other| to.overload_stubs.contains(other) == is_stub);
+        match alike.clone().nth(position) {
+            Some(found) => Some(found),
+            None if is_stub => None,
+            None => alike.next_back(),
         }
     }
+}
+
+/// True when a Python definition's text carries an `@overload` decorator
+/// (`@overload`, `@typing.overload` or any other `@module.overload`).
+fn is_overload_stub(text: &str) -> bool {
+    for line in text.lines() {
+        let line = line.trim_start();
+        if line.starts_with("def ") || line.starts_with("async ") || line.starts_with("class ") {
+            return false;
+        }
+        let Some(decorator) = line.strip_prefix('@') else {
+            continue;
+        };
+        let name = decorator
+            .split(|c: char| c == '(' || c == '#' || c.is_whitespace())
+            .next()
+            .unwrap_or_default();
+        if name == "overload" || name.ends_with(".overload") {
+            return true;
+        }
+    }
+    false
 }
 
 /// The text of a symbol's span, when it is valid UTF-8.
@@ -436,9 +492,16 @@ fn classify(
     );
     let old = definition_tokens(lang, &old_text);
     let new = definition_tokens(lang, &new_text);
-    // Python does not check annotations when it calls a function, so a
-    // header that differs only in them changes no caller.
-    let headers_differ = if lang == Lang::Python {
+    // A module has no header: the tokens before the first `{` of a Rust
+    // file are `use` items and the like. Python does not check annotations
+    // when it calls a function, so a header that differs only in them
+    // changes no caller.
+    // NOTE: headers are compared as tokens, so another spelling of the same
+    // type (`crate::Bytes` for `Bytes` or `Self`, an elided lifetime) is
+    // still a signature change.
+    let headers_differ = if base.symbols[base_id as usize].kind == SymbolKind::Module {
+        false
+    } else if lang == Lang::Python {
         without_annotations(&old.header) != without_annotations(&new.header)
     } else {
         old.header != new.header
@@ -545,6 +608,7 @@ fn pair_renames(changes: &mut Vec<SymbolChange>, base: &Graph, head: &Graph, tex
         }
     }
     pair_by_name(changes, base, head, &mut taken);
+    pair_namesakes_of_moves(changes, base, head, &mut taken);
     let mut position = 0;
     changes.retain(|_| {
         let keep = !taken.contains(&position);
@@ -647,6 +711,62 @@ fn pair_by_name(
     }
 }
 
+/// Turns into moves the deleted definitions that share a moved definition's
+/// name, kind and parent, pairing them in file order with the added ones of
+/// its new name. These are Python's `@overload` stubs, whose `...` bodies
+/// are too small to pair by their tokens, so that renaming an overloaded
+/// function reads as one move and not as a deletion, a move and an addition.
+fn pair_namesakes_of_moves(
+    changes: &mut [SymbolChange],
+    base: &Graph,
+    head: &Graph,
+    paired_added: &mut Vec<usize>,
+) {
+    type Key<'g> = (FileId, Option<SymbolId>, SymbolKind, &'g str);
+    fn key_of(graph: &Graph, id: SymbolId) -> Key<'_> {
+        let symbol = &graph.symbols[id as usize];
+        (
+            symbol.file,
+            symbol.parent,
+            symbol.kind,
+            symbol.local_name.as_str(),
+        )
+    }
+    // The deleted and added changes by key.
+    let mut deleted: FxHashMap<Key<'_>, Vec<usize>> = FxHashMap::default();
+    let mut added: FxHashMap<Key<'_>, Vec<usize>> = FxHashMap::default();
+    let mut moves: Vec<(SymbolId, SymbolId)> = Vec::new();
+    for (idx, change) in changes.iter().enumerate() {
+        match (change.kind, change.base, change.head) {
+            (ChangeKind::Deleted, Some(id), _) => {
+                deleted.entry(key_of(base, id)).or_default().push(idx);
+            }
+            (ChangeKind::Added, _, Some(id)) if !paired_added.contains(&idx) => {
+                added.entry(key_of(head, id)).or_default().push(idx);
+            }
+            (ChangeKind::Moved, Some(from), Some(to)) => moves.push((from, to)),
+            _ => {}
+        }
+    }
+    if deleted.is_empty() || added.is_empty() {
+        return;
+    }
+    let start_of = |graph: &Graph, id: Option<SymbolId>| {
+        id.map(|id| graph.symbols[id as usize].span.start_byte)
+    };
+    for (from, to) in moves {
+        let mut deleted_namesakes = deleted.remove(&key_of(base, from)).unwrap_or_default();
+        let mut added_namesakes = added.remove(&key_of(head, to)).unwrap_or_default();
+        deleted_namesakes.sort_by_key(|&idx| start_of(base, changes[idx].base));
+        added_namesakes.sort_by_key(|&idx| start_of(head, changes[idx].head));
+        for (deleted_idx, added_idx) in deleted_namesakes.into_iter().zip(added_namesakes) {
+            paired_added.push(added_idx);
+            changes[deleted_idx].kind = ChangeKind::Moved;
+            changes[deleted_idx].head = changes[added_idx].head;
+        }
+    }
+}
+
 /// The symbol a changed line is reported under. In Python a function
 /// nested in another function is part of the outer one's body, and a class
 /// attribute is part of the class, so changes go to the enclosing function
@@ -735,6 +855,18 @@ mod tests {
 
     fn header(text: &str) -> Vec<&str> {
         without_annotations(&definition_tokens(Lang::Python, text).header)
+    }
+
+    #[test]
+    fn overload_stubs_are_recognised() {
+        assert!(is_overload_stub("@overload\ndef f(x: int) -> int: ...\n"));
+        assert!(is_overload_stub(
+            "@typing.overload  # narrow\n@staticmethod\ndef f(x): ...\n"
+        ));
+        assert!(!is_overload_stub("@cache\ndef f(x):\n    return x\n"));
+        assert!(!is_overload_stub(
+            "def f(x):\n    @overload\n    def g(y): ...\n"
+        ));
     }
 
     #[test]

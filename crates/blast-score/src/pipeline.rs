@@ -301,14 +301,16 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     // Same-named definitions in one file (`@overload` stubs, conditional
     // definitions) are one symbol to a reader: keep the highest-scored, and
     // among equal scores the one whose change weighs most, so that a real
-    // edit is not hidden behind a reformatted stub.
+    // edit is not hidden behind a reformatted stub. Among equals the last
+    // one stays, because an overloaded function's implementation follows
+    // its stubs.
     changes.sort_by(|a, b| {
         b.score
             .value
             .cmp(&a.score.value)
             .then_with(|| b.score.raw.total_cmp(&a.score.raw))
             .then_with(|| multiplier_of(b).total_cmp(&multiplier_of(a)))
-            .then_with(|| a.start_line.cmp(&b.start_line))
+            .then_with(|| b.start_line.cmp(&a.start_line))
     });
     let mut seen_names: FxHashSet<(String, String, ChangeKind)> = FxHashSet::default();
     changes.retain(|c| seen_names.insert((c.file.clone(), c.name.clone(), c.kind)));

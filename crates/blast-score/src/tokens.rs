@@ -13,12 +13,20 @@ use blast_graph::Lang;
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct DefinitionTokens<'s> {
     pub header: Vec<&'s str>,
+    /// Tokens written in the header that callers cannot observe, so that
+    /// changing them is not a signature change: attributes, annotations and
+    /// decorators such as `#[inline]`, `@Deprecated` or `@typing.final`, and
+    /// Rust's `mut` on a parameter binding.
+    pub caller_invisible: Vec<&'s str>,
     pub body: Vec<&'s str>,
 }
 
 impl DefinitionTokens<'_> {
     pub fn all(&self) -> impl Iterator<Item = &&str> {
-        self.header.iter().chain(&self.body)
+        self.header
+            .iter()
+            .chain(&self.caller_invisible)
+            .chain(&self.body)
     }
 }
 
@@ -81,10 +89,207 @@ pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
             body.remove(0);
         }
     }
+    let (header, caller_invisible) = split_caller_invisible(lang, header);
     DefinitionTokens {
         header: without_trailing_commas(header),
+        caller_invisible,
         body: without_trailing_commas(body),
     }
+}
+
+/// The effect on callers of an attribute, annotation or decorator in a header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum AttributeEffect {
+    /// Documentation or lint settings, which change no compiled code, like
+    /// a doc comment or a `# noqa` comment: dropped.
+    Comment,
+    /// Changes the compiled code or the warnings at call sites, but every
+    /// call that compiled before still compiles and means the same.
+    CallerInvisible,
+    /// May change what callers can write or see (`#[cfg]`, `#[derive]`,
+    /// `#[repr]`, a Python decorator that wraps the function, or one not
+    /// listed here): part of the signature.
+    Signature,
+}
+
+/// Moves the attributes, annotations and decorators that cannot affect
+/// callers out of a header, and for Rust the `mut` of by-value parameter
+/// bindings. Documentation and lint attributes are dropped altogether.
+fn split_caller_invisible(lang: Lang, header: Vec<&str>) -> (Vec<&str>, Vec<&str>) {
+    let mut kept = Vec::with_capacity(header.len());
+    let mut invisible = Vec::new();
+    let mut idx = 0;
+    while idx < header.len() {
+        let attribute = match lang {
+            Lang::Rust => rust_attribute(&header, idx),
+            Lang::Java | Lang::Python => at_sign_attribute(lang, &header, idx),
+        };
+        if let Some((end, effect)) = attribute {
+            match effect {
+                AttributeEffect::Comment => {}
+                AttributeEffect::CallerInvisible => invisible.extend_from_slice(&header[idx..end]),
+                AttributeEffect::Signature => kept.extend_from_slice(&header[idx..end]),
+            }
+            idx = end;
+            continue;
+        }
+        // `(mut src: T)` and `(src: T)` accept the same arguments, but
+        // `&mut T` and `*mut T` are types and keep their `mut`.
+        let is_binding_mode = lang == Lang::Rust
+            && header[idx] == "mut"
+            && idx > 0
+            && matches!(header[idx - 1], "(" | ",")
+            && header.get(idx + 1).is_some_and(|next| is_identifier(next));
+        if is_binding_mode {
+            invisible.push(header[idx]);
+        } else {
+            kept.push(header[idx]);
+        }
+        idx += 1;
+    }
+    (kept, invisible)
+}
+
+/// Reads a Rust outer attribute (`#[...]`) that starts at `start`: returns
+/// the index after its `]` and its effect.
+fn rust_attribute(tokens: &[&str], start: usize) -> Option<(usize, AttributeEffect)> {
+    if tokens[start] != "#" || tokens.get(start + 1) != Some(&"[") {
+        return None;
+    }
+    let close = matching_close(tokens, start + 1)?;
+    Some((close + 1, rust_attribute_effect(&tokens[start + 2..close])))
+}
+
+/// Classifies the content of a Rust attribute, `#[` and `]` excluded.
+fn rust_attribute_effect(content: &[&str]) -> AttributeEffect {
+    let path_end = content
+        .iter()
+        .position(|t| *t != ":" && !is_identifier(t))
+        .unwrap_or(content.len());
+    let path = content[..path_end].concat();
+    match path.as_str() {
+        "doc" | "allow" | "warn" | "deny" | "forbid" | "expect" => AttributeEffect::Comment,
+        _ if path.starts_with("rustfmt::") || path.starts_with("clippy::") => {
+            AttributeEffect::Comment
+        }
+        // `should_panic` and `ignore` tell the test harness how to run a
+        // test, which nothing calls.
+        "inline" | "must_use" | "track_caller" | "cold" | "deprecated" | "should_panic"
+        | "ignore" => AttributeEffect::CallerInvisible,
+        // `cfg_attr(predicate, a, b)` applies `a` and `b` only where the
+        // predicate holds, so it weighs as much as the weightiest of them.
+        "cfg_attr" if content.get(path_end) == Some(&"(") => {
+            let Some(close) = matching_close(content, path_end) else {
+                return AttributeEffect::Signature;
+            };
+            top_level_items(&content[path_end + 1..close])
+                .skip(1)
+                .map(rust_attribute_effect)
+                .max()
+                .unwrap_or(AttributeEffect::Comment)
+        }
+        _ => AttributeEffect::Signature,
+    }
+}
+
+/// Reads a Java annotation or Python decorator (`@name.name(...)`) that
+/// starts at `start`: returns the index after it and its effect.
+fn at_sign_attribute(
+    lang: Lang,
+    tokens: &[&str],
+    start: usize,
+) -> Option<(usize, AttributeEffect)> {
+    if tokens[start] != "@" {
+        return None;
+    }
+    let mut end = start + 1;
+    let mut path = String::new();
+    while let Some(&token) = tokens.get(end) {
+        let expects_name = path.is_empty() || path.ends_with('.');
+        if expects_name && is_identifier(token) {
+            path.push_str(token);
+        } else if !expects_name && token == "." {
+            path.push('.');
+        } else {
+            break;
+        }
+        end += 1;
+    }
+    // `@interface` declares an annotation type.
+    if path.is_empty() || path == "interface" {
+        return None;
+    }
+    if tokens.get(end) == Some(&"(") {
+        end = matching_close(tokens, end)? + 1;
+    }
+    let effect = match lang {
+        // `@Override` and `@SuppressWarnings` have source retention: they
+        // reach no class file.
+        Lang::Java => match path.as_str() {
+            "Override"
+            | "java.lang.Override"
+            | "SuppressWarnings"
+            | "java.lang.SuppressWarnings" => AttributeEffect::Comment,
+            "Deprecated" | "java.lang.Deprecated" | "SafeVarargs" | "java.lang.SafeVarargs" => {
+                AttributeEffect::CallerInvisible
+            }
+            _ => AttributeEffect::Signature,
+        },
+        // A decorator replaces the function with what it returns, so only
+        // those known to return the function itself (marked for type
+        // checkers) or a wrapper with the same parameters stay out.
+        _ => match path.as_str() {
+            "override"
+            | "typing.override"
+            | "typing_extensions.override"
+            | "final"
+            | "typing.final"
+            | "typing_extensions.final"
+            | "deprecated"
+            | "warnings.deprecated"
+            | "typing_extensions.deprecated" => AttributeEffect::CallerInvisible,
+            _ => AttributeEffect::Signature,
+        },
+    };
+    Some((end, effect))
+}
+
+/// Returns the index of the bracket that closes the one at `open`.
+fn matching_close(tokens: &[&str], open: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    for (idx, token) in tokens.iter().enumerate().skip(open) {
+        match *token {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return Some(idx);
+        }
+    }
+    None
+}
+
+/// Splits tokens at the commas outside brackets.
+fn top_level_items<'t, 's>(tokens: &'t [&'s str]) -> impl Iterator<Item = &'t [&'s str]> {
+    let mut depth = 0i32;
+    tokens
+        .split(move |token| {
+            match *token {
+                "(" | "[" | "{" => depth += 1,
+                ")" | "]" | "}" => depth -= 1,
+                _ => {}
+            }
+            depth == 0 && *token == ","
+        })
+        .filter(|item| !item.is_empty())
+}
+
+fn is_identifier(token: &str) -> bool {
+    token
+        .chars()
+        .next()
+        .is_some_and(|c| c == '_' || c.is_alphabetic())
 }
 
 /// Drops the commas that change nothing: a comma before a closing bracket
@@ -346,6 +551,115 @@ mod tests {
         assert_eq!(
             lex(Lang::Python, "x = 1 /* not a comment in Python */").len(),
             12
+        );
+    }
+
+    #[test]
+    fn rust_attributes_callers_cannot_see() {
+        let plain = definition_tokens(Lang::Rust, "fn put_u64(&mut self, n: u64) {\n    f(n)\n}\n");
+        for attribute in [
+            "#[inline]",
+            "#[inline(always)]",
+            "#[must_use]",
+            "#[track_caller]",
+            "#[cold]",
+            "#[deprecated(since = \"1.0\")]",
+            "#[cfg_attr(feature = \"std\", inline)]",
+        ] {
+            let text = format!("{attribute}\nfn put_u64(&mut self, n: u64) {{\n    f(n)\n}}\n");
+            let tokens = definition_tokens(Lang::Rust, &text);
+            assert_eq!(tokens.header, plain.header, "{attribute}");
+            assert!(!tokens.caller_invisible.is_empty(), "{attribute}");
+            assert_eq!(tokens.body, plain.body, "{attribute}");
+        }
+    }
+
+    #[test]
+    fn rust_doc_and_lint_attributes_are_dropped() {
+        let plain = definition_tokens(Lang::Rust, "fn f() {}\n");
+        for attribute in [
+            "#[doc = \"Returns it.\"]",
+            "#[allow(clippy::len_zero)]",
+            "#[expect(dead_code)]",
+            "#[rustfmt::skip]",
+            "#[cfg_attr(docsrs, doc(cfg(feature = \"std\")))]",
+        ] {
+            let text = format!("{attribute}\nfn f() {{}}\n");
+            assert_eq!(definition_tokens(Lang::Rust, &text), plain, "{attribute}");
+        }
+    }
+
+    #[test]
+    fn rust_attributes_callers_can_see() {
+        let plain = definition_tokens(Lang::Rust, "struct S {}\n");
+        for attribute in [
+            "#[cfg(feature = \"std\")]",
+            "#[derive(Clone)]",
+            "#[repr(C)]",
+            "#[cfg_attr(feature = \"serde\", derive(Serialize), inline)]",
+            "#[non_exhaustive]",
+        ] {
+            let text = format!("{attribute}\nstruct S {{}}\n");
+            let tokens = definition_tokens(Lang::Rust, &text);
+            assert_ne!(tokens.header, plain.header, "{attribute}");
+            assert!(tokens.caller_invisible.is_empty(), "{attribute}");
+        }
+    }
+
+    #[test]
+    fn rust_mut_binding_is_not_in_the_header() {
+        let header = |text| definition_tokens(Lang::Rust, text).header;
+        assert_eq!(
+            header("fn put<T: Buf>(&mut self, mut src: T) {}"),
+            header("fn put<T: Buf>(&mut self, src: T) {}")
+        );
+        assert_eq!(
+            header("fn freeze(mut self) {}"),
+            header("fn freeze(self) {}")
+        );
+        assert_ne!(
+            header("fn f(src: &mut [u8]) {}"),
+            header("fn f(src: &[u8]) {}"),
+            "`&mut` is part of the type"
+        );
+        assert_ne!(
+            header("fn f(src: *mut u8) {}"),
+            header("fn f(src: *const u8) {}")
+        );
+    }
+
+    #[test]
+    fn java_and_python_annotations() {
+        let java = |text| definition_tokens(Lang::Java, text);
+        let plain = java("public String name() {\n    return n;\n}\n");
+        assert_eq!(
+            java("@Override\npublic String name() {\n    return n;\n}\n"),
+            plain
+        );
+        assert_eq!(
+            java("@SuppressWarnings(\"unchecked\")\npublic String name() {\n    return n;\n}\n"),
+            plain
+        );
+        let deprecated = java("@Deprecated\npublic String name() {\n    return n;\n}\n");
+        assert_eq!(deprecated.header, plain.header);
+        assert_eq!(deprecated.caller_invisible, vec!["@", "Deprecated"]);
+        assert_ne!(
+            java("@Bean\npublic String name() {\n    return n;\n}\n").header,
+            plain.header
+        );
+
+        let python = |text| definition_tokens(Lang::Python, text);
+        let plain = python("def f(x):\n    return x\n");
+        let final_method = python("@typing.final\ndef f(x):\n    return x\n");
+        assert_eq!(final_method.header, plain.header);
+        assert_eq!(
+            final_method.caller_invisible,
+            vec!["@", "typing", ".", "final"]
+        );
+        assert_ne!(
+            python("@functools.cache\ndef f(x):\n    return x\n").header,
+            plain.header,
+            "a decorator may replace the function"
         );
     }
 }
