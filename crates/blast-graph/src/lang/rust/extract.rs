@@ -124,6 +124,11 @@ pub(crate) fn extract(config: &RustConfig, source: &[u8], tree: &Tree) -> (FileS
     };
     visitor.visit_all(&refs, origin);
     visitor.record_bindings = false;
+    for node in item_nodes.iter().flatten() {
+        if node.kind() == "macro_definition" {
+            macro_rule_bodies(*node, source, &mut visitor.pending_macros);
+        }
+    }
     let mut pending = std::mem::take(&mut visitor.pending_macros);
     while let Some(job) = pending.pop() {
         visitor.facts.macro_invocations += 1;
@@ -794,6 +799,67 @@ fn path_at_depth(node: Node<'_>, source: &[u8], depth: usize) -> (Vec<String>, O
     }
     segments.reverse();
     (segments, qself)
+}
+
+/// Queues the right-hand side of each rule of a `macro_rules!` definition
+/// to be parsed as a function body, so that the calls it spells become
+/// references of the macro.
+// NOTE: the body's paths are resolved where the macro is defined, though
+// `macro_rules!` resolves paths without `$crate` where it is invoked.
+fn macro_rule_bodies(definition: Node<'_>, source: &[u8], jobs: &mut Vec<MacroJob>) {
+    let mut cursor = definition.walk();
+    for rule in definition.named_children(&mut cursor) {
+        if rule.kind() != "macro_rule" {
+            continue;
+        }
+        let Some(body) = rule.child_by_field_name("right") else {
+            continue;
+        };
+        let text = node_text(body, source);
+        if text.len() < 3 || !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+            continue;
+        }
+        let inner = without_metavariables(&text[1..text.len() - 1]);
+        let prefix = "fn __blast_macro() {";
+        let (Ok(inner_start), Ok(prefix_len)) = (
+            i64::try_from(body.start_byte() + 1),
+            i64::try_from(prefix.len()),
+        ) else {
+            continue;
+        };
+        let file_start = body.start_byte() + 1;
+        jobs.push(MacroJob {
+            range: (file_start, file_start + inner.len()),
+            text: format!("{prefix}{inner}}}"),
+            delta: inner_start - prefix_len,
+            depth: 0,
+        });
+    }
+}
+
+/// Rewrites a macro body's metavariables without changing its length, so
+/// that byte offsets still map to the file. `$crate` becomes `crate` and a
+/// space, `$x` becomes `_x` (a name no path resolves to), and the `$` of a
+/// repetition `$( .. )*` becomes a space.
+pub(super) fn without_metavariables(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let crate_path = after
+            .strip_prefix("crate")
+            .filter(|tail| !tail.starts_with(|c: char| c == '_' || c.is_alphanumeric()));
+        if let Some(tail) = crate_path {
+            out.push_str("crate ");
+            rest = tail;
+        } else {
+            out.push(if after.starts_with('(') { ' ' } else { '_' });
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A pending re-parse of one macro's arguments.

@@ -1132,6 +1132,52 @@ pub fn report(item: &Item) {
 }
 
 #[test]
+fn macro_rules_bodies_call_functions() {
+    let graph = build(
+        r#"
+// file: src/lib.rs
+pub const _: () = ();
+
+pub fn helper(x: u32) -> u32 { x + 1 }
+pub fn other() -> u32 { 0 }
+
+macro_rules! twice {
+    ($e:expr) => { helper(helper($e)) };
+    ($($e:expr),*) => { $( $crate::other(); $e; )* };
+}
+
+pub fn via_macro() -> u32 { twice!(1) }
+"#,
+    );
+    let edges = exact_edges(&graph);
+    assert_has(&edges, "crate::twice! -> crate::helper (call)");
+    assert_has(&edges, "crate::twice! -> crate::other (call)");
+    assert_has(&edges, "crate::via_macro -> crate::twice! (call)");
+    let to_underscore = edges.iter().any(|e| e.contains("-> crate::_ "));
+    assert!(!to_underscore, "a repetition is no call: {edges:?}");
+    let call_line = graph
+        .edges
+        .iter()
+        .find(|e| graph.symbols[e.target as usize].name == "crate::other")
+        .map(|e| e.line);
+    assert_eq!(call_line, Some(8), "lines inside macro bodies map back");
+}
+
+#[test]
+fn macro_metavariables_keep_their_length() {
+    for body in ["$crate::f($x)", "$($e),*", "$crates", "a $ b"] {
+        let rewritten = super::extract::without_metavariables(body);
+        assert_eq!(rewritten.len(), body.len(), "{body}");
+        assert!(!rewritten.contains('$'), "{rewritten}");
+    }
+    assert_eq!(
+        super::extract::without_metavariables("$crate::f($x)"),
+        "crate ::f(_x)"
+    );
+    assert_eq!(super::extract::without_metavariables("$crates"), "_crates");
+}
+
+#[test]
 fn cfg_alternatives_are_all_kept() {
     let graph = build(
         r#"
