@@ -101,7 +101,8 @@ pub fn reach_within(
                 break 'exact;
             }
             result.edges_examined += 1;
-            if edge.resolution != Resolution::Exact || !follows(node, edge) {
+            let certain = edge.resolution == Resolution::Exact && edge_weight(graph, edge) >= 1.0;
+            if !certain || !follows(node, edge) {
                 continue;
             }
             let dependent = edge.source;
@@ -169,12 +170,7 @@ pub fn reach_within(
             if state_of(&state, dependent) != State::Unseen || !follows(node, edge) {
                 continue;
             }
-            let edge_weight = if edge.resolution == Resolution::Exact {
-                1.0
-            } else {
-                f64::from(edge.weight)
-            };
-            let new_weight = weight_of(&weight, node) * edge_weight;
+            let new_weight = weight_of(&weight, node) * edge_weight(graph, edge);
             let expand = expands(node, edge);
             match state_of(&possible_state, dependent) {
                 State::Expanded => continue,
@@ -213,6 +209,26 @@ pub fn reach_within(
         reached.weight = weight_of(&weight, reached.symbol);
     }
     result
+}
+
+/// Returns the weight of following `edge` from its target to its source:
+/// 1 for an exact edge, the edge's weight for a candidate. An override
+/// edge from a method with several overrides weighs 1 over their number,
+/// because a call of the overridden method runs a given override only
+/// when the receiver has that type.
+fn edge_weight(graph: &Graph, edge: &Edge) -> f64 {
+    if edge.resolution != Resolution::Exact {
+        return f64::from(edge.weight);
+    }
+    if edge.kind != EdgeKind::Override {
+        return 1.0;
+    }
+    let overrides = graph
+        .dependencies(edge.source)
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Override)
+        .count();
+    1.0 / overrides.max(1) as f64
 }
 
 /// Returns the edges into `node`, with each constructor edge `C → node`
@@ -465,5 +481,40 @@ mod tests {
         let first = reach(&g, id(&g, "a.f1998"), 1000, &[]);
         assert_eq!(first.certain.len(), 1);
         assert!(first.edges_examined <= 4, "{}", first.edges_examined);
+    }
+
+    #[test]
+    fn one_of_several_overrides_is_possible() {
+        let shape = "package demo;\n\npublic interface Shape {\n    double area();\n}\n";
+        let circle = "package demo;\n\npublic class Circle implements Shape {\n    public double area() {\n        return 3.0;\n    }\n}\n";
+        let square = "package demo;\n\npublic class Square implements Shape {\n    public double area() {\n        return 1.0;\n    }\n}\n";
+        let caller = "package demo;\n\npublic class Report {\n    static double total(Shape s) {\n        return s.area();\n    }\n}\n";
+        let files = [
+            ("src/demo/Shape.java", shape),
+            ("src/demo/Circle.java", circle),
+            ("src/demo/Report.java", caller),
+        ];
+
+        // The only override: a call of the interface method runs it.
+        let single = graph(&files);
+        let only = reach(&single, id(&single, "demo.Circle.area()"), 100, &[]);
+        let certain = names(&single, &only.certain);
+        assert!(
+            certain.contains(&("demo.Report.total(Shape)".to_owned(), 2)),
+            "{certain:?}"
+        );
+
+        // One of two: the caller runs it only for a Circle.
+        let mut files = files.to_vec();
+        files.push(("src/demo/Square.java", square));
+        let pair = graph(&files);
+        let one = reach(&pair, id(&pair, "demo.Circle.area()"), 100, &[]);
+        assert!(one.certain.is_empty(), "{:?}", names(&pair, &one.certain));
+        let total = one
+            .possible
+            .iter()
+            .find(|r| pair.symbols[r.symbol as usize].name == "demo.Report.total(Shape)")
+            .expect("the caller is a possible dependent");
+        assert!((total.weight - 0.5).abs() < 1e-9, "{}", total.weight);
     }
 }
