@@ -626,6 +626,16 @@ fn tests_command_lists_reaching_tests() {
         text.contains("certainly affected (4, 1 of them in test code):"),
         "{text}"
     );
+
+    // A comment and blank lines change no behaviour: no test to run.
+    write(
+        &repo,
+        "shop/db.py",
+        "def connect(url):\n    # Without spaces.\n    return url.strip()\n\n\ndef close(conn):\n    return None\n",
+    );
+    let output = blast(&repo, &["tests"]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "");
 }
 
 /// Makes a repository from `files`, commits it, then writes `edit` over

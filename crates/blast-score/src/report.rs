@@ -284,7 +284,8 @@ impl Report {
         // (file, name) -> (test, certain); a test listed by several changes,
         // or on both sides of the diff, is one entry, certain if any list has it as certain.
         let mut by_id: BTreeMap<(&str, &str), (&Dependent, bool)> = BTreeMap::new();
-        for change in &self.changes {
+        // Whitespace and comments change no behaviour, so no test needs to run.
+        for change in self.changes.iter().filter(|c| !c.whitespace_only) {
             let certain_names: FxHashSet<(&str, &str)> = change
                 .certain
                 .iter()
