@@ -390,6 +390,11 @@ fn formatting_only_commit_scores_zero() {
         "{text}"
     );
     assert!(!text.contains("certainly affected"), "{text}");
+    let markdown = last_commit(&repo, "markdown");
+    assert!(
+        markdown.contains("| modified function (formatting only) |"),
+        "{markdown}"
+    );
 
     let output = blast(&repo, &["diff", "HEAD^!", "--fail-on", "low"]);
     assert_eq!(
@@ -478,7 +483,7 @@ fn deleted_called_function_is_a_likely_break() {
         result["message"]["text"]
             .as_str()
             .unwrap()
-            .contains("2 of them still name it at the head revision and likely break"),
+            .contains("2 of them still use it at the head revision and likely break"),
         "{result}"
     );
     assert_valid_sarif(&repo, &sarif_path);
@@ -805,6 +810,11 @@ fn method_moved_by_class_lines() {
 
     let text = last_commit(&repo, "text");
     assert!(text.contains("    was demo.Util.twice(int)\n"), "{text}");
+    let sarif = last_commit(&repo, "sarif");
+    assert!(
+        sarif.contains("1 of them still use its old name twice(int) at the head revision"),
+        "{sarif}"
+    );
 }
 
 #[test]

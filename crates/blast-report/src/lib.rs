@@ -24,6 +24,16 @@ pub use text::{TextOptions, render_text};
 /// The version of blast written into reports.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Returns the mark that follows a modified symbol's name in the text and
+/// Markdown reports: its signature changed, or only its formatting did.
+pub(crate) fn modification_mark(change: &blast_score::ChangedSymbol) -> &'static str {
+    match change.modification {
+        Some(blast_score::Modification::Formatting) => " (formatting only)",
+        Some(blast_score::Modification::Signature) => " (signature)",
+        _ => "",
+    }
+}
+
 /// The id of a symbol in reports: its file and its name inside the file
 /// (`pkg/mod.py::Class.method`; a module is its file alone).
 pub fn symbol_id(file: &str, local_name: &str) -> String {

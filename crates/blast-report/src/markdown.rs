@@ -64,11 +64,12 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
     for change in report.changes.iter().take(50) {
         let _ = writeln!(
             out,
-            "| {} {} | {} {} | {} ({}:{}) | {} | {} | {} |",
+            "| {} {} | {} {}{} | {} ({}:{}) | {} | {} | {} |",
             change.score.value,
             change.score.level.name(),
             change.kind.name(),
             change.symbol_kind.name(),
+            crate::modification_mark(change),
             code(&change.name, true),
             text(&change.file),
             change.start_line,

@@ -481,6 +481,15 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
         change.certain.len(),
         change.possible.len()
     );
+    let in_tests = change
+        .certain
+        .iter()
+        .chain(&change.possible)
+        .filter(|d| d.test_code)
+        .count();
+    if in_tests > 0 {
+        let _ = write!(message, " ({in_tests} of them in test code)");
+    }
     if !related.is_empty() {
         let examples: Vec<String> = related
             .iter()
@@ -514,9 +523,19 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
         );
     }
     if !change.still_referenced.is_empty() {
+        // A moved symbol's dependents name it by its old name.
+        let named = change.old_name.as_deref().map_or_else(
+            || "it".to_owned(),
+            |old| {
+                format!(
+                    "its old name {}",
+                    old.rsplit(['.', ':']).next().unwrap_or(old)
+                )
+            },
+        );
         let _ = write!(
             message,
-            ". {} of them still name it at the head revision and likely break",
+            ". {} of them still use {named} at the head revision and likely break",
             change.still_referenced.len()
         );
     }

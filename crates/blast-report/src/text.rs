@@ -125,11 +125,7 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
 /// Returns a change's first line: score, level, what changed, and a mark
 /// for signature and formatting-only changes.
 fn headline(change: &ChangedSymbol) -> String {
-    let flag = match change.modification {
-        Some(blast_score::Modification::Formatting) => " (formatting only)",
-        Some(blast_score::Modification::Signature) => " (signature)",
-        _ => "",
-    };
+    let flag = crate::modification_mark(change);
     format!(
         "{:>3} {:<8} {} {} {}{flag}",
         change.score.value,
