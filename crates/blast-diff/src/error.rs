@@ -147,7 +147,15 @@ impl Error {
 }
 
 fn unknown_revision_message(rev: &str, shallow: bool) -> String {
-    if shallow {
+    if let (true, Some(branch)) = (shallow, rev.strip_prefix("origin/")) {
+        // Deepening the history of the checked-out branch never fetches
+        // another branch.
+        format!(
+            "unknown revision '{rev}': the repository is a shallow clone without that branch; fetch it \
+             with `git fetch --deepen=50 origin {branch}:refs/remotes/origin/{branch}` (more for an \
+             older merge base), or set `fetch-depth: 0` in actions/checkout"
+        )
+    } else if shallow {
         format!(
             "unknown revision '{rev}': the repository is a shallow clone, so the commit may be missing \
              from its history; fetch more history with `git fetch --deepen=1` (more for older revisions), \
@@ -196,5 +204,10 @@ mod tests {
         assert!(message.contains("git fetch origin main"), "{message}");
         let plain = unknown_revision_message("v1.2", false);
         assert!(!plain.contains("git fetch"), "{plain}");
+        let shallow = unknown_revision_message("origin/main", true);
+        assert!(
+            shallow.contains("git fetch --deepen=50 origin main:refs/remotes/origin/main"),
+            "{shallow}"
+        );
     }
 }
