@@ -421,10 +421,21 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     }
     if !stats.files_with_parse_errors.is_empty() {
         let count = stats.files_with_parse_errors.len();
+        let mut names: Vec<&str> = stats
+            .files_with_parse_errors
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .collect();
+        if count > names.len() {
+            names.push("…");
+        }
+        let names = names.join(", ");
+        // Valid code can fail too, when the grammar predates its syntax.
         warnings.push(if count == 1 {
-            "1 file has syntax errors; tree-sitter recovered, but some of its references may be missing".to_owned()
+            format!("1 file has syntax errors that tree-sitter recovered from, so some of its references may be missing: {names}")
         } else {
-            format!("{count} files have syntax errors; tree-sitter recovered, but some of their references may be missing")
+            format!("{count} files have syntax errors that tree-sitter recovered from, so some of their references may be missing: {names}")
         });
     }
     warnings.extend(policy_warnings(&config.policy, &head_paths));
