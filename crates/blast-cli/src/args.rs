@@ -148,7 +148,7 @@ pub(crate) struct DiffArgs {
     pub github: bool,
 
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    #[arg(long, short = 'f', value_enum, ignore_case = true, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 
     /// Write the output to this file instead of standard output.
@@ -192,11 +192,11 @@ pub(crate) struct GraphArgs {
     pub rev: Option<String>,
 
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = GraphFormatArg::Tsv)]
+    #[arg(long, short = 'f', value_enum, ignore_case = true, default_value_t = GraphFormatArg::Tsv)]
     pub format: GraphFormatArg,
 
     /// Symbol edges, or each pair of files once.
-    #[arg(long, value_enum, default_value_t = GraphLevelArg::Symbol)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = GraphLevelArg::Symbol)]
     pub level: GraphLevelArg,
 
     /// Write the output to this file instead of standard output.
@@ -310,7 +310,7 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 }
 
 fn parse_level(text: &str) -> Result<Level, String> {
-    Level::parse(text).ok_or_else(|| {
+    Level::parse(&text.to_ascii_lowercase()).ok_or_else(|| {
         format!("invalid level '{text}': expected none, low, medium, high or critical")
     })
 }

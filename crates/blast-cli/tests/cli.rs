@@ -351,7 +351,8 @@ fn numeric_flags_explain_invalid_values() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
     }
 
-    // A size with a suffix is accepted, and every file of the shop is below 10K.
+    // A size with a suffix is accepted, and every file of the shop is below
+    // 10K. Formats and levels are read in any case.
     let report = json_of(&blast(
         &repo,
         &[
@@ -360,7 +361,9 @@ fn numeric_flags_explain_invalid_values() {
             "--max-file-size",
             "10k",
             "--format",
-            "json",
+            "JSON",
+            "--fail-on",
+            "Critical",
         ],
     ));
     assert_eq!(report["complete"], true, "{report}");

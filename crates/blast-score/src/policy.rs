@@ -390,6 +390,15 @@ impl Policy {
                             ),
                         ));
                     }
+                    if t.paths.is_empty() && t.words.is_empty() && t.symbols.is_empty() {
+                        return Err((
+                            "paths".to_owned(),
+                            format!(
+                                "tier {} has no paths, words or symbols, so it matches nothing: add at least one of them",
+                                t.name
+                            ),
+                        ));
+                    }
                     Ok(Tier {
                         paths: glob_set(&t.paths, "paths", false)?,
                         words: glob_set(&lowercase(&t.words), "words", true)?,
@@ -690,6 +699,16 @@ mod tests {
         let err = Policy::parse("[[tiers]]\nname = \"x\"\npaths = [\"a/[\"]\n", "blast.toml")
             .unwrap_err();
         assert_eq!(err.line, 3, "{err}");
+    }
+
+    #[test]
+    fn tier_without_patterns_is_rejected() {
+        let err = Policy::parse("[[tiers]]\nname = \"billing\"\n", "blast.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("tier billing has no paths, words or symbols"),
+            "{err}"
+        );
     }
 
     #[test]
