@@ -71,7 +71,7 @@ pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
             }
         }
     }
-    let (header, mut body) = match split {
+    let (header, body) = match split {
         Some(at) => {
             let mut tokens = tokens;
             let body = tokens.split_off(at);
@@ -79,6 +79,52 @@ pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
         }
         None => (Vec::new(), tokens),
     };
+    assemble(lang, header, body)
+}
+
+/// Drops the path qualifiers from Rust tokens: `crate :: Entries` becomes
+/// `Entries`, and `:: std :: fmt :: Debug` becomes `Debug`. A single `:`
+/// (a bound or a field's type) stays.
+pub fn without_path_qualifiers<'s>(tokens: &[&'s str]) -> Vec<&'s str> {
+    let mut unqualified: Vec<&'s str> = Vec::with_capacity(tokens.len());
+    let mut idx = 0;
+    while idx < tokens.len() {
+        let path_separator = tokens.get(idx + 1..idx + 3) == Some(&[":", ":"][..])
+            && tokens.get(idx + 3).is_some_and(|t| is_identifier(t));
+        if path_separator && is_path_segment(tokens[idx]) {
+            idx += 3;
+            continue;
+        }
+        // A leading `::`: the tokens from `idx` are `: : name`.
+        let leading = tokens.get(idx..idx + 2) == Some(&[":", ":"][..])
+            && tokens.get(idx + 2).is_some_and(|t| is_identifier(t))
+            && unqualified
+                .last()
+                .is_none_or(|t| !is_path_segment(t) && *t != ">");
+        if leading {
+            idx += 2;
+            continue;
+        }
+        unqualified.push(tokens[idx]);
+        idx += 1;
+    }
+    unqualified
+}
+
+/// True for an identifier that can name a path segment, unlike the
+/// keywords that come before a path in a header (`impl ::std::fmt::Debug`).
+fn is_path_segment(token: &str) -> bool {
+    is_identifier(token)
+        && !matches!(
+            token,
+            "impl" | "for" | "as" | "dyn" | "where" | "mut" | "const" | "unsafe" | "pub" | "fn"
+        )
+}
+
+/// Finishes splitting a definition's tokens: drops a Python docstring,
+/// moves what callers cannot observe out of the header and drops trailing
+/// commas.
+fn assemble<'s>(lang: Lang, header: Vec<&'s str>, mut body: Vec<&'s str>) -> DefinitionTokens<'s> {
     // A docstring (a string literal opening the body) documents the code
     // like a comment: editing it is a formatting change.
     if lang == Lang::Python && body.first().is_some_and(|t| is_string_token(t)) {
@@ -660,6 +706,21 @@ mod tests {
             python("@functools.cache\ndef f(x):\n    return x\n").header,
             plain.header,
             "a decorator may replace the function"
+        );
+    }
+
+    #[test]
+    fn path_qualifiers_are_dropped() {
+        let dropped = |text| without_path_qualifiers(&lex(Lang::Rust, text)).concat();
+        assert_eq!(
+            dropped("impl<K, V> crate::Entries for IndexMapCore<K, V>"),
+            dropped("impl<K, V> Entries for IndexMapCore<K, V>")
+        );
+        assert_eq!(dropped("impl ::std::fmt::Debug for S"), "implDebugforS");
+        assert_eq!(dropped("impl<T: Clone> Tr for T"), "impl<T:Clone>TrforT");
+        assert_eq!(
+            dropped("impl Tr for <T as Other>::Out"),
+            "implTrfor<TasOther>::Out"
         );
     }
 }
