@@ -1018,6 +1018,54 @@ fn rust_trait_path_respelling_is_formatting() {
 }
 
 #[test]
+fn constant_value_is_body_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rust = |ty: &str, value: &str| {
+        format!("pub const LIMIT: {ty} = {value};\n\npub fn limit() -> {ty} {{\n    LIMIT\n}}\n")
+    };
+    let java = |ty: &str, value: &str| {
+        format!(
+            "package p;\npublic class Limits {{\n    public static final {ty} LIMIT = {value};\n    private java.util.List<String> names = new java.util.ArrayList<>();\n}}\n"
+        )
+    };
+    let python = |annotation: &str, value: &str| format!("LIMIT: {annotation} = {value}\n");
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            ("src/lib.rs", &rust("usize", "3")),
+            ("src/p/Limits.java", &java("int", "3")),
+            ("limits.py", &python("int", "3")),
+        ],
+        ("src/lib.rs", &rust("usize", "4")),
+    );
+    write(
+        &repo,
+        "src/p/Limits.java",
+        &java("int", "4").replace("ArrayList", "LinkedList"),
+    );
+    write(&repo, "limits.py", &python("int", "4"));
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let modification = |id| change_of(&report, id)["modification"].clone();
+    assert_eq!(modification("src/lib.rs::LIMIT"), "body");
+    assert_eq!(modification("src/p/Limits.java::Limits.LIMIT"), "body");
+    assert_eq!(modification("src/p/Limits.java::Limits.names"), "body");
+    assert_eq!(modification("limits.py::LIMIT"), "body");
+
+    write(&repo, "src/lib.rs", &rust("u64", "3"));
+    write(&repo, "src/p/Limits.java", &java("long", "3"));
+    write(&repo, "limits.py", &python("str", "3"));
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let modification = |id| change_of(&report, id)["modification"].clone();
+    assert_eq!(modification("src/lib.rs::LIMIT"), "signature");
+    assert_eq!(modification("src/p/Limits.java::Limits.LIMIT"), "signature");
+    assert_eq!(
+        modification("limits.py::LIMIT"),
+        "body",
+        "Python does not check annotations"
+    );
+}
+
+#[test]
 fn renames_are_moves_and_stale_callers_are_likely_breaks() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = shop_repo(tmp.path());

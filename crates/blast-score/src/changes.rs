@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::report::ChangeKind;
 use crate::respelled::base_spellings;
-use crate::tokens::{definition_tokens, without_path_qualifiers};
+use crate::tokens::{binding_tokens, definition_tokens, without_path_qualifiers};
 
 /// What kind of edit a modified symbol received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -543,8 +543,13 @@ fn classify(
         own(head, head_id, head_text)?,
     );
     let kind = base.symbols[base_id as usize].kind;
-    let mut old = definition_tokens(lang, &old_text);
-    let mut new = definition_tokens(lang, &new_text);
+    let tokens_of = if is_binding(kind) {
+        binding_tokens
+    } else {
+        definition_tokens
+    };
+    let mut old = tokens_of(lang, &old_text);
+    let mut new = tokens_of(lang, &new_text);
     // An impl is named by its trait and self type, and another spelling of
     // their paths (`crate::Entries` for `Entries`) is the same impl.
     if lang == Lang::Rust && kind == SymbolKind::Impl {
@@ -572,6 +577,14 @@ fn classify(
     } else {
         Modification::Body
     })
+}
+
+/// True for the kinds whose header ends at an initialiser's `=`.
+fn is_binding(kind: SymbolKind) -> bool {
+    matches!(
+        kind,
+        SymbolKind::Constant | SymbolKind::Static | SymbolKind::Field | SymbolKind::Variable
+    )
 }
 
 /// Drops the annotations of a Python `def` header: what follows a

@@ -82,6 +82,38 @@ pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
     assemble(lang, header, body)
 }
 
+/// Splits the text of a Rust or Java constant, static or field with an
+/// initialiser: the header is what comes before the `=` (attributes,
+/// modifiers, name and type), the body is the `=` and the value, so that a
+/// new value is a body change. Text without an initialiser at the top
+/// level goes to [`definition_tokens`], and so does Python, whose
+/// assignments are all body.
+pub fn binding_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
+    if lang == Lang::Python {
+        return definition_tokens(lang, text);
+    }
+    let tokens = lex(lang, text);
+    // Brackets and generic arguments hold the `=` of attribute arguments
+    // (`#[cfg(feature = "std")]`, `@Size(max = 3)`) and of associated type
+    // bindings (`Iterator<Item = u8>`). The `>` of `->` closes nothing.
+    let mut depth = 0i32;
+    let initialiser = tokens.iter().enumerate().position(|(idx, &token)| {
+        let arrow = token == ">" && idx > 0 && tokens[idx - 1] == "-";
+        match token {
+            "(" | "[" | "{" | "<" => depth += 1,
+            ")" | "]" | "}" | ">" if !arrow => depth -= 1,
+            _ => {}
+        }
+        token == "=" && depth == 0
+    });
+    let Some(at) = initialiser else {
+        return definition_tokens(lang, text);
+    };
+    let mut header = tokens;
+    let body = header.split_off(at);
+    assemble(lang, header, body)
+}
+
 /// Drops the path qualifiers from Rust tokens: `crate :: Entries` becomes
 /// `Entries`, and `:: std :: fmt :: Debug` becomes `Debug`. A single `:`
 /// (a bound or a field's type) stays.
@@ -707,6 +739,41 @@ mod tests {
             plain.header,
             "a decorator may replace the function"
         );
+    }
+
+    #[test]
+    fn bindings_split_at_initialiser() {
+        let rust = binding_tokens(
+            Lang::Rust,
+            "#[cfg(feature = \"std\")]\npub const T: &[(char, char)] = &[('0', '9')];\n",
+        );
+        assert_eq!(
+            rust.header,
+            [
+                "#", "[", "cfg", "(", "feature", "=", "\"std\"", ")", "]", "pub", "const", "T",
+                ":", "&", "[", "(", "char", ",", "char", ")", "]"
+            ]
+        );
+        assert_eq!(rust.body[..2], ["=", "&"]);
+
+        let bound = binding_tokens(
+            Lang::Rust,
+            "static F: fn() -> Box<dyn Iterator<Item = u8>> = f;",
+        );
+        assert_eq!(bound.body, ["=", "f", ";"]);
+
+        let java = binding_tokens(
+            Lang::Java,
+            "@Size(max = 3)\nprivate List<String> names = new ArrayList<>();",
+        );
+        assert_eq!(java.header.last(), Some(&"names"));
+        assert_eq!(java.body.first(), Some(&"="));
+
+        let declared = binding_tokens(Lang::Rust, "const N: usize;");
+        assert_eq!(declared, definition_tokens(Lang::Rust, "const N: usize;"));
+
+        let python = binding_tokens(Lang::Python, "LIMIT: int = 3\n");
+        assert!(python.header.is_empty(), "a Python assignment is all body");
     }
 
     #[test]
