@@ -942,6 +942,142 @@ fn change_kinds_are_told_apart() {
     );
 }
 
+/// Lists the id, kind, modification and number of likely-break dependents
+/// of each change.
+fn change_summary(report: &Value) -> Vec<(String, String, String, usize)> {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["change"].as_str().unwrap().to_owned(),
+                c["modification"].as_str().unwrap_or_default().to_owned(),
+                c["still_referenced"].as_array().unwrap().len(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn java_local_class_survives_parameter_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scanner = "package p;\npublic class Scanner {\n    public int scan(int node, int target) { return node; }\n    public int scanAll(int[] nodes, int target) {\n        for (int n : nodes) { scan(n, target); }\n        return 0;\n    }\n}\n";
+    let paths = |params: &str, test: &str| {
+        format!(
+            "package p;\npublic class Paths {{\n    public static int find(int[] nodes) {{\n        return find(nodes, 0);\n    }}\n\n    public static int find({params}) {{\n        class Finder extends Scanner {{\n            private int result;\n\n            @Override\n            public int scan(int node, int target) {{\n                if ({test}) {{ result = node; }}\n                return result;\n            }}\n\n            @Override\n            public int scanAll(int[] nodes, int target) {{\n                super.scanAll(nodes, target);\n                return result;\n            }}\n        }}\n        return new Finder().scanAll(nodes, target);\n    }}\n}}\n"
+        )
+    };
+
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            ("src/p/Scanner.java", scanner),
+            (
+                "src/p/Paths.java",
+                &paths("int[] nodes, int target", "node == target"),
+            ),
+        ],
+        (
+            "src/p/Paths.java",
+            &paths("int[] nodes, int target, boolean strict", "node >= target"),
+        ),
+    );
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+
+    // The method's text changed with the local class in it, so its old and
+    // new overloads are a deletion and an addition.
+    let old_find = "src/p/Paths.java::Paths.find(int[],int)";
+    let new_find = "src/p/Paths.java::Paths.find(int[],int,boolean)";
+    let scan = "src/p/Paths.java::Paths.find(int[],int,boolean).Finder.scan(int,int)";
+    assert_eq!(
+        change_summary(&report),
+        [
+            (old_find.to_owned(), "deleted".to_owned(), String::new(), 1),
+            (scan.to_owned(), "modified".to_owned(), "body".to_owned(), 0),
+            (new_find.to_owned(), "added".to_owned(), String::new(), 0),
+        ],
+        "the unchanged field and override of the local class are not reported"
+    );
+    let still = &change_of(&report, old_find)["still_referenced"][0]["symbol"];
+    assert_eq!(still, "p.Paths.find(int[])");
+}
+
+#[test]
+fn rust_trait_path_respelling_is_formatting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = |trait_path: &str| {
+        format!(
+            "pub trait Entries {{\n    type Entry;\n    fn count(&self) -> usize;\n}}\n\npub struct Core<K> {{\n    items: Vec<K>,\n}}\n\nimpl<K> {trait_path} for Core<K> {{\n    type Entry = K;\n\n    fn count(&self) -> usize {{\n        self.items.len()\n    }}\n}}\n\npub fn total<K>(core: &Core<K>) -> usize {{\n    core.count()\n}}\n"
+        )
+    };
+    let repo = repo_with(
+        tmp.path(),
+        &[("src/lib.rs", &lib("Entries"))],
+        ("src/lib.rs", &lib("crate::Entries")),
+    );
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    assert_eq!(
+        change_summary(&report),
+        [(
+            "src/lib.rs::<Core<K> as crate::Entries>".to_owned(),
+            "modified".to_owned(),
+            "formatting".to_owned(),
+            0
+        )]
+    );
+    assert_eq!(report["total"]["score"], 0);
+}
+
+#[test]
+fn constant_value_is_body_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rust = |ty: &str, value: &str| {
+        format!("pub const LIMIT: {ty} = {value};\n\npub fn limit() -> {ty} {{\n    LIMIT\n}}\n")
+    };
+    let java = |ty: &str, value: &str| {
+        format!(
+            "package p;\npublic class Limits {{\n    public static final {ty} LIMIT = {value};\n    private java.util.List<String> names = new java.util.ArrayList<>();\n}}\n"
+        )
+    };
+    let python = |annotation: &str, value: &str| format!("LIMIT: {annotation} = {value}\n");
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            ("src/lib.rs", &rust("usize", "3")),
+            ("src/p/Limits.java", &java("int", "3")),
+            ("limits.py", &python("int", "3")),
+        ],
+        ("src/lib.rs", &rust("usize", "4")),
+    );
+    write(
+        &repo,
+        "src/p/Limits.java",
+        &java("int", "4").replace("ArrayList", "LinkedList"),
+    );
+    write(&repo, "limits.py", &python("int", "4"));
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let modification = |id| change_of(&report, id)["modification"].clone();
+    assert_eq!(modification("src/lib.rs::LIMIT"), "body");
+    assert_eq!(modification("src/p/Limits.java::Limits.LIMIT"), "body");
+    assert_eq!(modification("src/p/Limits.java::Limits.names"), "body");
+    assert_eq!(modification("limits.py::LIMIT"), "body");
+
+    write(&repo, "src/lib.rs", &rust("u64", "3"));
+    write(&repo, "src/p/Limits.java", &java("long", "3"));
+    write(&repo, "limits.py", &python("str", "3"));
+    let report = json_of(&blast(&repo, &["diff", "--format", "json"]));
+    let modification = |id| change_of(&report, id)["modification"].clone();
+    assert_eq!(modification("src/lib.rs::LIMIT"), "signature");
+    assert_eq!(modification("src/p/Limits.java::Limits.LIMIT"), "signature");
+    assert_eq!(
+        modification("limits.py::LIMIT"),
+        "body",
+        "Python does not check annotations"
+    );
+}
+
 #[test]
 fn renames_are_moves_and_stale_callers_are_likely_breaks() {
     let tmp = tempfile::tempdir().unwrap();

@@ -8,7 +8,8 @@ use blast_graph::{FileId, Graph, Lang, SymbolId, SymbolKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::report::ChangeKind;
-use crate::tokens::definition_tokens;
+use crate::respelled::base_spellings;
+use crate::tokens::{binding_tokens, definition_tokens, without_path_qualifiers};
 
 /// What kind of edit a modified symbol received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -163,8 +164,14 @@ impl Sides<'_> {
 
     fn hunks(&self, file: &FileChange, out: &mut Vec<SymbolChange>) {
         let start = out.len();
-        self.touched(file, out);
-        self.regrouped(out, start);
+        let respelled = match (self.base_file, self.head_file) {
+            (Some(base_file), Some(head_file)) => {
+                base_spellings(self.base, base_file, self.head, head_file)
+            }
+            _ => FxHashMap::default(),
+        };
+        self.touched(file, &respelled, out);
+        self.regrouped(&respelled, out, start);
         let removed = file.hunks.iter().flat_map(|h| &h.removed);
         let added = file.hunks.iter().flat_map(|h| &h.added);
         let base_lines = self
@@ -186,7 +193,14 @@ impl Sides<'_> {
         }
     }
 
-    fn touched(&self, file: &FileChange, out: &mut Vec<SymbolChange>) {
+    /// Pairs the symbols that contain changed lines. `respelled` contains the
+    /// base-side names of head symbols that `base_spellings` renamed.
+    fn touched(
+        &self,
+        file: &FileChange,
+        respelled: &FxHashMap<SymbolId, String>,
+        out: &mut Vec<SymbolChange>,
+    ) {
         let base_lines = self.base_text.map(line_starts);
         let head_lines = self.head_text.map(line_starts);
         let mut touched_base: Vec<SymbolId> = Vec::new();
@@ -225,12 +239,13 @@ impl Sides<'_> {
         }
 
         // Pair base and head symbols by their name inside the file.
+        let no_respelling = FxHashMap::default();
         let base_names = self
             .base_file
-            .map(|f| NameIndex::of(self.base, f, self.base_text));
+            .map(|f| NameIndex::of(self.base, f, self.base_text, &no_respelling));
         let head_names = self
             .head_file
-            .map(|f| NameIndex::of(self.head, f, self.head_text));
+            .map(|f| NameIndex::of(self.head, f, self.head_text, respelled));
         let mut paired_head: FxHashSet<SymbolId> = FxHashSet::default();
         for &base_id in &touched_base {
             let head_id = base_names
@@ -264,21 +279,32 @@ impl Sides<'_> {
     /// whose name changed all the same: a method that now sits in another
     /// class because the lines around it moved. Each is deleted under its
     /// old name and added under the new one, and `pair_renames` reports the
-    /// pair as one move.
-    fn regrouped(&self, out: &mut Vec<SymbolChange>, start: usize) {
+    /// pair as one move. A head symbol's name is the one `respelled` maps
+    /// it to, if any.
+    fn regrouped(
+        &self,
+        respelled: &FxHashMap<SymbolId, String>,
+        out: &mut Vec<SymbolChange>,
+        start: usize,
+    ) {
         let (Some(base_file), Some(head_file)) = (self.base_file, self.head_file) else {
             return;
         };
         // Sets keep a file of many definitions linear in time.
-        fn local_names(graph: &Graph, file: FileId) -> FxHashSet<&str> {
+        let no_respelling = FxHashMap::default();
+        fn names<'g>(
+            graph: &'g Graph,
+            file: FileId,
+            respelled: &'g FxHashMap<SymbolId, String>,
+        ) -> FxHashSet<&'g str> {
             graph
                 .file_symbols(file)
-                .map(|id| graph.symbols[id as usize].local_name.as_str())
+                .map(|id| name_in_file(graph, id, respelled))
                 .collect()
         }
         let (base_names, head_names) = (
-            local_names(self.base, base_file),
-            local_names(self.head, head_file),
+            names(self.base, base_file, &no_respelling),
+            names(self.head, head_file, respelled),
         );
         let reported_base: FxHashSet<SymbolId> =
             out[start..].iter().filter_map(|c| c.base).collect();
@@ -286,24 +312,31 @@ impl Sides<'_> {
             out[start..].iter().filter_map(|c| c.head).collect();
         let vanished = |graph: &Graph,
                         file: FileId,
+                        respelled: &FxHashMap<SymbolId, String>,
                         reported: &FxHashSet<SymbolId>,
                         other: &FxHashSet<&str>|
          -> Vec<SymbolId> {
             graph
                 .file_symbols(file)
                 .filter(|&id| {
-                    let sym = &graph.symbols[id as usize];
-                    sym.kind != SymbolKind::Module
+                    graph.symbols[id as usize].kind != SymbolKind::Module
                         && reported_symbol(graph, id) == id
                         && !reported.contains(&id)
-                        && !other.contains(sym.local_name.as_str())
+                        && !other.contains(name_in_file(graph, id, respelled))
                 })
                 .collect()
         };
-        for id in vanished(self.base, base_file, &reported_base, &head_names) {
+        let base_vanished = vanished(
+            self.base,
+            base_file,
+            &no_respelling,
+            &reported_base,
+            &head_names,
+        );
+        for id in base_vanished {
             out.push(SymbolChange::deleted(id));
         }
-        for id in vanished(self.head, head_file, &reported_head, &base_names) {
+        for id in vanished(self.head, head_file, respelled, &reported_head, &base_names) {
             out.push(SymbolChange::added(id));
         }
     }
@@ -363,29 +396,35 @@ impl Sides<'_> {
 struct NameIndex<'g> {
     by_name_and_kind: FxHashMap<(&'g str, SymbolKind), Vec<SymbolId>>,
     first_by_name: FxHashMap<&'g str, SymbolId>,
+    /// Names that replace the symbols' own, from `base_spellings`.
+    respelled: &'g FxHashMap<SymbolId, String>,
     /// Python definitions decorated with `@overload`, among those that share
     /// their name and kind with another.
     overload_stubs: FxHashSet<SymbolId>,
 }
 
 impl<'g> NameIndex<'g> {
-    fn of(graph: &'g Graph, file: FileId, text: Option<&[u8]>) -> NameIndex<'g> {
+    fn of(
+        graph: &'g Graph,
+        file: FileId,
+        text: Option<&[u8]>,
+        respelled: &'g FxHashMap<SymbolId, String>,
+    ) -> NameIndex<'g> {
         let mut index = NameIndex {
             by_name_and_kind: FxHashMap::default(),
             first_by_name: FxHashMap::default(),
+            respelled,
             overload_stubs: FxHashSet::default(),
         };
         for id in graph.file_symbols(file) {
-            let symbol = &graph.symbols[id as usize];
+            let name = name_in_file(graph, id, respelled);
+            let kind = graph.symbols[id as usize].kind;
             index
                 .by_name_and_kind
-                .entry((symbol.local_name.as_str(), symbol.kind))
+                .entry((name, kind))
                 .or_default()
                 .push(id);
-            index
-                .first_by_name
-                .entry(symbol.local_name.as_str())
-                .or_insert(id);
+            index.first_by_name.entry(name).or_insert(id);
         }
         if let Some(text) = text.filter(|_| graph.files[file as usize].lang == Lang::Python) {
             index.overload_stubs = index
@@ -409,8 +448,8 @@ impl<'g> NameIndex<'g> {
     /// implementation pairs with the implementation, and a stub without a
     /// counterpart at its position is added or deleted.
     fn counterpart(&self, graph: &Graph, id: SymbolId, to: &NameIndex<'_>) -> Option<SymbolId> {
-        let symbol = &graph.symbols[id as usize];
-        let key = (symbol.local_name.as_str(), symbol.kind);
+        let name = name_in_file(graph, id, self.respelled);
+        let key = (name, graph.symbols[id as usize].kind);
         let is_stub = self.overload_stubs.contains(&id);
         let position = self
             .by_name_and_kind
@@ -422,7 +461,7 @@ impl<'g> NameIndex<'g> {
             })
             .unwrap_or(0);
         let Some(matching) = to.by_name_and_kind.get(&key) else {
-            return to.first_by_name.get(symbol.local_name.as_str()).copied();
+            return to.first_by_name.get(name).copied();
         };
         let mut alike = matching
             .iter()
@@ -434,6 +473,19 @@ impl<'g> NameIndex<'g> {
             None => alike.next_back(),
         }
     }
+}
+
+/// Returns the name a symbol is paired by: the one `respelled` maps it to,
+/// else its own name inside the file.
+fn name_in_file<'g>(
+    graph: &'g Graph,
+    id: SymbolId,
+    respelled: &'g FxHashMap<SymbolId, String>,
+) -> &'g str {
+    respelled.get(&id).map_or(
+        graph.symbols[id as usize].local_name.as_str(),
+        String::as_str,
+    )
 }
 
 /// True when a Python definition's text carries an `@overload` decorator
@@ -490,16 +542,28 @@ fn classify(
         own(base, base_id, base_text)?,
         own(head, head_id, head_text)?,
     );
-    let old = definition_tokens(lang, &old_text);
-    let new = definition_tokens(lang, &new_text);
+    let kind = base.symbols[base_id as usize].kind;
+    let tokens_of = if is_binding(kind) {
+        binding_tokens
+    } else {
+        definition_tokens
+    };
+    let mut old = tokens_of(lang, &old_text);
+    let mut new = tokens_of(lang, &new_text);
+    // An impl is named by its trait and self type, and another spelling of
+    // their paths (`crate::Entries` for `Entries`) is the same impl.
+    if lang == Lang::Rust && kind == SymbolKind::Impl {
+        old.header = without_path_qualifiers(&old.header);
+        new.header = without_path_qualifiers(&new.header);
+    }
     // A module has no header: the tokens before the first `{` of a Rust
     // file are `use` items and the like. Python does not check annotations
     // when it calls a function, so a header that differs only in them
     // changes no caller.
-    // NOTE: headers are compared as tokens, so another spelling of the same
-    // type (`crate::Bytes` for `Bytes` or `Self`, an elided lifetime) is
-    // still a signature change.
-    let headers_differ = if base.symbols[base_id as usize].kind == SymbolKind::Module {
+    // NOTE: headers other than an impl's are compared as tokens, so another
+    // spelling of the same type (`crate::Bytes` for `Bytes` or `Self`, an
+    // elided lifetime) is still a signature change there.
+    let headers_differ = if kind == SymbolKind::Module {
         false
     } else if lang == Lang::Python {
         without_annotations(&old.header) != without_annotations(&new.header)
@@ -513,6 +577,14 @@ fn classify(
     } else {
         Modification::Body
     })
+}
+
+/// True for the kinds whose header ends at an initialiser's `=`.
+fn is_binding(kind: SymbolKind) -> bool {
+    matches!(
+        kind,
+        SymbolKind::Constant | SymbolKind::Static | SymbolKind::Field | SymbolKind::Variable
+    )
 }
 
 /// Drops the annotations of a Python `def` header: what follows a

@@ -34,6 +34,7 @@ mod prefilter;
 mod pyproject;
 pub mod reach;
 mod report;
+mod respelled;
 pub mod score;
 mod sources;
 pub mod tokens;

@@ -253,14 +253,14 @@ fn dependent_edges(graph: &Graph, node: SymbolId) -> impl Iterator<Item = &Edge>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
 
     use blast_graph::{ExtractOptions, GraphOptions, SourceFile, extract_all};
 
     use super::*;
 
-    fn graph(files: &[(&str, &str)]) -> Graph {
+    pub(crate) fn graph(files: &[(&str, &str)]) -> Graph {
         let sources: Vec<SourceFile> = files
             .iter()
             .map(|(path, text)| SourceFile {

@@ -71,7 +71,7 @@ pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
             }
         }
     }
-    let (header, mut body) = match split {
+    let (header, body) = match split {
         Some(at) => {
             let mut tokens = tokens;
             let body = tokens.split_off(at);
@@ -79,6 +79,84 @@ pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
         }
         None => (Vec::new(), tokens),
     };
+    assemble(lang, header, body)
+}
+
+/// Splits the text of a Rust or Java constant, static or field with an
+/// initialiser: the header is what comes before the `=` (attributes,
+/// modifiers, name and type), the body is the `=` and the value, so that a
+/// new value is a body change. Text without an initialiser at the top
+/// level goes to [`definition_tokens`], and so does Python, whose
+/// assignments are all body.
+pub fn binding_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
+    if lang == Lang::Python {
+        return definition_tokens(lang, text);
+    }
+    let tokens = lex(lang, text);
+    // Brackets and generic arguments hold the `=` of attribute arguments
+    // (`#[cfg(feature = "std")]`, `@Size(max = 3)`) and of associated type
+    // bindings (`Iterator<Item = u8>`). The `>` of `->` closes nothing.
+    let mut depth = 0i32;
+    let initialiser = tokens.iter().enumerate().position(|(idx, &token)| {
+        let arrow = token == ">" && idx > 0 && tokens[idx - 1] == "-";
+        match token {
+            "(" | "[" | "{" | "<" => depth += 1,
+            ")" | "]" | "}" | ">" if !arrow => depth -= 1,
+            _ => {}
+        }
+        token == "=" && depth == 0
+    });
+    let Some(at) = initialiser else {
+        return definition_tokens(lang, text);
+    };
+    let mut header = tokens;
+    let body = header.split_off(at);
+    assemble(lang, header, body)
+}
+
+/// Drops the path qualifiers from Rust tokens: `crate :: Entries` becomes
+/// `Entries`, and `:: std :: fmt :: Debug` becomes `Debug`. A single `:`
+/// (a bound or a field's type) stays.
+pub fn without_path_qualifiers<'s>(tokens: &[&'s str]) -> Vec<&'s str> {
+    let mut unqualified: Vec<&'s str> = Vec::with_capacity(tokens.len());
+    let mut idx = 0;
+    while idx < tokens.len() {
+        let path_separator = tokens.get(idx + 1..idx + 3) == Some(&[":", ":"][..])
+            && tokens.get(idx + 3).is_some_and(|t| is_identifier(t));
+        if path_separator && is_path_segment(tokens[idx]) {
+            idx += 3;
+            continue;
+        }
+        // A leading `::`: the tokens from `idx` are `: : name`.
+        let leading = tokens.get(idx..idx + 2) == Some(&[":", ":"][..])
+            && tokens.get(idx + 2).is_some_and(|t| is_identifier(t))
+            && unqualified
+                .last()
+                .is_none_or(|t| !is_path_segment(t) && *t != ">");
+        if leading {
+            idx += 2;
+            continue;
+        }
+        unqualified.push(tokens[idx]);
+        idx += 1;
+    }
+    unqualified
+}
+
+/// True for an identifier that can name a path segment, unlike the
+/// keywords that come before a path in a header (`impl ::std::fmt::Debug`).
+fn is_path_segment(token: &str) -> bool {
+    is_identifier(token)
+        && !matches!(
+            token,
+            "impl" | "for" | "as" | "dyn" | "where" | "mut" | "const" | "unsafe" | "pub" | "fn"
+        )
+}
+
+/// Finishes splitting a definition's tokens: drops a Python docstring,
+/// moves what callers cannot observe out of the header and drops trailing
+/// commas.
+fn assemble<'s>(lang: Lang, header: Vec<&'s str>, mut body: Vec<&'s str>) -> DefinitionTokens<'s> {
     // A docstring (a string literal opening the body) documents the code
     // like a comment: editing it is a formatting change.
     if lang == Lang::Python && body.first().is_some_and(|t| is_string_token(t)) {
@@ -660,6 +738,56 @@ mod tests {
             python("@functools.cache\ndef f(x):\n    return x\n").header,
             plain.header,
             "a decorator may replace the function"
+        );
+    }
+
+    #[test]
+    fn bindings_split_at_initialiser() {
+        let rust = binding_tokens(
+            Lang::Rust,
+            "#[cfg(feature = \"std\")]\npub const T: &[(char, char)] = &[('0', '9')];\n",
+        );
+        assert_eq!(
+            rust.header,
+            [
+                "#", "[", "cfg", "(", "feature", "=", "\"std\"", ")", "]", "pub", "const", "T",
+                ":", "&", "[", "(", "char", ",", "char", ")", "]"
+            ]
+        );
+        assert_eq!(rust.body[..2], ["=", "&"]);
+
+        let bound = binding_tokens(
+            Lang::Rust,
+            "static F: fn() -> Box<dyn Iterator<Item = u8>> = f;",
+        );
+        assert_eq!(bound.body, ["=", "f", ";"]);
+
+        let java = binding_tokens(
+            Lang::Java,
+            "@Size(max = 3)\nprivate List<String> names = new ArrayList<>();",
+        );
+        assert_eq!(java.header.last(), Some(&"names"));
+        assert_eq!(java.body.first(), Some(&"="));
+
+        let declared = binding_tokens(Lang::Rust, "const N: usize;");
+        assert_eq!(declared, definition_tokens(Lang::Rust, "const N: usize;"));
+
+        let python = binding_tokens(Lang::Python, "LIMIT: int = 3\n");
+        assert!(python.header.is_empty(), "a Python assignment is all body");
+    }
+
+    #[test]
+    fn path_qualifiers_are_dropped() {
+        let dropped = |text| without_path_qualifiers(&lex(Lang::Rust, text)).concat();
+        assert_eq!(
+            dropped("impl<K, V> crate::Entries for IndexMapCore<K, V>"),
+            dropped("impl<K, V> Entries for IndexMapCore<K, V>")
+        );
+        assert_eq!(dropped("impl ::std::fmt::Debug for S"), "implDebugforS");
+        assert_eq!(dropped("impl<T: Clone> Tr for T"), "impl<T:Clone>TrforT");
+        assert_eq!(
+            dropped("impl Tr for <T as Other>::Out"),
+            "implTrfor<TasOther>::Out"
         );
     }
 }
