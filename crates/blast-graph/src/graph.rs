@@ -173,21 +173,27 @@ fn extract_bytes(
             let config = python::config();
             let tree = crate::lang::parse(lang, &config.language, source)
                 .map_err(|_| SkipReason::ParseFailed)?;
-            let (syntax, facts) = python::extract(config, source, &tree);
+            let (mut syntax, mut facts) = python::extract(config, source, &tree);
+            syntax.symbols.shrink_to_fit();
+            facts.shrink_to_fit();
             Ok((syntax, LangFacts::Python(facts)))
         }
         Lang::Rust => {
             let config = rust_lang::config();
             let tree = crate::lang::parse(lang, &config.language, source)
                 .map_err(|_| SkipReason::ParseFailed)?;
-            let (syntax, facts) = rust_lang::extract(config, source, &tree);
+            let (mut syntax, mut facts) = rust_lang::extract(config, source, &tree);
+            syntax.symbols.shrink_to_fit();
+            facts.shrink_to_fit();
             Ok((syntax, LangFacts::Rust(facts)))
         }
         Lang::Java => {
             let config = java_lang::config();
             let tree = crate::lang::parse(lang, &config.language, source)
                 .map_err(|_| SkipReason::ParseFailed)?;
-            let (syntax, facts) = java_lang::extract(config, source, &tree);
+            let (mut syntax, mut facts) = java_lang::extract(config, source, &tree);
+            syntax.symbols.shrink_to_fit();
+            facts.shrink_to_fit();
             Ok((syntax, LangFacts::Java(facts)))
         }
     }

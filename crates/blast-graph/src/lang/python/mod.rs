@@ -138,6 +138,22 @@ pub struct PyFacts {
     pub first_params: Vec<(u32, String)>,
 }
 
+impl PyFacts {
+    /// Frees the spare capacity that extraction's pushes left.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.imports.shrink_to_fit();
+        self.refs.shrink_to_fit();
+        self.bases.shrink_to_fit();
+        self.bindings.shrink_to_fit();
+        self.locals.shrink_to_fit();
+        self.globals.shrink_to_fit();
+        self.returned_names.shrink_to_fit();
+        self.all_extends.shrink_to_fit();
+        self.returns.shrink_to_fit();
+        self.first_params.shrink_to_fit();
+    }
+}
+
 /// The compiled grammar and queries, shared by all threads.
 pub(crate) struct PythonConfig {
     pub language: Language,
