@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::lang::java::{self as java_lang, JavaFacts, JavaStats};
 use crate::lang::python::{self, ModuleLayout, PyFacts, PythonStats};
 use crate::lang::rust::{self as rust_lang, RustFacts, RustLayout, RustStats};
-use crate::model::{EdgeKind, FileSyntax, Lang, LocalEdge, Resolution, Resolved, Span, SymbolKind};
+use crate::model::{EdgeKind, FileSyntax, Lang, Resolution, Resolved, Span, SymbolKind};
 
 /// Index of a symbol in [`Graph::symbols`].
 pub type SymbolId = u32;
@@ -173,21 +173,27 @@ fn extract_bytes(
             let config = python::config();
             let tree = crate::lang::parse(lang, &config.language, source)
                 .map_err(|_| SkipReason::ParseFailed)?;
-            let (syntax, facts) = python::extract(config, source, &tree);
+            let (mut syntax, mut facts) = python::extract(config, source, &tree);
+            syntax.symbols.shrink_to_fit();
+            facts.shrink_to_fit();
             Ok((syntax, LangFacts::Python(facts)))
         }
         Lang::Rust => {
             let config = rust_lang::config();
             let tree = crate::lang::parse(lang, &config.language, source)
                 .map_err(|_| SkipReason::ParseFailed)?;
-            let (syntax, facts) = rust_lang::extract(config, source, &tree);
+            let (mut syntax, mut facts) = rust_lang::extract(config, source, &tree);
+            syntax.symbols.shrink_to_fit();
+            facts.shrink_to_fit();
             Ok((syntax, LangFacts::Rust(facts)))
         }
         Lang::Java => {
             let config = java_lang::config();
             let tree = crate::lang::parse(lang, &config.language, source)
                 .map_err(|_| SkipReason::ParseFailed)?;
-            let (syntax, facts) = java_lang::extract(config, source, &tree);
+            let (mut syntax, mut facts) = java_lang::extract(config, source, &tree);
+            syntax.symbols.shrink_to_fit();
+            facts.shrink_to_fit();
             Ok((syntax, LangFacts::Java(facts)))
         }
     }
@@ -351,11 +357,21 @@ impl Graph {
             }
         }
 
+        // Symbols are numbered file by file in path order, so each file's
+        // first symbol id is known before resolution and resolved edges
+        // can take global ids at once.
+        let mut first_symbols: Vec<SymbolId> = Vec::with_capacity(parsed.len());
+        let mut symbol_count = 0usize;
+        for file in &parsed {
+            first_symbols.push(to_u32(symbol_count));
+            symbol_count += file.syntax().map_or(0, |syntax| syntax.symbols.len());
+        }
+
         // Step 2: resolve each language's files among themselves. The
         // languages are independent, so a repository of several languages
         // resolves them in parallel; results are merged in a fixed order.
         let mut module_names = vec![String::new(); parsed.len()];
-        let mut local_edges: Vec<(FileId, FileId, LocalEdge)> = Vec::new();
+        let mut edges: Vec<Edge> = Vec::new();
         let mut test_classes: rustc_hash::FxHashSet<(FileId, u32)> = Default::default();
         let per_language: Vec<(Lang, Vec<FileId>, Resolved, GraphStats)> = Lang::ALL
             .par_iter()
@@ -387,23 +403,26 @@ impl Graph {
             for (file, class) in resolved.test_classes {
                 test_classes.insert((ids[file as usize], class));
             }
-            for edge in resolved.edges {
-                local_edges.push((
-                    ids[edge.source.0 as usize],
-                    ids[edge.target.0 as usize],
-                    edge,
-                ));
-            }
+            edges.reserve_exact(resolved.edges.len());
+            edges.extend(resolved.edges.iter().map(|e| Edge {
+                source: first_symbols[ids[e.source.0 as usize] as usize] + e.source.1,
+                target: first_symbols[ids[e.target.0 as usize] as usize] + e.target.1,
+                kind: e.kind,
+                resolution: e.resolution,
+                weight: e.weight,
+                line: e.line,
+            }));
         }
 
         // Step 3: global symbols with qualified names.
         let mut file_nodes = Vec::with_capacity(parsed.len());
-        let mut symbols = Vec::new();
+        let mut symbols = Vec::with_capacity(symbol_count);
         for (file_id, file) in parsed.iter().enumerate() {
             let Some(syntax) = file.syntax() else {
                 continue;
             };
             let first = to_u32(symbols.len());
+            debug_assert_eq!(first, first_symbols[file_id]);
             let module = std::mem::take(&mut module_names[file_id]);
             for (local_id, local) in syntax.symbols.iter().enumerate() {
                 let name = qualified_name(file.lang, &module, &local.local_name, &file.path);
@@ -430,19 +449,8 @@ impl Graph {
             });
         }
 
-        // Step 4: edges in global ids, sorted and deduplicated. An exact
-        // edge wins over a candidate edge between the same symbols.
-        let mut edges: Vec<Edge> = local_edges
-            .iter()
-            .map(|(source_file, target_file, e)| Edge {
-                source: file_nodes[*source_file as usize].first_symbol + e.source.1,
-                target: file_nodes[*target_file as usize].first_symbol + e.target.1,
-                kind: e.kind,
-                resolution: e.resolution,
-                weight: e.weight,
-                line: e.line,
-            })
-            .collect();
+        // Step 4: edges sorted and deduplicated. An exact edge wins over a
+        // candidate edge between the same symbols.
         edges.sort_by(|a, b| {
             (a.source, a.target, a.resolution, a.kind, a.line)
                 .cmp(&(b.source, b.target, b.resolution, b.kind, b.line))
@@ -451,10 +459,12 @@ impl Graph {
         // One edge per (source, target, kind), on its first line, except
         // that scope edges keep each import line (a change to one import
         // reaches only the users of what that line binds). An exact edge
-        // makes a candidate edge between the same symbols redundant.
-        let mut kept: Vec<Edge> = Vec::with_capacity(edges.len());
-        for edge in edges {
-            let duplicate = kept
+        // makes a candidate edge between the same symbols redundant. The
+        // kept edges are compacted to the front of `edges` in place.
+        let mut kept = 0;
+        for idx in 0..edges.len() {
+            let edge = edges[idx];
+            let duplicate = edges[..kept]
                 .iter()
                 .rev()
                 .take_while(|k| k.source == edge.source && k.target == edge.target)
@@ -464,10 +474,12 @@ impl Graph {
                             && edge.resolution == Resolution::Candidate)
                 });
             if !duplicate {
-                kept.push(edge);
+                edges[kept] = edge;
+                kept += 1;
             }
         }
-        let edges = kept;
+        edges.truncate(kept);
+        edges.shrink_to_fit();
 
         Graph::from_parts(file_nodes, symbols, edges, stats)
     }

@@ -37,6 +37,73 @@ struct Row<'a> {
     weight_milli: u32,
 }
 
+/// A row as ids, 16 bytes instead of the 104 of a [`Row`]: a large graph
+/// has millions of rows, and they are all held to be sorted. The endpoints
+/// are symbol ids at symbol level and file ids at file level.
+#[derive(Clone, Copy, Debug)]
+struct RowIds {
+    source: u32,
+    target: u32,
+    weight_milli: u32,
+    kind: EdgeKind,
+    resolution: Resolution,
+}
+
+/// The sorted rows of one level of a graph.
+struct Rows<'a> {
+    graph: &'a Graph,
+    level: GraphLevel,
+    ids: Vec<RowIds>,
+}
+
+impl<'a> Rows<'a> {
+    /// Sorts `ids` by the text of their rows and, when `dedup` is set,
+    /// removes rows whose text equals the previous one's.
+    fn sorted(graph: &'a Graph, level: GraphLevel, ids: Vec<RowIds>, dedup: bool) -> Rows<'a> {
+        let mut rows = Rows { graph, level, ids };
+        let mut ids = std::mem::take(&mut rows.ids);
+        ids.sort_by(|a, b| rows.row(a).cmp(&rows.row(b)));
+        if dedup {
+            ids.dedup_by(|a, b| rows.row(a) == rows.row(b));
+        }
+        rows.ids = ids;
+        rows
+    }
+
+    /// Returns the (symbol, file) names of a row's endpoint.
+    fn endpoint(&self, id: u32) -> (&'a str, &'a str) {
+        let graph = self.graph;
+        match self.level {
+            GraphLevel::Symbol => {
+                let symbol = &graph.symbols[id as usize];
+                (&symbol.name, &graph.files[symbol.file as usize].path)
+            }
+            GraphLevel::File => {
+                let file = &graph.files[id as usize];
+                (&file.module, &file.path)
+            }
+        }
+    }
+
+    fn row(&self, ids: &RowIds) -> Row<'a> {
+        let (source_symbol, source_file) = self.endpoint(ids.source);
+        let (target_symbol, target_file) = self.endpoint(ids.target);
+        Row {
+            source_symbol,
+            source_file,
+            target_symbol,
+            target_file,
+            kind: ids.kind.name(),
+            resolution: ids.resolution.name(),
+            weight_milli: ids.weight_milli,
+        }
+    }
+
+    fn iter(&self) -> impl ExactSizeIterator<Item = Row<'a>> + '_ {
+        self.ids.iter().map(|ids| self.row(ids))
+    }
+}
+
 /// Renders the graph. Rows are sorted, so the output is deterministic.
 pub fn render_graph(graph: &Graph, format: GraphFormat, level: GraphLevel) -> String {
     let mut out = Vec::new();
@@ -68,30 +135,22 @@ pub fn write_graph(
     }
 }
 
-fn symbol_rows(graph: &Graph) -> Vec<Row<'_>> {
-    let mut rows: Vec<Row<'_>> = graph
+fn symbol_rows(graph: &Graph) -> Rows<'_> {
+    let ids: Vec<RowIds> = graph
         .edges
         .iter()
-        .map(|e| {
-            let source = &graph.symbols[e.source as usize];
-            let target = &graph.symbols[e.target as usize];
-            Row {
-                source_symbol: &source.name,
-                source_file: &graph.files[source.file as usize].path,
-                target_symbol: &target.name,
-                target_file: &graph.files[target.file as usize].path,
-                kind: e.kind.name(),
-                resolution: e.resolution.name(),
-                weight_milli: weight_milli(e.weight),
-            }
+        .map(|e| RowIds {
+            source: e.source,
+            target: e.target,
+            weight_milli: weight_milli(e.weight),
+            kind: e.kind,
+            resolution: e.resolution,
         })
         .collect();
-    rows.sort();
-    rows.dedup();
-    rows
+    Rows::sorted(graph, GraphLevel::Symbol, ids, true)
 }
 
-fn file_rows(graph: &Graph) -> Vec<Row<'_>> {
+fn file_rows(graph: &Graph) -> Rows<'_> {
     // (source file, target file) -> best (resolution, kind, weight).
     let mut pairs: BTreeMap<(u32, u32), (Resolution, EdgeKind, u32)> = BTreeMap::new();
     for edge in &graph.edges {
@@ -114,24 +173,19 @@ fn file_rows(graph: &Graph) -> Vec<Row<'_>> {
             })
             .or_insert(candidate);
     }
-    let mut rows: Vec<Row<'_>> = pairs
+    let ids: Vec<RowIds> = pairs
         .into_iter()
-        .map(|((source, target), (resolution, kind, inverted_weight))| {
-            let source = &graph.files[source as usize];
-            let target = &graph.files[target as usize];
-            Row {
-                source_symbol: &source.module,
-                source_file: &source.path,
-                target_symbol: &target.module,
-                target_file: &target.path,
-                kind: kind.name(),
-                resolution: resolution.name(),
+        .map(
+            |((source, target), (resolution, kind, inverted_weight))| RowIds {
+                source,
+                target,
                 weight_milli: u32::MAX - inverted_weight,
-            }
-        })
+                kind,
+                resolution,
+            },
+        )
         .collect();
-    rows.sort();
-    rows
+    Rows::sorted(graph, GraphLevel::File, ids, false)
 }
 
 fn weight_milli(weight: f32) -> u32 {
@@ -144,9 +198,9 @@ fn weight_milli(weight: f32) -> u32 {
     milli
 }
 
-fn tsv(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
+fn tsv(rows: &Rows<'_>, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"source_symbol\tsource_file\ttarget_symbol\ttarget_file\tkind\tresolution\n")?;
-    for row in rows {
+    for row in rows.iter() {
         writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}",
@@ -174,7 +228,25 @@ fn clean(field: &str) -> std::borrow::Cow<'_, str> {
 struct JsonGraph<'a> {
     schema_version: u32,
     files: Vec<JsonFile<'a>>,
-    edges: Vec<JsonEdge<'a>>,
+    edges: JsonEdges<'a>,
+}
+
+/// The edges of the JSON document, serialized one row at a time rather
+/// than collected first.
+struct JsonEdges<'a>(&'a Rows<'a>);
+
+impl Serialize for JsonEdges<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|r| JsonEdge {
+            source_symbol: r.source_symbol,
+            source_file: r.source_file,
+            target_symbol: r.target_symbol,
+            target_file: r.target_file,
+            kind: r.kind,
+            resolution: r.resolution,
+            weight: f64::from(r.weight_milli) / 1000.0,
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -197,7 +269,7 @@ struct JsonEdge<'a> {
     weight: f64,
 }
 
-fn json(graph: &Graph, rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
+fn json(graph: &Graph, rows: &Rows<'_>, out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonGraph {
         schema_version: 1,
         files: graph
@@ -211,28 +283,17 @@ fn json(graph: &Graph, rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> 
                 parse_errors: f.parse_errors,
             })
             .collect(),
-        edges: rows
-            .iter()
-            .map(|r| JsonEdge {
-                source_symbol: r.source_symbol,
-                source_file: r.source_file,
-                target_symbol: r.target_symbol,
-                target_file: r.target_file,
-                kind: r.kind,
-                resolution: r.resolution,
-                weight: f64::from(r.weight_milli) / 1000.0,
-            })
-            .collect(),
+        edges: JsonEdges(rows),
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
-fn dot(rows: &[Row<'_>], level: GraphLevel, out: &mut dyn Write) -> io::Result<()> {
+fn dot(rows: &Rows<'_>, level: GraphLevel, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(
         b"digraph blast {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
     )?;
-    for row in rows {
+    for row in rows.iter() {
         let (source, target) = match level {
             GraphLevel::Symbol => (row.source_symbol, row.target_symbol),
             GraphLevel::File => (row.source_file, row.target_file),

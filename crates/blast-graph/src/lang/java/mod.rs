@@ -270,6 +270,18 @@ pub struct JavaFacts {
     pub type_uses: Vec<TypeUse>,
 }
 
+impl JavaFacts {
+    /// Frees the spare capacity that extraction's pushes left.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.imports.shrink_to_fit();
+        self.decls.shrink_to_fit();
+        self.type_params.shrink_to_fit();
+        self.locals.shrink_to_fit();
+        self.exprs.shrink_to_fit();
+        self.type_uses.shrink_to_fit();
+    }
+}
+
 /// The compiled grammar and queries, shared by all threads.
 pub(crate) struct JavaConfig {
     pub language: Language,

@@ -5,7 +5,7 @@
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 
-use super::{ImportKind, PyBinding, PyFacts, PyImport, PyRef, PythonConfig, RefKind};
+use super::{Chain, ImportKind, PyBinding, PyFacts, PyImport, PyRef, PythonConfig, RefKind};
 use crate::lang::parents::Parents;
 use crate::model::{FileSyntax, LocalSymbol, Span, SymbolKind};
 
@@ -272,7 +272,7 @@ fn visit_name(
         facts.globals.push((scope, name.clone()));
         facts.refs.push(PyRef {
             scope,
-            chain: vec![name],
+            chain: Chain::new(&[name]),
             kind: RefKind::Read,
             line: line_of(node),
         });
@@ -326,7 +326,7 @@ fn visit_name(
     }
     facts.refs.push(PyRef {
         scope,
-        chain,
+        chain: Chain::new(&chain),
         kind,
         line: line_of(node),
     });

@@ -30,9 +30,38 @@ pub enum RefKind {
 pub struct PyRef {
     /// Index of the innermost enclosing symbol.
     pub scope: u32,
-    pub chain: Vec<String>,
+    pub chain: Chain,
     pub kind: RefKind,
     pub line: u32,
+}
+
+/// The segments of a chain joined by `.` in one string. References are
+/// most of what extraction keeps of a Python file, so each keeps one
+/// allocation instead of one for the list and one per segment.
+///
+/// The segments are identifiers, `()`, `super()` or empty, and none of
+/// them contains a `.`, so splitting at `.` returns them unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Chain(Box<str>);
+
+impl Chain {
+    /// Joins `segments`, which must not be empty or contain a `.`.
+    pub fn new<S: AsRef<str>>(segments: &[S]) -> Chain {
+        debug_assert!(!segments.is_empty(), "a chain has at least one segment");
+        debug_assert!(
+            segments
+                .iter()
+                .all(|segment| !segment.as_ref().contains('.')),
+            "a chain segment contains a `.`"
+        );
+        let joined: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
+        Chain(joined.join(".").into_boxed_str())
+    }
+
+    /// Returns the segments in order.
+    pub fn segments(&self) -> std::str::Split<'_, char> {
+        self.0.split('.')
+    }
 }
 
 /// One name bound by an import statement.
@@ -107,6 +136,22 @@ pub struct PyFacts {
     /// The first parameter's name of each function, by symbol index: a
     /// method's receiver (`self`, `cls`).
     pub first_params: Vec<(u32, String)>,
+}
+
+impl PyFacts {
+    /// Frees the spare capacity that extraction's pushes left.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.imports.shrink_to_fit();
+        self.refs.shrink_to_fit();
+        self.bases.shrink_to_fit();
+        self.bindings.shrink_to_fit();
+        self.locals.shrink_to_fit();
+        self.globals.shrink_to_fit();
+        self.returned_names.shrink_to_fit();
+        self.all_extends.shrink_to_fit();
+        self.returns.shrink_to_fit();
+        self.first_params.shrink_to_fit();
+    }
 }
 
 /// The compiled grammar and queries, shared by all threads.

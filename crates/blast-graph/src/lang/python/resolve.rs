@@ -441,18 +441,18 @@ impl<'a> Resolver<'a> {
             } else {
                 reference.scope
             };
-            let steps = self.resolve_chain(file_idx, lookup_scope, &reference.chain);
+            let chain: Vec<&str> = reference.chain.segments().collect();
+            let steps = self.resolve_chain(file_idx, lookup_scope, &chain);
             if reference.scope != 0 {
-                for line in self.module_import_lines(file_idx, reference.scope, &reference.chain[0])
-                {
+                for line in self.module_import_lines(file_idx, reference.scope, chain[0]) {
                     push_exact(edges, source, (file_idx, 0), EdgeKind::Scope, line);
                 }
             }
-            let last_step = reference.chain.len();
+            let last_step = chain.len();
             // `cls` in `cls.x` is the method's own class, which jedi and
             // scip-python treat as a parameter rather than a reference.
             let receiver_head = self
-                .receiver_class(file_idx, lookup_scope, &reference.chain[0])
+                .receiver_class(file_idx, lookup_scope, chain[0])
                 .is_some();
             let mut resolved_last = false;
             for (seg, targets) in &steps {
@@ -479,13 +479,13 @@ impl<'a> Resolver<'a> {
             }
             // Calls whose method did not resolve: candidates by name, unless
             // the receiver is outside the repository (`os.path.join()`).
-            let receiver_external = steps.is_empty() && !reference.chain[0].is_empty();
+            let receiver_external = steps.is_empty() && !chain[0].is_empty();
             if reference.kind == RefKind::Call
                 && !resolved_last
                 && last_step >= 2
                 && !receiver_external
             {
-                let name = &reference.chain[last_step - 1];
+                let name = chain[last_step - 1];
                 self.push_candidates(edges, stats, source, name, reference.line);
             }
         }
@@ -569,11 +569,11 @@ impl<'a> Resolver<'a> {
     /// Resolves a chain step by step. Returns, per segment index that
     /// resolved, the targets it stands for; stops at the first segment that
     /// does not resolve.
-    fn resolve_chain(
+    fn resolve_chain<S: AsRef<str>>(
         &self,
         file_idx: u32,
         scope: u32,
-        chain: &[String],
+        chain: &[S],
     ) -> Vec<(usize, Vec<Target>)> {
         let depth = self.chain_depth.get();
         if depth >= MAX_CHAIN_DEPTH {
@@ -585,17 +585,17 @@ impl<'a> Resolver<'a> {
         steps
     }
 
-    fn resolve_chain_inner(
+    fn resolve_chain_inner<S: AsRef<str>>(
         &self,
         file_idx: u32,
         scope: u32,
-        chain: &[String],
+        chain: &[S],
     ) -> Vec<(usize, Vec<Target>)> {
         let mut steps = Vec::new();
         let Some(head) = chain.first() else {
             return steps;
         };
-        let mut current = match head.as_str() {
+        let mut current = match head.as_ref() {
             "" => return steps,
             name if self.receiver_class(file_idx, scope, name).is_some() => {
                 let (class, is_class) = self
@@ -619,14 +619,14 @@ impl<'a> Resolver<'a> {
                 let Some(name) = chain.get(1) else {
                     return steps;
                 };
-                let found = self.base_member(file_idx, class, name);
+                let found = self.base_member(file_idx, class, name.as_ref());
                 if !found.is_empty() {
                     steps.push((1, found.clone()));
                     return self.continue_chain(steps, found, chain, 2);
                 }
                 return steps;
             }
-            _ => self.lookup_name(file_idx, scope, head, 0),
+            name => self.lookup_name(file_idx, scope, name, 0),
         };
         current.retain(|t| *t != Target::External);
         if current.is_empty() {
@@ -636,17 +636,17 @@ impl<'a> Resolver<'a> {
         self.continue_chain(steps, current, chain, 1)
     }
 
-    fn continue_chain(
+    fn continue_chain<S: AsRef<str>>(
         &self,
         mut steps: Vec<(usize, Vec<Target>)>,
         mut current: Vec<Target>,
-        chain: &[String],
+        chain: &[S],
         start: usize,
     ) -> Vec<(usize, Vec<Target>)> {
         for (seg_idx, segment) in chain.iter().enumerate().skip(start) {
             let mut next = Vec::new();
             for target in &current {
-                for found in self.member_of(target, segment) {
+                for found in self.member_of(target, segment.as_ref()) {
                     if !next.contains(&found) {
                         next.push(found);
                     }

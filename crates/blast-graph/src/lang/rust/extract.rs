@@ -914,7 +914,7 @@ impl RefVisitor<'_> {
         self.facts.refs.push(PathRef {
             scope: self.scopes.symbol_at(byte),
             path,
-            qself,
+            qself: qself.map(Box::new),
             kind,
             byte,
             line: self.lines.line_of(byte),

@@ -120,7 +120,8 @@ pub struct PathRef {
     pub path: Vec<String>,
     /// The `T` of `<T as Trait>::f` (then `path` is `Trait::f`) or of
     /// `<T>::f` (then `path` is `f`).
-    pub qself: Option<Ty>,
+    /// Boxed because few paths have one and a `Ty` is 48 bytes.
+    pub qself: Option<Box<Ty>>,
     pub kind: RefKind,
     pub byte: u32,
     pub line: u32,
@@ -246,6 +247,27 @@ pub struct RustFacts {
     pub macro_exports: Vec<u32>,
     /// Macro invocations whose arguments were parsed again.
     pub macro_invocations: u32,
+}
+
+impl RustFacts {
+    /// Frees the spare capacity that extraction's pushes left.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.refs.shrink_to_fit();
+        self.method_calls.shrink_to_fit();
+        self.field_reads.shrink_to_fit();
+        self.bindings.shrink_to_fit();
+        self.uses.shrink_to_fit();
+        self.mods.shrink_to_fit();
+        self.impls.shrink_to_fit();
+        self.fields.shrink_to_fit();
+        self.variants.shrink_to_fit();
+        self.returns.shrink_to_fit();
+        self.generics.shrink_to_fit();
+        self.supertraits.shrink_to_fit();
+        self.aliases.shrink_to_fit();
+        self.restricted.shrink_to_fit();
+        self.macro_exports.shrink_to_fit();
+    }
 }
 
 /// The compiled grammar and query, shared by all threads.

@@ -1378,7 +1378,7 @@ impl<'a> Resolver<'a> {
             RefKind::Type => Ns::Type,
             RefKind::Pattern | RefKind::StructLiteral | RefKind::Macro => Ns::Any,
         };
-        let steps = self.resolve_steps(cx, path, reference.qself.as_ref(), ns, false);
+        let steps = self.resolve_steps(cx, path, reference.qself.as_deref(), ns, false);
         let last = path.len() - 1;
         for (seg, targets) in &steps {
             if is_path_keyword(&path[*seg]) {
