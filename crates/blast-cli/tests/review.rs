@@ -1502,3 +1502,34 @@ fn renamed_overload_set_is_one_move() {
     let text = last_commit(&repo, "text");
     assert_eq!(text.matches("LIKELY BREAK").count(), 1, "{text}");
 }
+
+#[test]
+fn alias_of_package_names_renamed_function() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "alias");
+    write(
+        &repo,
+        "pkg/__init__.py",
+        "from .recipes import *  # noqa\nfrom .recipes import take\n",
+    );
+    let recipes = "def take(n, iterable):\n    return list(iterable)[:n]\n";
+    write(&repo, "pkg/recipes.py", recipes);
+    write(
+        &repo,
+        "tests/test_recipes.py",
+        "import itertools as it\nimport pkg as p\n\n\ndef test_take():\n    assert p.take(2, it.count()) == [0, 1]\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/recipes.py", &recipes.replace("take", "take_n"));
+    commit_all(&repo, "rename take");
+
+    let report = json_of_last_commit(&repo);
+    let moved = symbol_change(&report, "pkg.recipes.take_n");
+    assert_eq!(moved["change"], "moved");
+    let still = ids(&moved["still_referenced"]);
+    assert!(
+        still.contains(&"tests/test_recipes.py::test_take"),
+        "p.take names the re-exported function: {still:?}"
+    );
+    assert_eq!(moved["level"], "high");
+}
