@@ -1504,6 +1504,60 @@ fn renamed_overload_set_is_one_move() {
 }
 
 #[test]
+fn src_layout_move_keeps_imports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "src_layout");
+    let init = "try:\n    from ._version import version as __version__\nexcept ImportError:\n    __version__ = 'unknown'\n\n__all__ = ['easter']\n";
+    let easter = "def easter(year):\n    golden = year % 19\n    return golden + 1\n";
+    let common = "class Mixin:\n    def check(self, value):\n        return value is not None\n";
+    let test = "from ._common import Mixin\n\n\nclass TestEaster(Mixin):\n    def test_year(self):\n        assert self.check(1)\n";
+    write(&repo, "pkg/__init__.py", init);
+    write(&repo, "pkg/easter.py", easter);
+    write(&repo, "pkg/test/__init__.py", "");
+    write(&repo, "pkg/test/_common.py", common);
+    write(&repo, "pkg/test/test_easter.py", test);
+    write(
+        &repo,
+        "docs/conf.py",
+        "import pkg\n\nversion = pkg.__version__\n",
+    );
+    commit_all(&repo, "base");
+    // Enough new text that git sees a deleted and an added `__init__.py`.
+    git(&repo, &["rm", "-q", "pkg/__init__.py"]);
+    write(
+        &repo,
+        "src/pkg/__init__.py",
+        &format!(
+            "import sys\n\n{init}\n\ndef __getattr__(name):\n    import importlib\n\n    if name in __all__:\n        return importlib.import_module('.' + name, __name__)\n    raise AttributeError(name)\n"
+        ),
+    );
+    git(&repo, &["mv", "pkg/easter.py", "src/pkg/easter.py"]);
+    git(&repo, &["mv", "pkg/test", "tests"]);
+    commit_all(&repo, "move to a src layout");
+
+    let report = json_of_last_commit(&repo);
+    let changes = report["changes"].as_array().unwrap();
+    let kinds_of = |symbol: &str| -> Vec<&str> {
+        changes
+            .iter()
+            .filter(|c| c["symbol"] == symbol)
+            .map(|c| c["change"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(kinds_of("pkg"), vec!["modified"], "{}", report["changes"]);
+    assert_eq!(kinds_of("pkg.__version__"), Vec::<&str>::new());
+    assert_eq!(kinds_of("pkg.__getattr__"), vec!["added"]);
+    assert_eq!(kinds_of("tests._common"), vec!["moved"]);
+    for change in changes {
+        assert!(
+            ids(&change["still_referenced"]).is_empty(),
+            "{} still imports fine: {change}",
+            change["symbol"]
+        );
+    }
+}
+
+#[test]
 fn alias_of_package_names_renamed_function() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "alias");

@@ -91,7 +91,15 @@ pub(crate) fn find_still_referenced(
             // callables or both not.
             let resolves = head.dependencies(id).iter().any(|e| {
                 let target = &head.symbols[e.target as usize];
-                let last = target.local_name.split('(').next().unwrap_or_default();
+                // A module has no name inside its file, so its qualified name
+                // counts: `from ._common import x` still resolves when the
+                // importer moved along with `_common`.
+                let named = if target.kind == SymbolKind::Module {
+                    &target.name
+                } else {
+                    &target.local_name
+                };
+                let last = named.split('(').next().unwrap_or_default();
                 // A Java method's name carries its parameter types:
                 // `pow2Size(long)` replaces a deleted `pow2Size(int)`, and
                 // `size(String)` does not replace `size(int)`.
