@@ -1587,3 +1587,30 @@ fn alias_of_package_names_renamed_function() {
     );
     assert_eq!(moved["level"], "high");
 }
+
+#[test]
+fn static_method_made_instance_method() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "static");
+    let converter = "class Converter:\n    @staticmethod\n    def dispatch(union, use_literals=True):\n        return union\n\n    def structure(self, cl):\n        return self.dispatch(cl, use_literals=False)\n\n    def strict(self, cl):\n        return self.dispatch(cl, True)\n";
+    write(&repo, "conv.py", converter);
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "conv.py",
+        &converter.replace(
+            "    @staticmethod\n    def dispatch(union, use_literals=True):",
+            "    def dispatch(self, union, *, use_literals=True, overrides=None):",
+        ),
+    );
+    commit_all(&repo, "make dispatch an instance method");
+
+    let report = json_of_last_commit(&repo);
+    let dispatch = change_of(&report, "conv.py::Converter.dispatch");
+    assert_eq!(dispatch["modification"], "signature");
+    assert_eq!(
+        ids(&dispatch["mismatched_calls"]),
+        vec!["conv.py::Converter.strict"],
+        "self is bound, so only the positional use_literals breaks"
+    );
+}
