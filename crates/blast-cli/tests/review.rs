@@ -1614,3 +1614,40 @@ fn static_method_made_instance_method() {
         "self is bound, so only the positional use_literals breaks"
     );
 }
+
+#[test]
+fn black_parentheses_are_formatting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "black");
+    let source = "def merge(self, other, skip=0):\n    other.pairs = self.pairs[:-skip] + other.pairs\n    for can_handle, handler in self.pairs:\n        if can_handle(other) and handler:\n            return handler(other)\n    return None\n\n\ndef run(pipeline):\n    return merge(pipeline, pipeline)\n";
+    write(&repo, "dispatch.py", source);
+    commit_all(&repo, "base");
+    // What `black -l 30` makes of the first function.
+    let split = "def merge(\n    self, other, skip=0\n):\n    other.pairs = (\n        self.pairs[:-skip]\n        + other.pairs\n    )\n    for (\n        can_handle,\n        handler,\n    ) in self.pairs:\n        if (\n            can_handle(other)\n            and handler\n        ):\n            return handler(\n                other\n            )\n    return None\n";
+    let rest = &source[source.find("\n\n\ndef run").unwrap()..];
+    write(&repo, "dispatch.py", &format!("{split}{rest}"));
+    commit_all(&repo, "black");
+
+    let report = json_of_last_commit(&repo);
+    assert_eq!(report["total"]["score"], 0, "{}", report["total"]);
+    let merge = change_of(&report, "dispatch.py::merge");
+    assert_eq!(merge["modification"], "formatting", "{merge}");
+
+    // Regrouping inside the parentheses black added is a real change.
+    write(
+        &repo,
+        "dispatch.py",
+        &format!(
+            "{}{rest}",
+            split.replace(
+                "self.pairs[:-skip]\n        + other.pairs",
+                "(self.pairs + other.pairs)[:-skip]"
+            )
+        ),
+    );
+    commit_all(&repo, "regroup");
+    let report = json_of_last_commit(&repo);
+    let merge = change_of(&report, "dispatch.py::merge");
+    assert_eq!(merge["modification"], "body", "{merge}");
+    assert!(merge["score"].as_u64().unwrap() > 0, "{merge}");
+}

@@ -647,7 +647,9 @@ fn without_annotations<'t>(header: &[&'t str]) -> Vec<&'t str> {
             ")" | "]" | "}" => depth -= 1,
             _ => {}
         }
-        let at_list = depth == 1 || (depth == 0 && token == ")");
+        // A `)` that lands at depth 1 closes a bracket inside the
+        // annotation (`x: (T | None) = None`), not the parameter list.
+        let at_list = (depth == 1 && token != ")") || (depth == 0 && token == ")");
         if in_annotation && at_list && matches!(token, "," | "=" | ")") {
             in_annotation = false;
         }
@@ -1006,6 +1008,11 @@ mod tests {
                 "def f(ctx: \"Context\", args: t.Tuple[t.Any, ...], n: int = 1) -> t.Any:\n    pass\n"
             ),
             header("def f(ctx, args: t.Tuple, n=1):\n    pass\n")
+        );
+        assert_eq!(
+            header("def f(a, hook: (\n    Callable[[A], B] | None\n) = None):\n    pass\n"),
+            header("def f(a, hook=None):\n    pass\n"),
+            "a parenthesised annotation"
         );
         assert_ne!(
             header("def f(a, b: int = 1):\n    pass\n"),
