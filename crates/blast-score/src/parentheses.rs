@@ -1,9 +1,13 @@
 //! Redundant grouping parentheses in Python statements: those that wrap a
 //! whole statement-level operand, a parameter's annotation or a whole
 //! conditional expression, which black adds when it splits a long line
-//! and removes when the line fits again (its "invisible parentheses"). Dropping them from both sides of a change makes such a
-//! reformatting compare equal, while parentheses that group part of an
-//! expression, make a tuple or a generator, or call something stay.
+//! and removes when the line fits again (its "invisible parentheses").
+//! Dropping them from both sides of a change makes such a reformatting
+//! compare equal, while parentheses that group part of an expression, make
+//! a tuple or a generator, or call something stay.
+//!
+//! One pass over the tokens decides every pair, so the cost stays linear
+//! in the number of tokens, also for thousands of nested parentheses.
 
 use crate::tokens::LINE_END;
 
@@ -40,40 +44,99 @@ const COMPOUND_KEYWORDS: &[&str] = &[
 /// Parentheses that hold nothing or a generator (a `for` inside them)
 /// stay. A comma inside them stays too, so `(a,)` becomes `a,` and still
 /// differs from `a`. Nested redundant pairs (`((a))`) are all dropped.
-pub(crate) fn without_redundant_parentheses(mut tokens: Vec<&str>) -> Vec<&str> {
-    loop {
-        let redundant = redundant_pairs(&tokens);
-        if redundant.is_empty() {
-            return tokens;
-        }
-        let mut position = 0;
-        tokens.retain(|_| {
-            let keep = redundant.binary_search(&position).is_err();
-            position += 1;
-            keep
-        });
+pub(crate) fn without_redundant_parentheses(tokens: Vec<&str>) -> Vec<&str> {
+    let redundant = redundant_tokens(&tokens);
+    if !redundant.contains(&true) {
+        return tokens;
     }
+    tokens
+        .into_iter()
+        .zip(redundant)
+        .filter_map(|(token, drop)| (!drop).then_some(token))
+        .collect()
 }
 
-/// Returns the sorted indexes of the `(` and `)` of each redundant pair.
-fn redundant_pairs(tokens: &[&str]) -> Vec<usize> {
-    let closers = matching_closers(tokens);
-    let mut out = Vec::new();
-    let mut start = 0;
+/// The position of a pair of parentheses once the redundant pairs around
+/// it are gone: the inner pair of `((a))` after `=` takes the outer's.
+#[derive(Clone, Copy)]
+struct Place {
+    /// The index of the token before the `(`, if any.
+    before: Option<usize>,
+    /// The index of the token after the `)`.
+    after: usize,
+    /// The bracket depth of the `(`.
+    depth: u32,
+}
+
+/// The tokens a pair of brackets contains, outside the brackets nested in
+/// it.
+#[derive(Clone, Copy, Default)]
+struct Content {
+    empty: bool,
+    comma: bool,
+    /// A `for`: a generator or comprehension.
+    generator: bool,
+    /// An `if` and an `else`: a conditional expression.
+    if_keyword: bool,
+    else_keyword: bool,
+    /// A `lambda`, a `:` (of a lambda or a walrus) or `yield`.
+    other_expression: bool,
+}
+
+/// The statement being read: where it starts and how many `:`, `,` and
+/// `in` it has outside brackets so far.
+#[derive(Default)]
+struct Statement {
+    start: usize,
+    colons: u32,
+    commas: u32,
+    ins: u32,
+}
+
+/// Returns, for each token, whether it is a parenthesis of a redundant pair.
+fn redundant_tokens(tokens: &[&str]) -> Vec<bool> {
+    let (closers, contents) = bracket_pairs(tokens);
+    let mut redundant = vec![false; tokens.len()];
+    let mut places: Vec<Option<Place>> = vec![None; tokens.len()];
+    let mut statement = Statement::default();
     let mut depth = 0u32;
     for (idx, &token) in tokens.iter().enumerate() {
-        let ends_header = token == ":" && COMPOUND_KEYWORDS.contains(&tokens[start]);
-        if depth == 0 && (token == LINE_END || token == ";" || ends_header) {
-            start = idx + 1;
-            continue;
+        if depth == 0 {
+            let ends_header = token == ":" && COMPOUND_KEYWORDS.contains(&tokens[statement.start]);
+            if token == LINE_END || token == ";" || ends_header {
+                statement = Statement {
+                    start: idx + 1,
+                    ..Statement::default()
+                };
+                continue;
+            }
+            match token {
+                ":" => statement.colons += 1,
+                "," => statement.commas += 1,
+                "in" => statement.ins += 1,
+                _ => {}
+            }
         }
         if let (Some(close), "(") = (closers[idx], token) {
-            let redundant = wraps_conditional_expression(tokens, idx, close)
-                || (depth == 1 && wraps_parameter_annotation(tokens, start, idx, close))
-                || (depth == 0 && wraps_operand(tokens, start, idx, close));
-            if redundant {
-                out.push(idx);
-                out.push(close);
+            // A pair that exactly fills a redundant pair sits in its place.
+            let outer = idx
+                .checked_sub(1)
+                .filter(|&outer| redundant[outer] && closers[outer] == Some(close + 1))
+                .and_then(|outer| places[outer]);
+            let place = outer.unwrap_or(Place {
+                before: idx.checked_sub(1),
+                after: close + 1,
+                depth,
+            });
+            places[idx] = Some(place);
+            let content = contents[idx];
+            let is_redundant = wraps_conditional_expression(tokens, place, content)
+                || (place.depth == 1
+                    && wraps_parameter_annotation(tokens, &statement, place, content))
+                || (place.depth == 0 && wraps_operand(tokens, &statement, place, content));
+            if is_redundant {
+                redundant[idx] = true;
+                redundant[close] = true;
             }
         }
         match token {
@@ -82,41 +145,57 @@ fn redundant_pairs(tokens: &[&str]) -> Vec<usize> {
             _ => {}
         }
     }
-    out.sort_unstable();
-    out
+    redundant
 }
 
 /// Returns, for each opening bracket, the index of the bracket that closes
-/// it, or `None` (also for every other token).
-fn matching_closers(tokens: &[&str]) -> Vec<Option<usize>> {
+/// it and what the pair holds. Other tokens get `None` and empty content.
+fn bracket_pairs(tokens: &[&str]) -> (Vec<Option<usize>>, Vec<Content>) {
     let mut closers = vec![None; tokens.len()];
+    let mut contents = vec![Content::default(); tokens.len()];
     let mut open: Vec<usize> = Vec::new();
-    for (idx, token) in tokens.iter().enumerate() {
-        match *token {
-            "(" | "[" | "{" => open.push(idx),
+    for (idx, &token) in tokens.iter().enumerate() {
+        match token {
+            "(" | "[" | "{" => {
+                open.push(idx);
+                continue;
+            }
             ")" | "]" | "}" => {
                 if let Some(opener) = open.pop() {
                     closers[opener] = Some(idx);
+                    contents[opener].empty = idx == opener + 1;
                 }
+                continue;
             }
             _ => {}
         }
+        let Some(&innermost) = open.last() else {
+            continue;
+        };
+        let content = &mut contents[innermost];
+        match token {
+            "," => content.comma = true,
+            "for" => content.generator = true,
+            "if" => content.if_keyword = true,
+            "else" => content.else_keyword = true,
+            "lambda" | ":" | "yield" => content.other_expression = true,
+            _ => {}
+        }
     }
-    closers
+    (closers, contents)
 }
 
-/// True when the parentheses at `open` and `close` wrap a whole operand of
-/// the statement that starts at `start`, at bracket depth 0.
-fn wraps_operand(tokens: &[&str], start: usize, open: usize, close: usize) -> bool {
-    let content = &tokens[open + 1..close];
-    let content_has = |wanted: &str| top_level(content).any(|token| token == wanted);
-    if content.is_empty() || content_has("for") {
+/// True when parentheses in `place`, at bracket depth 0, wrap a whole
+/// operand of `statement`.
+fn wraps_operand(tokens: &[&str], statement: &Statement, place: Place, content: Content) -> bool {
+    let start = statement.start;
+    let next = tokens.get(place.after).copied();
+    if content.empty || content.generator {
         return false;
     }
-    let next = tokens.get(close + 1).copied();
-    let Some(before) = open.checked_sub(1).filter(|&before| before >= start) else {
+    let Some(before) = place.before.filter(|&before| before >= start) else {
         // The target of an assignment, `(a, b) = pair`, and not `(a) == b`.
-        return next == Some("=") && tokens.get(close + 2) != Some(&"=");
+        return next == Some("=") && tokens.get(place.after + 1) != Some(&"=");
     };
     let ends_statement = matches!(next, None | Some(";")) || next == Some(LINE_END);
     // The keyword opens the statement, possibly after `async`.
@@ -130,11 +209,7 @@ fn wraps_operand(tokens: &[&str], start: usize, open: usize, close: usize) -> bo
         "=" => is_assignment(tokens, start, before) && ends_statement,
         // An annotation (`x: (T) = v`), at the first `:` of a statement.
         // Without a comma, since `lambda: (a, b)` returns a tuple.
-        ":" => {
-            !top_level(&tokens[start..before]).any(|token| token == ":")
-                && !content_has(",")
-                && (ends_statement || next == Some("="))
-        }
+        ":" => statement.colons == 1 && !content.comma && (ends_statement || next == Some("=")),
         // A return annotation, `def f() -> (T):`.
         ">" => {
             statement_keyword == Some("def")
@@ -144,66 +219,64 @@ fn wraps_operand(tokens: &[&str], start: usize, open: usize, close: usize) -> bo
         }
         "return" | "yield" | "del" => opens_statement && ends_statement,
         "import" => tokens[start] == "from" && ends_statement,
-        "assert" => opens_statement && !content_has(",") && (ends_statement || next == Some(",")),
+        "assert" => opens_statement && !content.comma && (ends_statement || next == Some(",")),
         // The message of `assert`, after the first comma.
-        "," => {
-            tokens[start] == "assert"
-                && !top_level(&tokens[start..before]).any(|token| token == ",")
-                && ends_statement
-        }
+        "," => tokens[start] == "assert" && statement.commas == 1 && ends_statement,
         "except" => opens_statement && matches!(next, Some(":" | "as")),
         "if" | "elif" | "while" | "with" => opens_statement && next == Some(":"),
         "for" => opens_statement && next == Some("in"),
         // The `in` of a `for` statement, not a comparison in its target.
-        "in" => {
-            statement_keyword == Some("for")
-                && !top_level(&tokens[start..before]).any(|token| token == "in")
-                && next == Some(":")
-        }
+        "in" => statement_keyword == Some("for") && statement.ins == 1 && next == Some(":"),
         _ => false,
     }
 }
 
-/// True when the parentheses at `open` and `close` wrap the annotation of
-/// a parameter in the `def` statement that starts at `start`
-/// (`hook: (Callable[[A], B] | None) = None`), which black adds when it
-/// splits a long parameter.
-fn wraps_parameter_annotation(tokens: &[&str], start: usize, open: usize, close: usize) -> bool {
+/// True when parentheses in `place`, at bracket depth 1, wrap the
+/// annotation of a parameter of a `def` statement (`hook: (Callable[[A],
+/// B] | None) = None`), which black adds when it splits a long parameter.
+fn wraps_parameter_annotation(
+    tokens: &[&str],
+    statement: &Statement,
+    place: Place,
+    content: Content,
+) -> bool {
+    let start = statement.start;
     let is_def = tokens[start] == "def"
         || (tokens[start] == "async" && tokens.get(start + 1) == Some(&"def"));
-    let content = &tokens[open + 1..close];
     is_def
-        && open > start
-        && tokens[open - 1] == ":"
-        && matches!(tokens.get(close + 1), Some(&("=" | "," | ")")))
-        && !content.is_empty()
-        && !top_level(content).any(|token| matches!(token, "," | "for"))
+        && place
+            .before
+            .is_some_and(|before| before > start && tokens[before] == ":")
+        && matches!(tokens.get(place.after), Some(&("=" | "," | ")")))
+        && !content.empty
+        && !content.comma
+        && !content.generator
 }
 
-/// True when the parentheses at `open` and `close` wrap a conditional
-/// expression (`a if c else b`) that is a whole element: an argument,
-/// an item, a dict value, the value of an assignment or keyword argument,
-/// the body of a lambda. Black adds these when it splits the expression.
-/// They stay around an operand, where they group: `(a if c else b) + 1`
-/// or `(a if c else b) if d else e`.
-fn wraps_conditional_expression(tokens: &[&str], open: usize, close: usize) -> bool {
-    let content = top_level(&tokens[open + 1..close]).collect::<Vec<_>>();
-    let is_conditional = content.contains(&"if")
-        && content.contains(&"else")
-        && !content
-            .iter()
-            .any(|token| matches!(*token, "for" | "lambda" | "," | ":" | "yield"));
+/// True when parentheses in `place` wrap a conditional expression
+/// (`a if c else b`) that is a whole element: an argument, an item, a dict
+/// value, the value of an assignment or keyword argument, the body of a
+/// lambda. Black adds these when it splits the expression. They stay
+/// around an operand, where they group: `(a if c else b) + 1` or
+/// `(a if c else b) if d else e`.
+fn wraps_conditional_expression(tokens: &[&str], place: Place, content: Content) -> bool {
+    let is_conditional = content.if_keyword
+        && content.else_keyword
+        && !content.generator
+        && !content.comma
+        && !content.other_expression;
     if !is_conditional {
         return false;
     }
-    let opens_element = match open.checked_sub(1).map(|before| tokens[before]) {
+    let opens_element = match place.before {
         None => true,
-        Some("=") => is_assignment(tokens, 0, open - 1),
+        Some(before) if tokens[before] == "=" => is_assignment(tokens, 0, before),
         Some(before) => {
-            matches!(before, "(" | "[" | "{" | "," | ":" | ";" | "return") || before == LINE_END
+            matches!(tokens[before], "(" | "[" | "{" | "," | ":" | ";" | "return")
+                || tokens[before] == LINE_END
         }
     };
-    let ends_element = match tokens.get(close + 1) {
+    let ends_element = match tokens.get(place.after) {
         None => true,
         Some(&after) => {
             matches!(after, ")" | "]" | "}" | "," | ":" | ";" | "for" | "async")
@@ -229,20 +302,6 @@ fn is_assignment(tokens: &[&str], start: usize, equals: usize) -> bool {
         Some(angle @ ("<" | ">")) => operator(2) == Some(angle),
         Some(_) => true,
     }
-}
-
-/// Iterates over the tokens outside brackets.
-fn top_level<'t, 's>(tokens: &'t [&'s str]) -> impl Iterator<Item = &'s str> + 't {
-    let mut depth = 0u32;
-    tokens.iter().filter_map(move |&token| {
-        let outside = depth == 0;
-        match token {
-            "(" | "[" | "{" => depth += 1,
-            ")" | "]" | "}" => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        (outside && !matches!(token, "(" | "[" | "{" | ")" | "]" | "}")).then_some(token)
-    })
 }
 
 #[cfg(test)]
@@ -382,6 +441,23 @@ mod tests {
         let generator = definition_tokens(Lang::Python, "x = (i for i in y)\n");
         assert_eq!(generator.body.first(), Some(&"x"));
         assert_eq!(generator.body.get(2), Some(&"("), "a generator keeps them");
+    }
+
+    #[test]
+    fn deep_nesting_is_linear() {
+        let depth = 20_000;
+        let text = format!(
+            "def f():\n    return {}a{}\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let started = std::time::Instant::now();
+        assert!(same(&text, "def f():\n    return a\n"));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
