@@ -1512,3 +1512,152 @@ fn renamed_overload_set_is_one_move() {
     let text = last_commit(&repo, "text");
     assert_eq!(text.matches("LIKELY BREAK").count(), 1, "{text}");
 }
+
+#[test]
+fn src_layout_move_keeps_imports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "src_layout");
+    let init = "try:\n    from ._version import version as __version__\nexcept ImportError:\n    __version__ = 'unknown'\n\n__all__ = ['easter']\n";
+    let easter = "def easter(year):\n    golden = year % 19\n    return golden + 1\n";
+    let common = "class Mixin:\n    def check(self, value):\n        return value is not None\n";
+    let test = "from ._common import Mixin\n\n\nclass TestEaster(Mixin):\n    def test_year(self):\n        assert self.check(1)\n";
+    write(&repo, "pkg/__init__.py", init);
+    write(&repo, "pkg/easter.py", easter);
+    write(&repo, "pkg/test/__init__.py", "");
+    write(&repo, "pkg/test/_common.py", common);
+    write(&repo, "pkg/test/test_easter.py", test);
+    write(
+        &repo,
+        "docs/conf.py",
+        "import pkg\n\nversion = pkg.__version__\n",
+    );
+    commit_all(&repo, "base");
+    // Enough new text that git sees a deleted and an added `__init__.py`.
+    git(&repo, &["rm", "-q", "pkg/__init__.py"]);
+    write(
+        &repo,
+        "src/pkg/__init__.py",
+        &format!(
+            "import sys\n\n{init}\n\ndef __getattr__(name):\n    import importlib\n\n    if name in __all__:\n        return importlib.import_module('.' + name, __name__)\n    raise AttributeError(name)\n"
+        ),
+    );
+    git(&repo, &["mv", "pkg/easter.py", "src/pkg/easter.py"]);
+    git(&repo, &["mv", "pkg/test", "tests"]);
+    commit_all(&repo, "move to a src layout");
+
+    let report = json_of_last_commit(&repo);
+    let changes = report["changes"].as_array().unwrap();
+    let kinds_of = |symbol: &str| -> Vec<&str> {
+        changes
+            .iter()
+            .filter(|c| c["symbol"] == symbol)
+            .map(|c| c["change"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(kinds_of("pkg"), vec!["modified"], "{}", report["changes"]);
+    assert_eq!(kinds_of("pkg.__version__"), Vec::<&str>::new());
+    assert_eq!(kinds_of("pkg.__getattr__"), vec!["added"]);
+    assert_eq!(kinds_of("tests._common"), vec!["moved"]);
+    for change in changes {
+        assert!(
+            ids(&change["still_referenced"]).is_empty(),
+            "{} still imports fine: {change}",
+            change["symbol"]
+        );
+    }
+}
+
+#[test]
+fn alias_of_package_names_renamed_function() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "alias");
+    write(
+        &repo,
+        "pkg/__init__.py",
+        "from .recipes import *  # noqa\nfrom .recipes import take\n",
+    );
+    let recipes = "def take(n, iterable):\n    return list(iterable)[:n]\n";
+    write(&repo, "pkg/recipes.py", recipes);
+    write(
+        &repo,
+        "tests/test_recipes.py",
+        "import itertools as it\nimport pkg as p\n\n\ndef test_take():\n    assert p.take(2, it.count()) == [0, 1]\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/recipes.py", &recipes.replace("take", "take_n"));
+    commit_all(&repo, "rename take");
+
+    let report = json_of_last_commit(&repo);
+    let moved = symbol_change(&report, "pkg.recipes.take_n");
+    assert_eq!(moved["change"], "moved");
+    let still = ids(&moved["still_referenced"]);
+    assert!(
+        still.contains(&"tests/test_recipes.py::test_take"),
+        "p.take names the re-exported function: {still:?}"
+    );
+    assert_eq!(moved["level"], "high");
+}
+
+#[test]
+fn static_method_made_instance_method() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "static");
+    let converter = "class Converter:\n    @staticmethod\n    def dispatch(union, use_literals=True):\n        return union\n\n    def structure(self, cl):\n        return self.dispatch(cl, use_literals=False)\n\n    def strict(self, cl):\n        return self.dispatch(cl, True)\n";
+    write(&repo, "conv.py", converter);
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "conv.py",
+        &converter.replace(
+            "    @staticmethod\n    def dispatch(union, use_literals=True):",
+            "    def dispatch(self, union, *, use_literals=True, overrides=None):",
+        ),
+    );
+    commit_all(&repo, "make dispatch an instance method");
+
+    let report = json_of_last_commit(&repo);
+    let dispatch = change_of(&report, "conv.py::Converter.dispatch");
+    assert_eq!(dispatch["modification"], "signature");
+    assert_eq!(
+        ids(&dispatch["mismatched_calls"]),
+        vec!["conv.py::Converter.strict"],
+        "self is bound, so only the positional use_literals breaks"
+    );
+}
+
+#[test]
+fn black_parentheses_are_formatting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "black");
+    let source = "def merge(self, other, skip=0):\n    other.pairs = self.pairs[:-skip] + other.pairs\n    for can_handle, handler in self.pairs:\n        if can_handle(other) and handler:\n            return handler(other)\n    return None\n\n\ndef run(pipeline):\n    return merge(pipeline, pipeline)\n";
+    write(&repo, "dispatch.py", source);
+    commit_all(&repo, "base");
+    // What `black -l 30` makes of the first function.
+    let split = "def merge(\n    self, other, skip=0\n):\n    other.pairs = (\n        self.pairs[:-skip]\n        + other.pairs\n    )\n    for (\n        can_handle,\n        handler,\n    ) in self.pairs:\n        if (\n            can_handle(other)\n            and handler\n        ):\n            return handler(\n                other\n            )\n    return None\n";
+    let rest = &source[source.find("\n\n\ndef run").unwrap()..];
+    write(&repo, "dispatch.py", &format!("{split}{rest}"));
+    commit_all(&repo, "black");
+
+    let report = json_of_last_commit(&repo);
+    assert_eq!(report["total"]["score"], 0, "{}", report["total"]);
+    let merge = change_of(&report, "dispatch.py::merge");
+    assert_eq!(merge["modification"], "formatting", "{merge}");
+
+    // Regrouping inside the parentheses black added is a real change.
+    write(
+        &repo,
+        "dispatch.py",
+        &format!(
+            "{}{rest}",
+            split.replace(
+                "self.pairs[:-skip]\n        + other.pairs",
+                "(self.pairs + other.pairs)[:-skip]"
+            )
+        ),
+    );
+    commit_all(&repo, "regroup");
+    let report = json_of_last_commit(&repo);
+    let merge = change_of(&report, "dispatch.py::merge");
+    assert_eq!(merge["modification"], "body", "{merge}");
+    assert!(merge["score"].as_u64().unwrap() > 0, "{merge}");
+}

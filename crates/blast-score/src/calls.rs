@@ -252,8 +252,6 @@ pub(crate) fn find_mismatched_calls(
         };
         let short = reported.local_name.rsplit('.').next().unwrap_or_default();
         let is_method = reported.symbol_kind == SymbolKind::Method;
-        let is_static = old_header.contains(&"staticmethod");
-        let skip = usize::from(is_method && !is_static);
         let callee = if short == "__init__" {
             let class = reported.local_name.rsplit('.').nth(1).unwrap_or_default();
             Callee {
@@ -266,9 +264,11 @@ pub(crate) fn find_mismatched_calls(
                 attribute_only: is_method,
             }
         };
+        // Each side binds its own first parameter: a `@staticmethod` that
+        // became an instance method gained `self`, which no call passes.
         let (Some(old), Some(new)) = (
-            Parameters::parse(&old_header, skip),
-            Parameters::parse(&new_header, skip),
+            Parameters::parse(&old_header, bound_parameters(&old_header, is_method)),
+            Parameters::parse(&new_header, bound_parameters(&new_header, is_method)),
         ) else {
             continue;
         };
@@ -321,6 +321,19 @@ pub(crate) fn find_mismatched_calls(
         }
         change.mismatched_calls = mismatched;
     }
+}
+
+/// Returns how many leading parameters a call does not pass: `self` of an
+/// instance method and `cls` of a `@classmethod` are bound, and a
+/// `@staticmethod` or a function binds none.
+fn bound_parameters(header: &[&str], is_method: bool) -> usize {
+    let is_static = header
+        .windows(2)
+        .any(|pair| pair[0] == "@" && pair[1] == "staticmethod")
+        || header.windows(4).any(|quad| {
+            quad[0] == "@" && quad[1] == "builtins" && quad[2] == "." && quad[3] == "staticmethod"
+        });
+    usize::from(is_method && !is_static)
 }
 
 /// Returns the header tokens of a Python definition from its file's text
@@ -441,6 +454,33 @@ mod tests {
         assert!(method.accept(&call("obj.m(1, 2, 3, 4)")));
         assert!(!method.accept(&call("obj.m(x=1)")));
         assert!(method.accept(&call("obj.m(1, y=3)")));
+    }
+
+    #[test]
+    fn bound_parameters_follow_each_header() {
+        fn header(def: &str) -> Vec<&str> {
+            definition_tokens(Lang::Python, def).header
+        }
+        let old = header("@staticmethod\ndef _get_dis_func(union, use_literals=True):\n    pass\n");
+        let new = header(
+            "def _get_dis_func(self, union, use_literals=True, overrides=None):\n    pass\n",
+        );
+        assert_eq!(bound_parameters(&old, true), 0);
+        assert_eq!(bound_parameters(&new, true), 1);
+        let class_method = header("@classmethod\ndef make(cls, union):\n    pass\n");
+        assert_eq!(bound_parameters(&class_method, true), 1, "cls is bound");
+        assert_eq!(bound_parameters(&new, false), 0, "a function binds none");
+
+        let dis_call = call("self._get_dis_func(cl, use_literals=False)");
+        let before = Parameters::parse(&old, bound_parameters(&old, true)).unwrap();
+        let after = Parameters::parse(&new, bound_parameters(&new, true)).unwrap();
+        assert!(before.accept(&dis_call));
+        assert!(
+            after.accept(&dis_call),
+            "self is bound on the new side only"
+        );
+        let to_class_method = Parameters::parse(&class_method, 1).unwrap();
+        assert!(to_class_method.accept(&call("obj.make(u)")));
     }
 
     #[test]

@@ -90,30 +90,23 @@ pub fn changed_symbols(
     texts: &ChangedTexts,
 ) -> Vec<SymbolChange> {
     let mut out = Vec::new();
-    for file in &changes.files {
+    let rewrites = same_module_rewrites(changes, base, head);
+    for (idx, file) in changes.files.iter().enumerate() {
         if file.binary || Lang::from_path(file.path()).is_none() {
             continue;
         }
-        let base_file = file.old_path.as_deref().and_then(|p| base.file_id(p));
-        let head_file = file.new_path.as_deref().and_then(|p| head.file_id(p));
-        let base_text = file
-            .old_path
-            .as_deref()
-            .and_then(|p| texts.base.get(p))
-            .map(Vec::as_slice);
-        let head_text = file
-            .new_path
-            .as_deref()
-            .and_then(|p| texts.head.get(p))
-            .map(Vec::as_slice);
-        let sides = Sides {
-            base,
-            head,
-            base_file,
-            head_file,
-            base_text,
-            head_text,
+        if rewrites.values().any(|&added| added == idx) {
+            continue;
+        }
+        let new_path = match rewrites.get(&idx) {
+            Some(&added) => changes.files[added].new_path.as_deref(),
+            None => file.new_path.as_deref(),
         };
+        let sides = Sides::of(base, head, file.old_path.as_deref(), new_path, texts);
+        if rewrites.contains_key(&idx) {
+            sides.rewritten(&mut out);
+            continue;
+        }
         let start = out.len();
         match file.status {
             FileStatus::Added | FileStatus::Copied => sides.whole_file(ChangeKind::Added, &mut out),
@@ -130,6 +123,51 @@ pub fn changed_symbols(
     out
 }
 
+/// Pairs each deleted file with the added file whose module has the same
+/// qualified name, by their indexes in `changes.files`. Such a file moved
+/// where its module keeps its name (`dateutil/__init__.py` to
+/// `src/dateutil/__init__.py` under a `src` root), but changed too much
+/// for git to see a rename. Its users still import it, so its definitions
+/// are compared as one file.
+fn same_module_rewrites(
+    changes: &ChangeSet,
+    base: &Graph,
+    head: &Graph,
+) -> FxHashMap<usize, usize> {
+    let module_name = |graph: &Graph, path: Option<&str>| -> Option<String> {
+        let file = graph.file_id(path?)?;
+        Some(
+            graph.symbols[graph.files[file as usize].first_symbol as usize]
+                .name
+                .clone(),
+        )
+    };
+    let mut added: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for (idx, file) in changes.files.iter().enumerate() {
+        if file.status != FileStatus::Added {
+            continue;
+        }
+        if let Some(name) = module_name(head, file.new_path.as_deref()) {
+            added.entry(name).or_default().push(idx);
+        }
+    }
+    let mut pairs = FxHashMap::default();
+    for (idx, file) in changes.files.iter().enumerate() {
+        if file.status != FileStatus::Deleted {
+            continue;
+        }
+        let Some(name) = module_name(base, file.old_path.as_deref()) else {
+            continue;
+        };
+        // Two added files of one module name (`a.py` and `a/__init__.py`)
+        // leave the choice open, so neither is paired.
+        if let Some([only]) = added.get(&name).map(Vec::as_slice) {
+            pairs.insert(idx, *only);
+        }
+    }
+    pairs
+}
+
 struct Sides<'a> {
     base: &'a Graph,
     head: &'a Graph,
@@ -139,7 +177,87 @@ struct Sides<'a> {
     head_text: Option<&'a [u8]>,
 }
 
+impl<'a> Sides<'a> {
+    fn of(
+        base: &'a Graph,
+        head: &'a Graph,
+        old_path: Option<&str>,
+        new_path: Option<&str>,
+        texts: &'a ChangedTexts,
+    ) -> Sides<'a> {
+        Sides {
+            base,
+            head,
+            base_file: old_path.and_then(|p| base.file_id(p)),
+            head_file: new_path.and_then(|p| head.file_id(p)),
+            base_text: old_path.and_then(|p| texts.base.get(p)).map(Vec::as_slice),
+            head_text: new_path.and_then(|p| texts.head.get(p)).map(Vec::as_slice),
+        }
+    }
+}
+
 impl Sides<'_> {
+    /// Compares a deleted file with the added file of the same module name.
+    /// Symbols pair by their name inside the file, as in `touched`: a pair
+    /// whose own text differs is modified, an unpaired symbol deleted or
+    /// added, and an unchanged pair is left out. A modified module counts
+    /// all its top-level lines as rewritten.
+    // NOTE: without a line diff of the two files, every top-level line of
+    // a modified module is taken as changed. Only Python import bindings
+    // are compared name by name (`top_level_names` in the pipeline).
+    fn rewritten(&self, out: &mut Vec<SymbolChange>) {
+        let (Some(base_file), Some(head_file), Some(base_text), Some(head_text)) = (
+            self.base_file,
+            self.head_file,
+            self.base_text,
+            self.head_text,
+        ) else {
+            return;
+        };
+        let own_text = |graph: &Graph, id: SymbolId, text: &[u8]| -> Option<String> {
+            if graph.symbols[id as usize].kind.is_container() {
+                Some(crate::module_change::own_text(graph, id, text))
+            } else {
+                span_text(graph, id, text).map(str::to_owned)
+            }
+        };
+        let no_respelling = FxHashMap::default();
+        let base_names = NameIndex::of(self.base, base_file, Some(base_text), &no_respelling);
+        let head_names = NameIndex::of(self.head, head_file, Some(head_text), &no_respelling);
+        let mut paired_head: FxHashSet<SymbolId> = FxHashSet::default();
+        for base_id in self.base.file_symbols(base_file) {
+            if reported_symbol(self.base, base_id) != base_id {
+                continue;
+            }
+            let head_id = base_names
+                .counterpart(self.base, base_id, &head_names)
+                .filter(|&h| reported_symbol(self.head, h) == h && !paired_head.contains(&h));
+            let Some(head_id) = head_id else {
+                out.push(SymbolChange::deleted(base_id));
+                continue;
+            };
+            paired_head.insert(head_id);
+            if own_text(self.base, base_id, base_text) == own_text(self.head, head_id, head_text) {
+                continue;
+            }
+            let mut change = self.modified(base_id, head_id);
+            if self.base.symbols[base_id as usize].kind == SymbolKind::Module {
+                let whole = |graph: &Graph, id: SymbolId| {
+                    let span = graph.symbols[id as usize].span;
+                    std::iter::once((span.start_line.max(1), span.end_line))
+                };
+                change.base_lines = module_lines(self.base, base_file, whole(self.base, base_id));
+                change.head_lines = module_lines(self.head, head_file, whole(self.head, head_id));
+            }
+            out.push(change);
+        }
+        for head_id in self.head.file_symbols(head_file) {
+            if reported_symbol(self.head, head_id) == head_id && !paired_head.contains(&head_id) {
+                out.push(SymbolChange::added(head_id));
+            }
+        }
+    }
+
     /// Every top-level definition of an added or deleted file, and the file's
     /// module symbol (for modules without definitions, and for code that
     /// imports the module as a whole).
@@ -602,7 +720,9 @@ fn without_annotations<'t>(header: &[&'t str]) -> Vec<&'t str> {
             ")" | "]" | "}" => depth -= 1,
             _ => {}
         }
-        let at_list = depth == 1 || (depth == 0 && token == ")");
+        // A `)` that lands at depth 1 closes a bracket inside the
+        // annotation (`x: (T | None) = None`), not the parameter list.
+        let at_list = (depth == 1 && token != ")") || (depth == 0 && token == ")");
         if in_annotation && at_list && matches!(token, "," | "=" | ")") {
             in_annotation = false;
         }
@@ -764,6 +884,14 @@ fn pair_by_name(
             }
         }
     }
+    // The counterpart may be listed as added on its own (a file's module
+    // symbol), and is then reported once, as the move's target.
+    let added_at: FxHashMap<SymbolId, usize> = changes
+        .iter()
+        .enumerate()
+        .filter(|(idx, c)| c.kind == ChangeKind::Added && !paired_added.contains(idx))
+        .filter_map(|(idx, c)| Some((c.head?, idx)))
+        .collect();
     for change in changes.iter_mut().filter(|c| c.kind == ChangeKind::Deleted) {
         let Some(base_id) = change.base else { continue };
         let symbol = &base.symbols[base_id as usize];
@@ -779,6 +907,11 @@ fn pair_by_name(
         if let Some(head_id) = found {
             change.kind = ChangeKind::Moved;
             change.head = Some(head_id);
+            if let Some(&idx) = added_at.get(&head_id)
+                && !paired_added.contains(&idx)
+            {
+                paired_added.push(idx);
+            }
         }
     }
 }
@@ -948,6 +1081,11 @@ mod tests {
                 "def f(ctx: \"Context\", args: t.Tuple[t.Any, ...], n: int = 1) -> t.Any:\n    pass\n"
             ),
             header("def f(ctx, args: t.Tuple, n=1):\n    pass\n")
+        );
+        assert_eq!(
+            header("def f(a, hook: (\n    Callable[[A], B] | None\n) = None):\n    pass\n"),
+            header("def f(a, hook=None):\n    pass\n"),
+            "a parenthesised annotation"
         );
         assert_ne!(
             header("def f(a, b: int = 1):\n    pass\n"),

@@ -28,6 +28,7 @@ mod implementations;
 pub use changes::Modification;
 mod likely_break;
 mod module_change;
+mod parentheses;
 mod pipeline;
 pub mod policy;
 mod prefilter;

@@ -5,8 +5,9 @@
 //!
 //! The test is textual, on each dependent's own text (without the functions
 //! and classes nested in it). For Python, a name the file now imports from
-//! another module, and an attribute of a module or name imported from
-//! another module (`asyncio.run` after a deleted `run`), do not count.
+//! another module, and an attribute of a module or name imported from a
+//! module outside the repository (`asyncio.run` after a deleted `run`), do
+//! not count.
 // NOTE: in Rust and Java any token equal to the old name counts, so a local
 // variable or a method of another type with that name is a false finding.
 
@@ -79,7 +80,7 @@ pub(crate) fn find_still_referenced(
             let names_it = if lang == Lang::Python {
                 let imports = python_imports(&String::from_utf8_lossy(text));
                 !imports.rebinds(short, module_last, &first_party)
-                    && stale_occurrences(&tokens, short, module_last, &imports)
+                    && stale_occurrences(&tokens, short, module_last, &imports, &first_party)
             } else {
                 tokens.contains(&short)
             };
@@ -90,7 +91,15 @@ pub(crate) fn find_still_referenced(
             // callables or both not.
             let resolves = head.dependencies(id).iter().any(|e| {
                 let target = &head.symbols[e.target as usize];
-                let last = target.local_name.split('(').next().unwrap_or_default();
+                // A module has no name inside its file, so its qualified name
+                // counts: `from ._common import x` still resolves when the
+                // importer moved along with `_common`.
+                let named = if target.kind == SymbolKind::Module {
+                    &target.name
+                } else {
+                    &target.local_name
+                };
+                let last = named.split('(').next().unwrap_or_default();
                 // A Java method's name carries its parameter types:
                 // `pow2Size(long)` replaces a deleted `pow2Size(int)`, and
                 // `size(String)` does not replace `size(int)`.
@@ -195,13 +204,20 @@ impl PythonImports {
     }
 
     /// True when `name` is bound by an import from a module other than the
-    /// old symbol's: its attributes belong to that module or class.
-    fn is_other_module(&self, name: &str, module_last: &str) -> bool {
+    /// old symbol's, outside the repository: its attributes belong to that
+    /// module or class. A name imported from a first-party module
+    /// (`import pkg as p` when `pkg/__init__.py` re-exports the old symbol)
+    /// is left to the graph, as in [`PythonImports::rebinds`].
+    fn is_other_module(
+        &self,
+        name: &str,
+        module_last: &str,
+        first_party: &FxHashSet<&str>,
+    ) -> bool {
         name != module_last
-            && self
-                .bindings
-                .iter()
-                .any(|(bound, from)| bound == name && from != module_last)
+            && self.bindings.iter().any(|(bound, from)| {
+                bound == name && from != module_last && !first_party.contains(from.as_str())
+            })
     }
 }
 
@@ -270,13 +286,14 @@ fn python_imports(text: &str) -> PythonImports {
 }
 
 /// True when `tokens` spell `name` somewhere other than as an attribute of
-/// a module or name imported from another module (`asyncio.run` does not
-/// name a deleted `test_async.run`).
+/// a module or name imported from another module outside the repository
+/// (`asyncio.run` does not name a deleted `test_async.run`).
 fn stale_occurrences(
     tokens: &[&str],
     name: &str,
     module_last: &str,
     imports: &PythonImports,
+    first_party: &FxHashSet<&str>,
 ) -> bool {
     tokens.iter().enumerate().any(|(idx, token)| {
         if *token != name {
@@ -286,7 +303,7 @@ fn stale_occurrences(
             .checked_sub(2)
             .filter(|&before| tokens[before + 1] == ".")
             .map(|before| tokens[before]);
-        !qualifier.is_some_and(|q| imports.is_other_module(q, module_last))
+        !qualifier.is_some_and(|q| imports.is_other_module(q, module_last, first_party))
     })
 }
 
@@ -397,30 +414,38 @@ mod tests {
     #[test]
     fn attributes_of_other_modules_are_not_stale() {
         let imports = python_imports("import asyncio\nfrom pkg import _compat\n");
+        let first_party: FxHashSet<&str> = ["pkg", "_compat"].into_iter().collect();
         let lex = |text| crate::tokens::lex(Lang::Python, text);
+        let stale = |text, module_last| {
+            stale_occurrences(&lex(text), "run", module_last, &imports, &first_party)
+        };
+        assert!(!stale("asyncio.run(f())", "test_async"));
+        assert!(stale("run(f())", "test_async"));
+        assert!(stale("self.run()", "test_async"));
+        assert!(stale("_compat.run()", "_compat"));
+    }
+
+    #[test]
+    fn attributes_of_first_party_aliases_are_stale() {
+        let imports = python_imports("import more_itertools as mi\nimport itertools as it\n");
+        let first_party: FxHashSet<&str> = ["more_itertools", "recipes"].into_iter().collect();
+        let lex = |text| crate::tokens::lex(Lang::Python, text);
+        assert!(
+            stale_occurrences(
+                &lex("mi.take(5, x)"),
+                "take",
+                "recipes",
+                &imports,
+                &first_party
+            ),
+            "the package re-exports the old symbol"
+        );
         assert!(!stale_occurrences(
-            &lex("asyncio.run(f())"),
-            "run",
-            "test_async",
-            &imports
-        ));
-        assert!(stale_occurrences(
-            &lex("run(f())"),
-            "run",
-            "test_async",
-            &imports
-        ));
-        assert!(stale_occurrences(
-            &lex("self.run()"),
-            "run",
-            "test_async",
-            &imports
-        ));
-        assert!(stale_occurrences(
-            &lex("_compat.run()"),
-            "run",
-            "_compat",
-            &imports
+            &lex("it.take(5, x)"),
+            "take",
+            "recipes",
+            &imports,
+            &first_party
         ));
     }
 }

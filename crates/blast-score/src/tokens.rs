@@ -35,7 +35,21 @@ impl DefinitionTokens<'_> {
 /// first `{` outside brackets. Text without such a delimiter (an assignment,
 /// a module) is all body.
 pub fn definition_tokens(lang: Lang, text: &str) -> DefinitionTokens<'_> {
-    let tokens = lex(lang, text);
+    let tokens = if lang == Lang::Python {
+        // Grouping parentheses that a formatter adds or removes (black's
+        // invisible parentheses) change no code. Finding them needs the
+        // ends of logical lines, which `lex` drops.
+        // NOTE: the line ends are dropped afterwards, as `lex` drops them,
+        // so `x = a` and `(b)` on two lines still compare equal to
+        // `x = a(b)`.
+        let tokens = without_trailing_commas(lex_tokens(lang, text, true));
+        crate::parentheses::without_redundant_parentheses(tokens)
+            .into_iter()
+            .filter(|token| *token != LINE_END)
+            .collect()
+    } else {
+        lex(lang, text)
+    };
     let opener = if lang == Lang::Python { ":" } else { "{" };
     // In Python only a `def` or `class` (or its decorators) has a header;
     // a module or an assignment is all body.
@@ -442,13 +456,33 @@ fn is_string_token(token: &str) -> bool {
 /// Tokens of `text`: identifiers and numbers, string literals whole, and
 /// single punctuation characters; whitespace and comments dropped.
 pub fn lex(lang: Lang, text: &str) -> Vec<&str> {
+    lex_tokens(lang, text, false)
+}
+
+/// The token that [`lex_tokens`] puts at the end of each logical line when
+/// asked to: a line break outside brackets and not after a `\`.
+pub(crate) const LINE_END: &str = "\n";
+
+/// Lexes like [`lex`], and with `line_ends` also returns a [`LINE_END`]
+/// token at the end of each logical line.
+fn lex_tokens(lang: Lang, text: &str, line_ends: bool) -> Vec<&str> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
+    let mut tokens: Vec<&str> = Vec::new();
     let mut i = 0;
     let hash_comments = lang == Lang::Python;
+    let mut depth = 0u32;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii_whitespace() {
+            let ends_line = line_ends
+                && b == b'\n'
+                && depth == 0
+                && tokens
+                    .last()
+                    .is_some_and(|last| *last != "\\" && *last != LINE_END);
+            if ends_line {
+                tokens.push(LINE_END);
+            }
             i += 1;
         } else if starts_line_comment(hash_comments, bytes, i) {
             i = skip_line(bytes, i);
@@ -477,6 +511,11 @@ pub fn lex(lang: Lang, text: &str) -> Vec<&str> {
         } else {
             // One punctuation character; `text` is valid UTF-8 and `b` is
             // ASCII here, so the slice boundary is a character boundary.
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
             tokens.push(&text[i..=i]);
             i += 1;
         }
