@@ -71,7 +71,9 @@ pub(crate) fn find_still_referenced(
             .strip_suffix(old_local)
             .map_or(old_name, |m| m.trim_end_matches(['.', ':']));
         let module_last = module.rsplit(['.', ':']).next().unwrap_or(module);
-        let names_old = |dep: &Dependent| -> bool {
+        // For a possible dependent, whose call is on a value of unknown
+        // type, any edge to a definition of that name is enough.
+        let names_old = |dep: &Dependent, possible: bool| -> bool {
             let Some((id, text, body)) = own_text_at_head(head, dep, &texts) else {
                 return false;
             };
@@ -107,19 +109,20 @@ pub(crate) fn find_still_referenced(
                     && (lang == Lang::Python
                         || is_callable(target.kind) == is_callable(change.symbol_kind))
                     && (lang != Lang::Java
+                        || possible
                         || (e.resolution == Resolution::Exact
                             && accepts_old_arguments(old_local, &target.local_name)))
             });
             names_it && !resolves
         };
-        let direct = |list: &[Dependent]| -> Vec<Dependent> {
+        let direct = |list: &[Dependent], possible: bool| -> Vec<Dependent> {
             list.iter()
-                .filter(|d| d.depth == 1 && d.exists_at_head && names_old(d))
+                .filter(|d| d.depth == 1 && d.exists_at_head && names_old(d, possible))
                 .cloned()
                 .collect()
         };
-        let still = direct(&change.certain);
-        let possibly = direct(&change.possible);
+        let still = direct(&change.certain, false);
+        let possibly = direct(&change.possible, true);
         if !still.is_empty() {
             let detail = if still.len() == 1 {
                 "a direct dependent still names it: raised to high".to_owned()
