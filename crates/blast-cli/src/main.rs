@@ -211,7 +211,14 @@ fn run_tests(cli: &Cli, args: &TestsArgs) -> anyhow::Result<Exit> {
         out.push_str(&blast_report::test_id(test));
         out.push('\n');
     }
-    if out.is_empty() {
+    let formatting_only =
+        !report.changes.is_empty() && report.changes.iter().all(|c| c.whitespace_only);
+    if out.is_empty() && formatting_only {
+        let _ = writeln!(
+            io::stderr().lock(),
+            "blast: the changes are to whitespace and comments only, so no test needs to run"
+        );
+    } else if out.is_empty() {
         // An empty list is a result too, so report it on stderr.
         let _ = writeln!(
             io::stderr().lock(),

@@ -639,6 +639,8 @@ fn tests_command_lists_reaching_tests() {
     let output = blast(&repo, &["tests"]);
     assert!(output.status.success());
     assert_eq!(String::from_utf8(output.stdout).unwrap(), "");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("whitespace and comments only"), "{stderr}");
 }
 
 /// Makes a repository from `files`, commits it, then writes `edit` over

@@ -571,8 +571,12 @@ fn limits_reached(
     if !too_large.is_empty() {
         let value = config.extract.max_file_bytes as f64;
         warnings.push(format!(
-            "{} of the source files read are larger than --max-file-size ({value} bytes) and were skipped, so dependents in them are missing: {}",
-            too_large.len(),
+            "{} larger than --max-file-size ({value} bytes) and skipped, so dependents in them are missing: {}",
+            if too_large.len() == 1 {
+                "1 source file read is".to_owned()
+            } else {
+                format!("{} source files read are", too_large.len())
+            },
             examples(&too_large)
         ));
         limits.push(LimitReached {

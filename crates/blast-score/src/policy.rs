@@ -34,12 +34,25 @@ use crate::report::Level;
 
 /// An invalid `blast.toml`, with the place and the reason.
 #[derive(Debug, thiserror::Error)]
-#[error("invalid configuration {file}, line {line}: {message}")]
 pub struct PolicyError {
     pub file: String,
     /// 1-based; 0 when the position is unknown.
     pub line: usize,
     pub message: String,
+}
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "invalid configuration {}: {}", self.file, self.message)
+        } else {
+            write!(
+                f,
+                "invalid configuration {}, line {}: {}",
+                self.file, self.line, self.message
+            )
+        }
+    }
 }
 
 /// A set of paths and symbol names that deserve deeper review.
@@ -392,7 +405,7 @@ impl Policy {
                     }
                     if t.paths.is_empty() && t.words.is_empty() && t.symbols.is_empty() {
                         return Err((
-                            "paths".to_owned(),
+                            "name".to_owned(),
                             format!(
                                 "tier {} has no paths, words or symbols, so it matches nothing: add at least one of them",
                                 t.name
@@ -706,7 +719,7 @@ mod tests {
         let err = Policy::parse("[[tiers]]\nname = \"billing\"\n", "blast.toml").unwrap_err();
         assert!(
             err.to_string()
-                .contains("tier billing has no paths, words or symbols"),
+                .contains("blast.toml, line 2: name: tier billing has no paths, words or symbols"),
             "{err}"
         );
     }
