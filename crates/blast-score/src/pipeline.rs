@@ -1180,6 +1180,11 @@ fn changed_symbol(
     }
     let production = |d: &&Dependent| !d.test_code;
     let has_dependents = certain.iter().chain(&possible).any(|d| !d.is_test);
+    // A Python module whose file or package name starts with `_` is private,
+    // and so is everything in it.
+    let public = symbol.public
+        && !(graph.file_of(id).lang == Lang::Python
+            && is_private_python_path(&graph.file_of(id).path));
     let input = ScoreInput {
         certain: certain
             .iter()
@@ -1199,7 +1204,7 @@ fn changed_symbol(
             .map(|d| d.file.as_str())
             .collect(),
         own_files: vec![own_file],
-        public: symbol.public,
+        public,
         change: Some(change.kind),
         whitespace_only: change.whitespace_only,
         signature: change.modification == Some(Modification::Signature),
@@ -1230,7 +1235,7 @@ fn changed_symbol(
         old_name,
         start_line,
         end_line,
-        public: symbol.public,
+        public,
         whitespace_only: change.whitespace_only,
         modification: change.modification,
         still_referenced: Vec::new(),
@@ -1349,6 +1354,16 @@ fn drop_formatted_containers(changes: &mut Vec<SymbolChange>, base: &Graph, head
         });
         !(formatted && holds_change)
     });
+}
+
+/// Returns true when a segment of a Python file's path, the file's stem
+/// included, starts with `_` and is not a dunder name (`__init__`): its
+/// module is private by convention.
+fn is_private_python_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let stem = segment.strip_suffix(".py").unwrap_or(segment);
+        stem.starts_with('_') && !(stem.starts_with("__") && stem.ends_with("__"))
+    })
 }
 
 /// A changed test, as an entry of the tests to run.
@@ -1659,6 +1674,14 @@ mod tests {
     use blast_diff::{FileChange, FileStatus, Hunk};
 
     use super::*;
+
+    #[test]
+    fn private_python_paths() {
+        assert!(is_private_python_path("src/click/_compat.py"));
+        assert!(is_private_python_path("pkg/_impl/core.py"));
+        assert!(!is_private_python_path("pkg/__init__.py"));
+        assert!(!is_private_python_path("pkg/core.py"));
+    }
 
     #[test]
     fn policy_warnings_name_each_unmatched_test_pattern() {
