@@ -1661,3 +1661,27 @@ fn black_parentheses_are_formatting() {
     assert_eq!(merge["modification"], "body", "{merge}");
     assert!(merge["score"].as_u64().unwrap() > 0, "{merge}");
 }
+
+#[test]
+fn test_helper_change_scores_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "helpers");
+    let helper = |value: &str| {
+        format!("class Fixture:\n    size = {value}\n\n    def make(self):\n        return 1\n")
+    };
+    write(&repo, "tests/_common.py", &helper("1"));
+    write(
+        &repo,
+        "tests/test_make.py",
+        "from ._common import Fixture\n\n\nclass TestMake(Fixture):\n    def test_make(self):\n        assert self.make()\n",
+    );
+    write(&repo, "tests/__init__.py", "");
+    commit_all(&repo, "base");
+    write(&repo, "tests/_common.py", &helper("2"));
+    commit_all(&repo, "change the fixture");
+
+    let report = json_of_last_commit(&repo);
+    // Its dependents are the test class and module, which are test code.
+    let fixture = change_of(&report, "tests/_common.py::Fixture");
+    assert_eq!(fixture["score"], 0, "{fixture}");
+}

@@ -1204,12 +1204,14 @@ fn changed_symbol(
             .map(|d| d.file.as_str())
             .collect(),
         own_files: vec![own_file],
-        public,
+        // Test code is no API, and a change to it is checked by running
+        // the tests that use it, so neither factor applies.
+        public: public && !own_is_test_code,
         change: Some(change.kind),
         whitespace_only: change.whitespace_only,
         signature: change.modification == Some(Modification::Signature),
         tiers: tiers.clone(),
-        tests: (!symbol_is_test && has_dependents).then_some(tests.len()),
+        tests: (!own_is_test_code && has_dependents).then_some(tests.len()),
     };
     let score = compute(&input);
     let head_location = match change.head {
