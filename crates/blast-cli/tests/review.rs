@@ -1685,3 +1685,42 @@ fn test_helper_change_scores_zero() {
     let fixture = change_of(&report, "tests/_common.py::Fixture");
     assert_eq!(fixture["score"], 0, "{fixture}");
 }
+
+#[test]
+fn deletion_with_updated_users_scores_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "cleared");
+    write(
+        &repo,
+        "pkg/compat.py",
+        "import sys\n\nMSYS2 = sys.platform == \"msys\"\nWIN = sys.platform == \"win32\" or MSYS2\n",
+    );
+    write(
+        &repo,
+        "pkg/term.py",
+        "from pkg.compat import WIN\n\n\ndef colours():\n    return not WIN\n",
+    );
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "pkg/compat.py",
+        "import sys\n\nWIN = sys.platform.startswith(\"win\")\n",
+    );
+    commit_all(&repo, "fold MSYS2 into WIN");
+
+    let report = json_of_last_commit(&repo);
+    let deleted = change_of(&report, "pkg/compat.py::MSYS2");
+    assert_eq!(deleted["score"], 0, "{deleted}");
+    let factor = deleted["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "change")
+        .unwrap();
+    assert_eq!(
+        factor["detail"],
+        "deleted, and the diff updated every direct dependent: x0"
+    );
+    let win = change_of(&report, "pkg/compat.py::WIN");
+    assert!(win["score"].as_u64().unwrap() > 0, "{win}");
+}

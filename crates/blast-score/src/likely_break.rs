@@ -137,6 +137,52 @@ pub(crate) fn find_still_referenced(
         change.still_referenced = still;
         change.possibly_still_referenced = possibly;
     }
+    discount_cleared_deletions(changes);
+}
+
+/// Scores a deleted symbol like an added one when the diff also changed
+/// every direct dependent that remains and none of them still names it:
+/// its users were updated, and their own changes carry the risk.
+fn discount_cleared_deletions(changes: &mut [ChangedSymbol]) {
+    let changed: FxHashSet<(String, String)> = changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Deleted)
+        .map(|c| (c.file.clone(), c.local_name.clone()))
+        .collect();
+    for change in changes.iter_mut().filter(|c| c.kind == ChangeKind::Deleted) {
+        if !change.still_referenced.is_empty() || !change.possibly_still_referenced.is_empty() {
+            continue;
+        }
+        let mut direct = change
+            .certain
+            .iter()
+            .chain(&change.possible)
+            .filter(|d| d.depth == 1 && d.exists_at_head)
+            .peekable();
+        if direct.peek().is_none() {
+            continue;
+        }
+        // A function nested in a changed one is reported with it.
+        let all_updated = direct.all(|d| {
+            let mut name = d.local_name.as_str();
+            loop {
+                if changed.contains(&(d.file.clone(), name.to_owned())) {
+                    return true;
+                }
+                match name.rfind(['.', ':']) {
+                    Some(at) => name = name[..at].trim_end_matches(':'),
+                    None => return false,
+                }
+            }
+        });
+        if all_updated {
+            crate::score::set_change_multiplier(
+                &mut change.score,
+                0.0,
+                "deleted, and the diff updated every direct dependent: x0".to_owned(),
+            );
+        }
+    }
 }
 
 /// Reads the head text of the files of `dependents`, each file once, by

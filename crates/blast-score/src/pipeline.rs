@@ -1517,6 +1517,10 @@ fn total_score(changes: &[ChangedSymbol], policy: &Policy) -> crate::report::Sco
 
 /// Returns the change multiplier that the symbol's own score applied.
 fn multiplier_of(changed: &ChangedSymbol) -> f64 {
+    // The score's own change factor, which a later step may have lowered.
+    if let Some(factor) = changed.score.factors.iter().find(|f| f.name == "change") {
+        return factor.points;
+    }
     change_multiplier(
         Some(changed.kind),
         changed.whitespace_only,

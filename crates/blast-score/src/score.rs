@@ -353,6 +353,30 @@ pub fn compute_total(input: &DiffInput<'_>) -> Score {
 /// arguments its new parameters reject) to at least `high`. When it was
 /// lower, the `likely_break` factor shows the raw points added, with
 /// `detail` as its explanation.
+/// Replaces the change multiplier of one symbol's score, with the reason,
+/// and scales the raw total to match.
+pub(crate) fn set_change_multiplier(score: &mut Score, multiplier: f64, detail: String) {
+    let Some(change) = score.factors.iter_mut().find(|f| f.name == "change") else {
+        return;
+    };
+    let old = change.points;
+    change.points = multiplier;
+    change.detail = detail;
+    let unscaled = if old > 0.0 {
+        score.raw / old
+    } else {
+        score
+            .factors
+            .iter()
+            .filter(|f| f.name != "change")
+            .map(|f| f.points)
+            .sum()
+    };
+    score.raw = round2(unscaled * multiplier);
+    score.value = to_score(score.raw, SYMBOL_SCALE);
+    score.level = level_of(score.value);
+}
+
 pub fn apply_likely_break(score: &mut Score, detail: String) {
     // A score rounds to 60 from `100 * (1 - exp(-raw / scale)) = 59.5` on.
     let ratio = -(1.0f64 - 0.595).ln();
