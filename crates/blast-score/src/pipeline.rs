@@ -433,9 +433,9 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         let names = names.join(", ");
         // Valid code can fail too, when the grammar predates its syntax.
         warnings.push(if count == 1 {
-            format!("1 file has syntax errors that tree-sitter recovered from, so some of its references may be missing: {names}")
+            format!("1 file has syntax errors that tree-sitter recovered from, so some of its references may be missing (valid code that the grammar does not cover, such as some macros, shows up here too): {names}")
         } else {
-            format!("{count} files have syntax errors that tree-sitter recovered from, so some of their references may be missing: {names}")
+            format!("{count} files have syntax errors that tree-sitter recovered from, so some of their references may be missing (valid code that the grammar does not cover, such as some macros, shows up here too): {names}")
         });
     }
     warnings.extend(policy_warnings(&config.policy, &head_paths));
