@@ -14,7 +14,11 @@ impl log::Log for StderrLogger {
 
     fn log(&self, record: &log::Record<'_>) {
         if self.enabled(record.metadata()) {
-            let level = record.level().as_str().to_ascii_lowercase();
+            // The same word as the text report's `warning:` lines.
+            let level = match record.level() {
+                log::Level::Warn => "warning".to_owned(),
+                other => other.as_str().to_ascii_lowercase(),
+            };
             let _ = writeln!(
                 std::io::stderr().lock(),
                 "blast: {level}: {}",
