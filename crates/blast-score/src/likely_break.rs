@@ -15,6 +15,7 @@ use blast_diff::{Repo, Side};
 use blast_graph::{Graph, Lang, Resolution, SymbolId, SymbolKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::changes::SymbolChange;
 use crate::report::{ChangeKind, ChangedSymbol, Dependent};
 use crate::score::apply_likely_break;
 
@@ -23,9 +24,41 @@ use crate::score::apply_likely_break;
 pub(crate) fn find_still_referenced(
     repo: &Repo,
     head_side: &Side,
-    head: &Graph,
+    (base, head): (&Graph, &Graph),
+    symbol_changes: &[SymbolChange],
     changes: &mut [ChangedSymbol],
 ) {
+    // Certain dependents further away that also call the symbol directly
+    // on a value of unknown type: their call is checked like a possible
+    // dependent's.
+    let indirect: Vec<Vec<Dependent>> = symbol_changes
+        .iter()
+        .zip(changes.iter())
+        .map(|(symbol_change, change)| {
+            let removed = matches!(change.kind, ChangeKind::Deleted | ChangeKind::Moved);
+            let Some(base_id) = symbol_change.base.filter(|_| removed) else {
+                return Vec::new();
+            };
+            let callers: FxHashSet<(&str, &str)> = base
+                .dependents(base_id)
+                .filter(|e| e.resolution == Resolution::Candidate)
+                .map(|e| {
+                    let source = &base.symbols[e.source as usize];
+                    (
+                        base.file_of(e.source).path.as_str(),
+                        source.local_name.as_str(),
+                    )
+                })
+                .collect();
+            change
+                .certain
+                .iter()
+                .filter(|d| d.depth > 1 && d.exists_at_head)
+                .filter(|d| callers.contains(&(d.file.as_str(), d.local_name.as_str())))
+                .cloned()
+                .collect()
+        })
+        .collect();
     let texts = read_head_files(
         repo,
         head_side,
@@ -37,7 +70,8 @@ pub(crate) fn find_still_referenced(
                     .iter()
                     .chain(&c.possible)
                     .filter(|d| d.depth == 1 && d.exists_at_head)
-            }),
+            })
+            .chain(indirect.iter().flatten()),
     );
     if texts.is_empty() {
         return;
@@ -51,9 +85,10 @@ pub(crate) fn find_still_referenced(
             module.rsplit('.').next().unwrap_or(module)
         })
         .collect();
-    for change in changes
+    for (change, indirect) in changes
         .iter_mut()
-        .filter(|c| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
+        .zip(&indirect)
+        .filter(|(c, _)| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
     {
         let old_name = change.old_name.as_deref().unwrap_or(&change.name);
         // The name inside its file; a moved symbol's old one, and a module's
@@ -122,7 +157,8 @@ pub(crate) fn find_still_referenced(
                 .collect()
         };
         let still = direct(&change.certain, false);
-        let possibly = direct(&change.possible, true);
+        let mut possibly = direct(&change.possible, true);
+        possibly.extend(indirect.iter().filter(|d| names_old(d, true)).cloned());
         if !still.is_empty() {
             let detail = if still.len() == 1 {
                 "a direct dependent still names it: raised to high".to_owned()

@@ -279,7 +279,13 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             )
         })
         .collect();
-    likely_break::find_still_referenced(repo, &comparison.head, &head_graph, &mut changes);
+    likely_break::find_still_referenced(
+        repo,
+        &comparison.head,
+        (&base_graph, &head_graph),
+        &symbol_changes,
+        &mut changes,
+    );
     calls::find_mismatched_calls(
         repo,
         &comparison.head,
