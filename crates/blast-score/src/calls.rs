@@ -250,6 +250,11 @@ pub(crate) fn find_mismatched_calls(
         ) else {
             continue;
         };
+        // An `@overload` stub never runs, and calls that match another stub
+        // or the implementation are valid, so its parameters decide nothing.
+        if is_overload(&old_header) || is_overload(&new_header) {
+            continue;
+        }
         let short = reported.local_name.rsplit('.').next().unwrap_or_default();
         let is_method = reported.symbol_kind == SymbolKind::Method;
         let callee = if short == "__init__" {
@@ -347,6 +352,17 @@ fn def_header<'t>(
     Some(definition_tokens(Lang::Python, span_text(graph, id, text)?).header)
 }
 
+/// Returns true for a definition header decorated `@overload` or
+/// `@module.overload`.
+fn is_overload(header: &[&str]) -> bool {
+    header
+        .windows(2)
+        .any(|pair| pair[0] == "@" && pair[1] == "overload")
+        || header
+            .windows(4)
+            .any(|quad| quad[0] == "@" && quad[2] == "." && quad[3] == "overload")
+}
+
 /// A signature change whose callers are read, with the parameters on each
 /// side.
 struct Check {
@@ -422,6 +438,19 @@ mod tests {
         let tokens = lex(Lang::Python, text);
         let open = tokens.iter().position(|t| *t == "(").unwrap();
         call_arguments(&tokens, open).unwrap()
+    }
+
+    #[test]
+    fn overload_stubs_are_recognised() {
+        let stub = definition_tokens(Lang::Python, "@overload\ndef f(a: int) -> int: ...\n");
+        assert!(is_overload(&stub.header));
+        let typed = definition_tokens(
+            Lang::Python,
+            "@typing.overload\ndef f(a: str) -> str: ...\n",
+        );
+        assert!(is_overload(&typed.header));
+        let plain = definition_tokens(Lang::Python, "def f(a):\n    return a\n");
+        assert!(!is_overload(&plain.header));
     }
 
     #[test]
