@@ -1730,3 +1730,28 @@ fn deletion_with_updated_users_scores_zero() {
     let win = change_of(&report, "pkg/compat.py::WIN");
     assert!(win["score"].as_u64().unwrap() > 0, "{win}");
 }
+
+#[test]
+fn rename_in_place_reads_as_renamed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "rename");
+    let utils = |name: &str| format!("def {name}(text):\n    return text.strip().lower()\n");
+    write(&repo, "pkg/utils.py", &utils("parse_date"));
+    write(
+        &repo,
+        "pkg/api.py",
+        "from pkg.utils import parse_date\n\n\ndef load(text):\n    return parse_date(text)\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/utils.py", &utils("parse_date_value"));
+    commit_all(&repo, "rename parse_date");
+
+    let report = json_of_last_commit(&repo);
+    let renamed = change_of(&report, "pkg/utils.py::parse_date_value");
+    assert_eq!(renamed["change"], "moved", "the JSON keeps the kind");
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("renamed function pkg.utils.parse_date_value"),
+        "{text}"
+    );
+}

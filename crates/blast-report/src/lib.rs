@@ -24,6 +24,28 @@ pub use text::{TextOptions, render_text};
 /// The version of blast written into reports.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Returns the word for what happened to a changed symbol in the text,
+/// Markdown and SARIF messages: a move that keeps the file and the
+/// enclosing definition is a rename.
+pub(crate) fn change_word(change: &blast_score::ChangedSymbol) -> &'static str {
+    // The qualified name without its last segment (`pkg.mod.Class`).
+    fn scope(name: &str) -> &str {
+        let bare = name.split('(').next().unwrap_or(name);
+        bare.rfind(['.', ':']).map_or("", |at| &bare[..at])
+    }
+    let renamed = change.kind == blast_score::ChangeKind::Moved
+        && change.old_file.is_none()
+        && change
+            .old_name
+            .as_deref()
+            .is_some_and(|old| scope(old) == scope(&change.name));
+    if renamed {
+        "renamed"
+    } else {
+        change.kind.name()
+    }
+}
+
 /// Returns the mark that follows a modified symbol's name in the text and
 /// Markdown reports: its signature changed, or only its formatting did.
 pub(crate) fn modification_mark(change: &blast_score::ChangedSymbol) -> &'static str {

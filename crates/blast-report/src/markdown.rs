@@ -67,7 +67,7 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
             "| {} {} | {} {}{} | {} ({}:{}) | {} | {} | {} |",
             change.score.value,
             change.score.level.name(),
-            change.kind.name(),
+            crate::change_word(change),
             change.symbol_kind.name(),
             crate::modification_mark(change),
             code(&change.name, true),
@@ -255,7 +255,11 @@ fn likely_section(
         let (name, kind) = if with_kind {
             (
                 change.old_name.as_deref().unwrap_or(&change.name),
-                format!("{} {}", change.kind.name(), change.symbol_kind.name()),
+                format!(
+                    "{} {}",
+                    crate::change_word(change),
+                    change.symbol_kind.name()
+                ),
             )
         } else {
             (change.name.as_str(), change.symbol_kind.name().to_owned())

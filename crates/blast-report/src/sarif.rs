@@ -272,10 +272,16 @@ impl SarifOmissions {
             ));
         }
         if self.results_with_related_omitted > 0 {
-            notices.push(format!(
-                "{} results list only their {MAX_RELATED} nearest dependents as related locations; their messages and properties give the full counts",
-                self.results_with_related_omitted
-            ));
+            let count = self.results_with_related_omitted;
+            notices.push(if count == 1 {
+                format!(
+                    "1 result lists only its {MAX_RELATED} nearest dependents as related locations; its message and properties give the full counts"
+                )
+            } else {
+                format!(
+                    "{count} results list only their {MAX_RELATED} nearest dependents as related locations; their messages and properties give the full counts"
+                )
+            });
         }
         notices
     }
@@ -475,7 +481,7 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
     let related_omitted = related_at_head(change).count() - related.len();
     let mut message = format!(
         "{} {} {} has {} certain and {} possible dependents",
-        capitalised(change.kind.name()),
+        capitalised(crate::change_word(change)),
         change.symbol_kind.name(),
         change.name,
         change.certain.len(),

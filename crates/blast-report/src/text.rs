@@ -91,7 +91,12 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
         let _ = writeln!(out, "warning: {warning}");
     }
     if report.changes.is_empty() {
-        let _ = writeln!(out, "\nno changed symbols in supported languages");
+        let line = if report.complete {
+            "no changed symbols in supported languages"
+        } else {
+            "no changed symbols found in the files read (see the warnings for the files skipped)"
+        };
+        let _ = writeln!(out, "\n{line}");
         return out;
     }
     // Changes that score 0 take one line each, after the others: a
@@ -130,7 +135,7 @@ fn headline(change: &ChangedSymbol) -> String {
         "{:>3} {:<8} {} {} {}{flag}",
         change.score.value,
         change.score.level.name(),
-        change.kind.name(),
+        crate::change_word(change),
         change.symbol_kind.name(),
         change.name,
     )

@@ -577,12 +577,13 @@ fn limits_reached(
     if !too_large.is_empty() {
         let value = config.extract.max_file_bytes as f64;
         warnings.push(format!(
-            "{} larger than --max-file-size ({value} bytes) and skipped, so dependents in them are missing: {}",
+            "{} larger than --max-file-size ({value} bytes) and skipped, so dependents in {} missing: {}",
             if too_large.len() == 1 {
                 "1 source file read is".to_owned()
             } else {
                 format!("{} source files read are", too_large.len())
             },
+            if too_large.len() == 1 { "it are" } else { "them are" },
             examples(&too_large)
         ));
         limits.push(LimitReached {
