@@ -1538,7 +1538,7 @@ fn src_layout_move_keeps_imports() {
         "import pkg\n\nversion = pkg.__version__\n",
     );
     commit_all(&repo, "base");
-    // Enough new text that git sees a deleted and an added `__init__.py`.
+    // Enough new text that git reports a deleted and an added `__init__.py`.
     git(&repo, &["rm", "-q", "pkg/__init__.py"]);
     write(
         &repo,

@@ -107,15 +107,17 @@ pub(crate) fn find_broken_implementations(
         }
         broken.sort_by(|a, b| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
         broken.dedup_by(|a, b| a.name == b.name && a.file == b.file);
-        let what = match finding {
+        let reason = match finding {
             Finding::Missing => "does not define it",
             Finding::Stale => "still overrides it",
         };
         let detail = if broken.len() == 1 {
-            format!("an implementation {what}: raised to high")
+            format!("an implementation {reason}: raised to high")
         } else {
-            let what = what.replace("does", "do").replace("overrides", "override");
-            format!("{} implementations {what}: raised to high", broken.len())
+            let reason = reason
+                .replace("does", "do")
+                .replace("overrides", "override");
+            format!("{} implementations {reason}: raised to high", broken.len())
         };
         let change = &mut changes[idx];
         apply_likely_break(&mut change.score, detail);

@@ -508,9 +508,13 @@ pub(crate) mod tests {
         let mut files = files.to_vec();
         files.push(("src/demo/Square.java", square));
         let pair = graph(&files);
-        let one = reach(&pair, id(&pair, "demo.Circle.area()"), 100, &[]);
-        assert!(one.certain.is_empty(), "{:?}", names(&pair, &one.certain));
-        let total = one
+        let circle = reach(&pair, id(&pair, "demo.Circle.area()"), 100, &[]);
+        assert!(
+            circle.certain.is_empty(),
+            "{:?}",
+            names(&pair, &circle.certain)
+        );
+        let total = circle
             .possible
             .iter()
             .find(|r| pair.symbols[r.symbol as usize].name == "demo.Report.total(Shape)")

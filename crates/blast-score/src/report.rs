@@ -168,9 +168,9 @@ pub struct ChangedSymbol {
     /// the head revision and still name the old symbol there, so they likely
     /// break.
     pub still_referenced: Vec<Dependent>,
-    /// For deleted and moved symbols: direct possible dependents (reached
+    /// For deleted and moved symbols: dependents that call the old symbol
     /// through a candidate edge, such as a call on a receiver of unknown
-    /// type) that still spell the old name at the head revision and reach
+    /// type. At the head revision they still spell the old name and reach
     /// no other symbol of that name. They may break, so they are listed
     /// without raising the score.
     pub possibly_still_referenced: Vec<Dependent>,

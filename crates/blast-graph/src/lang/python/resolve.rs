@@ -1273,9 +1273,9 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    /// The repository classes that one base chain of `class` names, given
-    /// the chain's resolution `steps`; empty for a base outside the
-    /// repository.
+    /// Returns the repository classes that one base chain of `class` names,
+    /// given the chain's resolution `steps`. A base outside the repository
+    /// gives none.
     fn base_classes(
         &self,
         file_idx: u32,
