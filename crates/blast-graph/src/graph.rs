@@ -424,6 +424,7 @@ impl Graph {
             let first = to_u32(symbols.len());
             debug_assert_eq!(first, first_symbols[file_id]);
             let module = std::mem::take(&mut module_names[file_id]);
+            let private_module = file.lang == Lang::Python && python::is_private_path(&file.path);
             for (local_id, local) in syntax.symbols.iter().enumerate() {
                 let name = qualified_name(file.lang, &module, &local.local_name, &file.path);
                 symbols.push(Symbol {
@@ -433,7 +434,7 @@ impl Graph {
                     file: to_u32(file_id),
                     parent: local.parent.map(|p| first + p),
                     span: local.span,
-                    public: local.public,
+                    public: local.public && !private_module,
                     test: local.test,
                     test_class: test_classes.contains(&(to_u32(file_id), to_u32(local_id))),
                 });

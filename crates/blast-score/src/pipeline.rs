@@ -1187,11 +1187,6 @@ fn changed_symbol(
     }
     let production = |d: &&Dependent| !d.test_code;
     let has_dependents = certain.iter().chain(&possible).any(|d| !d.is_test);
-    // A Python module whose file or package name starts with `_` is private,
-    // and so is everything in it.
-    let public = symbol.public
-        && !(graph.file_of(id).lang == Lang::Python
-            && is_private_python_path(&graph.file_of(id).path));
     let input = ScoreInput {
         certain: certain
             .iter()
@@ -1213,7 +1208,7 @@ fn changed_symbol(
         own_files: vec![own_file],
         // Test code is no API, and a change to it is checked by running
         // the tests that use it, so neither factor applies.
-        public: public && !own_is_test_code,
+        public: symbol.public && !own_is_test_code,
         change: Some(change.kind),
         whitespace_only: change.whitespace_only,
         signature: change.modification == Some(Modification::Signature),
@@ -1244,7 +1239,7 @@ fn changed_symbol(
         old_name,
         start_line,
         end_line,
-        public,
+        public: symbol.public,
         whitespace_only: change.whitespace_only,
         modification: change.modification,
         still_referenced: Vec::new(),
@@ -1363,16 +1358,6 @@ fn drop_formatted_containers(changes: &mut Vec<SymbolChange>, base: &Graph, head
         });
         !(formatted && holds_change)
     });
-}
-
-/// Returns true when a segment of a Python file's path, the file's stem
-/// included, starts with `_` and is not a dunder name (`__init__`): its
-/// module is private by convention.
-fn is_private_python_path(path: &str) -> bool {
-    path.split('/').any(|segment| {
-        let stem = segment.strip_suffix(".py").unwrap_or(segment);
-        stem.starts_with('_') && !(stem.starts_with("__") && stem.ends_with("__"))
-    })
 }
 
 /// A changed test, as an entry of the tests to run.
@@ -1687,14 +1672,6 @@ mod tests {
     use blast_diff::{FileChange, FileStatus, Hunk};
 
     use super::*;
-
-    #[test]
-    fn private_python_paths() {
-        assert!(is_private_python_path("src/click/_compat.py"));
-        assert!(is_private_python_path("pkg/_impl/core.py"));
-        assert!(!is_private_python_path("pkg/__init__.py"));
-        assert!(!is_private_python_path("pkg/core.py"));
-    }
 
     #[test]
     fn policy_warnings_name_each_unmatched_test_pattern() {

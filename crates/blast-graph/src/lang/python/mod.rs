@@ -224,5 +224,15 @@ pub(crate) fn config() -> &'static PythonConfig {
     })
 }
 
+/// Returns true when a segment of a Python file's path, the file's stem
+/// included, starts with `_` and is not a dunder name (`__init__`): its
+/// module is private by convention, and so is everything in it.
+pub(crate) fn is_private_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let stem = segment.strip_suffix(".py").unwrap_or(segment);
+        stem.starts_with('_') && !(stem.starts_with("__") && stem.ends_with("__"))
+    })
+}
+
 #[cfg(test)]
 mod tests;

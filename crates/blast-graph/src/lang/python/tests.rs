@@ -684,3 +684,11 @@ z.w()
         .collect();
     assert!(self_edges.is_empty(), "self edges: {self_edges:?}");
 }
+
+#[test]
+fn private_module_paths() {
+    assert!(super::is_private_path("src/click/_compat.py"));
+    assert!(super::is_private_path("pkg/_impl/core.py"));
+    assert!(!super::is_private_path("pkg/__init__.py"));
+    assert!(!super::is_private_path("pkg/core.py"));
+}
