@@ -10,6 +10,7 @@
 use std::fmt::Write;
 
 use blast_score::{ChangeKind, ChangedSymbol, Dependent, Level, Report};
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::TOOL_VERSION;
@@ -315,14 +316,21 @@ fn eligible<'r>(report: &'r Report, options: &SarifOptions) -> Vec<&'r ChangedSy
 /// Lists the dependents of a change that still exist at the head
 /// revision, in the order related locations list them.
 fn related_at_head(change: &ChangedSymbol) -> impl Iterator<Item = &Dependent> {
-    // Broken implementations come first; a Rust implementation is not
+    // Broken implementations come first. A Rust implementation is not
     // otherwise listed, because it depends on the trait, not the method.
-    let extra = change.broken_implementations.iter().filter(|b| {
-        !change
+    let certain: FxHashSet<(&str, &str)> = if change.broken_implementations.is_empty() {
+        FxHashSet::default()
+    } else {
+        change
             .certain
             .iter()
-            .any(|d| d.name == b.name && d.file == b.file)
-    });
+            .map(|d| (d.name.as_str(), d.file.as_str()))
+            .collect()
+    };
+    let extra = change
+        .broken_implementations
+        .iter()
+        .filter(move |b| !certain.contains(&(b.name.as_str(), b.file.as_str())));
     extra
         .chain(&change.certain)
         .chain(&change.possible)

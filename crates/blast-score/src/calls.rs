@@ -11,12 +11,11 @@
 // name, can give a false finding when their calls matched the old
 // parameters.
 
-use blast_diff::{Repo, Side};
 use blast_graph::{EdgeKind, Graph, Lang, SymbolId, SymbolKind};
 use rustc_hash::FxHashMap;
 
-use crate::changes::{ChangedTexts, Modification, SymbolChange, span_text};
-use crate::likely_break::{own_text_at_head, read_head_files};
+use crate::changes::{Modification, span_text};
+use crate::likely_break::{BreakInputs, own_text_at_head, read_head_files};
 use crate::policy::Policy;
 use crate::report::{ChangedSymbol, Dependent};
 use crate::score::apply_likely_break;
@@ -218,16 +217,16 @@ fn calls_of(tokens: &[&str], callee: &Callee) -> Vec<Arguments> {
 /// Finds the direct dependents of each Python function or method whose
 /// signature changed that call it with arguments the old parameters took
 /// and the new ones reject. Each such change becomes a likely break.
-/// `symbol_changes[i]` is the change that `changes[i]` reports.
-pub(crate) fn find_mismatched_calls(
-    repo: &Repo,
-    head_side: &Side,
-    (base, head): (&Graph, &Graph),
-    symbol_changes: &[SymbolChange],
-    texts: &ChangedTexts,
-    policy: &Policy,
-    changes: &mut [ChangedSymbol],
-) {
+pub(crate) fn find_mismatched_calls(inputs: BreakInputs<'_>, changes: &mut [ChangedSymbol]) {
+    let BreakInputs {
+        repo,
+        head_side,
+        base,
+        head,
+        symbol_changes,
+        texts,
+        policy,
+    } = inputs;
     let mut checks: Vec<Check> = Vec::new();
     for (idx, (change, reported)) in symbol_changes.iter().zip(changes.iter()).enumerate() {
         if reported.modification != Some(Modification::Signature)

@@ -16,12 +16,11 @@
 //! a body, whether a Java class is abstract, and whether an override is
 //! annotated `@Override`.
 
-use blast_diff::{Repo, Side};
 use blast_graph::{EdgeKind, Graph, Lang, Resolution, SymbolId, SymbolKind};
 use rustc_hash::FxHashMap;
 
-use crate::changes::{ChangedTexts, SymbolChange, span_text};
-use crate::likely_break::read_head_files;
+use crate::changes::{ChangedTexts, span_text};
+use crate::likely_break::{BreakInputs, read_head_files};
 use crate::module_change::own_text;
 use crate::policy::Policy;
 use crate::report::{ChangeKind, ChangedSymbol, Dependent};
@@ -39,17 +38,17 @@ enum Finding {
 
 /// Finds, for each added required method and each deleted or moved
 /// method, the implementations that no longer compile, and makes each such
-/// change a likely break. `symbol_changes[i]` is the change that
-/// `changes[i]` reports.
-pub(crate) fn find_broken_implementations(
-    repo: &Repo,
-    head_side: &Side,
-    (base, head): (&Graph, &Graph),
-    symbol_changes: &[SymbolChange],
-    texts: &ChangedTexts,
-    policy: &Policy,
-    changes: &mut [ChangedSymbol],
-) {
+/// change a likely break.
+pub(crate) fn find_broken_implementations(inputs: BreakInputs<'_>, changes: &mut [ChangedSymbol]) {
+    let BreakInputs {
+        repo,
+        head_side,
+        base,
+        head,
+        symbol_changes,
+        texts,
+        policy,
+    } = inputs;
     let mut found: Vec<Found> = Vec::new();
     for (idx, change) in symbol_changes.iter().enumerate() {
         let candidates = match change.kind {

@@ -15,19 +15,36 @@ use blast_diff::{Repo, Side};
 use blast_graph::{Graph, Lang, Resolution, SymbolId, SymbolKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::changes::SymbolChange;
+use crate::changes::{ChangedTexts, SymbolChange};
+use crate::policy::Policy;
 use crate::report::{ChangeKind, ChangedSymbol, Dependent};
 use crate::score::apply_likely_break;
 
+/// The inputs of the checks for likely breaks: the repository, both
+/// graphs, the symbol changes and their files' texts, and the policy.
+/// `symbol_changes[i]` is the change that the report's `changes[i]` shows.
+#[derive(Clone, Copy)]
+pub(crate) struct BreakInputs<'a> {
+    pub repo: &'a Repo,
+    pub head_side: &'a Side,
+    pub base: &'a Graph,
+    pub head: &'a Graph,
+    pub symbol_changes: &'a [SymbolChange],
+    pub texts: &'a ChangedTexts,
+    pub policy: &'a Policy,
+}
+
 /// Marks the direct dependents of deleted and moved symbols that still name
 /// the old symbol at the head revision: they likely break.
-pub(crate) fn find_still_referenced(
-    repo: &Repo,
-    head_side: &Side,
-    (base, head): (&Graph, &Graph),
-    symbol_changes: &[SymbolChange],
-    changes: &mut [ChangedSymbol],
-) {
+pub(crate) fn find_still_referenced(inputs: BreakInputs<'_>, changes: &mut [ChangedSymbol]) {
+    let BreakInputs {
+        repo,
+        head_side,
+        base,
+        head,
+        symbol_changes,
+        ..
+    } = inputs;
     // Certain dependents further away that also call the symbol directly
     // on a value of unknown type: their call is checked like a possible
     // dependent's.
@@ -180,29 +197,17 @@ pub(crate) fn find_still_referenced(
 /// every direct dependent that remains and none of them still names it:
 /// its users were updated, and their own changes carry the risk.
 fn discount_cleared_deletions(changes: &mut [ChangedSymbol]) {
-    let changed: FxHashSet<(String, String)> = changes
-        .iter()
-        .filter(|c| c.kind != ChangeKind::Deleted)
-        .map(|c| (c.file.clone(), c.local_name.clone()))
-        .collect();
-    for change in changes.iter_mut().filter(|c| c.kind == ChangeKind::Deleted) {
-        if !change.still_referenced.is_empty() || !change.possibly_still_referenced.is_empty() {
-            continue;
-        }
-        let mut direct = change
-            .certain
+    let cleared: Vec<usize> = {
+        let changed: FxHashSet<(&str, &str)> = changes
             .iter()
-            .chain(&change.possible)
-            .filter(|d| d.depth == 1 && d.exists_at_head)
-            .peekable();
-        if direct.peek().is_none() {
-            continue;
-        }
+            .filter(|c| c.kind != ChangeKind::Deleted)
+            .map(|c| (c.file.as_str(), c.local_name.as_str()))
+            .collect();
         // A function nested in a changed one is reported with it.
-        let all_updated = direct.all(|d| {
+        let updated = |d: &Dependent| {
             let mut name = d.local_name.as_str();
             loop {
-                if changed.contains(&(d.file.clone(), name.to_owned())) {
+                if changed.contains(&(d.file.as_str(), name)) {
                     return true;
                 }
                 match name.rfind(['.', ':']) {
@@ -210,14 +215,33 @@ fn discount_cleared_deletions(changes: &mut [ChangedSymbol]) {
                     None => return false,
                 }
             }
-        });
-        if all_updated {
-            crate::score::set_change_multiplier(
-                &mut change.score,
-                0.0,
-                "deleted, and the diff updated every direct dependent: x0".to_owned(),
-            );
-        }
+        };
+        changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                c.kind == ChangeKind::Deleted
+                    && c.still_referenced.is_empty()
+                    && c.possibly_still_referenced.is_empty()
+            })
+            .filter(|(_, c)| {
+                let mut direct = c
+                    .certain
+                    .iter()
+                    .chain(&c.possible)
+                    .filter(|d| d.depth == 1 && d.exists_at_head)
+                    .peekable();
+                direct.peek().is_some() && direct.all(&updated)
+            })
+            .map(|(idx, _)| idx)
+            .collect()
+    };
+    for idx in cleared {
+        crate::score::set_change_multiplier(
+            &mut changes[idx].score,
+            0.0,
+            "deleted, and the diff updated every direct dependent: x0".to_owned(),
+        );
     }
 }
 

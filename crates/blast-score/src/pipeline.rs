@@ -279,31 +279,18 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             )
         })
         .collect();
-    likely_break::find_still_referenced(
+    let inputs = likely_break::BreakInputs {
         repo,
-        &comparison.head,
-        (&base_graph, &head_graph),
-        &symbol_changes,
-        &mut changes,
-    );
-    calls::find_mismatched_calls(
-        repo,
-        &comparison.head,
-        (&base_graph, &head_graph),
-        &symbol_changes,
-        &texts,
-        &config.policy,
-        &mut changes,
-    );
-    implementations::find_broken_implementations(
-        repo,
-        &comparison.head,
-        (&base_graph, &head_graph),
-        &symbol_changes,
-        &texts,
-        &config.policy,
-        &mut changes,
-    );
+        head_side: &comparison.head,
+        base: &base_graph,
+        head: &head_graph,
+        symbol_changes: &symbol_changes,
+        texts: &texts,
+        policy: &config.policy,
+    };
+    likely_break::find_still_referenced(inputs, &mut changes);
+    calls::find_mismatched_calls(inputs, &mut changes);
+    implementations::find_broken_implementations(inputs, &mut changes);
     // Same-named definitions in one file (`@overload` stubs, conditional
     // definitions) are one symbol to a reader: keep the highest-scored, and
     // among equal scores the one whose change weighs most, so that a real
