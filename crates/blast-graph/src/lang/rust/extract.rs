@@ -26,6 +26,10 @@ const MAX_VALUE_STEPS: usize = 16;
 /// Macro arguments nested deeper than this are not parsed again.
 const MAX_MACRO_DEPTH: u32 = 6;
 
+/// How many times its own size a file's macro arguments may add up to when
+/// they are parsed again.
+const MACRO_TEXT_FACTOR: usize = 4;
+
 /// A definition before parents and local names are known.
 struct RawDef<'t> {
     name: String,
@@ -130,7 +134,14 @@ pub(crate) fn extract(config: &RustConfig, source: &[u8], tree: &Tree) -> (FileS
         }
     }
     let mut pending = std::mem::take(&mut visitor.pending_macros);
+    // Nested macro arguments are parsed again at each level, so the text
+    // parsed again is capped at a few times the file's own size.
+    let mut budget = source.len().saturating_mul(MACRO_TEXT_FACTOR);
     while let Some(job) = pending.pop() {
+        let Some(left) = budget.checked_sub(job.text.len()) else {
+            continue;
+        };
+        budget = left;
         visitor.facts.macro_invocations += 1;
         let Ok(snippet_tree) =
             crate::lang::parse(Lang::Rust, &config.language, job.text.as_bytes())

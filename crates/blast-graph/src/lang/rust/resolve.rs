@@ -15,6 +15,10 @@ use super::layout::{self, CrateTarget, RustLayout};
 use super::{RefKind, RustFacts, UseEntry};
 use crate::model::{EdgeKind, FileSyntax, LocalEdge, LocalSymbol, Resolution, SymbolKind};
 
+/// How many block-scoped `use` entries may wait on each other while one
+/// of them is resolved.
+const MAX_BLOCK_USE_CHAIN: usize = 32;
+
 /// More same-named methods than this and a call on an unknown receiver
 /// yields no candidate edges: the name is too common to say anything, and
 /// the call is counted as too ambiguous instead.
@@ -167,6 +171,9 @@ pub(super) struct Resolver<'a> {
     /// Block-scope `use` entries (file, use index) being resolved, so that
     /// `fn f() { use std; }` cannot resolve its path through itself.
     block_uses_in_progress: RefCell<FxHashSet<(u32, u32)>>,
+    /// What each block-scoped `use` resolved to, so that uses that name
+    /// each other are resolved once each rather than once per path to them.
+    block_use_memo: RefCell<FxHashMap<(u32, u32), Vec<Target>>>,
     /// Set while impl headers are resolved, when associated items cannot be
     /// looked up yet.
     pub building_impls: Cell<bool>,
@@ -212,6 +219,7 @@ impl<'a> Resolver<'a> {
             binding_memo: RefCell::new(FxHashMap::default()),
             in_progress: RefCell::new(FxHashSet::default()),
             block_uses_in_progress: RefCell::new(FxHashSet::default()),
+            block_use_memo: RefCell::new(FxHashMap::default()),
             building_impls: Cell::new(false),
             depth: Cell::new(0),
         };
@@ -709,11 +717,21 @@ impl<'a> Resolver<'a> {
     /// path is resolved imports nothing.
     fn resolve_block_use(&self, cx: Cx, use_idx: u32, entry: &UseEntry) -> Vec<Target> {
         let key = (cx.file, use_idx);
-        if !self.block_uses_in_progress.borrow_mut().insert(key) {
+        if let Some(targets) = self.block_use_memo.borrow().get(&key) {
+            return targets.clone();
+        }
+        // A chain of uses that name each other deeper than real code does
+        // stops here, so that the recursion cannot overflow the stack.
+        let mut in_progress = self.block_uses_in_progress.borrow_mut();
+        if in_progress.len() >= MAX_BLOCK_USE_CHAIN || !in_progress.insert(key) {
             return Vec::new();
         }
+        drop(in_progress);
         let targets = self.resolve_use(cx, entry);
         self.block_uses_in_progress.borrow_mut().remove(&key);
+        self.block_use_memo
+            .borrow_mut()
+            .insert(key, targets.clone());
         targets
     }
 
