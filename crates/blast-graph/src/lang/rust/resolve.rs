@@ -171,8 +171,8 @@ pub(super) struct Resolver<'a> {
     /// Block-scope `use` entries (file, use index) being resolved, so that
     /// `fn f() { use std; }` cannot resolve its path through itself.
     block_uses_in_progress: RefCell<FxHashSet<(u32, u32)>>,
-    /// What each block-scoped `use` resolved to, so that uses that name
-    /// each other are resolved once each rather than once per path to them.
+    /// The targets of each block-scoped `use` once resolved, so that uses
+    /// that name each other are resolved once each, not once per path.
     block_use_memo: RefCell<FxHashMap<(u32, u32), Vec<Target>>>,
     /// Set while impl headers are resolved, when associated items cannot be
     /// looked up yet.
