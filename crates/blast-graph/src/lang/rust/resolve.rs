@@ -277,104 +277,105 @@ impl<'a> Resolver<'a> {
             }
         }
 
-        // Step 2: walk `mod` items breadth-first from every root.
-        let mut queue: Vec<ModId> = (0..self.modules.len()).map(to_u32).collect();
+        // Step 2: walk `mod` items breadth-first from every root. The queue
+        // contains module bodies rather than modules, so each body is read
+        // once. A module written twice at every level then costs twice the
+        // work, not twice per level.
+        let mut queue: Vec<(ModId, usize)> =
+            (0..self.modules.len()).map(|m| (to_u32(m), 0)).collect();
         let mut loaded: FxHashSet<(u32, u32)> = FxHashSet::default();
-        for m in &queue {
-            let module = &self.modules[*m as usize];
+        for &(m, _) in &queue {
+            let module = &self.modules[m as usize];
             loaded.insert((module.krate, module.bodies[0].0));
         }
         let mut head = 0;
         loop {
             while head < queue.len() {
-                let m = queue[head];
+                let (m, body) = queue[head];
                 head += 1;
-                let bodies = self.modules[m as usize].bodies.clone();
-                let dirs = self.modules[m as usize].dirs.clone();
-                for ((file, sym), dir) in bodies.into_iter().zip(dirs) {
-                    let facts = self.files[file as usize].facts;
-                    let symbols = &self.files[file as usize].syntax.symbols;
+                let (file, sym) = self.modules[m as usize].bodies[body];
+                let dir = self.modules[m as usize].dirs[body].clone();
+                let facts = self.files[file as usize].facts;
+                let symbols = &self.files[file as usize].syntax.symbols;
 
-                    // Inline modules.
-                    let inline_children = self.index[file as usize].children[sym as usize].clone();
-                    for child in inline_children {
-                        let child_sym = &symbols[child as usize];
-                        if child_sym.kind != SymbolKind::Module {
+                // Inline modules.
+                let inline_children = self.index[file as usize].children[sym as usize].clone();
+                for child in inline_children {
+                    let child_sym = &symbols[child as usize];
+                    if child_sym.kind != SymbolKind::Module {
+                        continue;
+                    }
+                    let name = short_name(child_sym).to_owned();
+                    let child_mod = self.child_module(m, &name);
+                    if facts.macro_exports.contains(&child) {
+                        self.modules[child_mod as usize].macro_use = true;
+                    }
+                    let child_dir = layout::join(&dir, &name);
+                    if let Some(added) = self.add_body(child_mod, file, child, child_dir) {
+                        queue.push((child_mod, added));
+                    }
+                }
+
+                // `mod name;` declarations.
+                let decls = self.index[file as usize]
+                    .mods_by_scope
+                    .get(&sym)
+                    .cloned()
+                    .unwrap_or_default();
+                for decl_idx in decls {
+                    let decl = &facts.mods[decl_idx as usize];
+                    let path_dir = if sym == 0 {
+                        layout::parent_dir(self.files[file as usize].path)
+                    } else {
+                        dir.as_str()
+                    };
+                    let (candidates, explicit) = if decl.paths.is_empty() {
+                        let flat = layout::join(&dir, &format!("{}.rs", decl.name));
+                        let nested = layout::join(&dir, &format!("{}/mod.rs", decl.name));
+                        (vec![flat, nested], false)
+                    } else {
+                        let paths = decl
+                            .paths
+                            .iter()
+                            .map(|p| layout::normalize_path(&layout::join(path_dir, p)))
+                            .collect();
+                        (paths, true)
+                    };
+                    let child_mod = self.child_module(m, &decl.name);
+                    if decl.macro_use {
+                        self.modules[child_mod as usize].macro_use = true;
+                    }
+                    let krate = self.modules[m as usize].krate;
+                    let mut found_any = false;
+                    for candidate in &candidates {
+                        let Some(&child_file) = by_path.get(candidate.as_str()) else {
+                            continue;
+                        };
+                        found_any = true;
+                        if !loaded.insert((krate, child_file)) {
                             continue;
                         }
-                        let name = short_name(child_sym).to_owned();
-                        let child_mod = self.child_module(m, &name);
-                        if facts.macro_exports.contains(&child) {
-                            self.modules[child_mod as usize].macro_use = true;
+                        let child_path = self.files[child_file as usize].path;
+                        let mod_rs =
+                            explicit || child_path.ends_with("/mod.rs") || child_path == "mod.rs";
+                        let child_dir = if mod_rs {
+                            layout::parent_dir(child_path).to_owned()
+                        } else {
+                            layout::join(
+                                layout::parent_dir(child_path),
+                                layout::file_stem(child_path),
+                            )
+                        };
+                        if let Some(added) = self.add_body(child_mod, child_file, 0, child_dir) {
+                            queue.push((child_mod, added));
                         }
-                        let child_dir = layout::join(&dir, &name);
-                        self.add_body(child_mod, file, child, child_dir);
-                        queue.push(child_mod);
+                        // Without `#[path]`, `x.rs` wins over `x/mod.rs`.
+                        if !explicit {
+                            break;
+                        }
                     }
-
-                    // `mod name;` declarations.
-                    let decls = self.index[file as usize]
-                        .mods_by_scope
-                        .get(&sym)
-                        .cloned()
-                        .unwrap_or_default();
-                    for decl_idx in decls {
-                        let decl = &facts.mods[decl_idx as usize];
-                        let path_dir = if sym == 0 {
-                            layout::parent_dir(self.files[file as usize].path)
-                        } else {
-                            dir.as_str()
-                        };
-                        let (candidates, explicit) = if decl.paths.is_empty() {
-                            let flat = layout::join(&dir, &format!("{}.rs", decl.name));
-                            let nested = layout::join(&dir, &format!("{}/mod.rs", decl.name));
-                            (vec![flat, nested], false)
-                        } else {
-                            let paths = decl
-                                .paths
-                                .iter()
-                                .map(|p| layout::normalize_path(&layout::join(path_dir, p)))
-                                .collect();
-                            (paths, true)
-                        };
-                        let child_mod = self.child_module(m, &decl.name);
-                        if decl.macro_use {
-                            self.modules[child_mod as usize].macro_use = true;
-                        }
-                        let krate = self.modules[m as usize].krate;
-                        let mut found_any = false;
-                        for candidate in &candidates {
-                            let Some(&child_file) = by_path.get(candidate.as_str()) else {
-                                continue;
-                            };
-                            found_any = true;
-                            if !loaded.insert((krate, child_file)) {
-                                continue;
-                            }
-                            let child_path = self.files[child_file as usize].path;
-                            let mod_rs = explicit
-                                || child_path.ends_with("/mod.rs")
-                                || child_path == "mod.rs";
-                            let child_dir = if mod_rs {
-                                layout::parent_dir(child_path).to_owned()
-                            } else {
-                                layout::join(
-                                    layout::parent_dir(child_path),
-                                    layout::file_stem(child_path),
-                                )
-                            };
-                            self.add_body(child_mod, child_file, 0, child_dir);
-                            // Without `#[path]`, `x.rs` wins over `x/mod.rs`.
-                            if !explicit {
-                                break;
-                            }
-                        }
-                        if !found_any {
-                            stats.mod_files_missing += 1;
-                        }
-                        if !queue.contains(&child_mod) {
-                            queue.push(child_mod);
-                        }
+                    if !found_any {
+                        stats.mod_files_missing += 1;
                     }
                 }
             }
@@ -435,7 +436,8 @@ impl<'a> Resolver<'a> {
             } else {
                 layout::join(layout::parent_dir(path), layout::file_stem(path))
             };
-            self.add_body(module, to_u32(file), 0, dir);
+            let added = self.add_body(module, to_u32(file), 0, dir);
+            queue.extend(added.map(|body| (module, body)));
             if parent.is_none() {
                 self.crates.push(Crate {
                     root: module,
@@ -444,7 +446,6 @@ impl<'a> Resolver<'a> {
                 });
             }
             loaded.insert((krate, to_u32(file)));
-            queue.push(module);
         }
     }
 
@@ -475,16 +476,19 @@ impl<'a> Resolver<'a> {
         id
     }
 
-    fn add_body(&mut self, module: ModId, file: u32, sym: u32, dir: String) {
+    /// Adds a body to a module and returns its index, or `None` when the
+    /// module already has it.
+    fn add_body(&mut self, module: ModId, file: u32, sym: u32, dir: String) -> Option<usize> {
         let entry = &mut self.modules[module as usize];
         if entry.bodies.contains(&(file, sym)) {
-            return;
+            return None;
         }
         entry.bodies.push((file, sym));
         entry.dirs.push(dir);
         if sym == 0 {
             self.file_contexts[file as usize].push(module);
         }
+        Some(entry.bodies.len() - 1)
     }
 
     /// Returns the module that `scope` in `file` sits in, when the file is loaded

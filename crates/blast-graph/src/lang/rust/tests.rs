@@ -1353,6 +1353,29 @@ fn deeply_nested_expressions_still_resolve() {
 }
 
 #[test]
+fn a_module_written_twice_at_every_level_is_read_once_per_body() {
+    // Each level's module has two bodies; reading a module once per body
+    // that names it doubled the work at every level.
+    let depth = 40;
+    let open = "pub mod m { ".repeat(depth);
+    let close = "}".repeat(depth);
+    let path = vec!["m"; depth].join("::");
+    let fixture = format!(
+        "// file: src/lib.rs\n{open}pub fn first() {{}}{close}\n{open}pub fn second() {{}}{close}\npub fn caller() {{ {path}::first(); {path}::second(); }}\n"
+    );
+    let graph = build(&fixture);
+    let edges = exact_edges(&graph);
+    assert_has(
+        &edges,
+        &format!("crate::caller -> crate::{path}::first (call)"),
+    );
+    assert_has(
+        &edges,
+        &format!("crate::caller -> crate::{path}::second (call)"),
+    );
+}
+
+#[test]
 fn files_without_manifest_get_modules() {
     let graph = build(
         r#"
