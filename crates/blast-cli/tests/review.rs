@@ -1755,3 +1755,36 @@ fn rename_in_place_reads_as_renamed() {
         "{text}"
     );
 }
+
+#[test]
+fn java_parameter_change_reads_as_signature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "parameters");
+    let util = |parameters: &str| {
+        format!(
+            "package demo;\n\nclass Util {{\n    static int check({parameters}) {{\n        return 1;\n    }}\n}}\n"
+        )
+    };
+    write(&repo, "src/demo/Util.java", &util("String name"));
+    write(
+        &repo,
+        "src/demo/App.java",
+        "package demo;\n\nclass App {\n    int run() { return Util.check(\"a\"); }\n}\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "src/demo/Util.java", &util("String name, int limit"));
+    commit_all(&repo, "add a parameter to check");
+
+    let report = json_of_last_commit(&repo);
+    let changed = change_of(&report, "src/demo/Util.java::Util.check(String,int)");
+    assert_eq!(changed["change"], "moved", "the JSON keeps the kind");
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("modified method demo.Util.check(String,int) (signature)"),
+        "{text}"
+    );
+    assert!(!text.contains("renamed"), "{text}");
+    let dot = last_commit(&repo, "dot");
+    assert!(dot.contains("modified"), "{dot}");
+    assert!(!dot.contains("moved"), "{dot}");
+}

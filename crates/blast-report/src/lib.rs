@@ -24,9 +24,9 @@ pub use text::{TextOptions, render_text};
 /// The version of blast written into reports.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Returns the word for what happened to a changed symbol in the text,
-/// Markdown and SARIF messages: a move that keeps the file and the
-/// enclosing definition is a rename.
+/// Returns the word for what happened to a changed symbol in the reports: a
+/// move that keeps the file and the enclosing definition is a rename, and a
+/// Java method whose parameter list changed is modified.
 pub(crate) fn change_word(change: &blast_score::ChangedSymbol) -> &'static str {
     // The qualified name without its last segment (`pkg.mod.Class`).
     fn scope(name: &str) -> &str {
@@ -39,16 +39,38 @@ pub(crate) fn change_word(change: &blast_score::ChangedSymbol) -> &'static str {
             .old_name
             .as_deref()
             .is_some_and(|old| scope(old) == scope(&change.name));
-    if renamed {
+    if parameters_changed(change) {
+        "modified"
+    } else if renamed {
         "renamed"
     } else {
         change.kind.name()
     }
 }
 
+/// Returns true when a move only changed a method's parameter list: the file
+/// and the name before `(` stay, as with `check(String)` to
+/// `check(String, int)` in Java, whose methods are named with their
+/// parameter types.
+fn parameters_changed(change: &blast_score::ChangedSymbol) -> bool {
+    fn bare(name: &str) -> &str {
+        name.split('(').next().unwrap_or(name)
+    }
+    change.kind == blast_score::ChangeKind::Moved
+        && change.old_file.is_none()
+        && change.name.contains('(')
+        && change
+            .old_name
+            .as_deref()
+            .is_some_and(|old| bare(old) == bare(&change.name))
+}
+
 /// Returns the mark that follows a modified symbol's name in the text and
 /// Markdown reports: its signature changed, or only its formatting did.
 pub(crate) fn modification_mark(change: &blast_score::ChangedSymbol) -> &'static str {
+    if parameters_changed(change) {
+        return " (signature)";
+    }
     match change.modification {
         Some(blast_score::Modification::Formatting) => " (formatting only)",
         Some(blast_score::Modification::Signature) => " (signature)",

@@ -59,7 +59,7 @@ pub fn render_radius(report: &Report, format: RadiusFormat, max_dependents: usiz
                 "{} {}, {}",
                 change.score.value,
                 change.score.level.name(),
-                change.kind.name()
+                crate::change_word(change)
             ),
         ];
         add_node(&mut nodes, key, label, true);
