@@ -55,8 +55,13 @@ pub enum Error {
     )]
     NoWorkTree { path: PathBuf },
 
-    #[error("{}", unknown_revision_message(rev, *shallow))]
-    UnknownRevision { rev: String, shallow: bool },
+    #[error("{}", unknown_revision_message(rev, *shallow, branches))]
+    UnknownRevision {
+        rev: String,
+        shallow: bool,
+        /// Local branch names to suggest when `rev` reads as a branch name.
+        branches: Vec<String>,
+    },
 
     #[error("{}", no_merge_base_message(base, head, *shallow))]
     NoMergeBase {
@@ -146,7 +151,7 @@ impl Error {
     }
 }
 
-fn unknown_revision_message(rev: &str, shallow: bool) -> String {
+fn unknown_revision_message(rev: &str, shallow: bool, branches: &[String]) -> String {
     if let (true, Some(branch)) = (shallow, rev.strip_prefix("origin/")) {
         // Deepening the history of the checked-out branch never fetches
         // another branch.
@@ -174,6 +179,16 @@ fn unknown_revision_message(rev: &str, shallow: bool) -> String {
             "unknown revision '{rev}': no commit of that name in the repository; '{rev}' is a \
              path, so put it after `--` (`blast diff REV -- {rev}`)"
         )
+    } else if !branches.is_empty() {
+        const LISTED: usize = 5;
+        let mut listed = branches[..branches.len().min(LISTED)].join(", ");
+        if branches.len() > LISTED {
+            listed.push_str(&format!(" and {} more", branches.len() - LISTED));
+        }
+        format!(
+            "unknown revision '{rev}': no commit of that name in the repository; its local branches \
+             are {listed}"
+        )
     } else {
         format!("unknown revision '{rev}': no commit of that name in the repository")
     }
@@ -200,14 +215,29 @@ mod tests {
 
     #[test]
     fn unknown_remote_branch_says_how_to_fetch() {
-        let message = unknown_revision_message("origin/main", false);
+        let message = unknown_revision_message("origin/main", false, &[]);
         assert!(message.contains("git fetch origin main"), "{message}");
-        let plain = unknown_revision_message("v1.2", false);
+        let plain = unknown_revision_message("v1.2", false, &[]);
         assert!(!plain.contains("git fetch"), "{plain}");
-        let shallow = unknown_revision_message("origin/main", true);
+        let shallow = unknown_revision_message("origin/main", true, &[]);
         assert!(
             shallow.contains("git fetch --deepen=50 origin main:refs/remotes/origin/main"),
             "{shallow}"
+        );
+    }
+
+    #[test]
+    fn unknown_branch_lists_local_branches() {
+        let single = unknown_revision_message("main", false, &["master".to_owned()]);
+        assert!(
+            single.ends_with("its local branches are master"),
+            "{single}"
+        );
+        let many: Vec<String> = (1..=7).map(|n| format!("b{n}")).collect();
+        let message = unknown_revision_message("main", false, &many);
+        assert!(
+            message.ends_with("are b1, b2, b3, b4, b5 and 2 more"),
+            "{message}"
         );
     }
 }

@@ -446,6 +446,7 @@ impl Repo {
         let unknown = || Error::UnknownRevision {
             rev: rev.to_owned(),
             shallow: self.shallow,
+            branches: Vec::new(),
         };
         if rev.is_empty() || rev.contains('\0') {
             return Err(unknown());
@@ -459,7 +460,11 @@ impl Repo {
                 "git rev-parse {target} failed: {}",
                 String::from_utf8_lossy(&output.stderr).trim()
             );
-            return Err(unknown());
+            return Err(Error::UnknownRevision {
+                rev: rev.to_owned(),
+                shallow: self.shallow,
+                branches: self.branches_to_suggest(rev),
+            });
         }
         let id = output_line(&output.stdout);
         if id.is_empty() || !id.bytes().all(|byte| byte.is_ascii_hexdigit()) {
@@ -469,6 +474,31 @@ impl Repo {
             });
         }
         Ok(id)
+    }
+
+    /// Returns the local branches, sorted, when `rev` reads as a plain
+    /// branch name (`main` in a repository whose branch is `master`), and
+    /// nothing for revision expressions such as `HEAD~3` or `v1^`.
+    fn branches_to_suggest(&self, rev: &str) -> Vec<String> {
+        if rev == "HEAD" || rev.contains(['~', '^', ':', '@']) || rev.contains("..") {
+            return Vec::new();
+        }
+        let Ok(output) = self.git.output(&[
+            "for-each-ref",
+            "--sort=refname",
+            "--format=%(refname:short)",
+            "refs/heads",
+        ]) else {
+            return Vec::new();
+        };
+        if !output.status.success() {
+            return Vec::new();
+        }
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Resolves `HEAD`, or returns `None` when `HEAD` is a branch without

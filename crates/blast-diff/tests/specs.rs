@@ -278,7 +278,7 @@ fn shallow_clone_reports_missing_history() {
     assert!(shallow.is_shallow());
     let error = shallow.resolve(&spec(&["HEAD~1"])).unwrap_err();
     assert!(
-        matches!(&error, Error::UnknownRevision { rev, shallow: true } if rev == "HEAD~1"),
+        matches!(&error, Error::UnknownRevision { rev, shallow: true, .. } if rev == "HEAD~1"),
         "{error:?}"
     );
     assert_eq!(error.exit_kind(), ExitKind::MissingHistory);
@@ -339,6 +339,15 @@ fn unknown_revision_is_an_error() {
     }
     let error = opened.resolve(&spec(&["no-such-branch"])).unwrap_err();
     assert!(error.to_string().contains("'no-such-branch'"), "{error}");
+    let branch = repo.git(&["symbolic-ref", "--short", "HEAD"]);
+    assert!(
+        error
+            .to_string()
+            .ends_with(&format!("its local branches are {}", branch.trim())),
+        "{error}"
+    );
+    let error = opened.resolve(&spec(&["HEAD~5"])).unwrap_err();
+    assert!(!error.to_string().contains("branches"), "{error}");
     // A root commit has no first parent.
     let error = opened.resolve(&spec(&["HEAD^!"])).unwrap_err();
     assert!(
