@@ -20,7 +20,7 @@ pub(crate) struct Cli {
     pub repo: Option<PathBuf>,
 
     /// Worker threads for parsing and searching (one per core by default or with 0).
-    #[arg(short = 'j', long = "threads", global = true, value_name = "N", value_parser = parse_count)]
+    #[arg(short = 'j', long = "threads", global = true, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 
     /// Log decisions to stderr; repeat for more detail.
@@ -88,21 +88,21 @@ pub(crate) struct TestsArgs {
 pub(crate) struct LimitArgs {
     /// Skip source files larger than this size in bytes (they are counted in the report).
     /// Suffixes K, M and G multiply by powers of 1024 (512K, 4MiB).
-    #[arg(long = "max-file-size", value_name = "BYTES", default_value = "2M", value_parser = parse_size)]
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value = "2M", value_parser = parse_size, allow_negative_numbers = true)]
     pub max_file_bytes: usize,
 
     /// Skip a source file whose parsing and queries take longer than this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub parse_timeout: Duration,
 
     /// Stop the search for dependents of one changed symbol after this many (at least 1);
     /// the report marks it.
-    #[arg(long, value_name = "N", default_value_t = 50_000, value_parser = parse_limit::<usize>)]
+    #[arg(long, value_name = "N", default_value_t = 50_000, value_parser = parse_limit::<usize>, allow_negative_numbers = true)]
     pub max_dependents: usize,
 
     /// Stop the searches for dependents after examining this many graph edges over all
     /// changed symbols (at least 1); the report marks the symbols it cut short.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TOTAL_EDGES, value_parser = parse_limit::<u64>)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TOTAL_EDGES, value_parser = parse_limit::<u64>, allow_negative_numbers = true)]
     pub max_total_edges: u64,
 }
 
@@ -160,7 +160,7 @@ pub(crate) struct DiffArgs {
     pub fail_on: Option<Level>,
 
     /// Dependents listed per changed symbol in the text, Markdown, DOT and Mermaid output.
-    #[arg(long, value_name = "N", default_value_t = 10, value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = parse_count, allow_negative_numbers = true)]
     pub show: usize,
 
     #[command(flatten)]
@@ -205,11 +205,11 @@ pub(crate) struct GraphArgs {
 
     /// Skip source files larger than this size in bytes. Suffixes K, M and G multiply by
     /// powers of 1024 (512K, 4MiB).
-    #[arg(long = "max-file-size", value_name = "BYTES", default_value = "2M", value_parser = parse_size)]
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value = "2M", value_parser = parse_size, allow_negative_numbers = true)]
     pub max_file_bytes: usize,
 
     /// Skip a source file whose parsing and queries take longer than this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub parse_timeout: Duration,
 }
 

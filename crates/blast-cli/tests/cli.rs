@@ -334,8 +334,14 @@ fn errors_have_messages_and_exit_codes() {
 fn numeric_flags_explain_invalid_values() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = shop_repo(tmp.path());
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["diff", "--max-dependents", "0"], "at least 1"),
+        (&["diff", "--max-dependents", "-5"], "at least 1"),
+        (
+            &["diff", "--show", "-1"],
+            "invalid value '-1' for '--show <N>'",
+        ),
+        (&["diff", "--parse-timeout", "-2"], "invalid value '-2'"),
         (&["diff", "--max-total-edges", "0"], "at least 1"),
         (&["diff", "--max-file-size", "10x"], "K, M or G"),
         (&["graph", "--max-file-size", "0"], "K, M or G"),
