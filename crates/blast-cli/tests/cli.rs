@@ -762,6 +762,84 @@ fn tests_command_lists_junit_tests_not_their_helpers() {
     );
 }
 
+/// Test module text whose classes inherit test methods from a collected
+/// `TestCase` and from a mixin that pytest does not collect.
+const INHERITING_TESTS: &str = "import unittest\n\nfrom shop.db import connect\n\n\nclass Checks:\n    def test_mixin(self):\n        connect(\"m\")\n\n\nclass Test02_Without(unittest.TestCase):\n    def test_connect(self):\n        connect(\"a\")\n\n    def test_other(self):\n        pass\n\n\nclass Test04_With(Test02_Without):\n    pass\n\n\nclass Test05_Override(Test02_Without):\n    def test_connect(self):\n        pass\n\n\nclass Test06_Deeper(Test05_Override):\n    pass\n\n\nclass TestMixed(Checks):\n    pass\n";
+
+#[test]
+fn tests_command_lists_inherited_tests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            ("shop/__init__.py", ""),
+            ("shop/db.py", "def connect(url):\n    return url\n"),
+            ("tests/__init__.py", ""),
+            ("tests/test_unit.py", INHERITING_TESTS),
+            (
+                "tests/test_other.py",
+                "from tests import test_unit\n\n\nclass TestImported(test_unit.Test02_Without):\n    pass\n",
+            ),
+        ],
+        ("shop/db.py", "def connect(url):\n    return url.strip()\n"),
+    );
+    let stdout = stdout_of(&blast(&repo, &["tests"]));
+    assert_eq!(
+        stdout,
+        "tests/test_other.py::TestImported::test_connect\n\
+         tests/test_unit.py::Test02_Without::test_connect\n\
+         tests/test_unit.py::Test04_With::test_connect\n\
+         tests/test_unit.py::TestMixed::test_mixin\n"
+    );
+}
+
+#[test]
+fn changed_test_lists_inherited_copies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let changed = INHERITING_TESTS.replace(
+        "    def test_other(self):\n        pass\n",
+        "    def test_other(self):\n        assert True\n",
+    );
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            ("shop/__init__.py", ""),
+            ("shop/db.py", "def connect(url):\n    return url\n"),
+            ("tests/test_unit.py", INHERITING_TESTS),
+        ],
+        ("tests/test_unit.py", &changed),
+    );
+    let stdout = stdout_of(&blast(&repo, &["tests"]));
+    assert_eq!(
+        stdout,
+        "tests/test_unit.py::Test02_Without::test_other\n\
+         tests/test_unit.py::Test04_With::test_other\n\
+         tests/test_unit.py::Test05_Override::test_other\n\
+         tests/test_unit.py::Test06_Deeper::test_other\n"
+    );
+}
+
+#[test]
+fn added_test_class_lists_inherited_tests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let added = format!("{INHERITING_TESTS}\n\nclass Test07_Added(Test02_Without):\n    pass\n");
+    let repo = repo_with(
+        tmp.path(),
+        &[
+            ("shop/__init__.py", ""),
+            ("shop/db.py", "def connect(url):\n    return url\n"),
+            ("tests/test_unit.py", INHERITING_TESTS),
+        ],
+        ("tests/test_unit.py", &added),
+    );
+    let stdout = stdout_of(&blast(&repo, &["tests"]));
+    assert_eq!(
+        stdout,
+        "tests/test_unit.py::Test07_Added::test_connect\n\
+         tests/test_unit.py::Test07_Added::test_other\n"
+    );
+}
+
 #[test]
 fn added_java_class_brings_its_tests() {
     let tmp = tempfile::tempdir().unwrap();

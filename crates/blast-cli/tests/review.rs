@@ -817,6 +817,71 @@ fn method_moved_by_class_lines() {
     );
 }
 
+/// Callers of `pkg.a.foo` that call it only inside f-strings, in each form
+/// of replacement field, and one that calls it directly.
+const F_STRING_CALLERS: &str = "from pkg.a import foo\n\n\ndef plain():\n    return f\"{foo(1)}\"\n\n\ndef debug():\n    return f\"{foo(1)=}\"\n\n\ndef converted():\n    return f\"{foo(1)!r:>10}\"\n\n\ndef in_spec():\n    return f\"{1:>{foo(1)}}\"\n\n\ndef nested():\n    return f\"{f'{foo(1)}'}\"\n\n\ndef direct():\n    return foo(1)\n";
+
+fn f_string_repo(root: &Path) -> PathBuf {
+    let repo = init_repo(root, "fstr");
+    write(&repo, "pkg/__init__.py", "");
+    write(&repo, "pkg/a.py", "def foo(x):\n    return x\n");
+    write(&repo, "pkg/b.py", F_STRING_CALLERS);
+    commit_all(&repo, "base");
+    repo
+}
+
+fn sorted_ids(list: &Value) -> Vec<&str> {
+    let mut out = ids(list);
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn f_string_calls_are_still_referenced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = f_string_repo(tmp.path());
+    write(&repo, "pkg/a.py", "def bar(x):\n    return x\n");
+    commit_all(&repo, "rename foo");
+
+    let report = json_of_last_commit(&repo);
+    let foo = change_of(&report, "pkg/a.py::foo");
+    assert_eq!(
+        sorted_ids(&foo["still_referenced"]),
+        [
+            "pkg/b.py",
+            "pkg/b.py::converted",
+            "pkg/b.py::debug",
+            "pkg/b.py::direct",
+            "pkg/b.py::in_spec",
+            "pkg/b.py::nested",
+            "pkg/b.py::plain",
+        ]
+    );
+}
+
+#[test]
+fn f_string_calls_no_longer_match() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = f_string_repo(tmp.path());
+    write(&repo, "pkg/a.py", "def foo(x, y):\n    return x\n");
+    commit_all(&repo, "require y");
+
+    let report = json_of_last_commit(&repo);
+    let foo = change_of(&report, "pkg/a.py::foo");
+    assert_eq!(foo["modification"], "signature");
+    assert_eq!(
+        sorted_ids(&foo["mismatched_calls"]),
+        [
+            "pkg/b.py::converted",
+            "pkg/b.py::debug",
+            "pkg/b.py::direct",
+            "pkg/b.py::in_spec",
+            "pkg/b.py::nested",
+            "pkg/b.py::plain",
+        ]
+    );
+}
+
 #[test]
 fn python_rejected_calls_break() {
     let tmp = tempfile::tempdir().unwrap();

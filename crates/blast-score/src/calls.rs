@@ -15,11 +15,12 @@ use blast_graph::{EdgeKind, Graph, Lang, SymbolId, SymbolKind};
 use rustc_hash::FxHashMap;
 
 use crate::changes::{Modification, span_text};
+use crate::interpolation::lex_with_interpolations;
 use crate::likely_break::{BreakInputs, own_text_at_head, read_head_files};
 use crate::policy::Policy;
 use crate::report::{ChangedSymbol, Dependent};
 use crate::score::apply_likely_break;
-use crate::tokens::{definition_tokens, lex};
+use crate::tokens::definition_tokens;
 
 /// The parameters of a Python `def`, as a call binds arguments to them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -303,7 +304,8 @@ pub(crate) fn find_mismatched_calls(inputs: BreakInputs<'_>, changes: &mut [Chan
             let Some((_, _, own)) = own_text_at_head(head, &dep, &files) else {
                 continue;
             };
-            let tokens = lex(Lang::Python, &own);
+            // A call in an f-string's replacement field is a call too.
+            let tokens = lex_with_interpolations(Lang::Python, &own);
             let breaks = calls_of(&tokens, &check.callee)
                 .iter()
                 .any(|call| !call.expands && check.old.accept(call) && !check.new.accept(call));
@@ -427,6 +429,7 @@ fn callers(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokens::lex;
 
     fn parameters(def: &str, skip: usize) -> Parameters {
         let tokens = definition_tokens(Lang::Python, def);
@@ -517,6 +520,33 @@ mod tests {
         assert_eq!(args.positional, 3);
         assert_eq!(args.keywords, vec!["key".to_owned()]);
         assert!(args.expands);
+    }
+
+    #[test]
+    fn calls_of_reads_f_string_fields() {
+        let callee = Callee {
+            name: "foo".to_owned(),
+            attribute_only: false,
+        };
+        let new = parameters("def foo(a, b):\n    pass\n", 0);
+        for text in [
+            "return f\"{foo(1)}\"",
+            "return f\"{foo(1)=}\"",
+            "return f\"{foo(1)!r:>10}\"",
+            "return f\"{x:{foo(1)}}\"",
+            "return f\"{f'{foo(1)}'}\"",
+            "return f\"{\", \".join(f\"{foo(1)}\" for _ in y)}\"",
+        ] {
+            let tokens = lex_with_interpolations(Lang::Python, text);
+            let calls = calls_of(&tokens, &callee);
+            assert_eq!(calls.len(), 1, "{text}");
+            assert!(!new.accept(&calls[0]), "{text}");
+        }
+        let plain = lex(Lang::Python, "return f\"{foo(1)}\"");
+        assert!(
+            calls_of(&plain, &callee).is_empty(),
+            "lex keeps the literal whole"
+        );
     }
 
     #[test]

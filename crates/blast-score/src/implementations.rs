@@ -294,5 +294,6 @@ pub(crate) fn dependent(head: &Graph, id: SymbolId, via: &str, policy: &Policy) 
         exists_at_head: true,
         is_test,
         test_code,
+        inherited_from: None,
     }
 }

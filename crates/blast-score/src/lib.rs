@@ -25,6 +25,8 @@ pub mod attributes;
 mod calls;
 pub mod changes;
 mod implementations;
+mod inherited_tests;
+mod interpolation;
 pub use changes::Modification;
 mod likely_break;
 mod module_change;

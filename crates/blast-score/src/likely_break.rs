@@ -4,7 +4,8 @@
 //! whatever its reach.
 //!
 //! The test is textual, on each dependent's own text (without the functions
-//! and classes nested in it). For Python, a name the file now imports from
+//! and classes nested in it), the expressions in Python f-strings included.
+//! For Python, a name the file now imports from
 //! another module, and an attribute of a module or name imported from a
 //! module outside the repository (`asyncio.run` after a deleted `run`), do
 //! not count.
@@ -130,7 +131,8 @@ pub(crate) fn find_still_referenced(inputs: BreakInputs<'_>, changes: &mut [Chan
                 return false;
             };
             let lang = head.file_of(id).lang;
-            let tokens = crate::tokens::lex(lang, &body);
+            // A name in an f-string's replacement field names it too.
+            let tokens = crate::interpolation::lex_with_interpolations(lang, &body);
             let names_it = if lang == Lang::Python {
                 let imports = python_imports(&String::from_utf8_lossy(text));
                 !imports.rebinds(short, module_last, &first_party)
@@ -532,6 +534,20 @@ mod tests {
         assert!(stale("run(f())", "test_async"));
         assert!(stale("self.run()", "test_async"));
         assert!(stale("_compat.run()", "_compat"));
+    }
+
+    #[test]
+    fn names_in_f_strings_are_stale() {
+        let imports = python_imports("import asyncio\n");
+        let first_party: FxHashSet<&str> = ["pkg"].into_iter().collect();
+        let lex = |text| crate::interpolation::lex_with_interpolations(Lang::Python, text);
+        let stale = |text| stale_occurrences(&lex(text), "run", "a", &imports, &first_party);
+        assert!(stale("return f\"{run(1)}\""));
+        assert!(stale("return f\"{run=}\""));
+        assert!(stale("return f\"{x:>{run()}}\""));
+        assert!(stale("return f'{f\"{run}\"}'"));
+        assert!(!stale("return f\"{asyncio.run(f())}\""));
+        assert!(!stale("return f\"run {{run}}\""), "literal text only");
     }
 
     #[test]

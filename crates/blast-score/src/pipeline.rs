@@ -18,6 +18,7 @@ use crate::attributes::{Exclusion, LinguistAttributes};
 use crate::calls;
 use crate::changes::{ChangedTexts, Modification, SymbolChange, changed_symbols};
 use crate::implementations;
+use crate::inherited_tests;
 use crate::likely_break;
 use crate::module_change;
 use crate::policy::Policy;
@@ -291,6 +292,9 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     likely_break::find_still_referenced(inputs, &mut changes);
     calls::find_mismatched_calls(inputs, &mut changes);
     implementations::find_broken_implementations(inputs, &mut changes);
+    // Inherited copies are added after scoring, so the tests factor counts
+    // a test method once however many classes inherit it.
+    inherited_tests::add_inherited_tests(&head_graph, &config.policy, &mut changes);
     // Same-named definitions in one file (`@overload` stubs, conditional
     // definitions) are one symbol to a reader: keep the highest-scored, and
     // among equal scores the one whose change weighs most, so that a real
@@ -1111,6 +1115,7 @@ fn changed_symbol(
             is_test: is_test(graph, reached.symbol, policy),
             test_code: false,
             via: graph.symbols[reached.via as usize].name.clone(),
+            inherited_from: None,
         };
         dependent.test_code =
             dependent.is_test || is_test_code(&dependent.file, &dependent.local_name, policy);
@@ -1372,6 +1377,7 @@ fn changed_test(
         is_test: is_test(graph, id, policy),
         test_code: true,
         via: String::new(),
+        inherited_from: None,
     }
 }
 

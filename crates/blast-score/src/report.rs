@@ -132,6 +132,11 @@ pub struct Dependent {
     /// True for tests and for other code in test files or Rust `tests`
     /// modules, which counts for the tests factor and not as reach.
     pub test_code: bool,
+    /// For a test that pytest collects under a class that inherits the
+    /// method (`Test04.test_parse` when `Test04` subclasses `Test02`): the
+    /// qualified name of the method that defines it. `None` for every other
+    /// dependent.
+    pub inherited_from: Option<String>,
 }
 
 /// A symbol the diff changes, with its blast radius and score.
@@ -291,9 +296,17 @@ impl Report {
                 .iter()
                 .map(|d| (d.file.as_str(), d.name.as_str()))
                 .collect();
+            // An inherited test is as certain as the method it inherits.
+            let certain_methods: FxHashSet<&str> =
+                change.certain.iter().map(|d| d.name.as_str()).collect();
             for test in change.tests.iter().filter(|t| t.exists_at_head) {
                 let key = (test.file.as_str(), test.name.as_str());
-                let certain = test.depth == 0 || certain_names.contains(&key);
+                let certain = test.depth == 0
+                    || certain_names.contains(&key)
+                    || test
+                        .inherited_from
+                        .as_deref()
+                        .is_some_and(|method| certain_methods.contains(method));
                 let entry = by_id.entry(key).or_insert((test, certain));
                 entry.1 |= certain;
                 if test.line < entry.0.line {

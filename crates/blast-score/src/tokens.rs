@@ -9,6 +9,8 @@
 
 use blast_graph::Lang;
 
+use crate::interpolation;
+
 /// A definition's tokens.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct DefinitionTokens<'s> {
@@ -499,12 +501,17 @@ fn lex_tokens(lang: Lang, text: &str, line_ends: bool) -> Vec<&str> {
             {
                 i += 1;
             }
-            // A Python string prefix (`r"..."`, `f'...'`) belongs to the string.
+            // A Python string prefix (`r"..."`, `f'...'`, `t"..."`) belongs
+            // to the string.
+            let prefix = &text[start..i];
             let is_prefix = lang == Lang::Python
                 && i - start <= 2
-                && text[start..i].chars().all(|c| "rbfuRBFU".contains(c))
+                && prefix.chars().all(|c| "rbfutRBFUT".contains(c))
                 && matches!(bytes.get(i), Some(b'"' | b'\''));
-            if is_prefix {
+            if is_prefix && interpolation::is_interpolated_prefix(prefix) {
+                let raw = interpolation::is_raw_prefix(prefix);
+                i = interpolation::skip_interpolated_string(bytes, i, raw);
+            } else if is_prefix {
                 i = skip_string(bytes, i);
             }
             tokens.push(&text[start..i]);
@@ -568,7 +575,7 @@ fn is_char_literal(lang: Lang, bytes: &[u8], i: usize) -> bool {
 
 /// Returns the end of the string literal starting at `start` (Python triple
 /// quotes included); an unterminated string runs to the end of the line.
-fn skip_string(bytes: &[u8], start: usize) -> usize {
+pub(crate) fn skip_string(bytes: &[u8], start: usize) -> usize {
     let quote = bytes[start];
     let triple = bytes.get(start + 1) == Some(&quote) && bytes.get(start + 2) == Some(&quote);
     let mut i = start + if triple { 3 } else { 1 };

@@ -1316,10 +1316,12 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    /// The classes of a file that define a `test*` method directly, the
-    /// only ones whose collection by pytest matters.
+    /// The classes of a file that define a `test*` method directly or have
+    /// a base class, from which they may inherit `test*` methods: the only
+    /// ones whose collection by pytest matters.
     fn test_method_classes(&self, file_idx: u32) -> impl Iterator<Item = u32> + '_ {
-        let symbols = &self.files[file_idx as usize].syntax.symbols;
+        let file = &self.files[file_idx as usize];
+        let symbols = &file.syntax.symbols;
         let mut classes: Vec<u32> = symbols
             .iter()
             .filter(|symbol| {
@@ -1328,6 +1330,7 @@ impl<'a> Resolver<'a> {
             })
             .filter_map(|symbol| symbol.parent)
             .filter(|&parent| symbols[parent as usize].kind == SymbolKind::Class)
+            .chain(file.facts.bases.iter().map(|(class, _)| *class))
             .collect();
         classes.sort_unstable();
         classes.dedup();
