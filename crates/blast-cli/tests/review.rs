@@ -1755,3 +1755,48 @@ fn rename_in_place_reads_as_renamed() {
         "{text}"
     );
 }
+
+#[test]
+fn rust_cfg_variants_are_listed_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "tables");
+    write(
+        &repo,
+        "Cargo.toml",
+        "[package]\nname = \"tables\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    let lib = |methods: &str| {
+        format!(
+            "pub struct Table<T>(T);\n\ntrait TableClone {{\n    fn clone_from_spec(&mut self, source: &Self);\n{methods}}}\n\nimpl<T: Clone> TableClone for Table<T> {{\n    fn clone_from_spec(&mut self, source: &Self) {{}}\n}}\n\n#[cfg(feature = \"nightly\")]\nimpl<T: Copy> TableClone for Table<T> {{\n    fn clone_from_spec(&mut self, source: &Self) {{}}\n}}\n"
+        )
+    };
+    write(&repo, "src/lib.rs", &lib(""));
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/lib.rs",
+        &lib("    fn clone_cost(&self) -> usize;\n"),
+    );
+    commit_all(&repo, "add a required method");
+
+    let report = json_of_last_commit(&repo);
+    let added = change_of(&report, "src/lib.rs::TableClone::clone_cost");
+    let broken: Vec<(&str, u64)> = added["broken_implementations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        broken,
+        vec![
+            ("src/lib.rs::<Table<T> as TableClone>", 8),
+            ("src/lib.rs::<Table<T> as TableClone>", 12),
+        ]
+    );
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("(src/lib.rs:8), tables::<Table<T> as TableClone> (src/lib.rs:12)"),
+        "{text}"
+    );
+}

@@ -105,7 +105,10 @@ pub(crate) fn find_broken_implementations(inputs: BreakInputs<'_>, changes: &mut
             continue;
         }
         broken.sort_by(|a, b| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
-        broken.dedup_by(|a, b| a.name == b.name && a.file == b.file);
+        // Two `#[cfg]` variants of one Rust impl share a name but not a
+        // line, and each of them breaks, so only a repeat at the same line
+        // is dropped.
+        broken.dedup_by(|a, b| a.name == b.name && a.file == b.file && a.line == b.line);
         let reason = match finding {
             Finding::Missing => "does not define it",
             Finding::Stale => "still overrides it",

@@ -1491,3 +1491,45 @@ impl<T: Buf> Buf for Take<T> {
         "the bound on the impl is not on the struct's field, so the call is a candidate: {candidates:#?}"
     );
 }
+
+#[test]
+fn cfg_variants_of_one_impl_stay_apart() {
+    let graph = build(
+        r#"// file: Cargo.toml
+[package]
+name = "probe"
+version = "0.1.0"
+edition = "2021"
+// file: src/lib.rs
+pub struct Table<T>(T);
+
+trait TableClone {
+    fn clone_from_spec(&mut self, source: &Self);
+}
+
+impl<T: Clone> TableClone for Table<T> {
+    fn clone_from_spec(&mut self, source: &Self) {}
+}
+
+#[cfg(feature = "nightly")]
+impl<T: Copy> TableClone for Table<T> {
+    fn clone_from_spec(&mut self, source: &Self) {}
+}
+"#,
+    );
+    let impls: Vec<u32> = graph
+        .symbols
+        .iter()
+        .filter(|s| s.name == "probe::<Table<T> as TableClone>")
+        .map(|s| s.span.start_line)
+        .collect();
+    assert_eq!(impls, vec![7, 11], "each variant is a symbol of its own");
+    let inherit_lines: Vec<u32> = graph
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Inherit)
+        .filter(|e| graph.symbols[e.source as usize].kind == crate::SymbolKind::Impl)
+        .map(|e| graph.symbols[e.source as usize].span.start_line)
+        .collect();
+    assert_eq!(inherit_lines, vec![7, 11]);
+}
