@@ -284,7 +284,9 @@ pub(crate) fn dependent(head: &Graph, id: SymbolId, via: &str, policy: &Policy) 
     let symbol = &head.symbols[id as usize];
     let file = head.file_of(id).path.clone();
     let is_test = crate::pipeline::is_test(head, id, policy);
-    let test_code = is_test || crate::pipeline::is_test_code(&file, &symbol.local_name, policy);
+    let test_code = is_test
+        || symbol.test_only
+        || crate::pipeline::is_test_code(&file, &symbol.local_name, policy);
     Dependent {
         name: symbol.name.clone(),
         local_name: symbol.local_name.clone(),
