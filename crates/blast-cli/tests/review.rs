@@ -1853,3 +1853,98 @@ fn java_parameter_change_reads_as_signature() {
     assert!(dot.contains("modified"), "{dot}");
     assert!(!dot.contains("moved"), "{dot}");
 }
+
+/// Returns the ids of a change's certain and possible dependents.
+fn dependent_ids(change: &Value) -> Vec<&str> {
+    let mut all = ids(&change["certain"]);
+    all.extend(ids(&change["possible"]));
+    all
+}
+
+#[test]
+fn rust_test_only_helpers_reach_no_library_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "hashes");
+    write(
+        &repo,
+        "Cargo.toml",
+        "[package]\nname = \"hashes\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    let lib = |value: &str| {
+        format!(
+            "pub struct Digest;\n\nimpl Digest {{\n    pub fn finish(&self) -> u64 {{\n        7\n    }}\n}}\n\npub fn hash_all<H>(hasher: H) -> u64 {{\n    hasher.finish()\n}}\n\npub fn api() -> u64 {{\n    hash_all(Digest)\n}}\n\n#[cfg(all(test, feature = \"rayon\"))]\nmod test_par {{\n    struct Droppable;\n\n    impl Droppable {{\n        fn finish(&self) -> u64 {{\n            {value}\n        }}\n    }}\n\n    #[test]\n    fn drops() {{\n        super::hash_all(Droppable);\n    }}\n}}\n"
+        )
+    };
+    let hasher = |value: &str| {
+        format!(
+            "#[test]\nfn max() {{\n    struct MaxHasher;\n\n    impl MaxHasher {{\n        fn finish(&self) -> u64 {{\n            {value}\n        }}\n    }}\n\n    hashes::hash_all(MaxHasher);\n}}\n"
+        )
+    };
+    write(&repo, "src/lib.rs", &lib("1"));
+    write(&repo, "tests/hasher.rs", &hasher("u64::max_value()"));
+    commit_all(&repo, "base");
+    write(&repo, "src/lib.rs", &lib("2"));
+    write(&repo, "tests/hasher.rs", &hasher("u64::MAX"));
+    commit_all(&repo, "change the test hashers");
+
+    let report = json_of_last_commit(&repo);
+    for symbol in [
+        "hashes::test_par::Droppable::finish",
+        "hasher::max::MaxHasher::finish",
+    ] {
+        let change = symbol_change(&report, symbol);
+        let dependents = dependent_ids(change);
+        for library in ["src/lib.rs::hash_all", "src/lib.rs::api"] {
+            assert!(
+                !dependents.contains(&library),
+                "{symbol} reaches {library}: {dependents:?}"
+            );
+        }
+        assert_eq!(change["score"], 0, "{symbol}: {change}");
+    }
+}
+
+#[test]
+fn rust_cfg_variants_are_listed_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "tables");
+    write(
+        &repo,
+        "Cargo.toml",
+        "[package]\nname = \"tables\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    let lib = |methods: &str| {
+        format!(
+            "pub struct Table<T>(T);\n\ntrait TableClone {{\n    fn clone_from_spec(&mut self, source: &Self);\n{methods}}}\n\nimpl<T: Clone> TableClone for Table<T> {{\n    fn clone_from_spec(&mut self, source: &Self) {{}}\n}}\n\n#[cfg(feature = \"nightly\")]\nimpl<T: Copy> TableClone for Table<T> {{\n    fn clone_from_spec(&mut self, source: &Self) {{}}\n}}\n"
+        )
+    };
+    write(&repo, "src/lib.rs", &lib(""));
+    commit_all(&repo, "base");
+    write(
+        &repo,
+        "src/lib.rs",
+        &lib("    fn clone_cost(&self) -> usize;\n"),
+    );
+    commit_all(&repo, "add a required method");
+
+    let report = json_of_last_commit(&repo);
+    let added = change_of(&report, "src/lib.rs::TableClone::clone_cost");
+    let broken: Vec<(&str, u64)> = added["broken_implementations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        broken,
+        vec![
+            ("src/lib.rs::<Table<T> as TableClone>", 8),
+            ("src/lib.rs::<Table<T> as TableClone>", 12),
+        ]
+    );
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("(src/lib.rs:8), tables::<Table<T> as TableClone> (src/lib.rs:12)"),
+        "{text}"
+    );
+}

@@ -275,6 +275,10 @@ pub struct Symbol {
     pub public: bool,
     /// See [`LocalSymbol::test`](crate::model::LocalSymbol::test).
     pub test: bool,
+    /// Compiled only for tests: see
+    /// [`LocalSymbol::test_only`](crate::model::LocalSymbol::test_only) and
+    /// [`Resolved::test_files`](crate::model::Resolved::test_files).
+    pub test_only: bool,
     /// A Python class whose `test*` methods pytest collects; see
     /// [`Resolved::test_classes`](crate::model::Resolved::test_classes).
     pub test_class: bool,
@@ -373,6 +377,7 @@ impl Graph {
         let mut module_names = vec![String::new(); parsed.len()];
         let mut edges: Vec<Edge> = Vec::new();
         let mut test_classes: rustc_hash::FxHashSet<(FileId, u32)> = Default::default();
+        let mut test_files: rustc_hash::FxHashSet<FileId> = Default::default();
         let per_language: Vec<(Lang, Vec<FileId>, Resolved, GraphStats)> = Lang::ALL
             .par_iter()
             .filter_map(|&lang| {
@@ -403,6 +408,9 @@ impl Graph {
             for (file, class) in resolved.test_classes {
                 test_classes.insert((ids[file as usize], class));
             }
+            for file in resolved.test_files {
+                test_files.insert(ids[file as usize]);
+            }
             edges.reserve_exact(resolved.edges.len());
             edges.extend(resolved.edges.iter().map(|e| Edge {
                 source: first_symbols[ids[e.source.0 as usize] as usize] + e.source.1,
@@ -425,6 +433,7 @@ impl Graph {
             debug_assert_eq!(first, first_symbols[file_id]);
             let module = std::mem::take(&mut module_names[file_id]);
             let private_module = file.lang == Lang::Python && python::is_private_path(&file.path);
+            let test_file = test_files.contains(&to_u32(file_id));
             for (local_id, local) in syntax.symbols.iter().enumerate() {
                 let name = qualified_name(file.lang, &module, &local.local_name, &file.path);
                 symbols.push(Symbol {
@@ -436,6 +445,7 @@ impl Graph {
                     span: local.span,
                     public: local.public && !private_module,
                     test: local.test,
+                    test_only: local.test_only || test_file,
                     test_class: test_classes.contains(&(to_u32(file_id), to_u32(local_id))),
                 });
             }
@@ -617,6 +627,7 @@ fn resolve_language(
                 modules: resolved.modules,
                 edges: resolved.edges,
                 test_classes: resolved.test_classes,
+                test_files: Vec::new(),
             }
         }
         Lang::Rust => {
@@ -644,6 +655,7 @@ fn resolve_language(
                 modules: resolved.modules,
                 edges: resolved.edges,
                 test_classes: Vec::new(),
+                test_files: resolved.test_files,
             }
         }
         Lang::Java => {
@@ -671,6 +683,7 @@ fn resolve_language(
                 modules: resolved.modules,
                 edges: resolved.edges,
                 test_classes: Vec::new(),
+                test_files: Vec::new(),
             }
         }
     }

@@ -224,6 +224,11 @@ pub struct LocalSymbol {
     /// `#[test]`-like attribute. Python tests are found by name instead, so
     /// it stays false there.
     pub test: bool,
+    /// True for code that is compiled only for tests, so that code outside
+    /// tests cannot name it. In Rust: an item whose `#[cfg]` requires
+    /// `test`, a file whose `#![cfg]` does, and every item nested in such
+    /// an item or in a test function. False in Python and Java.
+    pub test_only: bool,
 }
 
 /// What extraction of one file produced that every language shares.
@@ -282,4 +287,9 @@ pub struct Resolved {
     /// index, local symbol): classes named `Test*` and subclasses of
     /// `unittest.TestCase`. Empty for other languages.
     pub test_classes: Vec<(u32, u32)>,
+    /// Indices of the files that are built only for tests, whose symbols
+    /// are all test code: in Rust, files of integration test and bench
+    /// targets, and files of modules declared under a `#[cfg]` that
+    /// requires `test`. Empty for other languages.
+    pub test_files: Vec<u32>,
 }

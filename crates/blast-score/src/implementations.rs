@@ -105,7 +105,10 @@ pub(crate) fn find_broken_implementations(inputs: BreakInputs<'_>, changes: &mut
             continue;
         }
         broken.sort_by(|a, b| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
-        broken.dedup_by(|a, b| a.name == b.name && a.file == b.file);
+        // Two `#[cfg]` variants of one Rust impl share a name but not a
+        // line, and each of them breaks, so only a repeat at the same line
+        // is dropped.
+        broken.dedup_by(|a, b| a.name == b.name && a.file == b.file && a.line == b.line);
         let reason = match finding {
             Finding::Missing => "does not define it",
             Finding::Stale => "still overrides it",
@@ -281,7 +284,9 @@ pub(crate) fn dependent(head: &Graph, id: SymbolId, via: &str, policy: &Policy) 
     let symbol = &head.symbols[id as usize];
     let file = head.file_of(id).path.clone();
     let is_test = crate::pipeline::is_test(head, id, policy);
-    let test_code = is_test || crate::pipeline::is_test_code(&file, &symbol.local_name, policy);
+    let test_code = is_test
+        || symbol.test_only
+        || crate::pipeline::is_test_code(&file, &symbol.local_name, policy);
     Dependent {
         name: symbol.name.clone(),
         local_name: symbol.local_name.clone(),

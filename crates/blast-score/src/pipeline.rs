@@ -1117,8 +1117,9 @@ fn changed_symbol(
             via: graph.symbols[reached.via as usize].name.clone(),
             inherited_from: None,
         };
-        dependent.test_code =
-            dependent.is_test || is_test_code(&dependent.file, &dependent.local_name, policy);
+        dependent.test_code = dependent.is_test
+            || dep.test_only
+            || is_test_code(&dependent.file, &dependent.local_name, policy);
         dependent
     };
     // A dependent in a file that the diff deletes is gone with it.
@@ -1165,7 +1166,8 @@ fn changed_symbol(
     let own_file = graph.file_of(id).path.as_str();
     // A test does not run in production, so its own path or name puts it
     // in no tier (`test_proxy_authorization` is not auth code).
-    let own_is_test_code = symbol_is_test || is_test_code(own_file, &symbol.local_name, policy);
+    let own_is_test_code =
+        symbol_is_test || symbol.test_only || is_test_code(own_file, &symbol.local_name, policy);
     let mut tiers: Vec<(&str, f64, bool)> = Vec::new();
     for tier in &policy.tiers {
         if !own_is_test_code && tier.matches(own_file, &symbol.name) {
@@ -1257,6 +1259,7 @@ fn changed_symbol(
             tests
         },
         is_test: symbol_is_test,
+        test_code: own_is_test_code,
         tiers: tiers
             .iter()
             .map(|(name, _, _)| (*name).to_owned())
@@ -1382,7 +1385,8 @@ fn changed_test(
 }
 
 /// True for code in a test file or in a Rust `tests` module (only Rust
-/// names hold `::`).
+/// names hold `::`). Code that the graph marks `test_only` is test code
+/// too; callers check that flag themselves.
 pub(crate) fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> bool {
     local_name.starts_with("tests::")
         || local_name.contains("::tests::")
@@ -1525,7 +1529,7 @@ fn total_tiers<'p>(
     for tier in &policy.tiers {
         let own = changes
             .iter()
-            .filter(|c| !c.is_test && !is_test_code(&c.file, &c.local_name, policy))
+            .filter(|c| !c.test_code)
             .filter(|c| tier.matches(&c.file, &c.name))
             .map(multiplier_of)
             .fold(0.0, f64::max);

@@ -129,8 +129,9 @@ pub struct Dependent {
     pub exists_at_head: bool,
     /// A test function or method, by the policy's test patterns.
     pub is_test: bool,
-    /// True for tests and for other code in test files or Rust `tests`
-    /// modules, which counts for the tests factor and not as reach.
+    /// True for tests and for other code in test files, Rust `tests`
+    /// modules or Rust items compiled only for tests (`#[cfg(test)]`),
+    /// which counts for the tests factor and not as reach.
     pub test_code: bool,
     /// For a test that pytest collects under a class that inherits the
     /// method (`Test04.test_parse` when `Test04` subclasses `Test02`): the
@@ -199,6 +200,9 @@ pub struct ChangedSymbol {
     pub tests: Vec<Dependent>,
     /// The changed symbol is itself a test.
     pub is_test: bool,
+    /// The changed symbol is test code, by the same rule as
+    /// [`Dependent::test_code`], so it has no exposure and no tier.
+    pub test_code: bool,
     /// Criticality tiers the symbol or its dependents are in.
     pub tiers: Vec<String>,
 }

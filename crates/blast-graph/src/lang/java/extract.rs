@@ -366,6 +366,7 @@ fn build_symbols(
         span: module_span,
         public: true,
         test: false,
+        test_only: false,
     }];
     let mut decls = vec![Decl::Module];
     let mut anonymous_bodies: FxHashMap<usize, u32> = FxHashMap::default();
@@ -424,6 +425,7 @@ fn build_symbols(
             span,
             public,
             test,
+            test_only: false,
         });
         decls.push(decl);
         let idx = to_u32(symbols.len() - 1);

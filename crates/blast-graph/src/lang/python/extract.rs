@@ -91,6 +91,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
         },
         public: true,
         test: false,
+        test_only: false,
     }];
     let mut stack: Vec<u32> = Vec::new();
     let mut returns: Vec<(u32, Vec<String>)> = Vec::new();
@@ -137,6 +138,7 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
             span,
             public,
             test: false,
+            test_only: false,
         });
         names_in_parent.insert((parent, def.name.as_str()));
         if let Some(chain) = &def.returns {

@@ -91,7 +91,7 @@ pub(crate) fn extract(config: &RustConfig, source: &[u8], tree: &Tree) -> (FileS
 
     // Step 2: order definitions by position and nest them by span.
     defs.sort_by_key(|d| (d.span_start, std::cmp::Reverse(d.node.end_byte())));
-    let mut builder = SymbolBuilder::new(source, line_count);
+    let mut builder = SymbolBuilder::new(source, line_count, file_is_test_only(root, source));
     for def in &defs {
         builder.push(def);
     }
@@ -276,7 +276,7 @@ struct SymbolBuilder<'s, 't> {
 }
 
 impl<'s, 't> SymbolBuilder<'s, 't> {
-    fn new(source: &'s [u8], line_count: u32) -> SymbolBuilder<'s, 't> {
+    fn new(source: &'s [u8], line_count: u32, test_only: bool) -> SymbolBuilder<'s, 't> {
         let module = LocalSymbol {
             local_name: String::new(),
             kind: SymbolKind::Module,
@@ -289,6 +289,7 @@ impl<'s, 't> SymbolBuilder<'s, 't> {
             },
             public: true,
             test: false,
+            test_only,
         };
         SymbolBuilder {
             source,
@@ -358,6 +359,9 @@ impl<'s, 't> SymbolBuilder<'s, 't> {
             self.facts.restricted.push(idx);
         }
         let test = def.kind == SymbolKind::Function && has_test_attribute(def.node, self.source);
+        let enclosing = &self.symbols[parent as usize];
+        let test_only =
+            enclosing.test_only || enclosing.test || has_test_only_cfg(def.node, self.source);
         self.symbols.push(LocalSymbol {
             local_name,
             kind,
@@ -365,6 +369,7 @@ impl<'s, 't> SymbolBuilder<'s, 't> {
             span,
             public,
             test,
+            test_only,
         });
         self.item_nodes.push(Some(def.node));
         self.prefixes.push(prefix);
@@ -1397,6 +1402,7 @@ impl RefVisitor<'_> {
             name: origin.text(name).to_owned(),
             paths,
             macro_use: has_attribute(node, origin.source, "macro_use"),
+            test_only: has_test_only_cfg(node, origin.source),
             byte,
             line: self.lines.line_of(byte),
         });
@@ -1555,6 +1561,104 @@ fn has_test_attribute(node: Node<'_>, source: &[u8]) -> bool {
         let last = inner[..path_end].rsplit("::").next().unwrap_or_default();
         TEST_ATTRIBUTES.contains(&last)
     })
+}
+
+/// True when a `#[cfg(..)]` above the item is true only in test builds.
+fn has_test_only_cfg(node: Node<'_>, source: &[u8]) -> bool {
+    attributes_above(node, source)
+        .into_iter()
+        .any(|attr| cfg_requires_test(node_text(attr, source)))
+}
+
+/// True when a `#![cfg(..)]` at the top of the file is true only in test
+/// builds.
+fn file_is_test_only(root: Node<'_>, source: &[u8]) -> bool {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .filter(|child| child.kind() == "inner_attribute_item")
+        .any(|attr| cfg_requires_test(node_text(attr, source)))
+}
+
+/// True when the attribute text `#[cfg(predicate)]` or `#![cfg(predicate)]`
+/// is true only when `test` is set: `test`, `all(test, ..)`, or `any(..)`
+/// of such predicates. `not(..)` never requires `test`.
+pub(super) fn cfg_requires_test(attribute: &str) -> bool {
+    let inner = attribute
+        .trim_start_matches('#')
+        .trim_start_matches('!')
+        .trim_start()
+        .trim_start_matches('[')
+        .trim_end()
+        .trim_end_matches(']')
+        .trim();
+    let Some(rest) = inner.strip_prefix("cfg") else {
+        return false;
+    };
+    match call_arguments(rest) {
+        Some(arguments) => predicate_requires_test(arguments),
+        None => false,
+    }
+}
+
+/// Returns whether one `cfg` predicate is true only when `test` is set.
+fn predicate_requires_test(predicate: &str) -> bool {
+    let predicate = predicate.trim();
+    if predicate == "test" {
+        return true;
+    }
+    if let Some(arguments) = predicate.strip_prefix("all").and_then(call_arguments) {
+        return split_predicates(arguments)
+            .into_iter()
+            .any(predicate_requires_test);
+    }
+    if let Some(arguments) = predicate.strip_prefix("any").and_then(call_arguments) {
+        let alternatives = split_predicates(arguments);
+        return !alternatives.is_empty() && alternatives.into_iter().all(predicate_requires_test);
+    }
+    false
+}
+
+/// Returns the text between the parentheses of `(..)`, which must be all of
+/// `text` but for white space.
+fn call_arguments(text: &str) -> Option<&str> {
+    text.trim()
+        .strip_prefix('(')
+        .and_then(|rest| rest.strip_suffix(')'))
+}
+
+/// Splits a predicate list at its top-level commas, skipping commas inside
+/// parentheses and string literals. Empty entries (a trailing comma) are
+/// dropped.
+fn split_predicates(list: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut start = 0;
+    for (idx, ch) in list.char_indices() {
+        if in_string {
+            match ch {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match ch {
+            '"' => in_string = true,
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(&list[start..idx]);
+                start = idx + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[start..]);
+    parts.retain(|part| !part.trim().is_empty());
+    parts
 }
 
 /// Returns the file paths of `#[path = "p"]` and `#[cfg_attr(cond, path = "p")]`.
@@ -1938,6 +2042,25 @@ mod tests {
     /// Parent lookups agree with `Node::parent` on every node, in a wide
     /// tree too: 300 unclosed calls become one `ERROR` node with a child
     /// per call.
+    #[test]
+    fn cfg_requires_test_by_predicate() {
+        let cases = [
+            ("#[cfg(test)]", true),
+            ("#![cfg(test)]", true),
+            ("#[cfg( all( feature = \"a,b)\", test ) )]", true),
+            ("#[cfg(any(test, all(test, unix)))]", true),
+            ("#[cfg(any(test, feature = \"testing\"))]", false),
+            ("#[cfg(not(test))]", false),
+            ("#[cfg(feature = \"test\")]", false),
+            ("#[cfg(tests)]", false),
+            ("#[cfg_attr(test, derive(Debug))]", false),
+            ("#[cfg(any())]", false),
+        ];
+        for (attribute, expected) in cases {
+            assert_eq!(cfg_requires_test(attribute), expected, "{attribute}");
+        }
+    }
+
     #[test]
     fn parents_match_node_parent() {
         let wide = format!("fn f() {{ {} }}\n", "f(".repeat(300));

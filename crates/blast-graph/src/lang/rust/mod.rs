@@ -189,6 +189,9 @@ pub struct ModDecl {
     pub paths: Vec<String>,
     /// `#[macro_use]`: the module's macros stay visible after it.
     pub macro_use: bool,
+    /// Under a `#[cfg(..)]` that is true only in test builds, such as
+    /// `#[cfg(test)] mod tests;`: the module's files are test code.
+    pub test_only: bool,
     pub byte: u32,
     pub line: u32,
 }

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::layout::{self, CrateTarget, RustLayout};
+use super::layout::{self, CrateTarget, RustLayout, TargetKind};
 use super::{RefKind, RustFacts, UseEntry};
 use crate::model::{EdgeKind, FileSyntax, LocalEdge, LocalSymbol, Resolution, SymbolKind};
 
@@ -58,6 +58,8 @@ pub(crate) struct RustResolved {
     /// `crate::path` module name per file, in input order.
     pub modules: Vec<String>,
     pub edges: Vec<LocalEdge>,
+    /// Indices of the files built only for tests.
+    pub test_files: Vec<u32>,
     pub stats: RustStats,
 }
 
@@ -77,12 +79,18 @@ pub(super) struct Module {
     pub children: FxHashMap<String, ModId>,
     /// Declared `#[macro_use]`: its macros stay visible in the parent.
     pub macro_use: bool,
+    /// Compiled only in test builds: declared under a `#[cfg]` that
+    /// requires `test`, or inside such a module.
+    pub test_only: bool,
 }
 
 pub(super) struct Crate {
     pub root: ModId,
     pub edition_2015: bool,
     pub externs: FxHashMap<String, u32>,
+    /// An integration test or a bench target, which only `cargo test` and
+    /// `cargo bench` build.
+    pub test: bool,
 }
 
 /// The item, module or parameter a path segment names.
@@ -164,6 +172,13 @@ pub(super) struct Resolver<'a> {
     pub impl_self: FxHashMap<(u32, u32), (u32, u32)>,
     /// Functions inside impls and traits by name, for candidate edges.
     pub methods_by_name: FxHashMap<String, Vec<(u32, u32)>>,
+    /// The same functions without those that only test code can name (see
+    /// [`Resolver::is_test_method`]): the candidates of a call outside
+    /// test code.
+    pub non_test_methods_by_name: FxHashMap<String, Vec<(u32, u32)>>,
+    /// Per file, whether every crate and module it is loaded as is built
+    /// only for tests.
+    pub test_files: Vec<bool>,
     /// Macros by name (without `!`).
     pub macros_by_name: FxHashMap<String, Vec<(u32, u32)>>,
     binding_memo: RefCell<FxHashMap<(ModId, String), Bindings>>,
@@ -195,9 +210,14 @@ pub(crate) fn resolve(files: &[RustFile<'_>], layout: &RustLayout) -> RustResolv
             None => String::new(),
         })
         .collect();
+    let test_files = (0..files.len())
+        .filter(|&file| resolver.test_files[file])
+        .map(to_u32)
+        .collect();
     RustResolved {
         modules,
         edges,
+        test_files,
         stats,
     }
 }
@@ -215,6 +235,8 @@ impl<'a> Resolver<'a> {
             impl_trait: FxHashMap::default(),
             impl_self: FxHashMap::default(),
             methods_by_name: FxHashMap::default(),
+            non_test_methods_by_name: FxHashMap::default(),
+            test_files: Vec::new(),
             macros_by_name: FxHashMap::default(),
             binding_memo: RefCell::new(FxHashMap::default()),
             in_progress: RefCell::new(FxHashSet::default()),
@@ -226,8 +248,12 @@ impl<'a> Resolver<'a> {
         let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
         let targets = layout.targets(&paths);
         resolver.build_module_tree(&targets, stats);
+        resolver.test_files = (0..files.len())
+            .map(|file| resolver.file_is_test(to_u32(file)))
+            .collect();
         resolver.index_items();
         resolver.index_impls();
+        resolver.index_non_test_methods();
         stats.crates = resolver.crates.len() as u64;
         stats.modules = resolver.modules.len() as u64;
         resolver
@@ -261,6 +287,7 @@ impl<'a> Resolver<'a> {
                 root,
                 edition_2015: target.edition_2015,
                 externs: FxHashMap::default(),
+                test: matches!(target.kind, TargetKind::Test | TargetKind::Bench),
             });
             crate_of_target[t_idx] = Some(krate);
         }
@@ -310,6 +337,9 @@ impl<'a> Resolver<'a> {
                     if facts.macro_exports.contains(&child) {
                         self.modules[child_mod as usize].macro_use = true;
                     }
+                    if child_sym.test_only {
+                        self.modules[child_mod as usize].test_only = true;
+                    }
                     let child_dir = layout::join(&dir, &name);
                     if let Some(added) = self.add_body(child_mod, file, child, child_dir) {
                         queue.push((child_mod, added));
@@ -344,6 +374,9 @@ impl<'a> Resolver<'a> {
                     let child_mod = self.child_module(m, &decl.name);
                     if decl.macro_use {
                         self.modules[child_mod as usize].macro_use = true;
+                    }
+                    if decl.test_only || symbols[decl.scope as usize].test_only {
+                        self.modules[child_mod as usize].test_only = true;
                     }
                     let krate = self.modules[m as usize].krate;
                     let mut found_any = false;
@@ -443,6 +476,7 @@ impl<'a> Resolver<'a> {
                     root: module,
                     edition_2015: false,
                     externs: FxHashMap::default(),
+                    test: false,
                 });
             }
             loaded.insert((krate, to_u32(file)));
@@ -459,6 +493,7 @@ impl<'a> Resolver<'a> {
             dirs: Vec::new(),
             children: FxHashMap::default(),
             macro_use: false,
+            test_only: parent.is_some_and(|p| self.modules[p as usize].test_only),
         });
         id
     }
@@ -592,6 +627,64 @@ impl<'a> Resolver<'a> {
         self.impl_self = impl_self;
         self.building_impls.set(false);
         self.binding_memo.borrow_mut().clear();
+    }
+
+    // ----- Test code -----
+
+    /// True when the file is built only for tests: every module it is
+    /// loaded as is test-only or belongs to a test or bench target. A file
+    /// that no crate loads is not.
+    fn file_is_test(&self, file: u32) -> bool {
+        let contexts = &self.file_contexts[file as usize];
+        !contexts.is_empty()
+            && contexts.iter().all(|&m| {
+                let module = &self.modules[m as usize];
+                module.test_only || self.crates[module.krate as usize].test
+            })
+    }
+
+    /// True when the symbol is test code: a test, an item compiled only for
+    /// tests, or anything in a file built only for tests.
+    pub(super) fn is_test_code(&self, (file, sym): (u32, u32)) -> bool {
+        let symbol = &self.files[file as usize].syntax.symbols[sym as usize];
+        symbol.test || symbol.test_only || self.test_files[file as usize]
+    }
+
+    /// True when only test code can name the method: it is test code
+    /// itself, or its impl's self type is. Code outside tests reaches such
+    /// a method only through a generic parameter or a trait object that a
+    /// test passes in, so a change to it can break tests only.
+    fn is_test_method(&self, (file, sym): (u32, u32)) -> bool {
+        if self.is_test_code((file, sym)) {
+            return true;
+        }
+        let parent = self.files[file as usize].syntax.symbols[sym as usize]
+            .parent
+            .unwrap_or(0);
+        self.impl_self
+            .get(&(file, parent))
+            .is_some_and(|&self_def| self.is_test_code(self_def))
+    }
+
+    /// Fills [`Resolver::non_test_methods_by_name`] once impls know their
+    /// self types.
+    fn index_non_test_methods(&mut self) {
+        let mut non_test: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
+        #[expect(
+            clippy::iter_over_hash_type,
+            reason = "each entry is filtered on its own into another map"
+        )]
+        for (name, defs) in &self.methods_by_name {
+            let reachable: Vec<(u32, u32)> = defs
+                .iter()
+                .copied()
+                .filter(|&def| !self.is_test_method(def))
+                .collect();
+            if !reachable.is_empty() {
+                non_test.insert(name.clone(), reachable);
+            }
+        }
+        self.non_test_methods_by_name = non_test;
     }
 
     // ----- Name tables -----
@@ -1623,8 +1716,10 @@ impl<'a> Resolver<'a> {
     }
 
     /// Candidate edges to every method of that name in an impl or trait,
-    /// weighted by their number. Returns false when there are none or too
-    /// many.
+    /// weighted by their number. A call outside test code gets none to the
+    /// methods that only test code can name, and its weights and the
+    /// [`MAX_CANDIDATES`] limit count only the methods it can reach.
+    /// Returns false when there are none or too many.
     fn push_candidates(
         &self,
         edges: &mut Vec<LocalEdge>,
@@ -1632,7 +1727,15 @@ impl<'a> Resolver<'a> {
         name: &str,
         line: u32,
     ) -> bool {
-        let Some(defs) = self.methods_by_name.get(name) else {
+        // NOTE: a test that reaches such a method only through library
+        // generics (a test hasher passed to `HashMap`) no longer finds it
+        // through this guess, so `blast tests` may not list that test.
+        let by_name = if self.is_test_code(source) {
+            &self.methods_by_name
+        } else {
+            &self.non_test_methods_by_name
+        };
+        let Some(defs) = by_name.get(name) else {
             return false;
         };
         if defs.is_empty() || defs.len() > MAX_CANDIDATES {

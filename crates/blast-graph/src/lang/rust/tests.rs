@@ -1514,3 +1514,184 @@ impl<T: Buf> Buf for Take<T> {
         "the bound on the impl is not on the struct's field, so the call is a candidate: {candidates:#?}"
     );
 }
+
+/// Returns the `test_only` flag of each symbol whose name ends with `suffix`.
+fn test_only_of(graph: &Graph, suffix: &str) -> Vec<bool> {
+    graph
+        .symbols
+        .iter()
+        .filter(|s| s.name.ends_with(suffix))
+        .map(|s| s.test_only)
+        .collect()
+}
+
+#[test]
+fn cfg_test_items_are_test_only() {
+    let graph = build(
+        r#"// file: Cargo.toml
+[package]
+name = "probe"
+version = "0.1.0"
+edition = "2021"
+// file: src/lib.rs
+pub struct Table;
+
+impl Table {
+    pub fn len(&self) -> usize {
+        0
+    }
+}
+
+#[cfg(all(test, feature = "rayon"))]
+mod test_par {
+    struct Droppable;
+
+    impl Clone for Droppable {
+        fn clone(&self) -> Self {
+            Droppable
+        }
+    }
+}
+
+#[cfg(test)]
+mod helpers;
+
+#[cfg(any(test, feature = "testing"))]
+pub fn fixture() {}
+
+#[test]
+fn builds() {
+    struct Local;
+    impl Local {
+        fn finish(&self) {}
+    }
+}
+// file: src/helpers.rs
+pub fn make() {}
+"#,
+    );
+    for name in [
+        "probe::test_par",
+        "probe::test_par::Droppable",
+        "probe::test_par::<Droppable as Clone>",
+        "probe::test_par::<Droppable as Clone>::clone",
+        "probe::helpers",
+        "probe::helpers::make",
+        "probe::builds::Local",
+        "probe::builds::Local::finish",
+    ] {
+        assert_eq!(test_only_of(&graph, name), vec![true], "{name}");
+    }
+    for name in [
+        "probe::Table",
+        "probe::Table::len",
+        "probe::fixture",
+        "probe::builds",
+    ] {
+        assert_eq!(test_only_of(&graph, name), vec![false], "{name}");
+    }
+}
+
+#[test]
+fn candidates_skip_methods_only_tests_name() {
+    let graph = build(
+        r#"// file: Cargo.toml
+[package]
+name = "probe"
+version = "0.1.0"
+edition = "2021"
+// file: src/lib.rs
+pub struct Builder;
+
+impl Builder {
+    pub fn finish(&self) {}
+}
+
+pub fn render<W>(out: W) {
+    out.finish();
+}
+
+#[cfg(test)]
+mod tests {
+    struct Probe;
+
+    impl Probe {
+        fn finish(&self) {}
+    }
+
+    fn check<W>(out: W) {
+        out.finish();
+    }
+}
+// file: tests/hasher.rs
+struct MaxHasher;
+
+impl MaxHasher {
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+"#,
+    );
+    let candidates = candidate_edges(&graph);
+    let from_render: Vec<&String> = candidates
+        .iter()
+        .filter(|e| e.starts_with("probe::render -> "))
+        .collect();
+    assert_eq!(
+        from_render,
+        vec!["probe::render -> probe::Builder::finish 1"],
+        "code outside tests guesses only methods it can name: {candidates:#?}"
+    );
+    let from_test: Vec<&String> = candidates
+        .iter()
+        .filter(|e| e.starts_with("probe::tests::check -> "))
+        .collect();
+    assert_eq!(
+        from_test.len(),
+        3,
+        "test code may call every method of the name: {candidates:#?}"
+    );
+}
+
+#[test]
+fn cfg_variants_of_one_impl_stay_apart() {
+    let graph = build(
+        r#"// file: Cargo.toml
+[package]
+name = "probe"
+version = "0.1.0"
+edition = "2021"
+// file: src/lib.rs
+pub struct Table<T>(T);
+
+trait TableClone {
+    fn clone_from_spec(&mut self, source: &Self);
+}
+
+impl<T: Clone> TableClone for Table<T> {
+    fn clone_from_spec(&mut self, source: &Self) {}
+}
+
+#[cfg(feature = "nightly")]
+impl<T: Copy> TableClone for Table<T> {
+    fn clone_from_spec(&mut self, source: &Self) {}
+}
+"#,
+    );
+    let impls: Vec<u32> = graph
+        .symbols
+        .iter()
+        .filter(|s| s.name == "probe::<Table<T> as TableClone>")
+        .map(|s| s.span.start_line)
+        .collect();
+    assert_eq!(impls, vec![7, 11], "each variant is a symbol of its own");
+    let inherit_lines: Vec<u32> = graph
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Inherit)
+        .filter(|e| graph.symbols[e.source as usize].kind == crate::SymbolKind::Impl)
+        .map(|e| graph.symbols[e.source as usize].span.start_line)
+        .collect();
+    assert_eq!(inherit_lines, vec![7, 11]);
+}
