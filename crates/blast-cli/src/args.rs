@@ -120,9 +120,9 @@ Revisions:
 Policy: blast.toml at the repository root (or --config FILE) sets ignored paths, source roots,
 test patterns, thresholds, criticality tiers and provenance rules; see the README.
 
-Exit codes: 0 ok, 1 --fail-on reached, 2 invalid request (arguments, revision, patch,
-configuration or event file), 3 history missing from a shallow clone, 4 git or I/O failure
-(reading a --patch file included).";
+Exit codes: 0 ok, 1 --fail-on reached, 2 invalid request (arguments, revision, missing or
+invalid patch, configuration or event file), 3 history missing from a shallow clone, 4 git or
+I/O failure (reading an existing --patch file included).";
 
 #[derive(Debug, Args)]
 pub(crate) struct DiffArgs {

@@ -338,6 +338,12 @@ fn diff_spec(
                 .read_to_end(&mut bytes)
                 .context("failed to read the patch from standard input")?;
             PatchSource::Bytes(bytes)
+        } else if !Path::new(patch).is_file() {
+            return Err(UsageError(format!(
+                "patch file '{patch}' not found: give the path of a unified diff, or '-' to read \
+                 it from standard input"
+            ))
+            .into());
         } else {
             PatchSource::File(patch.into())
         };

@@ -323,8 +323,16 @@ fn errors_have_messages_and_exit_codes() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-rev"));
 
     let output = blast(&repo, &["diff", "--patch", "missing.diff"]);
-    assert_ne!(output.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("missing.diff"));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a missing patch file is a usage error"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("patch file 'missing.diff' not found"),
+        "{stderr}"
+    );
 
     let output = blast(&repo, &["diff", "--format", "yaml"]);
     assert_eq!(output.status.code(), Some(2));
