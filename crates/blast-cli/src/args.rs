@@ -31,7 +31,7 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Neither read nor write the cache of parsed files (kept in BLAST_CACHE_DIR, else ~/.cache/blast).
+    /// Neither read nor write the cache of parsed files (kept in BLAST_CACHE_DIR, else XDG_CACHE_HOME/blast, else ~/.cache/blast).
     #[arg(long, global = true)]
     pub no_cache: bool,
 }

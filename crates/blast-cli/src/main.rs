@@ -339,8 +339,13 @@ fn diff_spec(
                 .context("failed to read the patch from standard input")?;
             PatchSource::Bytes(bytes)
         } else if !Path::new(patch).is_file() {
+            let problem = if Path::new(patch).is_dir() {
+                "is a folder"
+            } else {
+                "not found"
+            };
             return Err(UsageError(format!(
-                "patch file '{patch}' not found: give the path of a unified diff, or '-' to read \
+                "patch file '{patch}' {problem}: give the path of a unified diff, or '-' to read \
                  it from standard input"
             ))
             .into());

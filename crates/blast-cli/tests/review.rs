@@ -1819,6 +1819,7 @@ fn rename_in_place_reads_as_renamed() {
         text.contains("renamed function pkg.utils.parse_date_value"),
         "{text}"
     );
+    assert!(text.contains("change renamed: x"), "{text}");
 }
 
 #[test]
@@ -1849,9 +1850,18 @@ fn java_parameter_change_reads_as_signature() {
         "{text}"
     );
     assert!(!text.contains("renamed"), "{text}");
+    assert!(
+        text.contains("change modified: x"),
+        "the change factor uses the same word: {text}"
+    );
     let dot = last_commit(&repo, "dot");
-    assert!(dot.contains("modified"), "{dot}");
+    assert!(dot.contains("modified (signature)"), "{dot}");
     assert!(!dot.contains("moved"), "{dot}");
+    let sarif = last_commit(&repo, "sarif");
+    assert!(
+        sarif.contains("Modified method demo.Util.check(String,int) (signature) has"),
+        "{sarif}"
+    );
 }
 
 /// Returns the ids of a change's certain and possible dependents.

@@ -55,10 +55,13 @@ pub enum Error {
     )]
     NoWorkTree { path: PathBuf },
 
-    #[error("{}", unknown_revision_message(rev, *shallow, branches))]
+    #[error("{}", unknown_revision_message(rev, *shallow, *no_origin, branches))]
     UnknownRevision {
         rev: String,
         shallow: bool,
+        /// `rev` starts with `origin/` and the repository has no remote of
+        /// that name, so fetching cannot help.
+        no_origin: bool,
         /// Local branch names to suggest when `rev` reads as a branch name.
         branches: Vec<String>,
     },
@@ -151,8 +154,22 @@ impl Error {
     }
 }
 
-fn unknown_revision_message(rev: &str, shallow: bool, branches: &[String]) -> String {
-    if let (true, Some(branch)) = (shallow, rev.strip_prefix("origin/")) {
+fn unknown_revision_message(
+    rev: &str,
+    shallow: bool,
+    no_origin: bool,
+    branches: &[String],
+) -> String {
+    if no_origin {
+        let mut message = format!(
+            "unknown revision '{rev}': the repository has no remote named origin; add it with \
+             `git remote add origin URL` and fetch, or compare with a local branch"
+        );
+        if !branches.is_empty() {
+            message.push_str(&format!(" ({})", listed_branches(branches)));
+        }
+        message
+    } else if let (true, Some(branch)) = (shallow, rev.strip_prefix("origin/")) {
         // Deepening the history of the checked-out branch never fetches
         // another branch.
         format!(
@@ -180,18 +197,23 @@ fn unknown_revision_message(rev: &str, shallow: bool, branches: &[String]) -> St
              path, so put it after `--` (`blast diff REV -- {rev}`)"
         )
     } else if !branches.is_empty() {
-        const LISTED: usize = 5;
-        let mut listed = branches[..branches.len().min(LISTED)].join(", ");
-        if branches.len() > LISTED {
-            listed.push_str(&format!(" and {} more", branches.len() - LISTED));
-        }
         format!(
-            "unknown revision '{rev}': no commit of that name in the repository; its local branches \
-             are {listed}"
+            "unknown revision '{rev}': no commit of that name in the repository; {}",
+            listed_branches(branches)
         )
     } else {
         format!("unknown revision '{rev}': no commit of that name in the repository")
     }
+}
+
+/// Returns `its local branches are a, b, c, d, e and 2 more`.
+fn listed_branches(branches: &[String]) -> String {
+    const LISTED: usize = 5;
+    let mut listed = branches[..branches.len().min(LISTED)].join(", ");
+    if branches.len() > LISTED {
+        listed.push_str(&format!(" and {} more", branches.len() - LISTED));
+    }
+    format!("its local branches are {listed}")
 }
 
 fn no_merge_base_message(base: &str, head: &str, shallow: bool) -> String {
@@ -215,11 +237,11 @@ mod tests {
 
     #[test]
     fn unknown_remote_branch_says_how_to_fetch() {
-        let message = unknown_revision_message("origin/main", false, &[]);
+        let message = unknown_revision_message("origin/main", false, false, &[]);
         assert!(message.contains("git fetch origin main"), "{message}");
-        let plain = unknown_revision_message("v1.2", false, &[]);
+        let plain = unknown_revision_message("v1.2", false, false, &[]);
         assert!(!plain.contains("git fetch"), "{plain}");
-        let shallow = unknown_revision_message("origin/main", true, &[]);
+        let shallow = unknown_revision_message("origin/main", true, false, &[]);
         assert!(
             shallow.contains("git fetch --deepen=50 origin main:refs/remotes/origin/main"),
             "{shallow}"
@@ -228,15 +250,26 @@ mod tests {
 
     #[test]
     fn unknown_branch_lists_local_branches() {
-        let single = unknown_revision_message("main", false, &["master".to_owned()]);
+        let single = unknown_revision_message("main", false, false, &["master".to_owned()]);
         assert!(
             single.ends_with("its local branches are master"),
             "{single}"
         );
         let many: Vec<String> = (1..=7).map(|n| format!("b{n}")).collect();
-        let message = unknown_revision_message("main", false, &many);
+        let message = unknown_revision_message("main", false, false, &many);
         assert!(
             message.ends_with("are b1, b2, b3, b4, b5 and 2 more"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn remote_branch_without_remote_says_so() {
+        let message = unknown_revision_message("origin/main", false, true, &["master".to_owned()]);
+        assert!(message.contains("no remote named origin"), "{message}");
+        assert!(!message.contains("git fetch"), "{message}");
+        assert!(
+            message.ends_with("(its local branches are master)"),
             "{message}"
         );
     }

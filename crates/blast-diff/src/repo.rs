@@ -446,6 +446,7 @@ impl Repo {
         let unknown = || Error::UnknownRevision {
             rev: rev.to_owned(),
             shallow: self.shallow,
+            no_origin: false,
             branches: Vec::new(),
         };
         if rev.is_empty() || rev.contains('\0') {
@@ -460,10 +461,17 @@ impl Repo {
                 "git rev-parse {target} failed: {}",
                 String::from_utf8_lossy(&output.stderr).trim()
             );
+            let no_origin = rev.starts_with("origin/") && !self.has_remote("origin");
+            let branches = if no_origin {
+                self.branches_to_suggest("")
+            } else {
+                self.branches_to_suggest(rev)
+            };
             return Err(Error::UnknownRevision {
                 rev: rev.to_owned(),
                 shallow: self.shallow,
-                branches: self.branches_to_suggest(rev),
+                no_origin,
+                branches,
             });
         }
         let id = output_line(&output.stdout);
@@ -474,6 +482,16 @@ impl Repo {
             });
         }
         Ok(id)
+    }
+
+    /// Returns whether the repository has a remote of this name.
+    fn has_remote(&self, name: &str) -> bool {
+        self.git.output(&["remote"]).is_ok_and(|output| {
+            output.status.success()
+                && String::from_utf8_lossy(&output.stdout)
+                    .lines()
+                    .any(|line| line == name)
+        })
     }
 
     /// Returns the local branches, sorted, when `rev` reads as a plain

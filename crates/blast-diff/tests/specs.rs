@@ -348,6 +348,13 @@ fn unknown_revision_is_an_error() {
     );
     let error = opened.resolve(&spec(&["HEAD~5"])).unwrap_err();
     assert!(!error.to_string().contains("branches"), "{error}");
+    // Without a remote, fetching `origin/main` cannot work.
+    let error = opened.resolve(&spec(&["origin/main"])).unwrap_err();
+    assert!(
+        error.to_string().contains("no remote named origin"),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("git fetch"), "{error}");
     // A root commit has no first parent.
     let error = opened.resolve(&spec(&["HEAD^!"])).unwrap_err();
     assert!(

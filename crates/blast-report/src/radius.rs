@@ -56,10 +56,11 @@ pub fn render_radius(report: &Report, format: RadiusFormat, max_dependents: usiz
         let label = vec![
             change.name.clone(),
             format!(
-                "{} {}, {}",
+                "{} {}, {}{}",
                 change.score.value,
                 change.score.level.name(),
-                crate::change_word(change)
+                crate::change_word(change),
+                crate::modification_mark(change)
             ),
         ];
         add_node(&mut nodes, key, label, true);

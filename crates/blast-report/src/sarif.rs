@@ -488,10 +488,11 @@ fn result(change: &ChangedSymbol, ordinal: usize) -> SarifResult {
     let total = change.certain.len() + change.possible.len();
     let related_omitted = related_at_head(change).count() - related.len();
     let mut message = format!(
-        "{} {} {} has {} certain and {} possible dependents",
+        "{} {} {}{} has {} certain and {} possible dependents",
         capitalised(crate::change_word(change)),
         change.symbol_kind.name(),
         change.name,
+        crate::modification_mark(change),
         change.certain.len(),
         change.possible.len()
     );

@@ -54,7 +54,7 @@ pub fn render_text(report: &Report, options: &TextOptions) -> String {
     );
     // Without changed symbols every factor is zero, so the line is left out.
     if !report.changes.is_empty() {
-        let _ = writeln!(out, "  {}", factors_line(&report.total));
+        let _ = writeln!(out, "  {}", factors_line(&report.total, None));
     }
     if !report.complete {
         let _ = writeln!(
@@ -155,7 +155,11 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
     } else if let Some(old_name) = &change.old_name {
         let _ = writeln!(out, "    was {old_name}");
     }
-    let _ = writeln!(out, "    {}", factors_line(&change.score));
+    let _ = writeln!(
+        out,
+        "    {}",
+        factors_line(&change.score, Some(crate::change_word(change)))
+    );
     if !change.still_referenced.is_empty() {
         let names: Vec<&str> = change
             .still_referenced
@@ -265,13 +269,20 @@ fn render_dependents(
     }
 }
 
-fn factors_line(score: &Score) -> String {
+/// Returns the factors of a score on one line. `word` is what the report
+/// calls a changed symbol, which replaces the kind of a move in the change
+/// factor (a rename, or a Java parameter-list change).
+fn factors_line(score: &Score, word: Option<&str>) -> String {
     score
         .factors
         .iter()
         .map(|f| {
             if f.name == "change" {
-                format!("change {}", f.detail)
+                let detail = match (f.detail.strip_prefix("moved:"), word) {
+                    (Some(rest), Some(word)) => format!("{word}:{rest}"),
+                    _ => f.detail.clone(),
+                };
+                format!("change {detail}")
             } else {
                 format!("{} +{} ({})", f.name, f.points, f.detail)
             }

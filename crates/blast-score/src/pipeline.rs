@@ -900,11 +900,16 @@ fn policy_warnings(policy: &Policy, head_paths: &[String]) -> Vec<String> {
                 "[tests] patterns of the policy file match no source file, so no file counts as test code (Java and Rust tests are still found by their annotations); check the patterns".to_owned(),
             );
         } else {
-            for (pattern, _) in policy
-                .test_patterns
-                .iter()
-                .zip(&matched)
-                .filter(|(_, matched)| !**matched)
+            for (pattern, _) in
+                policy
+                    .test_patterns
+                    .iter()
+                    .zip(&matched)
+                    .filter(|(pattern, matched)| {
+                        // A default pattern kept beside new ones is no typo.
+                        !**matched
+                            && !crate::policy::DEFAULT_TEST_PATTERNS.contains(&pattern.as_str())
+                    })
             {
                 warnings.push(format!(
                     "[tests] patterns entry {pattern:?} of the policy file matches no source file; check it for a typo"
@@ -1686,6 +1691,16 @@ mod tests {
         let warnings = policy_warnings(&policy, &paths);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("match no source file"), "{warnings:?}");
+        // Default patterns copied beside a new one match nothing here
+        // (no Java files) and are no typos.
+        let policy = Policy::parse(
+            "[tests]\npatterns = [\"tests/**\", \"examples/**\", \"**/*Test.java\"]\n",
+            "blast.toml",
+        )
+        .unwrap();
+        let warnings = policy_warnings(&policy, &paths);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("\"examples/**\""), "{warnings:?}");
     }
 
     #[test]

@@ -140,7 +140,7 @@ impl Default for Policy {
 }
 
 /// Test files by the conventions of the supported languages.
-const DEFAULT_TEST_PATTERNS: &[&str] = &[
+pub(crate) const DEFAULT_TEST_PATTERNS: &[&str] = &[
     "**/tests/**",
     "**/test/**",
     "tests/**",

@@ -300,7 +300,7 @@ pub fn compute_total(input: &DiffInput<'_>) -> Score {
         detail: if input.exposure.is_some() {
             "public".to_owned()
         } else {
-            "not public".to_owned()
+            "no public change with dependents".to_owned()
         },
         points: if input.exposure.is_some() { 5.0 } else { 0.0 },
     };
