@@ -1948,3 +1948,54 @@ fn rust_cfg_variants_are_listed_apart() {
         "{text}"
     );
 }
+
+#[test]
+fn rust_cfg_variant_callers_are_listed_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "vecs");
+    write(
+        &repo,
+        "Cargo.toml",
+        "[package]\nname = \"vecs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    let lib = |name: &str| {
+        format!(
+            "pub struct Small(Vec<u8>);\n\nimpl Small {{\n    pub fn {name}(&self) -> bool {{\n        self.0.len() > 4\n    }}\n}}\n\n#[cfg(feature = \"nightly\")]\nimpl Drop for Small {{\n    fn drop(&mut self) {{\n        if self.spilled() {{}}\n    }}\n}}\n\n#[cfg(not(feature = \"nightly\"))]\nimpl Drop for Small {{\n    fn drop(&mut self) {{\n        if self.spilled() {{}}\n    }}\n}}\n"
+        )
+    };
+    write(&repo, "src/lib.rs", &lib("spilled"));
+    commit_all(&repo, "base");
+    write(&repo, "src/lib.rs", &lib("is_spilled"));
+    commit_all(&repo, "rename spilled");
+
+    let report = json_of_last_commit(&repo);
+    let renamed = symbol_change(&report, "vecs::Small::is_spilled");
+    let places = |key: &str| -> Vec<(&str, u64)> {
+        renamed[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["id"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+            .collect()
+    };
+    let both = vec![
+        ("src/lib.rs::<Small as Drop>::drop", 11),
+        ("src/lib.rs::<Small as Drop>::drop", 18),
+    ];
+    assert_eq!(places("still_referenced"), both);
+    assert_eq!(places("certain"), both);
+
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains(
+            "vecs::<Small as Drop>::drop (src/lib.rs:11), vecs::<Small as Drop>::drop (src/lib.rs:18)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("2 direct dependents still name it"), "{text}");
+
+    // Both variants share an id, so the order between them must not
+    // depend on anything but the line.
+    assert_eq!(last_commit(&repo, "json"), last_commit(&repo, "json"));
+    assert_eq!(last_commit(&repo, "sarif"), last_commit(&repo, "sarif"));
+}

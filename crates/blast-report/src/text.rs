@@ -157,10 +157,23 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
     }
     let _ = writeln!(out, "    {}", factors_line(&change.score));
     if !change.still_referenced.is_empty() {
-        let names: Vec<&str> = change
+        // Same-named dependents, such as two `#[cfg]` variants of a Rust
+        // item, get their place so that a reader can tell them apart.
+        let names: Vec<String> = change
             .still_referenced
             .iter()
-            .map(|d| d.name.as_str())
+            .map(|d| {
+                let namesakes = change
+                    .still_referenced
+                    .iter()
+                    .filter(|other| other.name == d.name)
+                    .count();
+                if namesakes > 1 {
+                    format!("{} ({}:{})", d.name, d.file, d.line)
+                } else {
+                    d.name.clone()
+                }
+            })
             .collect();
         let _ = writeln!(
             out,
