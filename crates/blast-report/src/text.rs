@@ -220,7 +220,13 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
     {
         let _ = writeln!(out, "    no test reaches this change");
     } else if !change.tests.is_empty() {
-        let _ = writeln!(out, "    tests reaching it: {}", change.tests.len());
+        let tests = change.tests_with_certainty();
+        let certain = tests.iter().filter(|(_, certain)| *certain).count();
+        let _ = writeln!(
+            out,
+            "    tests reaching it: {certain} certain, {} possible",
+            tests.len() - certain
+        );
     }
     if change.truncated {
         let _ = writeln!(

@@ -1248,6 +1248,7 @@ fn changed_symbol(
         signature: change.modification == Some(Modification::Signature),
         tiers: tiers.clone(),
         tests: (!own_is_test_code && has_dependents).then_some(tests.len()),
+        possible_tests: possible.iter().filter(|d| d.is_test).count(),
     };
     let score = compute(&input);
     let head_location = match change.head {
