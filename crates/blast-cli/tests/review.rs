@@ -1958,3 +1958,122 @@ fn rust_cfg_variants_are_listed_apart() {
         "{text}"
     );
 }
+
+#[test]
+fn rust_cfg_variant_callers_are_listed_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "vecs");
+    write(
+        &repo,
+        "Cargo.toml",
+        "[package]\nname = \"vecs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    let lib = |name: &str| {
+        format!(
+            "pub struct Small(Vec<u8>);\n\nimpl Small {{\n    pub fn {name}(&self) -> bool {{\n        self.0.len() > 4\n    }}\n}}\n\n#[cfg(feature = \"nightly\")]\nimpl Drop for Small {{\n    fn drop(&mut self) {{\n        if self.spilled() {{}}\n    }}\n}}\n\n#[cfg(not(feature = \"nightly\"))]\nimpl Drop for Small {{\n    fn drop(&mut self) {{\n        if self.spilled() {{}}\n    }}\n}}\n"
+        )
+    };
+    write(&repo, "src/lib.rs", &lib("spilled"));
+    commit_all(&repo, "base");
+    write(&repo, "src/lib.rs", &lib("is_spilled"));
+    commit_all(&repo, "rename spilled");
+
+    let report = json_of_last_commit(&repo);
+    let renamed = symbol_change(&report, "vecs::Small::is_spilled");
+    let places = |key: &str| -> Vec<(&str, u64)> {
+        renamed[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["id"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+            .collect()
+    };
+    let both = vec![
+        ("src/lib.rs::<Small as Drop>::drop", 11),
+        ("src/lib.rs::<Small as Drop>::drop", 18),
+    ];
+    assert_eq!(places("still_referenced"), both);
+    assert_eq!(places("certain"), both);
+
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains(
+            "vecs::<Small as Drop>::drop (src/lib.rs:11), vecs::<Small as Drop>::drop (src/lib.rs:18)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("2 direct dependents still name it"), "{text}");
+
+    // Both variants share an id, so the order between them must not
+    // depend on anything but the line.
+    assert_eq!(last_commit(&repo, "json"), last_commit(&repo, "json"));
+    assert_eq!(last_commit(&repo, "sarif"), last_commit(&repo, "sarif"));
+}
+
+#[test]
+fn tests_are_counted_certain_and_possible() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "store");
+    write(&repo, "pkg/__init__.py", "");
+    let store = |value: &str| {
+        format!(
+            "class Disk:\n    def save(self):\n        return {value}\n\n\nclass Cloud:\n    def save(self):\n        return 2\n"
+        )
+    };
+    write(&repo, "pkg/store.py", &store("1"));
+    write(
+        &repo,
+        "pkg/app.py",
+        "from pkg.store import Disk\n\n\ndef backup():\n    return Disk().save()\n",
+    );
+    // `store.save()` is on a value of unknown type, so the test only
+    // possibly reaches `Disk.save`.
+    write(
+        &repo,
+        "tests/test_store.py",
+        "from pkg.store import Disk\n\n\ndef test_disk():\n    assert Disk().save() == 1\n\n\ndef test_any_store(store):\n    assert store.save()\n",
+    );
+    commit_all(&repo, "base");
+    write(&repo, "pkg/store.py", &store("3"));
+    commit_all(&repo, "save 3");
+
+    let text = last_commit(&repo, "text");
+    assert!(
+        text.contains("tests reaching it: 1 certain, 1 possible"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tests +0 (1 test certainly and 1 possibly reach it)"),
+        "{text}"
+    );
+
+    let report = json_of_last_commit(&repo);
+    let change = symbol_change(&report, "pkg.store.Disk.save");
+    let tests: Vec<(&str, bool)> = change["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["id"].as_str().unwrap(), t["certain"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        tests,
+        vec![
+            ("tests/test_store.py::test_disk", true),
+            ("tests/test_store.py::test_any_store", false),
+        ]
+    );
+    assert_eq!(change["tests"][0].get("weight"), None);
+    assert_eq!(change["tests"][1]["weight"], 0.5);
+
+    // `blast tests` lists the certain one, and both with --include-possible.
+    let certain = blast(&repo, &["tests", "HEAD^!"]);
+    assert_eq!(
+        String::from_utf8_lossy(&certain.stdout),
+        "tests/test_store.py::test_disk\n"
+    );
+    let all = blast(&repo, &["tests", "HEAD^!", "--include-possible"]);
+    assert_eq!(
+        String::from_utf8_lossy(&all.stdout),
+        "tests/test_store.py::test_disk\ntests/test_store.py::test_any_store\n"
+    );
+}

@@ -581,6 +581,24 @@ impl Graph {
             .find(|&id| self.symbols[id as usize].local_name == local_name)
     }
 
+    /// Finds a symbol of a file by its name inside the file and its first
+    /// line. Of same-named definitions, such as two `#[cfg]` variants of a
+    /// Rust item, it picks the one that starts at `line`, else the first.
+    pub fn find_local_at(&self, file: FileId, local_name: &str, line: u32) -> Option<SymbolId> {
+        let mut namesakes = self
+            .file_symbols(file)
+            .filter(|&id| self.symbols[id as usize].local_name == local_name);
+        let first = namesakes.next()?;
+        if self.symbols[first as usize].span.start_line == line {
+            return Some(first);
+        }
+        Some(
+            namesakes
+                .find(|&id| self.symbols[id as usize].span.start_line == line)
+                .unwrap_or(first),
+        )
+    }
+
     /// Returns the innermost symbol of `file` whose span contains `line`.
     pub fn symbol_at_line(&self, file: FileId, line: u32) -> SymbolId {
         let range = self.file_symbols(file);

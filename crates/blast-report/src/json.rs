@@ -136,6 +136,10 @@ struct JsonDependent<'a> {
     depth: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     weight: Option<f64>,
+    /// Only for entries of `tests`: false when the test reaches the change
+    /// only through some candidate edge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certain: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -313,9 +317,12 @@ fn change(c: &ChangedSymbol) -> JsonChange<'_> {
         truncated: c.truncated,
         is_test: c.is_test,
         tests: c
-            .tests
-            .iter()
-            .map(|d| dependent(d, d.weight < 1.0))
+            .tests_with_certainty()
+            .into_iter()
+            .map(|(d, certain)| JsonDependent {
+                certain: Some(certain),
+                ..dependent(d, !certain)
+            })
             .collect(),
         tiers: &c.tiers,
     }
@@ -330,6 +337,7 @@ fn dependent(d: &Dependent, weighted: bool) -> JsonDependent<'_> {
         line: d.line,
         depth: d.depth,
         weight: weighted.then_some((d.weight * 1000.0).round() / 1000.0),
+        certain: None,
     }
 }
 

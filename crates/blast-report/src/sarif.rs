@@ -318,19 +318,19 @@ fn eligible<'r>(report: &'r Report, options: &SarifOptions) -> Vec<&'r ChangedSy
 fn related_at_head(change: &ChangedSymbol) -> impl Iterator<Item = &Dependent> {
     // Broken implementations come first. A Rust implementation is not
     // otherwise listed, because it depends on the trait, not the method.
-    let certain: FxHashSet<(&str, &str)> = if change.broken_implementations.is_empty() {
+    let certain: FxHashSet<(&str, &str, u32)> = if change.broken_implementations.is_empty() {
         FxHashSet::default()
     } else {
         change
             .certain
             .iter()
-            .map(|d| (d.name.as_str(), d.file.as_str()))
+            .map(|d| (d.name.as_str(), d.file.as_str(), d.line))
             .collect()
     };
     let extra = change
         .broken_implementations
         .iter()
-        .filter(move |b| !certain.contains(&(b.name.as_str(), b.file.as_str())));
+        .filter(move |b| !certain.contains(&(b.name.as_str(), b.file.as_str(), b.line)));
     extra
         .chain(&change.certain)
         .chain(&change.possible)

@@ -161,10 +161,23 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
         factors_line(&change.score, Some(crate::change_word(change)))
     );
     if !change.still_referenced.is_empty() {
-        let names: Vec<&str> = change
+        // Same-named dependents, such as two `#[cfg]` variants of a Rust
+        // item, get their place so that a reader can tell them apart.
+        let names: Vec<String> = change
             .still_referenced
             .iter()
-            .map(|d| d.name.as_str())
+            .map(|d| {
+                let namesakes = change
+                    .still_referenced
+                    .iter()
+                    .filter(|other| other.name == d.name)
+                    .count();
+                if namesakes > 1 {
+                    format!("{} ({}:{})", d.name, d.file, d.line)
+                } else {
+                    d.name.clone()
+                }
+            })
             .collect();
         let _ = writeln!(
             out,
@@ -211,7 +224,13 @@ fn render_change(out: &mut String, change: &ChangedSymbol, options: &TextOptions
     {
         let _ = writeln!(out, "    no test reaches this change");
     } else if !change.tests.is_empty() {
-        let _ = writeln!(out, "    tests reaching it: {}", change.tests.len());
+        let tests = change.tests_with_certainty();
+        let certain = tests.iter().filter(|(_, certain)| *certain).count();
+        let _ = writeln!(
+            out,
+            "    tests reaching it: {certain} certain, {} possible",
+            tests.len() - certain
+        );
     }
     if change.truncated {
         let _ = writeln!(

@@ -282,7 +282,7 @@ pub(crate) fn own_text_at_head<'f>(
     files: &'f FxHashMap<String, Vec<u8>>,
 ) -> Option<(SymbolId, &'f [u8], String)> {
     let file = head.file_id(&dep.file)?;
-    let id = head.find_local(file, &dep.local_name)?;
+    let id = head.find_local_at(file, &dep.local_name, dep.line)?;
     let text = files.get(dep.file.as_str())?;
     Some((id, text, crate::module_change::own_text(head, id, text)))
 }

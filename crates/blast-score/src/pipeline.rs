@@ -8,8 +8,8 @@ use std::sync::Arc;
 use blast_diff::{ChangeSet, Comparison, DiffSpec, FileStatus, Repo, Side, TreeEntry};
 use blast_graph::cache::ExtractionCache;
 use blast_graph::{
-    ExtractOptions, ExtractedFile, Graph, GraphOptions, Lang, SkipReason, SourceFile, SymbolKind,
-    extract_all_cached,
+    ExtractOptions, ExtractedFile, FileId, Graph, GraphOptions, Lang, SkipReason, SourceFile,
+    SymbolKind, extract_all_cached,
 };
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -264,7 +264,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     ));
 
     // Step 6: scores and the report.
-    let head_lines = HeadLines::new(&head_graph, &change_set);
+    let head_lines = HeadLines::new(&base_graph, &head_graph, &change_set);
     let mut changes: Vec<ChangedSymbol> = symbol_changes
         .iter()
         .zip(&reaches)
@@ -1004,25 +1004,30 @@ fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFi
 
 /// Start lines of every symbol of the head graph, by file and name in the
 /// file, so that dependents found at the base are shown where they are at
-/// the head. The first of same-named definitions wins, as in
-/// [`Graph::find_local`].
+/// the head. Same-named definitions of one file, such as two `#[cfg]`
+/// variants of a Rust item, are matched by their order in the file.
 struct HeadLines<'g> {
-    /// The line and qualified name of each symbol, by path and local name.
-    lines: FxHashMap<(&'g str, &'g str), (u32, &'g str)>,
+    /// The line and qualified name of each symbol, by path and local name,
+    /// in the order of the file.
+    lines: FxHashMap<(&'g str, &'g str), Vec<(u32, &'g str)>>,
     /// Base path to head path, for the files the diff renames.
     renames: FxHashMap<&'g str, &'g str>,
     /// Base paths of the files the diff deletes: code there cannot break.
     deleted: FxHashSet<&'g str>,
+    /// [`namesake_ordinals`] of the base and the head graph.
+    base_ordinals: Vec<u32>,
+    head_ordinals: Vec<u32>,
 }
 
 impl<'g> HeadLines<'g> {
-    fn new(head: &'g Graph, change_set: &'g ChangeSet) -> HeadLines<'g> {
-        let mut lines = FxHashMap::default();
+    fn new(base: &Graph, head: &'g Graph, change_set: &'g ChangeSet) -> HeadLines<'g> {
+        let mut lines: FxHashMap<(&str, &str), Vec<(u32, &str)>> = FxHashMap::default();
         for symbol in &head.symbols {
             let path = head.files[symbol.file as usize].path.as_str();
             lines
                 .entry((path, symbol.local_name.as_str()))
-                .or_insert((symbol.span.start_line, symbol.name.as_str()));
+                .or_default()
+                .push((symbol.span.start_line, symbol.name.as_str()));
         }
         let renames = change_set
             .files
@@ -1040,20 +1045,54 @@ impl<'g> HeadLines<'g> {
             lines,
             renames,
             deleted,
+            base_ordinals: namesake_ordinals(base),
+            head_ordinals: namesake_ordinals(head),
         }
     }
 
     /// Finds a symbol of `path` at the head revision: in the same file, or
-    /// in the file it was renamed to. Returns the head path, line and
-    /// qualified name, which changes with the module path of a moved file.
-    fn locate<'p>(&'p self, path: &'p str, local_name: &str) -> Option<(&'p str, u32, &'p str)> {
-        if let Some(&(line, name)) = self.lines.get(&(path, local_name)) {
+    /// in the file it was renamed to. `ordinal` is its place among the
+    /// same-named definitions of its file (see [`namesake_ordinals`]), and
+    /// the first one is used when the head has fewer of them. Returns the
+    /// head path, line and qualified name, which changes with the module
+    /// path of a moved file.
+    fn locate<'p>(
+        &'p self,
+        path: &'p str,
+        local_name: &str,
+        ordinal: u32,
+    ) -> Option<(&'p str, u32, &'p str)> {
+        let pick = |namesakes: &Vec<(u32, &'p str)>| {
+            namesakes
+                .get(ordinal as usize)
+                .or_else(|| namesakes.first())
+                .copied()
+        };
+        if let Some((line, name)) = self.lines.get(&(path, local_name)).and_then(pick) {
             return Some((path, line, name));
         }
         let renamed = *self.renames.get(path)?;
-        let &(line, name) = self.lines.get(&(renamed, local_name))?;
+        let (line, name) = pick(self.lines.get(&(renamed, local_name))?)?;
         Some((renamed, line, name))
     }
+}
+
+/// Returns, for each symbol of `graph`, how many symbols of its file with
+/// the same local name come before it: 0 for most, 1 for the second of two
+/// `#[cfg]` variants of a Rust item.
+fn namesake_ordinals(graph: &Graph) -> Vec<u32> {
+    let mut ordinals = vec![0; graph.symbols.len()];
+    for file in 0..graph.files.len() {
+        let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+        for id in graph.file_symbols(file as FileId) {
+            let count = seen
+                .entry(graph.symbols[id as usize].local_name.as_str())
+                .or_insert(0);
+            ordinals[id as usize] = *count;
+            *count += 1;
+        }
+    }
+    ordinals
 }
 
 /// Returns the order of dependents by nearness: depth, production code
@@ -1073,10 +1112,10 @@ fn changed_symbol(
 ) -> ChangedSymbol {
     // Added symbols live on the head side; everything else is described at
     // the base, where its dependents are, but named by its head file.
-    let (graph, id) = match (change.kind, change.base, change.head) {
-        (ChangeKind::Added, _, Some(head_id)) => (head, head_id),
-        (_, Some(base_id), _) => (base, base_id),
-        (_, None, Some(head_id)) => (head, head_id),
+    let (graph, id, ordinals) = match (change.kind, change.base, change.head) {
+        (ChangeKind::Added, _, Some(head_id)) => (head, head_id, &head_lines.head_ordinals),
+        (_, Some(base_id), _) => (base, base_id, &head_lines.base_ordinals),
+        (_, None, Some(head_id)) => (head, head_id, &head_lines.head_ordinals),
         (_, None, None) => unreachable!("a symbol change names at least one side"),
     };
     let symbol = &graph.symbols[id as usize];
@@ -1107,7 +1146,8 @@ fn changed_symbol(
         let dep = &graph.symbols[reached.symbol as usize];
         let path = &graph.files[dep.file as usize].path;
         // A dependent in a renamed file is shown where it is now.
-        let at_head = head_lines.locate(path, &dep.local_name);
+        let ordinal = ordinals[reached.symbol as usize];
+        let at_head = head_lines.locate(path, &dep.local_name, ordinal);
         let mut dependent = Dependent {
             name: at_head.map_or_else(|| dep.name.clone(), |(_, _, name)| name.to_owned()),
             local_name: dep.local_name.clone(),
@@ -1146,7 +1186,7 @@ fn changed_symbol(
         .filter(remains)
         .map(to_dependent)
         .collect();
-    // Merge repeated names before scoring, so the score counts what is listed.
+    // Merge repeats before scoring, so the score counts what is listed.
     dedupe_dependents(&mut certain);
     dedupe_dependents(&mut possible);
     // Certain dependents nearest first, production code before test code
@@ -1213,6 +1253,7 @@ fn changed_symbol(
         signature: change.modification == Some(Modification::Signature),
         tiers: tiers.clone(),
         tests: (!own_is_test_code && has_dependents).then_some(tests.len()),
+        possible_tests: possible.iter().filter(|d| d.is_test).count(),
     };
     let score = compute(&input);
     let head_location = match change.head {
@@ -1272,11 +1313,13 @@ fn changed_symbol(
     }
 }
 
-/// Drops repeated dependents with the same name in the same file, keeping
-/// the first (nearest or heaviest) one.
+/// Drops repeated dependents with the same name in the same file at the
+/// same line, keeping the first (nearest or heaviest) one. Same-named
+/// definitions at other lines, such as two `#[cfg]` variants of a Rust
+/// item, are separate symbols that each may break, so all of them stay.
 fn dedupe_dependents(list: &mut Vec<Dependent>) {
-    let mut seen: FxHashSet<(String, String)> = FxHashSet::default();
-    list.retain(|d| seen.insert((d.file.clone(), d.name.clone())));
+    let mut seen: FxHashSet<(String, String, u32)> = FxHashSet::default();
+    list.retain(|d| seen.insert((d.file.clone(), d.name.clone(), d.line)));
 }
 
 /// Returns the tests defined inside `id`, at any depth.
@@ -1701,6 +1744,31 @@ mod tests {
         let warnings = policy_warnings(&policy, &paths);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("\"examples/**\""), "{warnings:?}");
+    }
+
+    fn drop_at(line: u32) -> Dependent {
+        Dependent {
+            name: "vecs::<Small as Drop>::drop".to_owned(),
+            local_name: "<Small as Drop>::drop".to_owned(),
+            kind: SymbolKind::Method,
+            file: "src/lib.rs".to_owned(),
+            line,
+            depth: 1,
+            weight: 1.0,
+            via: "vecs::Small::spilled".to_owned(),
+            exists_at_head: true,
+            is_test: false,
+            test_code: false,
+            inherited_from: None,
+        }
+    }
+
+    #[test]
+    fn dedupe_keeps_cfg_variants() {
+        let mut list = vec![drop_at(11), drop_at(18), drop_at(11)];
+        dedupe_dependents(&mut list);
+        let lines: Vec<u32> = list.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![11, 18]);
     }
 
     #[test]

@@ -207,6 +207,36 @@ pub struct ChangedSymbol {
     pub tiers: Vec<String>,
 }
 
+impl ChangedSymbol {
+    /// Pairs each of [`ChangedSymbol::tests`] with true when it certainly
+    /// reaches the change: a changed test, a test among the certain
+    /// dependents, or an inherited copy of a certain test method. The
+    /// others reach it only through some candidate edge.
+    pub fn tests_with_certainty(&self) -> Vec<(&Dependent, bool)> {
+        let certain_tests: FxHashSet<(&str, &str, u32)> = self
+            .certain
+            .iter()
+            .filter(|d| d.is_test)
+            .map(|d| (d.file.as_str(), d.name.as_str(), d.line))
+            .collect();
+        // An inherited test is as certain as the method it inherits.
+        let certain_methods: FxHashSet<&str> =
+            self.certain.iter().map(|d| d.name.as_str()).collect();
+        self.tests
+            .iter()
+            .map(|test| {
+                let certain = test.depth == 0
+                    || certain_tests.contains(&(test.file.as_str(), test.name.as_str(), test.line))
+                    || test
+                        .inherited_from
+                        .as_deref()
+                        .is_some_and(|method| certain_methods.contains(method));
+                (test, certain)
+            })
+            .collect()
+    }
+}
+
 /// A commit of the compared range.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitSummary {
@@ -295,22 +325,9 @@ impl Report {
         let mut by_id: BTreeMap<(&str, &str), (&Dependent, bool)> = BTreeMap::new();
         // Whitespace and comments change no behaviour, so no test needs to run.
         for change in self.changes.iter().filter(|c| !c.whitespace_only) {
-            let certain_names: FxHashSet<(&str, &str)> = change
-                .certain
-                .iter()
-                .map(|d| (d.file.as_str(), d.name.as_str()))
-                .collect();
-            // An inherited test is as certain as the method it inherits.
-            let certain_methods: FxHashSet<&str> =
-                change.certain.iter().map(|d| d.name.as_str()).collect();
-            for test in change.tests.iter().filter(|t| t.exists_at_head) {
+            let tests = change.tests_with_certainty();
+            for (test, certain) in tests.into_iter().filter(|(t, _)| t.exists_at_head) {
                 let key = (test.file.as_str(), test.name.as_str());
-                let certain = test.depth == 0
-                    || certain_names.contains(&key)
-                    || test
-                        .inherited_from
-                        .as_deref()
-                        .is_some_and(|method| certain_methods.contains(method));
                 let entry = by_id.entry(key).or_insert((test, certain));
                 entry.1 |= certain;
                 if test.line < entry.0.line {

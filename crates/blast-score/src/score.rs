@@ -63,6 +63,8 @@ pub struct ScoreInput<'a> {
     /// Number of tests that reach the symbol; `None` when not applicable
     /// (the changed symbol is itself a test, or nothing depends on it).
     pub tests: Option<usize>,
+    /// How many of `tests` reach it only through some candidate edge.
+    pub possible_tests: usize,
 }
 
 /// The inputs of a whole diff's score: the union of its changed symbols'
@@ -206,9 +208,7 @@ pub fn compute(input: &ScoreInput<'_>) -> Score {
         name: "tests",
         detail: match input.tests {
             None => "not applicable".to_owned(),
-            Some(0) => "no test reaches it".to_owned(),
-            Some(1) => "1 test reaches it".to_owned(),
-            Some(n) => format!("{n} tests reach it"),
+            Some(n) => tests_detail(n.saturating_sub(input.possible_tests), input.possible_tests),
         },
         points: if input.tests == Some(0) { 5.0 } else { 0.0 },
     };
@@ -397,6 +397,27 @@ pub fn apply_likely_break(score: &mut Score, detail: String) {
     score.level = level_of(score.value);
 }
 
+/// Describes the tests that reach a change and counts the certain and the
+/// possible ones apart, because `blast tests` lists only the certain ones
+/// unless given `--include-possible`.
+fn tests_detail(certain: usize, possible: usize) -> String {
+    let tests = |n: usize| {
+        if n == 1 {
+            "1 test".to_owned()
+        } else {
+            format!("{n} tests")
+        }
+    };
+    match (certain, possible) {
+        (0, 0) => "no test reaches it".to_owned(),
+        (1, 0) => "1 test certainly reaches it".to_owned(),
+        (c, 0) => format!("{c} tests certainly reach it"),
+        (0, 1) => "1 test possibly reaches it".to_owned(),
+        (0, p) => format!("{p} tests possibly reach it"),
+        (c, p) => format!("{} certainly and {p} possibly reach it", tests(c)),
+    }
+}
+
 /// Lists the tier names for the criticality detail, with `(reached)` after
 /// those that only a dependent is in.
 fn tiers_detail<'a>(tiers: impl Iterator<Item = (&'a str, bool)>) -> String {
@@ -487,6 +508,7 @@ mod tests {
             signature: false,
             tiers: Vec::new(),
             tests: None,
+            possible_tests: 0,
         }
     }
 
@@ -522,6 +544,34 @@ mod tests {
         let mut deleted_input = input(3, &["pkg/b.py"]);
         deleted_input.change = Some(ChangeKind::Deleted);
         assert!(compute(&deleted_input).value > modified);
+    }
+
+    #[test]
+    fn tests_detail_parts_certain_and_possible() {
+        assert_eq!(tests_detail(0, 0), "no test reaches it");
+        assert_eq!(tests_detail(1, 0), "1 test certainly reaches it");
+        assert_eq!(tests_detail(60, 0), "60 tests certainly reach it");
+        assert_eq!(tests_detail(0, 1), "1 test possibly reaches it");
+        assert_eq!(tests_detail(0, 2), "2 tests possibly reach it");
+        assert_eq!(
+            tests_detail(1, 2),
+            "1 test certainly and 2 possibly reach it"
+        );
+        assert_eq!(
+            tests_detail(60, 2),
+            "60 tests certainly and 2 possibly reach it"
+        );
+    }
+
+    #[test]
+    fn tests_factor_counts_possible_apart() {
+        let mut reached = input(2, &["pkg/b.py"]);
+        reached.tests = Some(62);
+        reached.possible_tests = 2;
+        let score = compute(&reached);
+        let factor = score.factors.iter().find(|f| f.name == "tests").unwrap();
+        assert_eq!(factor.detail, "60 tests certainly and 2 possibly reach it");
+        assert_eq!(factor.points, 0.0);
     }
 
     #[test]
