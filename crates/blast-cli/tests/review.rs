@@ -2046,6 +2046,8 @@ fn tests_are_counted_certain_and_possible() {
         text.contains("tests +0 (1 test certainly and 1 possibly reach it)"),
         "{text}"
     );
+    let markdown = last_commit(&repo, "markdown");
+    assert!(markdown.contains(" | 1 +1 |\n"), "{markdown}");
 
     let report = json_of_last_commit(&repo);
     let change = symbol_change(&report, "pkg.store.Disk.save");

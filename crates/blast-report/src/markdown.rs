@@ -75,13 +75,14 @@ pub fn render_markdown(report: &Report, max_dependents: usize) -> String {
             change.start_line,
             outside_tests(&change.certain),
             outside_tests(&change.possible),
-            change.tests.len()
+            tests_cell(change)
         );
     }
     let _ = writeln!(
         out,
         "\nThe certain and possible columns count dependents outside test code; \
-         the tests column counts the tests that reach the change."
+         the tests column counts the tests that certainly reach the change, and \
+         after `+` those that possibly do."
     );
     if report.changes.len() > 50 {
         let _ = writeln!(
@@ -270,6 +271,17 @@ fn likely_section(
             code(name, false),
             names.join(", ")
         );
+    }
+}
+
+/// Returns the tests cell of a change: the tests that certainly reach it,
+/// and `+N` for those that possibly do.
+fn tests_cell(change: &blast_score::ChangedSymbol) -> String {
+    let tests = change.tests_with_certainty();
+    let certain = tests.iter().filter(|(_, certain)| *certain).count();
+    match tests.len() - certain {
+        0 => certain.to_string(),
+        possible => format!("{certain} +{possible}"),
     }
 }
 
