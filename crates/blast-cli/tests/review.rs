@@ -725,6 +725,71 @@ fn imports_reformatted_reach_dropped_names() {
 }
 
 #[test]
+fn module_level_mutation_reaches_readers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "registry");
+    let module = |entry: &str, extra: &str| {
+        format!(
+            "from .other import helper\n\nTABLE = {{}}\nTABLE[\"a\"] = {entry}\n{extra}\n\n\
+             def lookup(key, table=TABLE):\n    return table[key]\n\n\n\
+             def lookup2(key):\n    return TABLE[key]\n\n\n\
+             def unrelated():\n    return helper()\n"
+        )
+    };
+    write(&repo, "pkg/__init__.py", "");
+    write(&repo, "pkg/other.py", "def helper():\n    return 0\n");
+    write(&repo, "pkg/reg.py", &module("1", ""));
+    write(
+        &repo,
+        "pkg/use.py",
+        "from pkg.reg import lookup, lookup2\n\n\ndef run():\n    return lookup(\"a\") + lookup2(\"a\")\n",
+    );
+    commit_all(&repo, "base");
+
+    let readers = vec![
+        "pkg/reg.py",
+        "pkg/reg.py::lookup",
+        "pkg/reg.py::lookup2",
+        "pkg/use.py",
+        "pkg/use.py::run",
+    ];
+    // Each changed top-level statement mutates TABLE in place.
+    for (entry, extra) in [
+        ("2", ""),
+        ("1", "del TABLE[\"a\"]"),
+        ("1", "TABLE.update(b=2)"),
+        ("1", "TABLE[\"a\"] += 1"),
+        ("1", "TABLE.limit = 3"),
+    ] {
+        write(&repo, "pkg/reg.py", &module(entry, extra));
+        commit_all(&repo, "mutate TABLE");
+
+        let report = json_of_last_commit(&repo);
+        let table = symbol_change(&report, "pkg.reg.TABLE");
+        assert_eq!(table["change"], "modified", "{entry} {extra}");
+        assert_eq!(ids(&table["certain"]), readers, "{entry} {extra}");
+        let reg = change_of(&report, "pkg/reg.py");
+        assert_eq!(reg["change"], "modified", "{entry} {extra}");
+
+        git(&repo, &["reset", "-q", "--hard", "HEAD^"]);
+    }
+
+    // A changed call that only reads TABLE is no mutation of it.
+    write(&repo, "pkg/reg.py", &module("1", "print(TABLE.get(\"a\"))"));
+    commit_all(&repo, "print TABLE");
+    let report = json_of_last_commit(&repo);
+    assert!(
+        report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["symbol"] != "pkg.reg.TABLE"),
+        "{}",
+        report["changes"]
+    );
+}
+
+#[test]
 fn markdown_table_counts_tests_once() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "counted");

@@ -30,6 +30,7 @@ mod interpolation;
 pub use changes::Modification;
 mod likely_break;
 mod module_change;
+mod module_mutation;
 mod parentheses;
 mod pipeline;
 pub mod policy;
