@@ -41,6 +41,7 @@ mod report;
 mod respelled;
 pub mod score;
 mod sources;
+mod stale_exports;
 pub mod tokens;
 
 pub use pipeline::{AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, analyze, load_graph};

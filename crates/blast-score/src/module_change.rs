@@ -133,7 +133,7 @@ fn python_statements<'s>(text: &'s str, line_of: &dyn Fn(usize) -> u32) -> Vec<S
 
 /// Adds what one `import` or `from ... import` statement binds, or returns
 /// `None` when the statement is something else.
-fn bind_import(tokens: &[&str], bindings: &mut Bindings) -> Option<()> {
+pub(crate) fn bind_import(tokens: &[&str], bindings: &mut Bindings) -> Option<()> {
     match tokens.first().copied() {
         Some("import") => {
             for item in tokens[1..].split(|t| *t == ",") {

@@ -2,11 +2,12 @@
 //!
 //! `TABLE["a"] = 1`, `del TABLE["a"]`, `TABLE.size = 2`, `TABLE += [x]` and
 //! `TABLE.update(...)` at the top level of a module change what `TABLE`
-//! contains without rebinding it, so the graph records no changed definition:
-//! the diff lands on the module. The dependents that read `TABLE` have
-//! edges into the `TABLE` symbol, not into the module, and were not reached.
-//! A changed statement of this kind is scored as a change to the definition
-//! of the name it mutates, as a rebinding of that name would be.
+//! contains without rebinding it, so the graph records no changed
+//! definition: the diff lands on the module. The dependents that read
+//! `TABLE` have edges into the `TABLE` symbol, not into the module, and were
+//! not reached. A changed statement of this kind is scored as a change to
+//! the definition of the name it mutates, as a rebinding of that name would
+//! be.
 // NOTE: only a name that the same module defines at its top level counts.
 // Mutating an imported object (`from .reg import TABLE; TABLE["a"] = 1`)
 // still reaches only the dependents that name it through this module.
