@@ -725,6 +725,133 @@ fn imports_reformatted_reach_dropped_names() {
 }
 
 #[test]
+fn module_level_mutation_reaches_readers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "registry");
+    let module = |entry: &str, extra: &str| {
+        format!(
+            "from .other import helper\n\nTABLE = {{}}\nTABLE[\"a\"] = {entry}\n{extra}\n\n\
+             def lookup(key, table=TABLE):\n    return table[key]\n\n\n\
+             def lookup2(key):\n    return TABLE[key]\n\n\n\
+             def unrelated():\n    return helper()\n"
+        )
+    };
+    write(&repo, "pkg/__init__.py", "");
+    write(&repo, "pkg/other.py", "def helper():\n    return 0\n");
+    write(&repo, "pkg/reg.py", &module("1", ""));
+    write(
+        &repo,
+        "pkg/use.py",
+        "from pkg.reg import lookup, lookup2\n\n\ndef run():\n    return lookup(\"a\") + lookup2(\"a\")\n",
+    );
+    commit_all(&repo, "base");
+
+    let readers = vec![
+        "pkg/reg.py",
+        "pkg/reg.py::lookup",
+        "pkg/reg.py::lookup2",
+        "pkg/use.py",
+        "pkg/use.py::run",
+    ];
+    // Each changed top-level statement mutates TABLE in place.
+    for (entry, extra) in [
+        ("2", ""),
+        ("1", "del TABLE[\"a\"]"),
+        ("1", "TABLE.update(b=2)"),
+        ("1", "TABLE[\"a\"] += 1"),
+        ("1", "TABLE.limit = 3"),
+    ] {
+        write(&repo, "pkg/reg.py", &module(entry, extra));
+        commit_all(&repo, "mutate TABLE");
+
+        let report = json_of_last_commit(&repo);
+        let table = symbol_change(&report, "pkg.reg.TABLE");
+        assert_eq!(table["change"], "modified", "{entry} {extra}");
+        assert_eq!(ids(&table["certain"]), readers, "{entry} {extra}");
+        let reg = change_of(&report, "pkg/reg.py");
+        assert_eq!(reg["change"], "modified", "{entry} {extra}");
+
+        git(&repo, &["reset", "-q", "--hard", "HEAD^"]);
+    }
+
+    // A changed call that only reads TABLE is no mutation of it.
+    write(&repo, "pkg/reg.py", &module("1", "print(TABLE.get(\"a\"))"));
+    commit_all(&repo, "print TABLE");
+    let report = json_of_last_commit(&repo);
+    assert!(
+        report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["symbol"] != "pkg.reg.TABLE"),
+        "{}",
+        report["changes"]
+    );
+}
+
+#[test]
+fn stale_all_entry_is_a_likely_break() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = init_repo(tmp.path(), "exports");
+    write(&repo, "pkg/__init__.py", "from .tools import *\n");
+    write(
+        &repo,
+        "pkg/tools.py",
+        "__all__ = ('concat',)\n__all__ += ['other']\n\n\n\
+         def concat(seqs):\n    return [x for s in seqs for x in s]\n\n\n\
+         def other():\n    return 0\n",
+    );
+    write(&repo, "pkg/plain.py", "from .tools import other\n");
+    commit_all(&repo, "base");
+
+    // `concat` is renamed, and `other`, listed by `__all__ +=`, deleted.
+    // Nothing calls either, but both names stay in `__all__`, so
+    // `import pkg` fails.
+    write(
+        &repo,
+        "pkg/tools.py",
+        "__all__ = ('concat',)\n__all__ += ['other']\n\n\n\
+         def chain_all(seqs):\n    return [x for s in seqs for x in s]\n",
+    );
+    commit_all(&repo, "rename concat, drop other");
+    let report = json_of_last_commit(&repo);
+    let renamed = symbol_change(&report, "pkg.tools.chain_all");
+    assert_eq!(renamed["change"], "moved");
+    assert_eq!(
+        ids(&renamed["still_referenced"]),
+        vec!["pkg/tools.py", "pkg/__init__.py"],
+        "the module and the package that star-imports it, not pkg/plain.py"
+    );
+    let level = renamed["level"].as_str().unwrap();
+    assert!(level == "high" || level == "critical", "{renamed}");
+    let deleted = change_of(&report, "pkg/tools.py::other");
+    assert_eq!(deleted["change"], "deleted");
+    assert!(
+        ids(&deleted["still_referenced"]).contains(&"pkg/tools.py"),
+        "{deleted}"
+    );
+
+    // An alias under the old name keeps the export working.
+    git(&repo, &["reset", "-q", "--hard", "HEAD^"]);
+    write(
+        &repo,
+        "pkg/tools.py",
+        "__all__ = ('concat',)\n__all__ += ['other']\n\n\n\
+         def chain_all(seqs):\n    return [x for s in seqs for x in s]\n\n\n\
+         concat = chain_all\n\n\n\
+         def other():\n    return 0\n",
+    );
+    commit_all(&repo, "rename concat, keep an alias");
+    let report = json_of_last_commit(&repo);
+    for change in report["changes"].as_array().unwrap() {
+        assert!(
+            change["still_referenced"].as_array().unwrap().is_empty(),
+            "{change}"
+        );
+    }
+}
+
+#[test]
 fn markdown_table_counts_tests_once() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = init_repo(tmp.path(), "counted");

@@ -30,6 +30,7 @@ mod interpolation;
 pub use changes::Modification;
 mod likely_break;
 mod module_change;
+mod module_mutation;
 mod parentheses;
 mod pipeline;
 pub mod policy;
@@ -40,6 +41,7 @@ mod report;
 mod respelled;
 pub mod score;
 mod sources;
+mod stale_exports;
 pub mod tokens;
 
 pub use pipeline::{AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, analyze, load_graph};

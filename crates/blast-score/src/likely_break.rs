@@ -9,6 +9,10 @@
 //! another module, and an attribute of a module or name imported from a
 //! module outside the repository (`asyncio.run` after a deleted `run`), do
 //! not count.
+//!
+//! A Python module whose `__all__` still lists a deleted or renamed
+//! top-level name, and a module that star-imports it, fail at import too,
+//! so they are listed with the dependents (see `stale_exports`).
 // NOTE: in Rust and Java any token equal to the old name counts, so a local
 // variable or a method of another type with that name is a false finding.
 
@@ -20,6 +24,7 @@ use crate::changes::{ChangedTexts, SymbolChange};
 use crate::policy::Policy;
 use crate::report::{ChangeKind, ChangedSymbol, Dependent};
 use crate::score::apply_likely_break;
+use crate::stale_exports;
 
 /// The inputs of the checks for likely breaks: the repository, both
 /// graphs, the symbol changes and their files' texts, and the policy.
@@ -44,8 +49,31 @@ pub(crate) fn find_still_referenced(inputs: BreakInputs<'_>, changes: &mut [Chan
         base,
         head,
         symbol_changes,
-        ..
+        texts: changed_texts,
+        policy,
     } = inputs;
+    // Modules whose `__all__` still lists a deleted or renamed name, and
+    // the modules that star-import them.
+    let export_files = read_head_paths(
+        repo,
+        head_side,
+        stale_exports::importer_paths(symbol_changes, changes, base, head),
+    );
+    let exporters: Vec<Vec<Dependent>> = symbol_changes
+        .iter()
+        .zip(changes.iter())
+        .map(|(symbol_change, change)| {
+            stale_exports::stale_exporters(
+                symbol_change,
+                change,
+                base,
+                head,
+                changed_texts,
+                &export_files,
+                policy,
+            )
+        })
+        .collect();
     // Certain dependents further away that also call the symbol directly
     // on a value of unknown type: their call is checked like a possible
     // dependent's.
@@ -91,7 +119,7 @@ pub(crate) fn find_still_referenced(inputs: BreakInputs<'_>, changes: &mut [Chan
             })
             .chain(indirect.iter().flatten()),
     );
-    if texts.is_empty() {
+    if texts.is_empty() && exporters.iter().all(Vec::is_empty) {
         return;
     }
     let first_party: FxHashSet<&str> = head
@@ -103,10 +131,11 @@ pub(crate) fn find_still_referenced(inputs: BreakInputs<'_>, changes: &mut [Chan
             module.rsplit('.').next().unwrap_or(module)
         })
         .collect();
-    for (change, indirect) in changes
+    for ((change, indirect), exporters) in changes
         .iter_mut()
         .zip(&indirect)
-        .filter(|(c, _)| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
+        .zip(exporters)
+        .filter(|((c, _), _)| matches!(c.kind, ChangeKind::Deleted | ChangeKind::Moved))
     {
         let old_name = change.old_name.as_deref().unwrap_or(&change.name);
         // The name inside its file; a moved symbol's old one, and a module's
@@ -175,7 +204,15 @@ pub(crate) fn find_still_referenced(inputs: BreakInputs<'_>, changes: &mut [Chan
                 .cloned()
                 .collect()
         };
-        let still = direct(&change.certain, false);
+        let mut still = direct(&change.certain, false);
+        for exporter in exporters {
+            let listed = still
+                .iter()
+                .any(|d| d.file == exporter.file && d.local_name == exporter.local_name);
+            if !listed {
+                still.push(exporter);
+            }
+        }
         let mut possibly = direct(&change.possible, true);
         possibly.extend(indirect.iter().filter(|d| names_old(d, true)).cloned());
         if !still.is_empty() {
@@ -258,6 +295,16 @@ pub(crate) fn read_head_files<'d>(
     let mut paths: Vec<String> = dependents.map(|d| d.file.clone()).collect();
     paths.sort();
     paths.dedup();
+    read_head_paths(repo, head_side, paths)
+}
+
+/// Reads the head text of each of `paths`. A file that cannot be read is
+/// left out with a warning.
+fn read_head_paths(
+    repo: &Repo,
+    head_side: &Side,
+    paths: Vec<String>,
+) -> FxHashMap<String, Vec<u8>> {
     if paths.is_empty() {
         return FxHashMap::default();
     }

@@ -56,6 +56,15 @@ pub(crate) type Bindings = BTreeSet<(String, String)>;
 /// the module's users, from one that adds or drops a name.
 pub(crate) fn python_import_bindings(text: &[u8], lines: &[(u32, u32)]) -> Option<Bindings> {
     let text = String::from_utf8_lossy(text);
+    let mut bindings = Bindings::new();
+    for statement in python_statements_on(&text, lines) {
+        bind_import(&statement.tokens, &mut bindings)?;
+    }
+    Some(bindings)
+}
+
+/// Returns the logical statements of Python source that overlap `lines`.
+pub(crate) fn python_statements_on<'s>(text: &'s str, lines: &[(u32, u32)]) -> Vec<Statement<'s>> {
     let mut line_starts = vec![0usize];
     line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
     let line_of = |offset: usize| -> u32 {
@@ -63,19 +72,14 @@ pub(crate) fn python_import_bindings(text: &[u8], lines: &[(u32, u32)]) -> Optio
         u32::try_from(idx).unwrap_or(u32::MAX)
     };
     let touches = |first: u32, last: u32| lines.iter().any(|&(a, b)| a <= last && first <= b);
-
-    let mut bindings = Bindings::new();
-    for statement in python_statements(&text, &line_of) {
-        if !touches(statement.first_line, statement.last_line) {
-            continue;
-        }
-        bind_import(&statement.tokens, &mut bindings)?;
-    }
-    Some(bindings)
+    python_statements(text, &line_of)
+        .into_iter()
+        .filter(|statement| touches(statement.first_line, statement.last_line))
+        .collect()
 }
 
-struct Statement<'s> {
-    tokens: Vec<&'s str>,
+pub(crate) struct Statement<'s> {
+    pub(crate) tokens: Vec<&'s str>,
     first_line: u32,
     last_line: u32,
 }
@@ -129,7 +133,7 @@ fn python_statements<'s>(text: &'s str, line_of: &dyn Fn(usize) -> u32) -> Vec<S
 
 /// Adds what one `import` or `from ... import` statement binds, or returns
 /// `None` when the statement is something else.
-fn bind_import(tokens: &[&str], bindings: &mut Bindings) -> Option<()> {
+pub(crate) fn bind_import(tokens: &[&str], bindings: &mut Bindings) -> Option<()> {
     match tokens.first().copied() {
         Some("import") => {
             for item in tokens[1..].split(|t| *t == ",") {

@@ -21,6 +21,7 @@ use crate::implementations;
 use crate::inherited_tests;
 use crate::likely_break;
 use crate::module_change;
+use crate::module_mutation;
 use crate::policy::Policy;
 use crate::reach::{Reach, reach_within};
 use crate::report::{
@@ -245,6 +246,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     let reported = scoped_changes(&change_set, &config.paths);
     let mut symbol_changes = changed_symbols(&reported, &base_graph, &head_graph, &texts);
     drop_formatted_containers(&mut symbol_changes, &base_graph, &head_graph);
+    module_mutation::add_mutated_definitions(&mut symbol_changes, &base_graph, &head_graph, &texts);
 
     // Step 5: reach of each changed symbol, in parallel.
     let mut reaches = search_dependents(&symbol_changes, &base_graph, &head_graph, config);
