@@ -2135,6 +2135,35 @@ fn rust_cfg_variant_callers_are_listed_apart() {
     // depend on anything but the line.
     assert_eq!(last_commit(&repo, "json"), last_commit(&repo, "json"));
     assert_eq!(last_commit(&repo, "sarif"), last_commit(&repo, "sarif"));
+
+    // The total counts each variant as the change does, and the picture
+    // draws one node per variant.
+    let report = json_of_last_commit(&repo);
+    let certain_of = |score: &Value| {
+        score["factors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "reach")
+            .map(|f| f["detail"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let change = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|c| c["score"].as_u64())
+        .unwrap();
+    let change_certain = certain_of(change);
+    let total_certain = certain_of(&report["total"]);
+    assert_eq!(
+        change_certain.split(' ').next(),
+        total_certain.split(' ').next(),
+        "{change_certain} / {total_certain}"
+    );
+    let dot = last_commit(&repo, "dot");
+    assert!(dot.contains("vecs::<Small as Drop>::drop (line 11)"), "{dot}");
+    assert!(dot.contains("vecs::<Small as Drop>::drop (line 18)"), "{dot}");
 }
 
 #[test]

@@ -65,6 +65,22 @@ pub fn render_radius(report: &Report, format: RadiusFormat, max_dependents: usiz
         ];
         add_node(&mut nodes, key, label, true);
     }
+    // Definitions that share a name (two `#[cfg]` variants of one item) are
+    // drawn apart, keyed and labelled with their line.
+    let mut lines_of: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for change in &drawn {
+        for dep in change.certain.iter().chain(&change.possible) {
+            lines_of.entry(&dep.name).or_default().push(dep.line);
+        }
+    }
+    let key_of = |dep: &Dependent| {
+        let lines = &lines_of[dep.name.as_str()];
+        if lines.iter().any(|&line| line != dep.line) {
+            format!("{} (line {})", dep.name, dep.line)
+        } else {
+            dep.name.clone()
+        }
+    };
     let mut arrows: Vec<Arrow> = Vec::new();
     for change in &drawn {
         let root = nodes[change.old_name.as_deref().unwrap_or(&change.name)].id;
@@ -82,10 +98,11 @@ pub fn render_radius(report: &Report, format: RadiusFormat, max_dependents: usiz
             );
         let listed: Vec<(&Dependent, bool)> = listed.collect();
         for (dep, _) in &listed {
-            add_node(&mut nodes, &dep.name, vec![dep.name.clone()], false);
+            let key = key_of(dep);
+            add_node(&mut nodes, &key, vec![key.clone()], false);
         }
         for (dep, possible) in listed {
-            let from = nodes[&dep.name].id;
+            let from = nodes[&key_of(dep)].id;
             // A dependent whose `via` is not drawn points at the changed
             // symbol itself.
             let to = nodes.get(&dep.via).map_or(root, |n| n.id);

@@ -1499,12 +1499,14 @@ fn collected_by_pytest(graph: &Graph, id: u32) -> bool {
 
 /// Scores the diff as a whole over the union of the dependents of its
 /// changed symbols, so a dependent reached from two changes counts once.
-/// Dependents are merged by file and name, as in each symbol's list, and
+/// Dependents are merged by file, name and line, as in each symbol's list
+/// (two `#[cfg]` variants of one item stay apart), and
 /// each carries the largest change multiplier among the symbols reaching it.
 fn total_score(changes: &[ChangedSymbol], policy: &Policy) -> crate::report::Score {
-    // (file, name) -> (depth, multiplier), and for possible ones the weight.
-    let mut certain: BTreeMap<(&str, &str), (u32, f64)> = BTreeMap::new();
-    let mut possible: BTreeMap<(&str, &str), (u32, f64, f64)> = BTreeMap::new();
+    // (file, name, line) -> (depth, multiplier), and for possible ones the
+    // weight.
+    let mut certain: BTreeMap<(&str, &str, u32), (u32, f64)> = BTreeMap::new();
+    let mut possible: BTreeMap<(&str, &str, u32), (u32, f64, f64)> = BTreeMap::new();
     let mut own_files: Vec<&str> = Vec::new();
     let mut exposure: Option<f64> = None;
     let production = |d: &&Dependent| !d.test_code;
@@ -1524,13 +1526,13 @@ fn total_score(changes: &[ChangedSymbol], policy: &Policy) -> crate::report::Sco
         }
         for d in changed.certain.iter().filter(production) {
             let entry = certain
-                .entry((d.file.as_str(), d.name.as_str()))
+                .entry((d.file.as_str(), d.name.as_str(), d.line))
                 .or_insert((d.depth, multiplier));
             *entry = (entry.0.min(d.depth), entry.1.max(multiplier));
         }
         for d in changed.possible.iter().filter(production) {
             let entry = possible
-                .entry((d.file.as_str(), d.name.as_str()))
+                .entry((d.file.as_str(), d.name.as_str(), d.line))
                 .or_insert((d.depth, d.weight, multiplier));
             *entry = (
                 entry.0.min(d.depth),
@@ -1545,7 +1547,7 @@ fn total_score(changes: &[ChangedSymbol], policy: &Policy) -> crate::report::Sco
         possible: possible.values().copied().collect(),
         dependent_files: certain
             .iter()
-            .map(|(&(file, _), &(_, multiplier))| (file, multiplier))
+            .map(|(&(file, _, _), &(_, multiplier))| (file, multiplier))
             .collect(),
         own_files,
         exposure,
@@ -1573,7 +1575,7 @@ fn multiplier_of(changed: &ChangedSymbol) -> f64 {
 fn total_tiers<'p>(
     policy: &'p Policy,
     changes: &[ChangedSymbol],
-    certain: &BTreeMap<(&str, &str), (u32, f64)>,
+    certain: &BTreeMap<(&str, &str, u32), (u32, f64)>,
 ) -> Vec<(&'p str, f64, bool, f64)> {
     let mut tiers = Vec::new();
     for tier in &policy.tiers {
@@ -1585,7 +1587,7 @@ fn total_tiers<'p>(
             .fold(0.0, f64::max);
         let reached = certain
             .iter()
-            .filter(|((file, name), _)| tier.matches(file, name))
+            .filter(|((file, name, _), _)| tier.matches(file, name))
             .map(|(_, &(_, multiplier))| multiplier)
             .fold(0.0, f64::max);
         if own > 0.0 {
