@@ -2162,8 +2162,14 @@ fn rust_cfg_variant_callers_are_listed_apart() {
         "{change_certain} / {total_certain}"
     );
     let dot = last_commit(&repo, "dot");
-    assert!(dot.contains("vecs::<Small as Drop>::drop (line 11)"), "{dot}");
-    assert!(dot.contains("vecs::<Small as Drop>::drop (line 18)"), "{dot}");
+    assert!(
+        dot.contains("vecs::<Small as Drop>::drop (line 11)"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("vecs::<Small as Drop>::drop (line 18)"),
+        "{dot}"
+    );
 }
 
 #[test]
