@@ -1,4 +1,4 @@
-//! Python f-strings and t-strings, whose replacement fields hold code:
+//! Python f-strings and t-strings, whose replacement fields contain code:
 //! `f"{foo(1)!r:>{width}}"` calls `foo` and reads `width`. The lexer in
 //! [`crate::tokens`] keeps such a literal as one token, so checks that look
 //! for calls and names in a caller's text use [`lex_with_interpolations`],

@@ -1353,7 +1353,7 @@ fn deeply_nested_expressions_still_resolve() {
 }
 
 #[test]
-fn a_module_written_twice_at_every_level_is_read_once_per_body() {
+fn module_written_twice_reads_each_body_once() {
     // Each level's module has two bodies; reading a module once per body
     // that names it doubled the work at every level.
     let depth = 40;
