@@ -14,7 +14,7 @@
 // first in the method resolution order. A test class that a test module
 // imports is collected under that module too, and those ids are missing.
 
-use blast_graph::{EdgeKind, Graph, Lang, SymbolId, SymbolKind};
+use blast_graph::{EdgeKind, FileId, Graph, Lang, SymbolId, SymbolKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::policy::Policy;
@@ -27,8 +27,8 @@ pub(crate) fn add_inherited_tests(head: &Graph, policy: &Policy, changes: &mut [
     let mut classes = Classes::new(head, policy);
     for change in changes.iter_mut() {
         let mut added: Vec<Dependent> = Vec::new();
-        for seed in seeds(head, policy, change) {
-            let Some(method) = head_symbol(head, &seed.file, &seed.local_name) else {
+        for seed in seeds(&mut classes, change) {
+            let Some(method) = classes.symbol(&seed.file, &seed.local_name) else {
                 continue;
             };
             for class in classes.inheriting(method) {
@@ -36,7 +36,7 @@ pub(crate) fn add_inherited_tests(head: &Graph, policy: &Policy, changes: &mut [
             }
         }
         if change.kind == ChangeKind::Added
-            && let Some(class) = head_symbol(head, &change.file, &change.local_name)
+            && let Some(class) = classes.symbol(&change.file, &change.local_name)
             && classes.is_collected(class)
         {
             for method in classes.inherited_methods(class) {
@@ -60,7 +60,7 @@ pub(crate) fn add_inherited_tests(head: &Graph, policy: &Policy, changes: &mut [
 /// Collects the test methods that a change reaches or is, as dependents at
 /// the head: its listed tests, its dependents that are `test*` methods of a
 /// class that pytest does not collect itself, and the changed method.
-fn seeds(head: &Graph, policy: &Policy, change: &ChangedSymbol) -> Vec<Dependent> {
+fn seeds(classes: &mut Classes<'_>, change: &ChangedSymbol) -> Vec<Dependent> {
     let mut seeds: Vec<Dependent> = change
         .tests
         .iter()
@@ -79,10 +79,10 @@ fn seeds(head: &Graph, policy: &Policy, change: &ChangedSymbol) -> Vec<Dependent
         && !change.is_test
         && change.file.ends_with(".py")
         && last_segment(&change.local_name).starts_with("test");
-    if changed_method && let Some(id) = head_symbol(head, &change.file, &change.local_name) {
+    if changed_method && let Some(id) = classes.symbol(&change.file, &change.local_name) {
         seeds.push(Dependent {
             depth: 0,
-            ..crate::implementations::dependent(head, id, "", policy)
+            ..crate::implementations::dependent(classes.head, id, "", classes.policy)
         });
     }
     seeds
@@ -96,10 +96,6 @@ fn is_test_method_name(dependent: &Dependent) -> bool {
 
 fn last_segment(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
-}
-
-fn head_symbol(head: &Graph, file: &str, local_name: &str) -> Option<SymbolId> {
-    head.find_local(head.file_id(file)?, local_name)
 }
 
 /// Builds the test that pytest collects as `class::method`, reached like
@@ -131,6 +127,12 @@ struct Classes<'g> {
     policy: &'g Policy,
     /// The short names of the methods each class defines.
     members: FxHashMap<SymbolId, FxHashMap<&'g str, SymbolId>>,
+    /// The symbols of each file read so far by local name, the first of
+    /// same-named ones as [`Graph::find_local`] finds it.
+    locals: FxHashMap<FileId, FxHashMap<&'g str, SymbolId>>,
+    /// The result of [`Classes::inheriting`] per method, computed once
+    /// because every change that reaches a test method needs it again.
+    inheriting: FxHashMap<SymbolId, Vec<SymbolId>>,
 }
 
 impl<'g> Classes<'g> {
@@ -139,7 +141,25 @@ impl<'g> Classes<'g> {
             head,
             policy,
             members: FxHashMap::default(),
+            locals: FxHashMap::default(),
+            inheriting: FxHashMap::default(),
         }
+    }
+
+    /// Finds a symbol of the head graph by its file and its name in the file.
+    fn symbol(&mut self, file: &str, local_name: &str) -> Option<SymbolId> {
+        let head = self.head;
+        let file = head.file_id(file)?;
+        let locals = self.locals.entry(file).or_insert_with(|| {
+            let mut locals = FxHashMap::default();
+            for id in head.file_symbols(file) {
+                locals
+                    .entry(head.symbols[id as usize].local_name.as_str())
+                    .or_insert(id);
+            }
+            locals
+        });
+        locals.get(local_name).copied()
     }
 
     /// Returns the methods of `class` by short name.
@@ -202,6 +222,15 @@ impl<'g> Classes<'g> {
     /// `method`: the subclasses of its class, at any depth, that neither
     /// define a method of that name nor inherit it from a class between.
     fn inheriting(&mut self, method: SymbolId) -> Vec<SymbolId> {
+        if let Some(found) = self.inheriting.get(&method) {
+            return found.clone();
+        }
+        let found = self.find_inheriting(method);
+        self.inheriting.insert(method, found.clone());
+        found
+    }
+
+    fn find_inheriting(&mut self, method: SymbolId) -> Vec<SymbolId> {
         let head = self.head;
         let symbol = &head.symbols[method as usize];
         let Some(owner) = symbol.parent else {
@@ -298,7 +327,10 @@ mod tests {
     }
 
     fn symbol(graph: &Graph, file: &str, local_name: &str) -> SymbolId {
-        head_symbol(graph, file, local_name).unwrap_or_else(|| panic!("no {file}::{local_name}"))
+        graph
+            .file_id(file)
+            .and_then(|file| graph.find_local(file, local_name))
+            .unwrap_or_else(|| panic!("no {file}::{local_name}"))
     }
 
     fn names(graph: &Graph, ids: &[SymbolId]) -> Vec<String> {
