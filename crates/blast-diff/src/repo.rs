@@ -463,7 +463,7 @@ impl Repo {
             );
             let no_origin = rev.starts_with("origin/") && !self.has_remote("origin");
             let branches = if no_origin {
-                self.branches_to_suggest("")
+                self.local_branches()
             } else {
                 self.branches_to_suggest(rev)
             };
@@ -501,6 +501,12 @@ impl Repo {
         if rev == "HEAD" || rev.contains(['~', '^', ':', '@']) || rev.contains("..") {
             return Vec::new();
         }
+        self.local_branches()
+    }
+
+    /// Returns the names of the local branches, sorted, or none when git
+    /// cannot list them.
+    fn local_branches(&self) -> Vec<String> {
         let Ok(output) = self.git.output(&[
             "for-each-ref",
             "--sort=refname",
