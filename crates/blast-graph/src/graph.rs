@@ -306,6 +306,11 @@ pub struct GraphOptions {
     /// The repository's Cargo manifests, from
     /// [`RustLayout::from_manifests`].
     pub rust: RustLayout,
+    /// Java files read for their declarations only: their types and members
+    /// are indexed, but their imports, type uses and expressions give no
+    /// edges. A diff's prefilter parses such files only so that the types
+    /// that the other files' expressions pass through are known.
+    pub java_declarations_only: rustc_hash::FxHashSet<String>,
 }
 
 /// Counts that say how complete the graph is.
@@ -687,11 +692,13 @@ fn resolve_language(
                         path: &file.path,
                         syntax,
                         facts,
+                        references: !options.java_declarations_only.contains(&file.path),
                     },
                     _ => java_lang::JavaFile {
                         path: &file.path,
                         syntax: &empty_syntax,
                         facts: &empty,
+                        references: false,
                     },
                 })
                 .collect();

@@ -32,7 +32,11 @@
 //! static and on-demand imports. Of field, parameter and return types they
 //! bring in only those of members whose name a searched file spells,
 //! because only those can be on the path of a reference. This goes on
-//! until the index is closed.
+//! until the index is closed. The graph reads the files that only the
+//! closure brought in for their declarations and leaves their references
+//! unresolved: none of them spells a searched name, so none of their
+//! references can lead to the change. Resolving them was most of the work
+//! of a diff that reaches little.
 //! Files whose package has a segment that does not start with a lowercase
 //! letter are always parsed, because the resolver reads `a.B` as a package
 //! only when a parsed file declares it. The search for Java starts from
@@ -234,11 +238,13 @@ pub(crate) fn extract_reachable(
             );
             let rest: Vec<bool> = done.iter().map(|d| !d).collect();
             extracted.extend(extract_selected(sources, &rest, reader)?);
+            resolved.fill(true);
             last_graph = None;
             break;
         }
 
         extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
+        options.java_declarations_only = declarations_only(sources, &done, &resolved);
         let graph = Graph::build(&extracted, options);
         for (path, local) in &seeds {
             let Some(file) = graph.file_id(path) else {
@@ -257,6 +263,7 @@ pub(crate) fn extract_reachable(
         last_graph = Some(graph);
     }
     extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
+    options.java_declarations_only = declarations_only(sources, &done, &resolved);
     log::debug!(
         "prefilter: {} Python files with star imports left out",
         stars.waiting.len()
@@ -271,6 +278,18 @@ pub(crate) fn extract_reachable(
             .count()
     );
     Ok((extracted, last_graph))
+}
+
+/// Lists the Java files parsed only for the type index. The graph leaves
+/// their references unresolved: none of them spells a searched name, so
+/// none of their references can lead to the change.
+fn declarations_only(sources: &[SideFile], done: &[bool], resolved: &[bool]) -> FxHashSet<String> {
+    sources
+        .iter()
+        .zip(done.iter().zip(resolved))
+        .filter(|(source, (done, resolved))| source.lang == Lang::Java && **done && !**resolved)
+        .map(|(source, _)| source.path.clone())
+        .collect()
 }
 
 /// The Python files with star imports that wait for a module their star

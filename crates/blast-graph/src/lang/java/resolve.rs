@@ -178,6 +178,10 @@ pub(crate) struct JavaFile<'a> {
     pub path: &'a str,
     pub syntax: &'a FileSyntax,
     pub facts: &'a JavaFacts,
+    /// False for a file read for its declarations only (see
+    /// `GraphOptions::java_declarations_only`): its imports, type uses and
+    /// expressions are not resolved.
+    pub references: bool,
 }
 
 /// Counts that tell how much of the code resolved.
@@ -1161,6 +1165,10 @@ impl<'i, 'a> FileCtx<'i, 'a> {
 
     fn resolve_file(&self) -> (Vec<LocalEdge>, JavaStats) {
         let mut out = Output::default();
+        if !self.index.files[self.file as usize].references {
+            self.resolve_hierarchy(&mut out);
+            return (out.edges, out.stats);
+        }
         self.resolve_imports(&mut out);
         for type_use in &self.facts.type_uses {
             out.line = type_use.line;

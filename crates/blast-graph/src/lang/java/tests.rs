@@ -725,6 +725,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
                 path: &files[0].path,
                 syntax: &syntax,
                 facts: &facts,
+                references: true,
             }]);
             (syntax.symbols.len(), resolved.stats.calls_exact)
         })
@@ -1353,6 +1354,7 @@ fn resolve_on_small_stack(path: &str, source: String) -> Vec<crate::model::Local
                 path: &path,
                 syntax: &syntax,
                 facts: &facts,
+                references: true,
             }])
             .edges
         })
@@ -1431,6 +1433,7 @@ fn long_dotted_names_resolve_in_linear_work() {
         path: &files[0].path,
         syntax: &syntax,
         facts: &facts,
+        references: true,
     }]);
 
     let looked_up = resolved.stats.name_bytes_looked_up;
@@ -1486,4 +1489,55 @@ class Facade {
         !candidates.iter().any(|e| e.starts_with("p.Facade.send")),
         "{candidates:#?}"
     );
+}
+
+/// A file read for its declarations only still declares its types and
+/// their place in the hierarchy, so other files resolve through it, but
+/// its own imports, type uses and calls give no edges.
+#[test]
+fn declarations_only_files_give_hierarchy_edges_only() {
+    let fixture = "// file: src/p/Base.java
+package p;
+public class Base {
+    public int size() { return 0; }
+}
+// file: src/p/Sub.java
+package p;
+import java.util.List;
+public class Sub extends Base {
+    Base other;
+    @Override public int size() { return other.size() + 1; }
+}
+// file: src/p/User.java
+package p;
+class User {
+    int use(Sub sub) { return sub.size(); }
+}
+";
+    let extracted: Vec<_> = extract_all(&sources(fixture), &ExtractOptions::default())
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let full = exact_edges(&Graph::build(&extracted, &GraphOptions::default()));
+    assert_has(&full, "p.Sub.size() -> p.Base.size() (call)");
+    assert_has(&full, "p.Sub.other -> p.Base (type_ref)");
+
+    let mut options = GraphOptions::default();
+    options
+        .java_declarations_only
+        .insert("src/p/Sub.java".to_owned());
+    let partial = exact_edges(&Graph::build(&extracted, &options));
+    assert_lacks(&partial, "p.Sub.size() -> p.Base.size() (call)");
+    assert_lacks(&partial, "p.Sub.other -> p.Base (type_ref)");
+    assert_has(&partial, "p.Sub -> p.Base (inherit)");
+    assert_has(&partial, "p.Base.size() -> p.Sub.size() (override)");
+    assert_has(&partial, "p.User.use(Sub) -> p.Sub.size() (call)");
+    let from_sub = |edges: &[String]| {
+        edges
+            .iter()
+            .filter(|e| !e.starts_with("p.Sub"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(from_sub(&full), from_sub(&partial));
 }
