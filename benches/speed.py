@@ -480,6 +480,7 @@ def summarize_real_changes(rows):
     real = [r for r in rows if r["kind"] == "diff" and r["change_kind"] == "real"]
     cold = [r for r in real if r["run"] == "cold" and r["error"] is None]
     warm = [r for r in real if r["run"] == "warm" and r["error"] is None]
+
     summary = {
         "changes": len({r["change"] for r in real}),
         "failed_runs": sum(1 for r in real if r["error"] is not None),

@@ -75,8 +75,8 @@ def build_cpython(corpus_dir, cache, quick):
     old_tree, new_tree = trees.pypi_release_trees(cache, package, old, new)
     vendored = repo / "vendor" / package
     gitrepo.replace_dir(vendored, old_tree)
-    # The base holds the old release of every patched package. The folder of
-    # PYPI_PAIR's package gets its old release from the real-pypi change.
+    # The base contains the old release of every patched package, except
+    # PYPI_PAIR's package, whose patch starts from the release real-pypi installs.
     patch_trees = {}
     base_versions = [f"{package} {old}"]
     for name, patch_old, patch_new in trees.PYPI_PATCHES:
@@ -153,8 +153,8 @@ def build_crates(corpus_dir, cache, quick):
         changes.append(real_change(repo, f"patch-{patch_name}", description))
 
     def add_file():
-        # The monorepo replays this change onto the base tree, where a
-        # patched crate still has its old release, so the crate is unpatched.
+        # The crate must be one that no patch replaces, because the monorepo
+        # replays this change onto the base tree, where patched crates differ.
         crate = next(
             p["folder"]
             for p in packages

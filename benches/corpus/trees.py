@@ -59,8 +59,8 @@ CRATE_PAIR = ("itertools", "0.13.0", "0.14.0")
 # Real small changes: a package and two consecutive releases of it, the old
 # one in the base tree. Each change replaces the package's source with the
 # new release. The requests patch starts from PYPI_PAIR's new release, which
-# the folder holds once that change is committed. The other PyPI packages are
-# pure Python, vendored as sdists under vendor/NAME like requests.
+# the real-pypi change installs. The other PyPI packages are pure Python,
+# vendored as sdists under vendor/NAME like requests.
 PYPI_PATCHES = [
     ("requests", "2.32.3", "2.32.4"),
     ("urllib3", "1.26.19", "1.26.20"),
@@ -70,8 +70,9 @@ PYPI_PATCHES = [
 ]
 # Crates that CRATES brings in exactly once. Each new release is the version
 # cargo resolved for the corpus on 2026-12-05, so the tree after these changes
-# is the one cargo resolves. anyhow is left out because the synthetic `add`
-# change edits it and the monorepo replays that edit onto the base tree.
+# is the one cargo resolved then. anyhow is left out because the synthetic
+# `add` change needs an unpatched crate among anyhow, regex and serde_json,
+# since the monorepo replays that edit onto the base tree.
 CRATE_PATCHES = [
     ("memchr", "2.8.2", "2.8.3"),
     ("serde_json", "1.0.153", "1.0.154"),
