@@ -22,8 +22,11 @@ files, bytes and lines that blast parses, then one row per measured command:
 Each row has wall and CPU seconds, the corpus's parsed files and MB per
 CPU-second, and peak resident memory. It also gives CPU and wall time as
 multiples of the floor's parse + query time, which leaves out the floor's
-own reading of the files. A table per corpus then checks the targets
-(GRAPH_FLOOR_MAX and the constants after it).
+own reading of the files. A line under the table gives, over the corpus's
+real changes (released versions of packages), the median cold blast diff as
+a share of blast graph's wall and CPU time, and the median warm wall time.
+The --json output stores them under "real_changes". A table per corpus
+then checks the targets (GRAPH_FLOOR_MAX and the constants after it).
 
 CPU time and peak memory come from os.wait4 on each child process, so they
 include every thread and the git processes blast starts. Only the Python
@@ -40,7 +43,6 @@ import platform
 import resource
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -325,6 +327,7 @@ def measure_corpus(description, blast, floor, options):
             )
 
     measure_stack_graphs(result, floor_output, options, add_row)
+    result["real_changes"] = summarize_real_changes(result["rows"])
     result["targets"] = check_targets(result)
     return result
 
@@ -459,6 +462,73 @@ def summarize_report(path):
 
 
 # ---------------------------------------------------------------------------
+# Summary of the real changes
+
+
+def median_row(rows, key):
+    """Return the row whose `key` is the low median of the rows' (as
+    statistics.median_low picks it), so that the median names one change."""
+    return sorted(rows, key=key)[(len(rows) - 1) // 2]
+
+
+def summarize_real_changes(rows):
+    """Summarise the diffs of the real changes that ran without error: the
+    median cold wall and CPU time as shares of blast graph's, and the median
+    warm wall time. Each median is an entry with the value and the change it
+    comes from, or None when there is nothing to divide or no such run."""
+    graph = next((r for r in rows if r["kind"] == "graph" and r["error"] is None), None)
+    real = [r for r in rows if r["kind"] == "diff" and r["change_kind"] == "real"]
+    cold = [r for r in real if r["run"] == "cold" and r["error"] is None]
+    warm = [r for r in real if r["run"] == "warm" and r["error"] is None]
+
+    summary = {
+        "changes": len({r["change"] for r in real}),
+        "failed_runs": sum(1 for r in real if r["error"] is not None),
+        "cold_wall_share_of_graph": None,
+        "cold_cpu_share_of_graph": None,
+        "warm_wall_seconds": None,
+    }
+    if cold and graph is not None and graph["wall_seconds"] > 0 and graph["cpu_seconds"] > 0:
+        row = median_row(cold, lambda r: r["wall_seconds"])
+        summary["cold_wall_share_of_graph"] = {
+            "median": round(row["wall_seconds"] / graph["wall_seconds"], 4),
+            "change": row["change"],
+        }
+        row = median_row(cold, lambda r: r["cpu_seconds"])
+        summary["cold_cpu_share_of_graph"] = {
+            "median": round(row["cpu_seconds"] / graph["cpu_seconds"], 4),
+            "change": row["change"],
+        }
+    if warm:
+        row = median_row(warm, lambda r: r["wall_seconds"])
+        summary["warm_wall_seconds"] = {"median": row["wall_seconds"], "change": row["change"]}
+    return summary
+
+
+def render_real_changes(summary):
+    """Describe the summary of the real changes in one or two sentences."""
+    if summary["changes"] == 0:
+        return "Real changes: none measured."
+    heading = f"Real changes ({summary['changes']}"
+    if summary["failed_runs"]:
+        heading += f", failed runs left out: {summary['failed_runs']}"
+    sentences = []
+    wall_share = summary["cold_wall_share_of_graph"]
+    cpu_share = summary["cold_cpu_share_of_graph"]
+    if wall_share is None:
+        sentences.append("no cold blast diff succeeded, or blast graph failed.")
+    else:
+        sentences.append(
+            f"the cold blast diff takes a median {wall_share['median']:.1%} of blast graph's wall time "
+            f"({wall_share['change']}) and {cpu_share['median']:.1%} of its CPU time ({cpu_share['change']})."
+        )
+    warm = summary["warm_wall_seconds"]
+    if warm is not None:
+        sentences.append(f"The warm blast diff takes a median {warm['median']:.2f} s of wall time ({warm['change']}).")
+    return f"{heading}): " + " ".join(sentences)
+
+
+# ---------------------------------------------------------------------------
 # Targets
 
 
@@ -490,13 +560,9 @@ def check_targets(result):
         else:
             add(f"stack-graphs CPU ≥ {STACK_GRAPHS_MIN}x blast graph's", "stack-graphs failed", None)
 
-    cold_real = sorted(
-        (r for r in rows if r["kind"] == "diff" and r["run"] == "cold" and r["change_kind"] == "real"),
-        key=lambda r: r["wall_seconds"],
-    )
+    cold_real = [r for r in rows if r["kind"] == "diff" and r["run"] == "cold" and r["change_kind"] == "real"]
     if cold_real and graph is not None:
-        median = statistics.median_low([r["wall_seconds"] for r in cold_real])
-        row = next(r for r in cold_real if r["wall_seconds"] == median)
+        row = median_row(cold_real, lambda r: r["wall_seconds"])
         ratio = row["wall_seconds"] / graph["wall_seconds"]
         met = None if row["error"] else ratio < COLD_DIFF_MAX
         add(
@@ -575,6 +641,8 @@ def render_corpus(result):
             f"| {row['step']} | {wall:.2f} | {cpu:.2f} | {rate_files} | {rate_mb} | {rss} | "
             f"{cpu_ratio} | {wall_ratio} | {outcome} |"
         )
+    lines.append("")
+    lines.append(render_real_changes(result["real_changes"]))
     lines.append("")
     for note in result["notes"]:
         lines.append(f"- {note}")

@@ -61,26 +61,45 @@ def synthetic_changes(repo, root, language, add_file, changes):
     changes.append({"id": "add", "kind": "synthetic", "commit": commit, "description": description})
 
 
+def real_change(repo, change_id, description):
+    """Commit the work tree as a real change and return its entry for the
+    corpus description."""
+    commit = gitrepo.commit_all(repo, f"Real: {description}")
+    return {"id": change_id, "kind": "real", "commit": commit, "description": description}
+
+
 def build_cpython(corpus_dir, cache, quick):
     repo = gitrepo.init(corpus_dir / "repo")
     trees.copy_stdlib(repo / "Lib", quick)
     package, old, new = trees.PYPI_PAIR
-    old_tree, new_tree = trees.pypi_pair_trees(cache)
+    old_tree, new_tree = trees.pypi_release_trees(cache, package, old, new)
     vendored = repo / "vendor" / package
     gitrepo.replace_dir(vendored, old_tree)
+    # The base contains the old release of every patched package, except
+    # PYPI_PAIR's package, whose patch starts from the release real-pypi installs.
+    patch_trees = {}
+    base_versions = [f"{package} {old}"]
+    for name, patch_old, patch_new in trees.PYPI_PATCHES:
+        patch_trees[name] = trees.pypi_release_trees(cache, name, patch_old, patch_new)
+        if name == package:
+            if patch_old != new:
+                raise SystemExit(f"the {name} patch must start from {new}, the release that real-pypi installs")
+            continue
+        gitrepo.replace_dir(repo / "vendor" / name, patch_trees[name][0])
+        base_versions.append(f"{name} {patch_old}")
     version = ".".join(map(str, sys.version_info[:3]))
-    base = gitrepo.commit_all(repo, f"Base: CPython {version} standard library, {package} {old}")
+    base = gitrepo.commit_all(repo, f"Base: CPython {version} standard library, {', '.join(base_versions)}")
 
     gitrepo.replace_dir(vendored, new_tree)
-    description = f"update the vendored {package} sdist from {old} to {new} (released versions from PyPI)"
     changes = [
-        {
-            "id": "real-pypi",
-            "kind": "real",
-            "commit": gitrepo.commit_all(repo, f"Real: {description}"),
-            "description": description,
-        }
+        real_change(
+            repo, "real-pypi", f"update the vendored {package} sdist from {old} to {new} (released versions from PyPI)"
+        )
     ]
+    for name, patch_old, patch_new in trees.PYPI_PATCHES:
+        gitrepo.replace_dir(repo / "vendor" / name, patch_trees[name][1])
+        description = f"update the vendored {name} sdist from {patch_old} to {patch_new} (consecutive releases from PyPI)"
+        changes.append(real_change(repo, f"patch-{name}", description))
 
     def add_file():
         edits.add_python_file(repo / "Lib" / "blast_bench_added.py")
@@ -90,7 +109,12 @@ def build_cpython(corpus_dir, cache, quick):
     return {
         "base": base,
         "changes": changes,
-        "sources": {"stdlib": str(trees.stdlib_path()), "python": version, "pypi_pair": list(trees.PYPI_PAIR)},
+        "sources": {
+            "stdlib": str(trees.stdlib_path()),
+            "python": version,
+            "pypi_pair": list(trees.PYPI_PAIR),
+            "pypi_patches": [list(patch) for patch in trees.PYPI_PATCHES],
+        },
     }
 
 
@@ -110,30 +134,45 @@ def build_jdk(corpus_dir, cache, quick):
 
 def build_crates(corpus_dir, cache, quick):
     repo = gitrepo.init(corpus_dir / "repo")
-    packages, pair_dir = trees.copy_crates(repo / "crates", cache, quick)
+    packages, folders = trees.copy_crates(repo / "crates", cache, quick)
     name, old, new = trees.CRATE_PAIR
     base = gitrepo.commit_all(repo, f"Base: {len(packages)} crates from crates.io, {name} {old}")
 
-    gitrepo.replace_dir(repo / "crates" / pair_dir, trees.crate_pair_source(cache, new))
+    pair_dir = folders[name]
+    gitrepo.replace_dir(repo / "crates" / pair_dir, trees.crate_source(cache, name, new))
     description = f"update the crate {name} in crates/{pair_dir} from {old} to {new} (released versions from crates.io)"
-    changes = [
-        {
-            "id": "real-crate",
-            "kind": "real",
-            "commit": gitrepo.commit_all(repo, f"Real: {description}"),
-            "description": description,
-        }
-    ]
+    changes = [real_change(repo, "real-crate", description)]
+    patches = [patch for patch in trees.CRATE_PATCHES if patch[0] in folders]
+    for patch_name, patch_old, patch_new in patches:
+        folder = folders[patch_name]
+        gitrepo.replace_dir(repo / "crates" / folder, trees.crate_source(cache, patch_name, patch_new))
+        description = (
+            f"update the crate {patch_name} in crates/{folder} from {patch_old} to {patch_new} "
+            "(consecutive releases from crates.io)"
+        )
+        changes.append(real_change(repo, f"patch-{patch_name}", description))
 
     def add_file():
+        # The crate must be one that no patch replaces, because the monorepo
+        # replays this change onto the base tree, where patched crates differ.
         crate = next(
-            p["folder"] for p in packages if p["name"] in ("serde_json", "regex", "anyhow") and p["folder"] == p["name"]
+            p["folder"]
+            for p in packages
+            if p["name"] in ("serde_json", "regex", "anyhow") and p["folder"] == p["name"] and p["name"] not in folders
         )
         edits.add_rust_file(repo / "crates" / crate)
         return f"add the module crates/{crate}/src/blast_bench_added.rs and declare it in src/lib.rs"
 
     synthetic_changes(repo, "crates", "rust", add_file, changes)
-    return {"base": base, "changes": changes, "sources": {"packages": packages, "crate_pair": list(trees.CRATE_PAIR)}}
+    return {
+        "base": base,
+        "changes": changes,
+        "sources": {
+            "packages": packages,
+            "crate_pair": list(trees.CRATE_PAIR),
+            "crate_patches": [list(patch) for patch in patches],
+        },
+    }
 
 
 def build_monorepo(corpus_dir, cache, quick, work):

@@ -1,7 +1,7 @@
 """Source trees for the benchmark corpora, from what this machine has or can
 download with its package managers. They are the running CPython's standard
-library, the JDK's `java.base` sources, crates that cargo fetches, and two
-released versions of a PyPI package and of a crate."""
+library, the JDK's `java.base` sources, crates that cargo fetches, and
+released versions of PyPI packages and of crates for the real changes."""
 
 import json
 import os
@@ -55,6 +55,32 @@ HOST_TARGET = "x86_64-unknown-linux-gnu"
 # were yanked from PyPI, so the pair skips them.
 PYPI_PAIR = ("requests", "2.31.0", "2.32.3")
 CRATE_PAIR = ("itertools", "0.13.0", "0.14.0")
+
+# Real small changes: a package and two consecutive releases of it, the old
+# one in the base tree. Each change replaces the package's source with the
+# new release. The requests patch starts from PYPI_PAIR's new release, which
+# the real-pypi change installs. The other PyPI packages are pure Python,
+# vendored as sdists under vendor/NAME like requests.
+PYPI_PATCHES = [
+    ("requests", "2.32.3", "2.32.4"),
+    ("urllib3", "1.26.19", "1.26.20"),
+    ("click", "8.1.7", "8.1.8"),
+    ("jinja2", "3.1.4", "3.1.5"),
+    ("werkzeug", "3.0.3", "3.0.4"),
+]
+# Crates that CRATES brings in exactly once. Each new release is the version
+# cargo resolved for the corpus on 2026-12-05, so the tree after these changes
+# is the one cargo resolved then. anyhow is left out because the synthetic
+# `add` change needs an unpatched crate among anyhow, regex and serde_json,
+# since the monorepo replays that edit onto the base tree.
+CRATE_PATCHES = [
+    ("memchr", "2.8.2", "2.8.3"),
+    ("serde_json", "1.0.153", "1.0.154"),
+    ("log", "0.4.34", "0.4.35"),
+    ("itoa", "1.0.18", "1.0.19"),
+    ("regex", "1.13.1", "1.13.2"),
+    ("bytes", "1.12.1", "1.12.2"),
+]
 
 
 def stdlib_path():
@@ -137,8 +163,11 @@ def cargo_packages(project, dependencies):
 
 def copy_crates(dest, cache, quick):
     """Copy the sources of CRATES and their dependencies to `dest`, one folder
-    per package, and the old version of CRATE_PAIR under its plain name.
-    Return the package list for the corpus description and the pair's folder."""
+    per package, with the old version of CRATE_PAIR and of each CRATE_PATCHES
+    crate in place of the version cargo resolves. Return the package list for
+    the corpus description and the folder of CRATE_PAIR and of each patched
+    crate, by crate name. With `quick`, patched crates outside CRATES_QUICK
+    are left out."""
     pair_name, pair_old, pair_new = CRATE_PAIR
     dependencies = dict(CRATES)
     dependencies[pair_name] = {"version": f"={pair_new}"}
@@ -148,23 +177,35 @@ def copy_crates(dest, cache, quick):
     counts = {}
     for name, _, _ in packages:
         counts[name] = counts.get(name, 0) + 1
+    patches = {name: old for name, old, _ in CRATE_PATCHES if not quick or name in CRATES_QUICK}
+    for name in patches:
+        if counts.get(name) != 1:
+            raise SystemExit(
+                f"cargo resolved {counts.get(name, 0)} versions of {name}, and a crate in CRATE_PATCHES "
+                "needs exactly one: choose another crate in benches/corpus/trees.py"
+            )
     dest = Path(dest)
     copied = []
+    folders = {}
     for name, version, folder in packages:
         if name == pair_name and version == pair_new:
             continue
         folder_name = name if counts[name] == 1 else f"{name}-{version}"
+        if name in patches:
+            version = patches[name]
+            folder = crate_source(cache, name, version)
+            folders[name] = folder_name
         shutil.copytree(folder, dest / folder_name, symlinks=True, ignore=shutil.ignore_patterns("target"))
         copied.append({"name": name, "version": version, "folder": folder_name})
     pair_dir = pair_name if counts.get(pair_name, 0) <= 1 else f"{pair_name}-pair"
-    shutil.copytree(crate_pair_source(cache, pair_old), dest / pair_dir, symlinks=True)
+    shutil.copytree(crate_source(cache, pair_name, pair_old), dest / pair_dir, symlinks=True)
     copied.append({"name": pair_name, "version": pair_old, "folder": pair_dir})
-    return copied, pair_dir
+    folders[pair_name] = pair_dir
+    return copied, folders
 
 
-def crate_pair_source(cache, version):
-    """Return the source folder of one version of CRATE_PAIR, fetched by cargo."""
-    name = CRATE_PAIR[0]
+def crate_source(cache, name, version):
+    """Return the source folder of one version of the crate `name`, fetched by cargo."""
     packages = cargo_packages(Path(cache) / f"cargo-{name}-{version}", {name: {"version": f"={version}"}})
     for package_name, package_version, folder in packages:
         if package_name == name and package_version == version:
@@ -172,10 +213,10 @@ def crate_pair_source(cache, version):
     raise SystemExit(f"cargo did not resolve {name} {version}")
 
 
-def pypi_pair_trees(cache):
-    """Return folders holding the old and the new release of PYPI_PAIR,
-    downloaded by scripts/pypi-pair.sh (pip) on first use."""
-    name, old, new = PYPI_PAIR
+def pypi_release_trees(cache, name, old, new):
+    """Return folders holding the sdists of the releases `old` and `new` of
+    the PyPI package `name`, downloaded by scripts/pypi-pair.sh (pip) on
+    first use."""
     pair_repo = Path(cache) / f"pypi-{name}-{old}-{new}"
     if not (pair_repo / ".git").exists():
         if pair_repo.exists():
