@@ -5,18 +5,18 @@
 //! overflow the stack.
 
 use rustc_hash::FxHashMap;
-use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
+use tree_sitter::{Node, Tree};
 
+use super::collect::{LocalSite, collect};
+use super::kinds::{FieldName, Kind, child, kind};
 use super::{
     BinaryOp, CtorTarget, Decl, Expr, ExprId, ExprNode, JavaConfig, JavaFacts, JavaImport, Literal,
     Local, LocalType, MethodRefReceiver, TypeName, TypeParam, TypeUse, modifier,
 };
-use crate::lang::parents::Parents;
 use crate::model::{EdgeKind, FileSyntax, LocalSymbol, Span, SymbolKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DefKind {
+pub(super) enum DefKind {
     Class,
     Interface,
     Enum,
@@ -35,46 +35,28 @@ enum DefKind {
 }
 
 /// A definition before parents and local names are known.
-struct RawDef<'t> {
-    kind: DefKind,
+pub(super) struct RawDef<'t> {
+    pub kind: DefKind,
     /// The declaration node (for a field, the whole `field_declaration`).
-    node: Node<'t>,
+    pub node: Node<'t>,
     /// The identifier, or the instantiated type of an anonymous class.
-    name: Option<Node<'t>>,
-    span: Span,
+    pub name: Option<Node<'t>>,
+    pub span: Span,
+    /// The `variable_declarator` of a field or interface constant.
+    pub declarator: Option<Node<'t>>,
+    /// The record header's `formal_parameters` of a compact constructor.
+    pub record_params: Option<Node<'t>>,
 }
 
-/// Reference sites found by the tags query, by kind.
-#[derive(Default)]
-struct Sites<'t> {
-    package: Option<Node<'t>>,
-    imports: Vec<Node<'t>>,
-    expressions: Vec<Node<'t>>,
-    names: Vec<Node<'t>>,
-    types: Vec<Node<'t>>,
-    implementations: Vec<Node<'t>>,
-    annotations: Vec<Node<'t>>,
-    /// Matches of the `locals` patterns, in match order.
-    locals: Vec<LocalSite<'t>>,
-}
-
-/// A node that the `locals` patterns capture.
-enum LocalSite<'t> {
-    /// A `@local.definition` node, which declares one or more local names.
-    Definition(Node<'t>),
-    /// `@local.type_parameter`.
-    TypeParameter(Node<'t>),
-}
-
-/// Extracts the symbols and facts of one parsed file.
-pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileSyntax, JavaFacts) {
+/// Extracts the symbols and facts of one parsed file. Taking the config
+/// ensures that [`super::config`] has built the kind table.
+pub(crate) fn extract(_config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileSyntax, JavaFacts) {
     let root = tree.root_node();
     let line_count = count_lines(source);
 
-    // Step 1: run the tags and locals patterns once, splitting definitions
-    // from sites.
-    let parents = Parents::new(root);
-    let (mut defs, sites) = run_tags(config, root, source, &parents);
+    // Step 1: collect what the tags and locals queries capture, in one walk.
+    let sites = collect(root);
+    let mut defs = sites.defs;
 
     // Step 2: nest definitions by span, which gives each its parent, local
     // name, kind and visibility.
@@ -85,7 +67,7 @@ pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileS
         start_line: 1,
         end_line: line_count.max(1),
     };
-    let (symbols, decls, anonymous_bodies) = build_symbols(&defs, source, module_span, &parents);
+    let (symbols, decls, anonymous_bodies) = build_symbols(&defs, source, module_span);
     let scopes = ScopeIndex::new(&symbols);
 
     let mut facts = JavaFacts {
@@ -107,7 +89,7 @@ pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileS
         source,
         scopes: &scopes,
         anonymous_bodies: &anonymous_bodies,
-        parents: &parents,
+        case_labels: &sites.case_labels,
         exprs: Vec::new(),
         memo: FxHashMap::default(),
         qualified_supers: FxHashMap::default(),
@@ -126,16 +108,12 @@ pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileS
     for node in &sites.expressions {
         builder.build(*node);
     }
-    let mut seen_names = Vec::with_capacity(sites.names.len());
-    for node in &sites.names {
-        if seen_names.last() == Some(&node.id()) {
-            continue;
-        }
-        seen_names.push(node.id());
-        let Some(parent) = parents.of(*node) else {
+    for name in &sites.names {
+        let node = &name.node;
+        let Some(parent) = name.parent else {
             continue;
         };
-        if parent.kind() == "record_pattern" {
+        if kind(parent) == Kind::RecordPattern {
             // `case Point(int x, int y)`: the record's name is an identifier.
             facts.type_uses.push(TypeUse {
                 scope: scopes.symbol_at(node.start_byte()),
@@ -164,13 +142,8 @@ pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileS
         }
     }
     inherit_nodes.sort_unstable();
-    let mut seen_types = Vec::with_capacity(sites.types.len());
     for node in &sites.types {
-        if seen_types.last() == Some(&node.id()) {
-            continue;
-        }
-        seen_types.push(node.id());
-        if !is_outermost_type(*node, &parents) || node_text(*node, source) == "var" {
+        if node_text(*node, source) == "var" {
             continue;
         }
         let Some(name) = type_name(*node, source) else {
@@ -208,156 +181,12 @@ pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileS
     (syntax, facts)
 }
 
-fn run_tags<'t>(
-    config: &JavaConfig,
-    root: Node<'t>,
-    source: &[u8],
-    parents: &Parents<'t>,
-) -> (Vec<RawDef<'t>>, Sites<'t>) {
-    let caps = &config.captures;
-    let mut defs: Vec<RawDef<'t>> = Vec::new();
-    let mut sites = Sites::default();
-    let mut past_deadline = crate::lang::query_deadline();
-    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.tags_and_locals, root, source, options);
-    while let Some(m) = matches.next() {
-        let mut name_node = None;
-        let mut def: Option<(DefKind, Node<'t>)> = None;
-        let mut is_package = false;
-        let mut is_annotation = false;
-        for capture in m.captures {
-            let idx = capture.index;
-            let node = capture.node;
-            if idx == caps.name {
-                name_node = Some(node);
-            } else if idx == caps.definition_package {
-                is_package = true;
-            } else if idx == caps.definition_class {
-                def = Some((DefKind::Class, node));
-            } else if idx == caps.definition_interface {
-                def = Some((DefKind::Interface, node));
-            } else if idx == caps.definition_enum {
-                def = Some((DefKind::Enum, node));
-            } else if idx == caps.definition_record {
-                def = Some((DefKind::Record, node));
-            } else if idx == caps.definition_annotation {
-                def = Some((DefKind::Annotation, node));
-            } else if idx == caps.definition_anonymous_class {
-                // Bodies of named classes are not anonymous classes.
-                if let Some(creation) = parents
-                    .of(node)
-                    .filter(|p| p.kind() == "object_creation_expression")
-                {
-                    name_node = creation.child_by_field_name("type");
-                    def = Some((DefKind::Anonymous, node));
-                }
-            } else if idx == caps.definition_method {
-                let kind = if node.kind() == "annotation_type_element_declaration" {
-                    DefKind::AnnotationElement
-                } else {
-                    DefKind::Method
-                };
-                def = Some((kind, node));
-            } else if idx == caps.definition_constructor {
-                let kind = if node.kind() == "compact_constructor_declaration" {
-                    DefKind::CompactConstructor
-                } else {
-                    DefKind::Constructor
-                };
-                def = Some((kind, node));
-            } else if idx == caps.definition_field {
-                let kind = if node.kind() == "field_declaration" {
-                    DefKind::Field
-                } else {
-                    DefKind::RecordComponent
-                };
-                def = Some((kind, node));
-            } else if idx == caps.definition_constant {
-                let kind = if node.kind() == "enum_constant" {
-                    DefKind::EnumConstant
-                } else {
-                    DefKind::InterfaceConstant
-                };
-                def = Some((kind, node));
-            } else if idx == caps.definition_initializer {
-                def = Some((DefKind::Initializer, node));
-            } else if idx == caps.reference_import {
-                sites.imports.push(node);
-            } else if idx == caps.reference_call
-                || idx == caps.reference_constructor
-                || idx == caps.reference_method
-                || idx == caps.reference_field
-            {
-                sites.expressions.push(node);
-            } else if idx == caps.reference_name {
-                sites.names.push(node);
-            } else if idx == caps.reference_type {
-                sites.types.push(node);
-            } else if idx == caps.reference_implementation {
-                sites.implementations.push(node);
-            } else if idx == caps.reference_annotation {
-                is_annotation = true;
-            } else if idx == caps.local_definition {
-                sites.locals.push(LocalSite::Definition(node));
-            } else if idx == caps.local_type_parameter {
-                sites.locals.push(LocalSite::TypeParameter(node));
-            }
-        }
-        // The package and annotation names are their patterns' `@name`.
-        if is_package {
-            if sites.package.is_none() {
-                sites.package = name_node;
-            }
-        } else if is_annotation {
-            sites.annotations.extend(name_node);
-        } else if let Some((kind, node)) = def {
-            let span = def_span(kind, node, name_node, parents);
-            defs.push(RawDef {
-                kind,
-                node,
-                name: name_node,
-                span,
-            });
-        }
-    }
-    (defs, sites)
-}
-
-/// Returns the span of a definition. A field with several declarators gives each
-/// declarator its own span (the first one starts at the declaration's
-/// modifiers), so `int a = f(), b = g();` maps `g()` to `b`.
-fn def_span(kind: DefKind, node: Node<'_>, name: Option<Node<'_>>, parents: &Parents<'_>) -> Span {
-    if matches!(kind, DefKind::Field | DefKind::InterfaceConstant) {
-        let mut cursor = node.walk();
-        let declarators = node
-            .children_by_field_name("declarator", &mut cursor)
-            .count();
-        if declarators > 1
-            && let Some(declarator) = name.and_then(|n| parents.of(n))
-        {
-            let mut span = span_of(declarator);
-            let first = node
-                .child_by_field_name("declarator")
-                .is_some_and(|d| d.id() == declarator.id());
-            if first {
-                let whole = span_of(node);
-                span.start_byte = whole.start_byte;
-                span.start_line = whole.start_line;
-            }
-            return span;
-        }
-    }
-    span_of(node)
-}
-
 /// Symbols, their declarations, and the symbol of each anonymous class body
 /// by node id.
 fn build_symbols(
     defs: &[RawDef<'_>],
     source: &[u8],
     module_span: Span,
-    parents: &Parents<'_>,
 ) -> (Vec<LocalSymbol>, Vec<Decl>, FxHashMap<usize, u32>) {
     let mut symbols = vec![LocalSymbol {
         local_name: String::new(),
@@ -391,12 +220,12 @@ fn build_symbols(
         let parent_is_interface = parent_kind == SymbolKind::Interface;
         let parent_is_type = matches!(decls[parent as usize], Decl::Type { .. });
 
-        let segment = unique_segment(&mut used_segments, parent, segment_of(def, source, parents));
+        let segment = unique_segment(&mut used_segments, parent, segment_of(def, source));
         let name_bytes = parent_sym.local_name.len() + 1 + segment.len();
         if !crate::lang::take_name_bytes(name_bytes) {
             continue;
         }
-        let decl = read_decl(def, source, parent_is_interface, parents);
+        let decl = read_decl(def, source, parent_is_interface);
         let local_name = if parent_sym.local_name.is_empty() {
             segment
         } else {
@@ -459,7 +288,7 @@ fn symbol_kind(kind: DefKind, modifiers: u8) -> SymbolKind {
 }
 
 /// Returns the last segment of a definition's local name.
-fn segment_of(def: &RawDef<'_>, source: &[u8], parents: &Parents<'_>) -> String {
+fn segment_of(def: &RawDef<'_>, source: &[u8]) -> String {
     let name = def.name.map(|n| node_text(n, source)).unwrap_or_default();
     match def.kind {
         DefKind::Anonymous => {
@@ -478,10 +307,7 @@ fn segment_of(def: &RawDef<'_>, source: &[u8], parents: &Parents<'_>) -> String 
             )
         }
         DefKind::CompactConstructor => {
-            let params = parents
-                .of(def.node)
-                .and_then(|body| parents.of(body))
-                .and_then(|r| r.child_by_field_name("parameters"));
+            let params = def.record_params;
             format!(
                 "{name}({})",
                 params.map(|p| param_display(p, source)).unwrap_or_default()
@@ -508,7 +334,7 @@ fn unique_segment(
     }
 }
 
-fn read_decl(def: &RawDef<'_>, source: &[u8], in_interface: bool, parents: &Parents<'_>) -> Decl {
+fn read_decl(def: &RawDef<'_>, source: &[u8], in_interface: bool) -> Decl {
     let node = def.node;
     let mut modifiers = modifiers_of(node);
     match def.kind {
@@ -537,10 +363,7 @@ fn read_decl(def: &RawDef<'_>, source: &[u8], in_interface: bool, parents: &Pare
         | DefKind::Constructor
         | DefKind::CompactConstructor => {
             let params_node = if def.kind == DefKind::CompactConstructor {
-                parents
-                    .of(node)
-                    .and_then(|body| parents.of(body))
-                    .and_then(|r| r.child_by_field_name("parameters"))
+                def.record_params
             } else {
                 node.child_by_field_name("parameters")
             };
@@ -574,7 +397,7 @@ fn read_decl(def: &RawDef<'_>, source: &[u8], in_interface: bool, parents: &Pare
             modifiers: modifier::STATIC,
         },
         DefKind::Field | DefKind::InterfaceConstant => {
-            let declarator = def.name.and_then(|n| parents.of(n));
+            let declarator = def.declarator;
             let ty = node
                 .child_by_field_name("type")
                 .and_then(|t| type_name(t, source))
@@ -805,7 +628,9 @@ fn read_locals<'t>(
     for site in sites {
         match *site {
             LocalSite::TypeParameter(node) => read_type_parameter(node, source, scopes, facts),
-            LocalSite::Definition(node) => read_local(node, source, builder, &mut facts.locals),
+            LocalSite::Definition { node, around } => {
+                read_local(node, around, source, builder, &mut facts.locals);
+            }
         }
     }
 }
@@ -830,13 +655,15 @@ fn read_type_parameter(node: Node<'_>, source: &[u8], scopes: &ScopeIndex, facts
     }
 }
 
+/// Reads the locals that `node` declares; `around` is the ancestor that
+/// [`LocalSite::Definition`] describes.
 fn read_local<'t>(
     node: Node<'t>,
+    around: Option<Node<'t>>,
     source: &[u8],
     builder: &mut ExprBuilder<'_, 't>,
     locals: &mut Vec<Local>,
 ) {
-    let parents = builder.parents;
     let declared = |ty: Option<Node<'_>>, extra_dims: u8| -> LocalType {
         match ty.and_then(|t| type_name(t, source)) {
             Some(mut ty) if !(ty.segments.len() == 1 && ty.segments[0] == "var") => {
@@ -852,7 +679,7 @@ fn read_local<'t>(
     match node.kind() {
         "local_variable_declaration" => {
             let ty_node = node.child_by_field_name("type");
-            let end = range_end(parents.of(node));
+            let end = range_end(around);
             let mut cursor = node.walk();
             let declarators: Vec<Node<'_>> = node
                 .children_by_field_name("declarator", &mut cursor)
@@ -882,7 +709,7 @@ fn read_local<'t>(
             }
         }
         "formal_parameter" | "spread_parameter" => {
-            let owner = parents.of(node).and_then(|p| parents.of(p));
+            let owner = around;
             if owner.is_some_and(|o| o.kind() == "record_declaration") {
                 return;
             }
@@ -928,7 +755,7 @@ fn read_local<'t>(
                     LocalType::OneOf(types.iter().filter_map(|t| type_name(*t, source)).collect())
                 }
             });
-            let clause = parents.of(node).unwrap_or(node);
+            let clause = around.unwrap_or(node);
             locals.push(Local {
                 name: node_text(name, source).to_owned(),
                 ty,
@@ -969,10 +796,7 @@ fn read_local<'t>(
             } else {
                 declared(ty_node, 0)
             };
-            let statement = parents
-                .of(node)
-                .and_then(|spec| parents.of(spec))
-                .unwrap_or(node);
+            let statement = around.unwrap_or(node);
             locals.push(Local {
                 name: node_text(name, source).to_owned(),
                 ty,
@@ -1009,7 +833,7 @@ fn read_local<'t>(
                 name: node_text(name, source).to_owned(),
                 ty: declared(ty_node, 0),
                 start: to_u32(node.start_byte()),
-                end: enclosing_block_end(node, parents),
+                end: to_u32(around.unwrap_or(node).end_byte()),
             });
         }
         "lambda_expression" => {
@@ -1023,7 +847,7 @@ fn read_local<'t>(
             }
         }
         "inferred_parameters" => {
-            let lambda = parents.of(node).unwrap_or(node);
+            let lambda = around.unwrap_or(node);
             let mut cursor = node.walk();
             for name in node
                 .named_children(&mut cursor)
@@ -1041,87 +865,52 @@ fn read_local<'t>(
     }
 }
 
-fn enclosing_block_end(node: Node<'_>, parents: &Parents<'_>) -> u32 {
-    let mut current = parents.of(node);
-    while let Some(n) = current {
-        if matches!(
-            n.kind(),
-            "block"
-                | "constructor_body"
-                | "switch_rule"
-                | "switch_block_statement_group"
-                | "lambda_expression"
-                | "class_body"
-                | "program"
-        ) {
-            return to_u32(n.end_byte());
-        }
-        current = parents.of(n);
-    }
-    to_u32(node.end_byte())
-}
-
 /// True for identifiers that are expressions: variables, fields, and type
 /// or package names at the start of a chain. Declared names, labels,
 /// method names, annotation names and import paths are not.
 fn is_expression_identifier(node: Node<'_>, parent: Node<'_>) -> bool {
-    let is_field = |field: &str| field_is(parent, field, node);
-    match parent.kind() {
-        "method_invocation" => !is_field("name"),
-        "field_access" => !is_field("field"),
-        "variable_declarator" | "enhanced_for_statement" | "resource" | "instanceof_expression" => {
-            !is_field("name")
-        }
-        "element_value_pair" => !is_field("key"),
-        "lambda_expression" => !is_field("parameters"),
-        "class_declaration"
-        | "interface_declaration"
-        | "enum_declaration"
-        | "record_declaration"
-        | "annotation_type_declaration"
-        | "method_declaration"
-        | "constructor_declaration"
-        | "compact_constructor_declaration"
-        | "annotation_type_element_declaration"
-        | "enum_constant"
-        | "formal_parameter"
-        | "catch_formal_parameter"
-        | "marker_annotation"
-        | "annotation"
-        | "scoped_identifier"
-        | "package_declaration"
-        | "import_declaration"
-        | "labeled_statement"
-        | "break_statement"
-        | "continue_statement"
-        | "inferred_parameters"
-        | "type_pattern"
-        | "record_pattern"
-        | "record_pattern_component"
-        | "method_reference"
-        | "receiver_parameter"
-        | "module_declaration"
-        | "requires_module_directive"
-        | "exports_module_directive"
-        | "opens_module_directive"
-        | "uses_module_directive"
-        | "provides_module_directive" => false,
-        _ => true,
-    }
-}
-
-/// True unless the type node is part of a longer written type: the `a` and
-/// `b` of `a.b.C`, or the head of `Outer<T>.Inner`. A type parameter's own
-/// name is a declaration, not a use.
-fn is_outermost_type(node: Node<'_>, parents: &Parents<'_>) -> bool {
-    let Some(parent) = parents.of(node) else {
-        return true;
-    };
-    match parent.kind() {
-        "scoped_type_identifier" | "type_parameter" => false,
-        "generic_type" => parents
-            .of(parent)
-            .is_none_or(|g| g.kind() != "scoped_type_identifier"),
+    let is_field = |field: FieldName| super::kinds::field_is(parent, field, node);
+    match kind(parent) {
+        Kind::MethodInvocation => !is_field(FieldName::Name),
+        Kind::FieldAccess => !is_field(FieldName::Field),
+        Kind::VariableDeclarator
+        | Kind::EnhancedForStatement
+        | Kind::Resource
+        | Kind::InstanceofExpression => !is_field(FieldName::Name),
+        Kind::ElementValuePair => !is_field(FieldName::Key),
+        Kind::LambdaExpression => !is_field(FieldName::Parameters),
+        Kind::ClassDeclaration
+        | Kind::InterfaceDeclaration
+        | Kind::EnumDeclaration
+        | Kind::RecordDeclaration
+        | Kind::AnnotationTypeDeclaration
+        | Kind::MethodDeclaration
+        | Kind::ConstructorDeclaration
+        | Kind::CompactConstructorDeclaration
+        | Kind::AnnotationTypeElementDeclaration
+        | Kind::EnumConstant
+        | Kind::FormalParameter
+        | Kind::CatchFormalParameter
+        | Kind::MarkerAnnotation
+        | Kind::Annotation
+        | Kind::ScopedIdentifier
+        | Kind::PackageDeclaration
+        | Kind::ImportDeclaration
+        | Kind::LabeledStatement
+        | Kind::BreakStatement
+        | Kind::ContinueStatement
+        | Kind::InferredParameters
+        | Kind::TypePattern
+        | Kind::RecordPattern
+        | Kind::RecordPatternComponent
+        | Kind::MethodReference
+        | Kind::ReceiverParameter
+        | Kind::ModuleDeclaration
+        | Kind::RequiresModuleDirective
+        | Kind::ExportsModuleDirective
+        | Kind::OpensModuleDirective
+        | Kind::UsesModuleDirective
+        | Kind::ProvidesModuleDirective => false,
         _ => true,
     }
 }
@@ -1133,7 +922,8 @@ struct ExprBuilder<'a, 't> {
     source: &'a [u8],
     scopes: &'a ScopeIndex,
     anonymous_bodies: &'a FxHashMap<usize, u32>,
-    parents: &'a Parents<'t>,
+    /// See [`super::collect::Captures::case_labels`].
+    case_labels: &'a FxHashMap<usize, Option<Node<'t>>>,
     exprs: Vec<ExprNode>,
     memo: FxHashMap<usize, ExprId>,
     /// The `Iface.super` receiver of each `Iface.super.m()`, by the
@@ -1158,9 +948,9 @@ impl<'t> ExprBuilder<'_, 't> {
                     self.memo.insert(node.id(), id);
                     continue;
                 }
-                if node.kind() == "method_invocation"
+                if kind(node) == Kind::MethodInvocation
                     && qualified_super(node)
-                    && let Some(object) = node.child_by_field_name("object")
+                    && let Some(object) = child(node, FieldName::Object)
                 {
                     let segments = dotted_text(object, self.source);
                     let id =
@@ -1172,7 +962,7 @@ impl<'t> ExprBuilder<'_, 't> {
                 self.memo.insert(node.id(), id);
             } else {
                 stack.push((node, true));
-                for child in expr_children(node, self.source, self.parents) {
+                for child in expr_children(node, self.source, self.case_labels) {
                     if !self.memo.contains_key(&child.id()) {
                         stack.push((child, false));
                     }
@@ -1211,27 +1001,23 @@ impl<'t> ExprBuilder<'_, 't> {
     /// Makes the expression of a node whose children are built.
     fn make(&self, node: Node<'_>) -> Expr {
         let source = self.source;
-        match node.kind() {
-            "identifier" => {
+        match kind(node) {
+            Kind::Identifier => {
                 let name = node_text(node, source).to_owned();
-                if self
-                    .parents
-                    .of(node)
-                    .is_some_and(|p| p.kind() == "switch_label")
-                {
+                if let Some(selector) = self.case_labels.get(&node.id()) {
                     Expr::CaseLabel {
                         name,
-                        selector: switch_selector(node, self.parents).map(|s| self.id(s)),
+                        selector: selector.map(|s| self.id(s)),
                     }
                 } else {
                     Expr::Name(name)
                 }
             }
-            "field_access" => {
-                let object = node.child_by_field_name("object");
-                let field = node.child_by_field_name("field");
+            Kind::FieldAccess => {
+                let object = child(node, FieldName::Object);
+                let field = child(node, FieldName::Field);
                 match (object, field) {
-                    (Some(object), Some(field)) if field.kind() == "this" => {
+                    (Some(object), Some(field)) if kind(field) == Kind::This => {
                         Expr::QualifiedThis(TypeName {
                             segments: dotted_text(object, source),
                             dims: 0,
@@ -1244,13 +1030,12 @@ impl<'t> ExprBuilder<'_, 't> {
                     _ => Expr::Unknown,
                 }
             }
-            "method_invocation" => {
-                let name = node
-                    .child_by_field_name("name")
+            Kind::MethodInvocation => {
+                let name = child(node, FieldName::Name)
                     .map(|n| node_text(n, source).to_owned())
                     .unwrap_or_default();
-                let args = self.ids(node.child_by_field_name("arguments"));
-                let object = match node.child_by_field_name("object") {
+                let args = self.ids(child(node, FieldName::Arguments));
+                let object = match child(node, FieldName::Object) {
                     // `Iface.super.m()`: the receiver was pushed by `build`.
                     Some(_) if qualified_super(node) => {
                         self.qualified_supers.get(&node.id()).copied()
@@ -1260,19 +1045,17 @@ impl<'t> ExprBuilder<'_, 't> {
                 };
                 Expr::Call { object, name, args }
             }
-            "object_creation_expression" => {
-                let Some(ty) = node
-                    .child_by_field_name("type")
-                    .and_then(|t| type_name(t, source))
+            Kind::ObjectCreationExpression => {
+                let Some(ty) = child(node, FieldName::Type).and_then(|t| type_name(t, source))
                 else {
                     return Expr::Unknown;
                 };
                 let outer = outer_instance(node).map(|o| self.id(o));
-                let args = self.ids(node.child_by_field_name("arguments"));
+                let args = self.ids(child(node, FieldName::Arguments));
                 let mut cursor = node.walk();
                 let body = node
                     .children(&mut cursor)
-                    .find(|c| c.kind() == "class_body")
+                    .find(|c| kind(*c) == Kind::ClassBody)
                     .and_then(|b| self.anonymous_bodies.get(&b.id()).copied());
                 Expr::New {
                     ty,
@@ -1281,21 +1064,21 @@ impl<'t> ExprBuilder<'_, 't> {
                     body,
                 }
             }
-            "explicit_constructor_invocation" => {
-                let target = match node.child_by_field_name("constructor").map(|c| c.kind()) {
-                    Some("super") => CtorTarget::Super,
+            Kind::ExplicitConstructorInvocation => {
+                let target = match child(node, FieldName::Constructor).map(kind) {
+                    Some(Kind::Super) => CtorTarget::Super,
                     _ => CtorTarget::This,
                 };
                 Expr::CtorCall {
                     target,
-                    args: self.ids(node.child_by_field_name("arguments")),
+                    args: self.ids(child(node, FieldName::Arguments)),
                 }
             }
-            "enum_constant" => Expr::CtorCall {
+            Kind::EnumConstant => Expr::CtorCall {
                 target: CtorTarget::EnumConstant,
-                args: self.ids(node.child_by_field_name("arguments")),
+                args: self.ids(child(node, FieldName::Arguments)),
             },
-            "method_reference" => {
+            Kind::MethodReference => {
                 let Some(receiver) = node.named_child(0) else {
                     return Expr::Unknown;
                 };
@@ -1310,54 +1093,54 @@ impl<'t> ExprBuilder<'_, 't> {
                 let mut cursor = node.walk();
                 let last = node.children(&mut cursor).last();
                 let name = last.filter(|n| {
-                    n.kind() == "identifier" && n.id() != node.named_child(0).map_or(0, |r| r.id())
+                    kind(*n) == Kind::Identifier
+                        && n.id() != node.named_child(0).map_or(0, |r| r.id())
                 });
                 Expr::MethodRef {
                     receiver,
                     name: name.map(|n| node_text(n, source).to_owned()),
                 }
             }
-            "this" => Expr::This,
-            "super" => Expr::Super,
-            "decimal_integer_literal"
-            | "hex_integer_literal"
-            | "octal_integer_literal"
-            | "binary_integer_literal" => {
+            Kind::This => Expr::This,
+            Kind::Super => Expr::Super,
+            Kind::DecimalIntegerLiteral
+            | Kind::HexIntegerLiteral
+            | Kind::OctalIntegerLiteral
+            | Kind::BinaryIntegerLiteral => {
                 if node_text(node, source).ends_with(['l', 'L']) {
                     Expr::Literal(Literal::Long)
                 } else {
                     Expr::Literal(Literal::Int)
                 }
             }
-            "decimal_floating_point_literal" | "hex_floating_point_literal" => {
+            Kind::DecimalFloatingPointLiteral | Kind::HexFloatingPointLiteral => {
                 if node_text(node, source).ends_with(['f', 'F']) {
                     Expr::Literal(Literal::Float)
                 } else {
                     Expr::Literal(Literal::Double)
                 }
             }
-            "true" | "false" | "instanceof_expression" => Expr::Literal(Literal::Boolean),
-            "character_literal" => Expr::Literal(Literal::Char),
-            "string_literal" => Expr::Literal(Literal::String),
-            "null_literal" => Expr::Literal(Literal::Null),
-            "class_literal" => Expr::Typed(TypeName {
+            Kind::True | Kind::False | Kind::InstanceofExpression => {
+                Expr::Literal(Literal::Boolean)
+            }
+            Kind::CharacterLiteral => Expr::Literal(Literal::Char),
+            Kind::StringLiteral => Expr::Literal(Literal::String),
+            Kind::NullLiteral => Expr::Literal(Literal::Null),
+            Kind::ClassLiteral => Expr::Typed(TypeName {
                 segments: vec!["Class".to_owned()],
                 dims: 0,
             }),
-            "cast_expression" => node
-                .child_by_field_name("type")
+            Kind::CastExpression => child(node, FieldName::Type)
                 .and_then(|t| type_name(t, source))
                 .map_or(Expr::Unknown, Expr::Typed),
-            "array_creation_expression" => {
-                let Some(mut ty) = node
-                    .child_by_field_name("type")
-                    .and_then(|t| type_name(t, source))
+            Kind::ArrayCreationExpression => {
+                let Some(mut ty) = child(node, FieldName::Type).and_then(|t| type_name(t, source))
                 else {
                     return Expr::Unknown;
                 };
                 let mut cursor = node.walk();
                 for dims in node.children_by_field_name("dimensions", &mut cursor) {
-                    ty.dims += if dims.kind() == "dimensions_expr" {
+                    ty.dims += if kind(dims) == Kind::DimensionsExpr {
                         1
                     } else {
                         count_dims(Some(dims))
@@ -1365,24 +1148,22 @@ impl<'t> ExprBuilder<'_, 't> {
                 }
                 Expr::Typed(ty)
             }
-            "array_access" => node
-                .child_by_field_name("array")
+            Kind::ArrayAccess => child(node, FieldName::Array)
                 .map_or(Expr::Unknown, |a| Expr::ArrayAccess(self.id(a))),
-            "ternary_expression" => match (
-                node.child_by_field_name("consequence"),
-                node.child_by_field_name("alternative"),
+            Kind::TernaryExpression => match (
+                child(node, FieldName::Consequence),
+                child(node, FieldName::Alternative),
             ) {
                 (Some(a), Some(b)) => Expr::Conditional(self.id(a), self.id(b)),
                 _ => Expr::Unknown,
             },
-            "binary_expression" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+            Kind::BinaryExpression => {
+                let (Some(left), Some(right)) =
+                    (child(node, FieldName::Left), child(node, FieldName::Right))
+                else {
                     return Expr::Unknown;
                 };
-                let op = match node.child_by_field_name("operator").map(|o| o.kind()) {
+                let op = match child(node, FieldName::Operator).map(|o| o.kind()) {
                     Some("+") => BinaryOp::Plus,
                     Some("-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>" | ">>>") => {
                         BinaryOp::Arithmetic
@@ -1395,7 +1176,7 @@ impl<'t> ExprBuilder<'_, 't> {
                     op,
                 }
             }
-            "unary_expression" => Expr::Literal(Literal::Boolean),
+            Kind::UnaryExpression => Expr::Literal(Literal::Boolean),
             _ => Expr::Unknown,
         }
     }
@@ -1404,76 +1185,78 @@ impl<'t> ExprBuilder<'_, 't> {
 /// True for `X.super.m()`, where the grammar puts `super` beside the object.
 fn qualified_super(invocation: Node<'_>) -> bool {
     let mut cursor = invocation.walk();
-    let object = invocation.child_by_field_name("object").map(|o| o.id());
+    let object = child(invocation, FieldName::Object).map(|o| o.id());
     invocation
         .children(&mut cursor)
-        .any(|c| c.kind() == "super" && Some(c.id()) != object)
+        .any(|c| kind(c) == Kind::Super && Some(c.id()) != object)
 }
 
 /// Returns the child nodes that [`ExprBuilder::make`] reads for `node`.
-fn expr_children<'t>(node: Node<'t>, source: &[u8], parents: &Parents<'t>) -> Vec<Node<'t>> {
+fn expr_children<'t>(
+    node: Node<'t>,
+    source: &[u8],
+    case_labels: &FxHashMap<usize, Option<Node<'t>>>,
+) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    match node.kind() {
-        "parenthesized_expression" => out.extend(expression_children(node).into_iter().take(1)),
-        "unary_expression" => {
+    match kind(node) {
+        Kind::ParenthesizedExpression => out.extend(expression_children(node).into_iter().take(1)),
+        Kind::UnaryExpression => {
             if let Some(inner) = transparent_child(node, source) {
                 out.push(inner);
             }
         }
-        "method_invocation" => {
-            if let Some(object) = node.child_by_field_name("object")
+        Kind::MethodInvocation => {
+            if let Some(object) = child(node, FieldName::Object)
                 && !qualified_super(node)
             {
                 out.push(object);
             }
             out.extend(
-                node.child_by_field_name("arguments")
+                child(node, FieldName::Arguments)
                     .map(expression_children)
                     .unwrap_or_default(),
             );
         }
-        "field_access" => {
-            let field_is_this = node
-                .child_by_field_name("field")
-                .is_some_and(|f| f.kind() == "this");
-            if let Some(object) = node
-                .child_by_field_name("object")
-                .filter(|_| !field_is_this)
-            {
+        Kind::FieldAccess => {
+            let field_is_this =
+                child(node, FieldName::Field).is_some_and(|f| kind(f) == Kind::This);
+            if let Some(object) = child(node, FieldName::Object).filter(|_| !field_is_this) {
                 out.push(object);
             }
         }
-        "object_creation_expression" => {
+        Kind::ObjectCreationExpression => {
             out.extend(outer_instance(node));
             out.extend(
-                node.child_by_field_name("arguments")
+                child(node, FieldName::Arguments)
                     .map(expression_children)
                     .unwrap_or_default(),
             );
         }
-        "explicit_constructor_invocation" | "enum_constant" => {
+        Kind::ExplicitConstructorInvocation | Kind::EnumConstant => {
             out.extend(
-                node.child_by_field_name("arguments")
+                child(node, FieldName::Arguments)
                     .map(expression_children)
                     .unwrap_or_default(),
             );
         }
-        "method_reference" => {
+        Kind::MethodReference => {
             if let Some(receiver) = node.named_child(0).filter(|r| !is_type_node(*r)) {
                 out.push(receiver);
             }
         }
-        "array_access" => out.extend(node.child_by_field_name("array")),
-        "ternary_expression" => {
-            out.extend(node.child_by_field_name("consequence"));
-            out.extend(node.child_by_field_name("alternative"));
+        Kind::ArrayAccess => out.extend(child(node, FieldName::Array)),
+        Kind::TernaryExpression => {
+            out.extend(child(node, FieldName::Consequence));
+            out.extend(child(node, FieldName::Alternative));
         }
-        "binary_expression" => {
-            out.extend(node.child_by_field_name("left"));
-            out.extend(node.child_by_field_name("right"));
+        Kind::BinaryExpression => {
+            out.extend(child(node, FieldName::Left));
+            out.extend(child(node, FieldName::Right));
         }
-        "identifier" if parents.of(node).is_some_and(|p| p.kind() == "switch_label") => {
-            out.extend(switch_selector(node, parents));
+        Kind::Identifier => {
+            if let Some(selector) = case_labels.get(&node.id()) {
+                out.extend(*selector);
+            }
         }
         _ => {}
     }
@@ -1483,14 +1266,12 @@ fn expr_children<'t>(node: Node<'t>, source: &[u8], parents: &Parents<'t>) -> Ve
 /// Returns the operand of a parenthesised expression or of unary `+`/`-`,
 /// whose type is the operand's type.
 fn transparent_child<'t>(node: Node<'t>, source: &[u8]) -> Option<Node<'t>> {
-    match node.kind() {
-        "parenthesized_expression" => expression_children(node).into_iter().next(),
-        "unary_expression" => {
-            let operator = node
-                .child_by_field_name("operator")
-                .map(|o| node_text(o, source));
+    match kind(node) {
+        Kind::ParenthesizedExpression => expression_children(node).into_iter().next(),
+        Kind::UnaryExpression => {
+            let operator = child(node, FieldName::Operator).map(|o| node_text(o, source));
             if matches!(operator, Some("+" | "-" | "~")) {
-                node.child_by_field_name("operand")
+                child(node, FieldName::Operand)
             } else {
                 None
             }
@@ -1500,10 +1281,10 @@ fn transparent_child<'t>(node: Node<'t>, source: &[u8]) -> Option<Node<'t>> {
 }
 
 /// Returns the named children of a node that are expressions (not comments).
-fn expression_children(node: Node<'_>) -> Vec<Node<'_>> {
+pub(super) fn expression_children(node: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|c| !matches!(c.kind(), "line_comment" | "block_comment"))
+        .filter(|c| !matches!(kind(*c), Kind::LineComment | Kind::BlockComment))
         .collect()
 }
 
@@ -1516,8 +1297,8 @@ fn outer_instance(creation: Node<'_>) -> Option<Node<'_>> {
             .is_some_and(|c| c.id() == first.id())
     };
     let is_annotation = matches!(
-        first.kind(),
-        "annotation" | "marker_annotation" | "type_arguments" | "class_body"
+        kind(first),
+        Kind::Annotation | Kind::MarkerAnnotation | Kind::TypeArguments | Kind::ClassBody
     );
     if is_part("type") || is_part("arguments") || is_annotation {
         return None;
@@ -1525,32 +1306,18 @@ fn outer_instance(creation: Node<'_>) -> Option<Node<'_>> {
     Some(first)
 }
 
-/// Returns the condition of the switch that a `case` label belongs to.
-fn switch_selector<'t>(label_part: Node<'_>, parents: &Parents<'t>) -> Option<Node<'t>> {
-    let mut current = parents.of(label_part);
-    for _ in 0..5 {
-        let node = current?;
-        if matches!(node.kind(), "switch_expression" | "switch_statement") {
-            let condition = node.child_by_field_name("condition")?;
-            return expression_children(condition).into_iter().next();
-        }
-        current = parents.of(node);
-    }
-    None
-}
-
 fn is_type_node(node: Node<'_>) -> bool {
     matches!(
-        node.kind(),
-        "type_identifier"
-            | "scoped_type_identifier"
-            | "generic_type"
-            | "array_type"
-            | "integral_type"
-            | "floating_point_type"
-            | "boolean_type"
-            | "void_type"
-            | "annotated_type"
+        kind(node),
+        Kind::TypeIdentifier
+            | Kind::ScopedTypeIdentifier
+            | Kind::GenericType
+            | Kind::ArrayType
+            | Kind::IntegralType
+            | Kind::FloatingPointType
+            | Kind::BooleanType
+            | Kind::VoidType
+            | Kind::AnnotatedType
     )
 }
 
@@ -1565,30 +1332,30 @@ pub(crate) fn type_name(node: Node<'_>, source: &[u8]) -> Option<TypeName> {
     let mut dims = 0u8;
     let mut current = node;
     loop {
-        match current.kind() {
-            "array_type" => {
-                dims = dims.saturating_add(count_dims(current.child_by_field_name("dimensions")));
-                current = current.child_by_field_name("element")?;
+        match kind(current) {
+            Kind::ArrayType => {
+                dims = dims.saturating_add(count_dims(child(current, FieldName::Dimensions)));
+                current = child(current, FieldName::Element)?;
             }
-            "annotated_type" => current = first_type_child(current)?,
-            "generic_type" => current = current.named_child(0)?,
-            "type_identifier"
-            | "integral_type"
-            | "floating_point_type"
-            | "boolean_type"
-            | "void_type" => {
+            Kind::AnnotatedType => current = first_type_child(current)?,
+            Kind::GenericType => current = current.named_child(0)?,
+            Kind::TypeIdentifier
+            | Kind::IntegralType
+            | Kind::FloatingPointType
+            | Kind::BooleanType
+            | Kind::VoidType => {
                 return Some(TypeName {
                     segments: vec![node_text(current, source).to_owned()],
                     dims,
                 });
             }
-            "scoped_type_identifier" => {
+            Kind::ScopedTypeIdentifier => {
                 return Some(TypeName {
                     segments: scoped_segments(current, source),
                     dims,
                 });
             }
-            "identifier" | "scoped_identifier" | "field_access" => {
+            Kind::Identifier | Kind::ScopedIdentifier | Kind::FieldAccess => {
                 return Some(TypeName {
                     segments: dotted_text(current, source),
                     dims,
@@ -1604,12 +1371,12 @@ fn scoped_segments(node: Node<'_>, source: &[u8]) -> Vec<String> {
     let mut segments = Vec::new();
     let mut current = node;
     loop {
-        match current.kind() {
-            "scoped_type_identifier" => {
+        match kind(current) {
+            Kind::ScopedTypeIdentifier => {
                 let mut cursor = current.walk();
                 let children: Vec<Node<'_>> = current
                     .named_children(&mut cursor)
-                    .filter(|c| !matches!(c.kind(), "annotation" | "marker_annotation"))
+                    .filter(|c| !matches!(kind(*c), Kind::Annotation | Kind::MarkerAnnotation))
                     .collect();
                 if let Some(last) = children.last().filter(|_| children.len() > 1) {
                     segments.push(node_text(*last, source).to_owned());
@@ -1619,11 +1386,11 @@ fn scoped_segments(node: Node<'_>, source: &[u8]) -> Vec<String> {
                     None => break,
                 }
             }
-            "generic_type" => match current.named_child(0) {
+            Kind::GenericType => match current.named_child(0) {
                 Some(head) => current = head,
                 None => break,
             },
-            "type_identifier" => {
+            Kind::TypeIdentifier => {
                 segments.push(node_text(current, source).to_owned());
                 break;
             }
@@ -1687,13 +1454,7 @@ impl ScopeIndex {
     }
 }
 
-fn field_is(parent: Node<'_>, field: &str, node: Node<'_>) -> bool {
-    parent
-        .child_by_field_name(field)
-        .is_some_and(|c| c.id() == node.id())
-}
-
-fn span_of(node: Node<'_>) -> Span {
+pub(super) fn span_of(node: Node<'_>) -> Span {
     let end = node.end_position();
     // A node that ends at column 0 ends on the line before.
     let end_line = if end.column == 0 && end.row > node.start_position().row {

@@ -21,7 +21,9 @@
 //! on to the class's users. Calls on a receiver of unknown type become
 //! candidate edges to the methods of that name and arity, weighted 1/n.
 
+mod collect;
 mod extract;
+mod kinds;
 pub mod outline;
 mod resolve;
 
@@ -282,107 +284,26 @@ impl JavaFacts {
     }
 }
 
-/// The compiled grammar and queries, shared by all threads.
+/// The compiled grammar and tags query, shared by all threads. Extraction
+/// walks each tree instead of running the tags and locals queries (see
+/// `collect.rs`), and `blast-floor` runs the tags query for its measure of
+/// the floor.
 pub(crate) struct JavaConfig {
     pub language: Language,
-    /// The `tags` query alone, which the speed floor runs.
     pub tags: Query,
-    /// The patterns of `tags` followed by those of `locals`, which
-    /// extraction runs as one query to save a second pass over the tree.
-    pub tags_and_locals: Query,
-    /// Capture indices in `tags_and_locals`.
-    pub captures: Captures,
-}
-
-/// Capture indices of the combined query, looked up once when it loads.
-pub(crate) struct Captures {
-    pub name: u32,
-    pub definition_package: u32,
-    pub definition_class: u32,
-    pub definition_interface: u32,
-    pub definition_enum: u32,
-    pub definition_record: u32,
-    pub definition_annotation: u32,
-    pub definition_anonymous_class: u32,
-    pub definition_method: u32,
-    pub definition_constructor: u32,
-    pub definition_field: u32,
-    pub definition_constant: u32,
-    pub definition_initializer: u32,
-    pub reference_import: u32,
-    pub reference_call: u32,
-    pub reference_constructor: u32,
-    pub reference_method: u32,
-    pub reference_field: u32,
-    pub reference_name: u32,
-    pub reference_type: u32,
-    pub reference_implementation: u32,
-    pub reference_annotation: u32,
-    pub local_definition: u32,
-    pub local_type_parameter: u32,
-}
-
-fn capture_index(query: &Query, file: &str, name: &str) -> u32 {
-    query
-        .capture_index_for_name(name)
-        .unwrap_or_else(|| panic!("{file} lacks the capture @{name}"))
 }
 
 pub(crate) fn config() -> &'static JavaConfig {
     static CONFIG: OnceLock<JavaConfig> = OnceLock::new();
     CONFIG.get_or_init(|| {
         let language: Language = tree_sitter_java::LANGUAGE.into();
-        let tags_file = "queries/java/tags.scm";
+        kinds::init(&language);
         let tags = crate::lang::compile_query(
             &language,
-            tags_file,
+            "queries/java/tags.scm",
             include_str!("../../../../../queries/java/tags.scm"),
         );
-        // The `locals` patterns come after the `tags` ones, so the matches
-        // of each keep the order they have when the queries run alone.
-        let combined_file = "queries/java/tags.scm followed by queries/java/locals.scm";
-        let tags_and_locals = crate::lang::compile_query(
-            &language,
-            combined_file,
-            concat!(
-                include_str!("../../../../../queries/java/tags.scm"),
-                "\n",
-                include_str!("../../../../../queries/java/locals.scm"),
-            ),
-        );
-        let tag = |name: &str| capture_index(&tags_and_locals, combined_file, name);
-        let captures = Captures {
-            name: tag("name"),
-            definition_package: tag("definition.package"),
-            definition_class: tag("definition.class"),
-            definition_interface: tag("definition.interface"),
-            definition_enum: tag("definition.enum"),
-            definition_record: tag("definition.record"),
-            definition_annotation: tag("definition.annotation"),
-            definition_anonymous_class: tag("definition.anonymous_class"),
-            definition_method: tag("definition.method"),
-            definition_constructor: tag("definition.constructor"),
-            definition_field: tag("definition.field"),
-            definition_constant: tag("definition.constant"),
-            definition_initializer: tag("definition.initializer"),
-            reference_import: tag("reference.import"),
-            reference_call: tag("reference.call"),
-            reference_constructor: tag("reference.constructor"),
-            reference_method: tag("reference.method"),
-            reference_field: tag("reference.field"),
-            reference_name: tag("reference.name"),
-            reference_type: tag("reference.type"),
-            reference_implementation: tag("reference.implementation"),
-            reference_annotation: tag("reference.annotation"),
-            local_definition: tag("local.definition"),
-            local_type_parameter: tag("local.type_parameter"),
-        };
-        JavaConfig {
-            language,
-            tags,
-            tags_and_locals,
-            captures,
-        }
+        JavaConfig { language, tags }
     })
 }
 
