@@ -8,10 +8,9 @@
 //! queries' order. `queries_and_walk_agree` in this file's tests checks
 //! the two against each other.
 //!
-// NOTE: unlike the queries it replaces, the walk does not stop at the parse
-// deadline, because `crate::lang` offers the deadline only as a query
-// progress callback. Its time is linear in the number of nodes, as the
-// rest of extraction's is.
+//! Unlike the queries, the walk does not stop at the parse deadline: its
+//! time is linear in the number of nodes, and `extract` checks the
+//! deadline once after it.
 
 use std::num::NonZeroU16;
 
@@ -33,11 +32,11 @@ pub(super) enum LocalSite<'t> {
     /// A `@local.definition` node, which declares one or more local names.
     Definition {
         node: Node<'t>,
-        /// The ancestor whose range the names' visible range comes from:
+        /// The ancestor that bounds the visible range of the names. It is
         /// the parent of a local variable declaration, catch parameter or
-        /// inferred lambda parameters; the grandparent of a formal
-        /// parameter or resource; the enclosing block of a pattern
-        /// variable. `None` when there is no such ancestor.
+        /// inferred lambda parameters, and the grandparent of a formal
+        /// parameter or resource. For a pattern variable it is the
+        /// enclosing block. `None` when there is no such ancestor.
         around: Option<Node<'t>>,
     },
     /// `@local.type_parameter`.
@@ -191,11 +190,12 @@ impl<'t> Walk<'t> {
                 let around = self.enclosing_block();
                 self.local(node, around);
             }
-            Kind::LambdaExpression => {
-                // `(lambda_expression parameters: (identifier))`.
-                if child(node, FieldName::Parameters).is_some_and(|p| kind(p) == Kind::Identifier) {
-                    self.local(node, None);
-                }
+            // `(lambda_expression parameters: (identifier))`.
+            Kind::LambdaExpression
+                if child(node, FieldName::Parameters)
+                    .is_some_and(|p| kind(p) == Kind::Identifier) =>
+            {
+                self.local(node, None);
             }
             Kind::TypeParameter => self.captures.locals.push(LocalSite::TypeParameter(node)),
             _ => {}
@@ -406,5 +406,406 @@ impl<'t> Walk<'t> {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use streaming_iterator::StreamingIterator;
+    use tree_sitter::{Query, QueryCursor, Tree};
+
+    use super::*;
+
+    /// Java with every construct that `tags.scm` and `locals.scm` capture,
+    /// and a syntax error.
+    const FIXTURE: &str = r#"
+@Deprecated
+package com.example.app;
+
+import java.util.*;
+import java.util.function.Function;
+import static java.lang.Math.max;
+
+/** A class with a superclass and interfaces. */
+public class Outer<T extends Comparable<T>> extends java.util.AbstractList<T>
+        implements Runnable, java.io.Serializable, Iterable<T> {
+    static int counter;
+    private int a = f(), b = g(1), c;
+    java.util.Map.Entry<String, int[]>[] entries;
+    Outer<String>.Inner inner;
+
+    static {
+        counter = max(1, 2);
+    }
+
+    public Outer(int x) {
+        this(x, 0);
+    }
+
+    Outer(int x, int y) {
+        super();
+    }
+
+    @Override
+    @SuppressWarnings(value = "unchecked")
+    public <R> R apply(Function<? super T, R> fn, String... rest) throws Exception {
+        final int[] local = new int[3], other[] = {};
+        var inferred = new Outer<String>(1);
+        for (String s : rest) {
+            System.out.println(s.length() + local[0]);
+        }
+        for (var e : entries) { e.getKey(); }
+        try (var in = new java.io.FileInputStream("x"); java.io.Reader r = open()) {
+            in.read();
+        } catch (java.io.IOException | RuntimeException ex) {
+            throw ex;
+        }
+        if (fn instanceof Function<?, ?> g && g != null) {
+            g.apply(null);
+        }
+        Object o = switch (kind) {
+            case RED -> 1;
+            case Point(int px, var py) -> px;
+            case String str when str.isEmpty() -> 2;
+            default -> { yield this.counter; }
+        };
+        switch (kind) {
+            case GREEN:
+                break;
+            default:
+        }
+        Runnable run = new Runnable() {
+            public void run() { Outer.this.run(); }
+        };
+        Function<String, Integer> len = String::length;
+        Function<Integer, int[]> make = int[]::new;
+        Function<Integer, Outer<?>> ctor = Outer::new;
+        Function<String, String> id = x -> x;
+        java.util.function.BiFunction<Integer, Integer, Integer> add = (p, q) -> p + q;
+        label: while (true) { break label; }
+        Object cast = (Comparable<T>) (Object) inner;
+        Class<?> k = String[].class;
+        return fn.apply(java.util.Objects.requireNonNull(null)).hashCode() > 0 ? null : null;
+    }
+
+    class Inner {}
+    public void run() { Iface.super.toString(); }
+    public int size() { return 0; }
+    public T get(int i) { return null; }
+}
+
+interface Iface extends Runnable, Comparable<Iface> {
+    int CONSTANT = 1, OTHER = 2;
+    default void m() {}
+}
+
+enum Color implements Runnable {
+    RED, GREEN(1) {
+        public void run() {}
+    };
+    Color() {}
+    Color(int v) {}
+    public void run() {}
+}
+
+record Point(int x, @Deprecated int y, String... tags) implements Comparable<Point> {
+    Point {
+        java.util.Objects.requireNonNull(tags);
+    }
+    public int compareTo(Point other) { return 0; }
+}
+
+@interface Marker {
+    String value() default "";
+    int[] numbers();
+}
+
+class Broken {
+    void f( { int x = ; }
+}
+"#;
+
+    fn sources() -> Vec<String> {
+        // 300 unclosed calls become one `ERROR` node with a child per call.
+        let wide = format!("class W {{ void f() {{ {} }} }}\n", "f(".repeat(300));
+        vec![FIXTURE.to_owned(), wide]
+    }
+
+    fn parse(source: &str) -> Tree {
+        let config = super::super::config();
+        crate::lang::parse(crate::Lang::Java, &config.language, source.as_bytes()).unwrap()
+    }
+
+    fn tags_and_locals() -> Query {
+        let config = super::super::config();
+        crate::lang::compile_query(
+            &config.language,
+            "queries/java/tags.scm followed by queries/java/locals.scm",
+            concat!(
+                include_str!("../../../../../queries/java/tags.scm"),
+                "\n",
+                include_str!("../../../../../queries/java/locals.scm"),
+            ),
+        )
+    }
+
+    /// The node ids that the queries capture, by list of [`Captures`].
+    #[derive(Default)]
+    struct Expected {
+        /// (definition node, `@name`) of each definition match.
+        defs: Vec<(usize, Option<usize>)>,
+        package: Option<usize>,
+        imports: Vec<usize>,
+        expressions: Vec<usize>,
+        names: Vec<usize>,
+        types: Vec<usize>,
+        implementations: Vec<usize>,
+        annotations: Vec<usize>,
+        locals: Vec<usize>,
+    }
+
+    /// True unless the type node is part of a longer written type, by
+    /// `Node::parent`, for the walk's filter of `@reference.type`.
+    fn is_outermost_type(node: Node<'_>) -> bool {
+        let Some(parent) = node.parent() else {
+            return true;
+        };
+        match parent.kind() {
+            "scoped_type_identifier" | "type_parameter" => false,
+            "generic_type" => parent
+                .parent()
+                .is_none_or(|g| g.kind() != "scoped_type_identifier"),
+            _ => true,
+        }
+    }
+
+    fn run_query(query: &Query, tree: &Tree, source: &str) -> Expected {
+        let names = query.capture_names();
+        let mut expected = Expected::default();
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
+        while let Some(found) = matches.next() {
+            let name_node = found
+                .captures
+                .iter()
+                .find(|c| names[c.index as usize] == "name")
+                .map(|c| c.node);
+            for capture in found.captures {
+                let node = capture.node;
+                let id = node.id();
+                match names[capture.index as usize] {
+                    "definition.package" => {
+                        expected.package = expected.package.or(name_node.map(|n| n.id()));
+                    }
+                    "definition.anonymous_class" => {
+                        let creation = node
+                            .parent()
+                            .filter(|p| p.kind() == "object_creation_expression");
+                        if let Some(creation) = creation {
+                            let ty = creation.child_by_field_name("type").map(|t| t.id());
+                            expected.defs.push((id, ty));
+                        }
+                    }
+                    name if name.starts_with("definition.") => {
+                        expected.defs.push((id, name_node.map(|n| n.id())));
+                    }
+                    "reference.import" => expected.imports.push(id),
+                    "reference.call"
+                    | "reference.constructor"
+                    | "reference.method"
+                    | "reference.field" => expected.expressions.push(id),
+                    "reference.name" => expected.names.push(id),
+                    "reference.type" if is_outermost_type(node) => expected.types.push(id),
+                    "reference.implementation" => expected.implementations.push(id),
+                    "reference.annotation" => {
+                        expected.annotations.extend(name_node.map(|n| n.id()));
+                    }
+                    "local.definition" | "local.type_parameter" => expected.locals.push(id),
+                    _ => {}
+                }
+            }
+        }
+        expected
+    }
+
+    /// The walk captures the same nodes as the tags and locals queries:
+    /// each list in the queries' order, and the definitions and supertypes
+    /// as sets.
+    #[test]
+    fn queries_and_walk_agree() {
+        let query = tags_and_locals();
+        for source in sources() {
+            let tree = parse(&source);
+            let mut expected = run_query(&query, &tree, &source);
+            let captures = collect(tree.root_node());
+
+            let ids = |nodes: &[Node<'_>]| nodes.iter().map(Node::id).collect::<Vec<_>>();
+            let mut defs: Vec<(usize, Option<usize>)> = captures
+                .defs
+                .iter()
+                .map(|d| (d.node.id(), d.name.map(|n| n.id())))
+                .collect();
+            defs.sort_unstable();
+            expected.defs.sort_unstable();
+            assert_eq!(defs, expected.defs, "@definition.*");
+
+            assert_eq!(
+                captures.package.map(|n| n.id()),
+                expected.package,
+                "package"
+            );
+            assert_eq!(
+                ids(&captures.imports),
+                expected.imports,
+                "@reference.import"
+            );
+            assert_eq!(
+                ids(&captures.expressions),
+                expected.expressions,
+                "@reference.call, constructor, method and field"
+            );
+            let names: Vec<usize> = captures.names.iter().map(|n| n.node.id()).collect();
+            assert_eq!(names, expected.names, "@reference.name");
+            assert_eq!(ids(&captures.types), expected.types, "@reference.type");
+            let mut implementations = ids(&captures.implementations);
+            implementations.sort_unstable();
+            expected.implementations.sort_unstable();
+            assert_eq!(
+                implementations, expected.implementations,
+                "@reference.implementation"
+            );
+            assert_eq!(
+                ids(&captures.annotations),
+                expected.annotations,
+                "@reference.annotation"
+            );
+            let locals: Vec<usize> = captures
+                .locals
+                .iter()
+                .map(|site| match site {
+                    LocalSite::Definition { node, .. } | LocalSite::TypeParameter(node) => {
+                        node.id()
+                    }
+                })
+                .collect();
+            assert_eq!(locals, expected.locals, "@local.*");
+        }
+    }
+
+    /// The fixture reaches every kind of definition and local site.
+    #[test]
+    fn fixture_covers_every_capture() {
+        let tree = parse(FIXTURE);
+        let captures = collect(tree.root_node());
+        let def_kinds: Vec<DefKind> = captures.defs.iter().map(|d| d.kind).collect();
+        for expected in [
+            DefKind::Class,
+            DefKind::Interface,
+            DefKind::Enum,
+            DefKind::Record,
+            DefKind::Annotation,
+            DefKind::Anonymous,
+            DefKind::Method,
+            DefKind::AnnotationElement,
+            DefKind::Constructor,
+            DefKind::CompactConstructor,
+            DefKind::Field,
+            DefKind::InterfaceConstant,
+            DefKind::EnumConstant,
+            DefKind::RecordComponent,
+            DefKind::Initializer,
+        ] {
+            assert!(def_kinds.contains(&expected), "no {expected:?} definition");
+        }
+        let local_kinds: Vec<&str> = captures
+            .locals
+            .iter()
+            .map(|site| match site {
+                LocalSite::Definition { node, .. } | LocalSite::TypeParameter(node) => node.kind(),
+            })
+            .collect();
+        for expected in [
+            "local_variable_declaration",
+            "formal_parameter",
+            "spread_parameter",
+            "catch_formal_parameter",
+            "enhanced_for_statement",
+            "resource",
+            "instanceof_expression",
+            "type_pattern",
+            "record_pattern_component",
+            "lambda_expression",
+            "inferred_parameters",
+            "type_parameter",
+        ] {
+            assert!(local_kinds.contains(&expected), "no {expected} local");
+        }
+        assert!(captures.package.is_some(), "no package");
+        assert!(!captures.implementations.is_empty(), "no supertypes");
+        assert!(captures.annotations.len() >= 4, "too few annotations");
+        assert!(!captures.case_labels.is_empty(), "no case labels");
+    }
+
+    /// The ancestors that the walk records agree with `Node::parent`.
+    #[test]
+    fn recorded_ancestors_match_node_parent() {
+        for source in sources() {
+            let tree = parse(&source);
+            let captures = collect(tree.root_node());
+            for name in &captures.names {
+                assert_eq!(name.parent, name.node.parent(), "parent of {:?}", name.node);
+            }
+            for site in &captures.locals {
+                let LocalSite::Definition { node, around } = *site else {
+                    continue;
+                };
+                let parent = node.parent();
+                let expected = match node.kind() {
+                    "local_variable_declaration"
+                    | "catch_formal_parameter"
+                    | "inferred_parameters" => parent,
+                    "formal_parameter" | "spread_parameter" | "resource" => {
+                        parent.and_then(|p| p.parent())
+                    }
+                    "instanceof_expression" | "type_pattern" | "record_pattern_component" => {
+                        let mut current = parent;
+                        while let Some(n) = current {
+                            if matches!(
+                                n.kind(),
+                                "block"
+                                    | "constructor_body"
+                                    | "switch_rule"
+                                    | "switch_block_statement_group"
+                                    | "lambda_expression"
+                                    | "class_body"
+                                    | "program"
+                            ) {
+                                break;
+                            }
+                            current = n.parent();
+                        }
+                        current
+                    }
+                    _ => None,
+                };
+                assert_eq!(around, expected, "ancestor of {node:?}");
+            }
+            for label in &captures.names {
+                let is_label = label.parent.is_some_and(|p| p.kind() == "switch_label");
+                let selector = captures.case_labels.get(&label.node.id());
+                assert_eq!(selector.is_some(), is_label, "case label {:?}", label.node);
+                let Some(&selector) = selector else {
+                    continue;
+                };
+                let switch = std::iter::successors(label.node.parent(), |n| n.parent())
+                    .take(5)
+                    .find(|n| n.kind() == "switch_expression");
+                let expected = switch
+                    .and_then(|s| s.child_by_field_name("condition"))
+                    .and_then(|c| c.named_child(0));
+                assert_eq!(selector, expected, "selector of {:?}", label.node);
+                assert!(selector.is_some(), "no selector for {:?}", label.node);
+            }
+        }
     }
 }

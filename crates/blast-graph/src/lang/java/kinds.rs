@@ -175,7 +175,7 @@ struct Table {
 
 static TABLE: OnceLock<Table> = OnceLock::new();
 
-/// Builds the table for `language`; later calls keep the first table.
+/// Builds the table for `language`. Later calls keep the first table.
 /// [`super::config`] calls it when the grammar loads.
 pub(super) fn init(language: &Language) {
     TABLE.get_or_init(|| {
