@@ -14,7 +14,7 @@
 //! item, `use` and `mod`, which `Node::prev_sibling` would find in time
 //! proportional to the depth of the tree.
 
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
 use super::kinds::{FieldName, Kind, child, kind};
 use crate::model::SymbolKind;
@@ -124,38 +124,43 @@ pub(super) fn collect<'t>(root: Node<'t>, source: &[u8], with_defs: bool) -> Cap
         let node_kind = kind(node);
         walk.visit(node, node_kind);
         walk.extend_run(node_kind, node);
-        if descends_into(node, node_kind) && cursor.goto_first_child() {
+        let child_count = if descends_into(node, node_kind) {
+            node.child_count()
+        } else {
+            0
+        };
+        if child_count > 0 && cursor.goto_first_child() {
             walk.stack.push(Ancestor {
                 node,
                 index: NO_PARENT,
                 run_start: walk.run.len(),
+                unvisited_children: child_count - 1,
             });
             continue;
         }
-        let mut done = false;
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                done = true;
-                break;
-            }
-            if let Some(ancestor) = walk.stack.pop() {
-                walk.run.truncate(ancestor.run_start);
-            }
-        }
-        if done {
+        if !walk.goto_next(&mut cursor) {
             break;
         }
     }
     walk.captures
 }
 
-/// False for a token tree without syntax errors, whose nodes the walk
-/// skips. By the grammar, such a tree holds only tokens, nested token
+/// False for a token tree, a string literal or a comment without syntax
+/// errors, whose nodes the walk skips. By the grammar, strings and comments
+/// hold no captured kinds. A token tree holds only tokens, nested token
 /// trees and repetitions, literals and comments, so the only captures in it
 /// are identifiers whose parent is a `token_tree` or a `token_repetition`,
 /// and the reference visitor ignores those.
 fn descends_into(node: Node<'_>, node_kind: Kind) -> bool {
-    node_kind != Kind::TokenTree || node.has_error()
+    let skipped = matches!(
+        node_kind,
+        Kind::TokenTree
+            | Kind::StringLiteral
+            | Kind::RawStringLiteral
+            | Kind::LineComment
+            | Kind::BlockComment
+    );
+    !skipped || node.has_error()
 }
 
 /// An ancestor of the walk's current node.
@@ -166,6 +171,8 @@ struct Ancestor<'t> {
     index: u32,
     /// The start of this node's children's run in [`Walk::run`].
     run_start: usize,
+    /// The children after the one that the walk is in.
+    unvisited_children: usize,
 }
 
 struct Walk<'t, 's> {
@@ -180,6 +187,31 @@ struct Walk<'t, 's> {
 }
 
 impl<'t> Walk<'t, '_> {
+    /// Moves the cursor to the next sibling of its node or of the nearest
+    /// ancestor that has one, popping the ancestors it leaves. Returns false
+    /// when the walk is done. Counting the children spares the cursor the
+    /// failed `goto_next_sibling` after each last child, which climbs up
+    /// through the hidden nodes above the child before it fails.
+    fn goto_next(&mut self, cursor: &mut TreeCursor<'t>) -> bool {
+        while let Some(parent) = self.stack.last_mut() {
+            if parent.unvisited_children > 0 {
+                parent.unvisited_children -= 1;
+                if cursor.goto_next_sibling() {
+                    return true;
+                }
+            }
+            // NOTE: the count comes from `Node::child_count`, which counts
+            // the children that the cursor visits, so the sibling above is
+            // always found. A miss ends the parent's children rather than
+            // loop.
+            if let Some(ancestor) = self.stack.pop() {
+                self.run.truncate(ancestor.run_start);
+            }
+            cursor.goto_parent();
+        }
+        false
+    }
+
     fn visit(&mut self, node: Node<'t>, node_kind: Kind) {
         match node_kind {
             Kind::Identifier | Kind::ScopedIdentifier | Kind::ShorthandFieldIdentifier => {
