@@ -132,9 +132,9 @@ pub(crate) fn query_deadline() -> impl FnMut(&QueryCursorState) -> bool {
     }
 }
 
-/// Returns true when this thread's deadline has passed, and records it as
-/// [`query_stopped`] does for a query, for extractors that walk a tree with
-/// a cursor instead of running a query.
+/// Returns true when this thread's deadline has passed, and then makes
+/// [`query_stopped`] true as [`query_deadline`] does for a query. For
+/// extractors that walk a tree with a cursor instead of running a query.
 pub(crate) fn walk_past_deadline() -> bool {
     let past = PARSE_DEADLINE
         .with(Cell::get)

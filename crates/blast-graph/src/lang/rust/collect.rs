@@ -5,10 +5,11 @@
 //! The walk takes the place of running the query and of a second walk that
 //! built a table of parents. It visits the nodes in the order in which the
 //! query reports its matches, pre-order, so each list of references keeps
-//! the query's order. It skips the insides of token trees without syntax
-//! errors, where the query captures only identifiers that the reference
-//! visitor ignores (see [`descends_into`]). `tags_query_and_walk_agree` in
-//! this file's tests checks the walk against the query.
+//! the query's order. It skips the insides of token trees, string literals
+//! and comments without syntax errors, where the query captures at most
+//! identifiers that the reference visitor ignores (see [`descends_into`]).
+//! `tags_query_and_walk_agree` in this file's tests checks the walk against
+//! the query.
 //!
 //! The walk also records the attributes and comments directly above each
 //! item, `use` and `mod`, which `Node::prev_sibling` would find in time
@@ -103,8 +104,8 @@ pub(super) struct Captures<'t> {
 }
 
 /// Walks the tree under `root` once and returns its captures, with the
-/// definitions only when `with_defs` is set. Stops early, and records it like a query
-/// that stopped, when this thread's deadline passes.
+/// definitions only when `with_defs` is set. Stops early, and records it
+/// like a query that stopped, when this thread's deadline passes.
 pub(super) fn collect<'t>(root: Node<'t>, source: &[u8], with_defs: bool) -> Captures<'t> {
     let mut walk = Walk {
         captures: Captures::default(),

@@ -1785,7 +1785,7 @@ fn is_impl_trait<'s>(located: Located<'s>, origin: Origin<'s>) -> bool {
 
 /// Returns the start of the first attribute or doc comment directly above an item, so that a
 /// changed `#[derive]` or `#[cfg]` line maps to the item.
-/// `above` holds the attribute items and comments directly above the item.
+/// `above` contains the attribute items and comments directly above the item.
 pub(super) fn span_start(node: Node<'_>, above: &[Node<'_>], source: &[u8]) -> usize {
     let mut start = node.start_byte();
     if above.is_empty() || !may_follow_attribute_or_comment(&source[..start.min(source.len())]) {
@@ -1904,7 +1904,7 @@ trait WithStartLine {
 
 impl WithStartLine for Span {
     /// Sets the start line from the start byte, which may lie on an
-    /// attribute line above the item node. `above` holds the attribute
+    /// attribute line above the item node. `above` contains the attribute
     /// items and comments directly above the item.
     fn with_start_line(mut self, node: Node<'_>, above: &[Node<'_>], start_byte: usize) -> Span {
         let mut line = node.start_position().row;
