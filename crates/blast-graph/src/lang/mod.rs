@@ -44,8 +44,9 @@ thread_local! {
     /// caller of the extractors, so that every language's extractor gets
     /// the time limit without passing it through.
     static PARSE_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
-    /// A query on this thread stopped at the deadline since the deadline
-    /// was last set, so the current file's extraction is incomplete.
+    /// A query or a tree walk on this thread stopped at the deadline since
+    /// the deadline was last set, so the current file's extraction is
+    /// incomplete.
     static QUERY_STOPPED: Cell<bool> = const { Cell::new(false) };
     /// Bytes that the local names of the current file's symbols may still
     /// take, or `None` for no limit; see [`set_name_budget`].
@@ -129,6 +130,19 @@ pub(crate) fn query_deadline() -> impl FnMut(&QueryCursorState) -> bool {
         }
         past
     }
+}
+
+/// Returns true when this thread's deadline has passed, and then makes
+/// [`query_stopped`] true as [`query_deadline`] does for a query. For
+/// extractors that walk a tree with a cursor instead of running a query.
+pub(crate) fn walk_past_deadline() -> bool {
+    let past = PARSE_DEADLINE
+        .with(Cell::get)
+        .is_some_and(|deadline| Instant::now() >= deadline);
+    if past {
+        QUERY_STOPPED.with(|cell| cell.set(true));
+    }
+    past
 }
 
 /// Parses `source` with this thread's parser for `lang`.

@@ -12,7 +12,9 @@
 //! where the impl block is, so a trait impl method is distinct from the
 //! trait's declaration `net::Send::send`. Macros end with `!`.
 
+mod collect;
 mod extract;
+mod kinds;
 mod layout;
 mod resolve;
 mod types;
@@ -273,73 +275,25 @@ impl RustFacts {
     }
 }
 
-/// The compiled grammar and query, shared by all threads.
+/// The compiled grammar and tags query, shared by all threads. Extraction
+/// walks each tree instead of running the query (see `collect.rs`), and
+/// `blast-floor` runs the query for its measure of the floor.
 pub(crate) struct RustConfig {
     pub language: Language,
     pub tags: Query,
-    pub captures: Captures,
-}
-
-/// Capture indices of the query, looked up once when the query loads.
-pub(crate) struct Captures {
-    pub name: u32,
-    pub definition_module: u32,
-    pub definition_function: u32,
-    pub definition_struct: u32,
-    pub definition_enum: u32,
-    pub definition_trait: u32,
-    pub definition_impl: u32,
-    pub definition_constant: u32,
-    pub definition_static: u32,
-    pub definition_type: u32,
-    pub definition_macro: u32,
-    pub reference_module: u32,
-    pub reference_name: u32,
-    pub reference_type: u32,
-    pub reference_field: u32,
-    pub reference_macro: u32,
-    pub reference_use: u32,
-}
-
-fn capture_index(query: &Query, name: &str) -> u32 {
-    query
-        .capture_index_for_name(name)
-        .unwrap_or_else(|| panic!("queries/rust/tags.scm lacks the capture @{name}"))
 }
 
 pub(crate) fn config() -> &'static RustConfig {
     static CONFIG: OnceLock<RustConfig> = OnceLock::new();
     CONFIG.get_or_init(|| {
         let language: Language = tree_sitter_rust::LANGUAGE.into();
+        kinds::init(&language);
         let tags = crate::lang::compile_query(
             &language,
             "queries/rust/tags.scm",
             include_str!("../../../../../queries/rust/tags.scm"),
         );
-        let captures = Captures {
-            name: capture_index(&tags, "name"),
-            definition_module: capture_index(&tags, "definition.module"),
-            definition_function: capture_index(&tags, "definition.function"),
-            definition_struct: capture_index(&tags, "definition.struct"),
-            definition_enum: capture_index(&tags, "definition.enum"),
-            definition_trait: capture_index(&tags, "definition.trait"),
-            definition_impl: capture_index(&tags, "definition.impl"),
-            definition_constant: capture_index(&tags, "definition.constant"),
-            definition_static: capture_index(&tags, "definition.static"),
-            definition_type: capture_index(&tags, "definition.type"),
-            definition_macro: capture_index(&tags, "definition.macro"),
-            reference_module: capture_index(&tags, "reference.module"),
-            reference_name: capture_index(&tags, "reference.name"),
-            reference_type: capture_index(&tags, "reference.type"),
-            reference_field: capture_index(&tags, "reference.field"),
-            reference_macro: capture_index(&tags, "reference.macro"),
-            reference_use: capture_index(&tags, "reference.use"),
-        };
-        RustConfig {
-            language,
-            tags,
-            captures,
-        }
+        RustConfig { language, tags }
     })
 }
 
