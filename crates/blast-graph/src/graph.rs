@@ -191,7 +191,7 @@ fn extract_bytes(
             let config = java_lang::config();
             let tree = crate::lang::parse(lang, &config.language, source)
                 .map_err(|_| SkipReason::ParseFailed)?;
-            let (mut syntax, mut facts) = java_lang::extract(config, source, &tree);
+            let (mut syntax, mut facts) = java_lang::extract(source, &tree);
             syntax.symbols.shrink_to_fit();
             facts.shrink_to_fit();
             Ok((syntax, LangFacts::Java(facts)))

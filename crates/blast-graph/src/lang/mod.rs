@@ -254,7 +254,7 @@ mod tests {
                     let config = super::java::config();
                     let tree = super::parse(lang, &config.language, bytes).unwrap();
                     super::set_parse_deadline(Some(Instant::now()));
-                    let _ = super::java::extract(config, bytes, &tree);
+                    let _ = super::java::extract(bytes, &tree);
                     super::query_stopped()
                 }
             };

@@ -71,6 +71,9 @@ pub(super) struct Captures<'t> {
     pub case_labels: FxHashMap<usize, Option<Node<'t>>>,
 }
 
+/// How many nodes the walk visits between two checks of the deadline.
+const DEADLINE_CHECK_INTERVAL: usize = 256;
+
 /// Walks the tree under `root` once and returns its captures.
 pub(super) fn collect(root: Node<'_>) -> Captures<'_> {
     let mut walk = Walk {
@@ -78,7 +81,12 @@ pub(super) fn collect(root: Node<'_>) -> Captures<'_> {
         stack: Vec::new(),
     };
     let mut cursor = root.walk();
+    let mut visited = 0usize;
     loop {
+        if visited.is_multiple_of(DEADLINE_CHECK_INTERVAL) && crate::lang::walk_past_deadline() {
+            return walk.captures;
+        }
+        visited += 1;
         let node = cursor.node();
         walk.visit(node, &cursor);
         if cursor.goto_first_child() {

@@ -5,14 +5,13 @@
 //! overflow the stack.
 
 use rustc_hash::FxHashMap;
-use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, QueryCursorOptions, QueryCursorState, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::collect::{LocalSite, collect};
 use super::kinds::{FieldName, Kind, child, kind};
 use super::{
-    BinaryOp, CtorTarget, Decl, Expr, ExprId, ExprNode, JavaConfig, JavaFacts, JavaImport, Literal,
-    Local, LocalType, MethodRefReceiver, TypeName, TypeParam, TypeUse, modifier,
+    BinaryOp, CtorTarget, Decl, Expr, ExprId, ExprNode, JavaFacts, JavaImport, Literal, Local,
+    LocalType, MethodRefReceiver, TypeName, TypeParam, TypeUse, modifier,
 };
 use crate::model::{EdgeKind, FileSyntax, LocalSymbol, Span, SymbolKind};
 
@@ -51,13 +50,12 @@ pub(super) struct RawDef<'t> {
 
 /// Extracts the symbols and facts of one parsed file. Taking the config
 /// ensures that [`super::config`] has built the kind table.
-pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileSyntax, JavaFacts) {
+pub(crate) fn extract(source: &[u8], tree: &Tree) -> (FileSyntax, JavaFacts) {
     let root = tree.root_node();
     let line_count = count_lines(source);
 
     // Step 1: collect what the tags and locals queries capture, in one walk.
     let sites = collect(root);
-    record_past_deadline(config, root, source);
     let mut defs = sites.defs;
 
     // Step 2: nest definitions by span, which gives each its parent, local
@@ -181,26 +179,6 @@ pub(crate) fn extract(config: &JavaConfig, source: &[u8], tree: &Tree) -> (FileS
         parse_errors: crate::lang::count_parse_errors(tree),
     };
     (syntax, facts)
-}
-
-/// Records, as a query that stops at the deadline does, that this thread's
-/// parse deadline has passed, so that the caller reports the file as timed
-/// out.
-// NOTE: `crate::lang` offers the deadline only as a query progress callback,
-// so this runs the tags query until tree-sitter 0.25 first calls the
-// callback, after about 100 steps, and halts it there. A tree too small to
-// reach the first call records nothing, as the query that the walk replaced
-// did not either.
-fn record_past_deadline(config: &JavaConfig, root: Node<'_>, source: &[u8]) {
-    let mut past_deadline = crate::lang::query_deadline();
-    let mut halt_after_first_check = |state: &QueryCursorState| {
-        past_deadline(state);
-        true
-    };
-    let options = QueryCursorOptions::new().progress_callback(&mut halt_after_first_check);
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.tags, root, source, options);
-    while matches.next().is_some() {}
 }
 
 /// Symbols, their declarations, and the symbol of each anonymous class body

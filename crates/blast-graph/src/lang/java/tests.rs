@@ -720,7 +720,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
             let config = super::config();
             let tree =
                 crate::lang::parse(crate::Lang::Java, &config.language, &files[0].bytes).unwrap();
-            let (syntax, facts) = super::extract(config, &files[0].bytes, &tree);
+            let (syntax, facts) = super::extract(&files[0].bytes, &tree);
             let resolved = super::resolve(&[super::JavaFile {
                 path: &files[0].path,
                 syntax: &syntax,
@@ -1349,7 +1349,7 @@ fn resolve_on_small_stack(path: &str, source: String) -> Vec<crate::model::Local
             let config = super::config();
             let bytes = source.into_bytes();
             let tree = crate::lang::parse(crate::Lang::Java, &config.language, &bytes).unwrap();
-            let (syntax, facts) = super::extract(config, &bytes, &tree);
+            let (syntax, facts) = super::extract(&bytes, &tree);
             super::resolve(&[super::JavaFile {
                 path: &path,
                 syntax: &syntax,
@@ -1428,7 +1428,7 @@ fn long_dotted_names_resolve_in_linear_work() {
     }];
     let config = super::config();
     let tree = crate::lang::parse(crate::Lang::Java, &config.language, &files[0].bytes).unwrap();
-    let (syntax, facts) = super::extract(config, &files[0].bytes, &tree);
+    let (syntax, facts) = super::extract(&files[0].bytes, &tree);
     let resolved = super::resolve(&[super::JavaFile {
         path: &files[0].path,
         syntax: &syntax,
