@@ -1,13 +1,15 @@
 //! The speed floor of extraction: tree-sitter parsing plus one run of each
-//! language's `tags` query, with nothing built from the result. A full graph
-//! does all of this work and more, so the floor's CPU time is the yardstick
-//! that the speed benchmarks (`benches/speed.py`) divide blast's times by.
+//! language's `tags` query, with nothing built from the result. That is the
+//! work any tree-sitter tagging tool does, so the floor's CPU time is the
+//! yardstick that the speed benchmarks (`benches/speed.py`) divide blast's
+//! times by.
 //!
 //! Everything here runs on the calling thread, one file after the other, with
 //! the same grammars, compiled queries and per-thread parsers as extraction.
-//! Extraction also runs Java's `locals` and Python's `imports` patterns (in
-//! one query with each language's `tags`) and walks the trees, and the
-//! floor leaves that work out.
+//! Python extraction runs the `tags` patterns with its `imports` patterns in
+//! one query. Java and Rust extraction walk each tree once in place of the
+//! query (the walk captures the same nodes), so their query time is not
+//! part of blast's own cost.
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Query, QueryCursor};

@@ -8,9 +8,9 @@
 //! queries' order. `queries_and_walk_agree` in this file's tests checks
 //! the two against each other.
 //!
-//! Unlike the queries, the walk does not stop at the parse deadline: its
-//! time is linear in the number of nodes, and `extract` checks the
-//! deadline once after it.
+//! Like the queries it replaces, the walk stops at the parse deadline: it
+//! checks the deadline every few hundred nodes, and a file whose walk
+//! stopped there is reported as timed out.
 
 use std::num::NonZeroU16;
 
