@@ -2,11 +2,11 @@
 //! load position, imports and simple assignments become facts for the
 //! resolver. Syntax only: nothing here looks at other files.
 
-use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
+use tree_sitter::{Node, Tree};
 
+use super::collect::{NameSite, collect};
+use super::kinds::{FieldName, Kind, child, field_is, kind};
 use super::{Chain, ImportKind, PyBinding, PyFacts, PyImport, PyRef, PythonConfig, RefKind};
-use crate::lang::parents::Parents;
 use crate::model::{FileSyntax, LocalSymbol, Span, SymbolKind};
 
 /// A definition before parents and local names are known.
@@ -19,57 +19,23 @@ struct RawDef<'t> {
 }
 
 /// Extracts the symbols and facts of one parsed file.
-pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (FileSyntax, PyFacts) {
+pub(crate) fn extract(_config: &PythonConfig, source: &[u8], tree: &Tree) -> (FileSyntax, PyFacts) {
     let root = tree.root_node();
     let line_count = count_lines(source);
-    let caps = &config.captures;
-    let parents = Parents::new(root);
 
-    // Step 1: run the tags and imports patterns once, splitting definitions
-    // from references and import statements.
-    let mut defs: Vec<RawDef<'_>> = Vec::new();
-    let mut refs: Vec<Node<'_>> = Vec::new();
-    let mut import_statements: Vec<Node<'_>> = Vec::new();
-    let mut past_deadline = crate::lang::query_deadline();
-    let options = QueryCursorOptions::new().progress_callback(&mut past_deadline);
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches_with_options(&config.tags_and_imports, root, source, options);
-    while let Some(m) = matches.next() {
-        let mut name_node = None;
-        let mut def: Option<(SymbolKind, Node<'_>)> = None;
-        for capture in m.captures {
-            let idx = capture.index;
-            if idx == caps.name {
-                name_node = Some(capture.node);
-            } else if idx == caps.definition_class {
-                def = Some((SymbolKind::Class, decorated_span(capture.node, &parents)));
-            } else if idx == caps.definition_function {
-                def = Some((SymbolKind::Function, decorated_span(capture.node, &parents)));
-            } else if idx == caps.definition_constant {
-                let stmt = parents.of_any(capture.node).unwrap_or(capture.node);
-                if let Some(kind) = assignment_owner(stmt, &parents) {
-                    def = Some((kind, stmt));
-                }
-            } else if idx == caps.reference_name || idx == caps.reference_attribute {
-                refs.push(capture.node);
-            } else if idx == caps.import || idx == caps.import_from {
-                import_statements.push(capture.node);
-            }
-        }
-        if let (Some((kind, span_node)), Some(name_node)) = (def, name_node) {
-            let returns = parents
-                .of(name_node)
-                .filter(|f| f.kind() == "function_definition")
-                .and_then(|f| f.child_by_field_name("return_type"))
-                .and_then(|t| annotation_chain(t, source));
-            defs.push(RawDef {
-                name: node_text(name_node, source).to_owned(),
-                kind,
-                span_node,
-                returns,
-            });
-        }
-    }
+    // Step 1: walk the tree once for the nodes that the tags and imports
+    // patterns capture: definitions, references and import statements.
+    let captures = collect(root, source);
+    let mut defs: Vec<RawDef<'_>> = captures
+        .defs
+        .iter()
+        .map(|def| RawDef {
+            name: node_text(def.name, source).to_owned(),
+            kind: def.kind,
+            span_node: def.span_node,
+            returns: def.return_type.and_then(|t| annotation_chain(t, source)),
+        })
+        .collect();
 
     // Step 2: order definitions by position and nest them by span, which
     // gives each its parent and its dotted local name.
@@ -156,13 +122,8 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
         returns,
         ..PyFacts::default()
     };
-    let mut seen_ref_nodes: Vec<usize> = Vec::with_capacity(refs.len());
-    for node in refs {
-        if seen_ref_nodes.last() == Some(&node.id()) {
-            continue;
-        }
-        seen_ref_nodes.push(node.id());
-        visit_name(node, source, &scopes, &symbols, &parents, &mut facts);
+    for site in &captures.names {
+        visit_name(site, source, &scopes, &symbols, &mut facts);
     }
     // Assignments to a name declared `global` do not make it local.
     if !facts.globals.is_empty() {
@@ -172,9 +133,10 @@ pub(crate) fn extract(config: &PythonConfig, source: &[u8], tree: &Tree) -> (Fil
     }
 
     // Step 4: imports.
-    for &stmt in &import_statements {
+    for import in &captures.imports {
+        let stmt = import.node;
         let scope = scopes.scope_at(stmt.start_byte());
-        let type_checking = under_type_checking(stmt, source, &parents);
+        let type_checking = import.type_checking;
         let line = line_of(stmt);
         for kind in decompose_import(stmt, source) {
             facts.imports.push(PyImport {
@@ -251,23 +213,18 @@ impl ScopeIndex {
 
 /// Records what one captured identifier or attribute contributes.
 fn visit_name(
-    node: Node<'_>,
+    site: &NameSite<'_>,
     source: &[u8],
     scopes: &ScopeIndex,
     symbols: &[LocalSymbol],
-    parents: &Parents<'_>,
     facts: &mut PyFacts,
 ) {
-    let Some(parent) = parents.of(node) else {
-        return;
-    };
-    let parent_kind = parent.kind();
+    let node = site.node;
+    let parent = site.parent;
+    let parent_kind = kind(parent);
+    let is_identifier = kind(node) == Kind::Identifier;
 
-    // Inner parts of an attribute chain are handled with its outermost node.
-    if parent_kind == "attribute" {
-        return;
-    }
-    if node.kind() == "identifier" && parent_kind == "global_statement" {
+    if is_identifier && parent_kind == Kind::GlobalStatement {
         // `global name` reads and rebinds the module's `name`.
         let scope = scopes.scope_at(node.start_byte());
         let name = node_text(node, source).to_owned();
@@ -280,8 +237,8 @@ fn visit_name(
         });
         return;
     }
-    if node.kind() == "identifier" && is_non_reference_position(node, parent) {
-        record_parameter(node, parent, source, scopes, parents, facts);
+    if is_identifier && is_non_reference_position(node, parent) {
+        record_parameter(site, source, scopes, facts);
         return;
     }
     let Some(chain) = chain_of(node, source) else {
@@ -290,37 +247,37 @@ fn visit_name(
 
     // Names in store position bind rather than reference.
     if is_store_target(node, parent) {
-        if parent_kind == "as_pattern_target" {
+        if parent_kind == Kind::AsPatternTarget {
             let scope = scopes.scope_at(node.start_byte());
-            record_with_target(parent, chain.clone(), scope, source, parents, facts);
+            record_with_target(site, chain.clone(), scope, source, facts);
         }
         record_store(node, parent, chain, source, scopes, symbols, facts);
         return;
     }
-    if parent_kind == "augmented_assignment" && field_is(parent, "left", node) {
+    if parent_kind == Kind::AugmentedAssignment && field_is(parent, FieldName::Left, node) {
         if chain.len() == 1
             && chain[0] == "__all__"
             && scopes.scope_at(node.start_byte()) == 0
-            && let Some(right) = parent.child_by_field_name("right")
+            && let Some(right) = child(parent, FieldName::Right)
         {
             collect_all_names(right, source, facts);
         }
         return;
     }
 
-    if parent_kind == "return_statement" && chain.len() == 1 {
+    if parent_kind == Kind::ReturnStatement && chain.len() == 1 {
         let function = scopes.scope_at(node.start_byte());
         facts.returned_names.push((function, chain[0].clone()));
     }
-    let kind = reference_kind(node, parent, parents);
+    let ref_kind = reference_kind(site);
     let scope = scopes.symbol_at(node.start_byte());
-    let scope = if kind == RefKind::Inherit {
+    let scope = if ref_kind == RefKind::Inherit {
         // Bases belong to the class whose header names them.
         scopes.scope_at(node.start_byte())
     } else {
         scope
     };
-    if kind == RefKind::Inherit
+    if ref_kind == RefKind::Inherit
         && symbols[scope as usize].kind == SymbolKind::Class
         && !chain[0].is_empty()
     {
@@ -329,7 +286,7 @@ fn visit_name(
     facts.refs.push(PyRef {
         scope,
         chain: Chain::new(&chain),
-        kind,
+        kind: ref_kind,
         line: line_of(node),
     });
 }
@@ -337,42 +294,43 @@ fn visit_name(
 /// True for identifiers that name something being defined or imported:
 /// definition names, parameters, keyword argument names, import parts.
 fn is_non_reference_position(node: Node<'_>, parent: Node<'_>) -> bool {
-    match parent.kind() {
-        "function_definition" | "class_definition" => field_is(parent, "name", node),
-        "parameters" | "lambda_parameters" | "list_splat_pattern" | "dictionary_splat_pattern" => {
-            true
+    match kind(parent) {
+        Kind::FunctionDefinition | Kind::ClassDefinition => field_is(parent, FieldName::Name, node),
+        Kind::Parameters
+        | Kind::LambdaParameters
+        | Kind::ListSplatPattern
+        | Kind::DictionarySplatPattern => true,
+        Kind::TypedParameter => !within_field(parent, FieldName::Type, node),
+        Kind::DefaultParameter | Kind::TypedDefaultParameter => {
+            field_is(parent, FieldName::Name, node)
         }
-        "typed_parameter" => !within_field(parent, "type", node),
-        "default_parameter" | "typed_default_parameter" => field_is(parent, "name", node),
-        "keyword_argument" => field_is(parent, "name", node),
-        "dotted_name"
-        | "aliased_import"
-        | "import_from_statement"
-        | "import_statement"
-        | "relative_import"
-        | "global_statement"
-        | "nonlocal_statement"
-        | "keyword_pattern"
-        | "type_parameter" => true,
+        Kind::KeywordArgument => field_is(parent, FieldName::Name, node),
+        Kind::DottedName
+        | Kind::AliasedImport
+        | Kind::ImportFromStatement
+        | Kind::ImportStatement
+        | Kind::RelativeImport
+        | Kind::GlobalStatement
+        | Kind::NonlocalStatement
+        | Kind::KeywordPattern
+        | Kind::TypeParameter => true,
         _ => false,
     }
 }
 
-fn record_parameter(
-    node: Node<'_>,
-    parent: Node<'_>,
-    source: &[u8],
-    scopes: &ScopeIndex,
-    parents: &Parents<'_>,
-    facts: &mut PyFacts,
-) {
-    let is_parameter = match parent.kind() {
-        "parameters"
-        | "lambda_parameters"
-        | "list_splat_pattern"
-        | "dictionary_splat_pattern"
-        | "typed_parameter" => true,
-        "default_parameter" | "typed_default_parameter" => field_is(parent, "name", node),
+fn record_parameter(site: &NameSite<'_>, source: &[u8], scopes: &ScopeIndex, facts: &mut PyFacts) {
+    let node = site.node;
+    let parent = site.parent;
+    let parent_kind = kind(parent);
+    let is_parameter = match parent_kind {
+        Kind::Parameters
+        | Kind::LambdaParameters
+        | Kind::ListSplatPattern
+        | Kind::DictionarySplatPattern
+        | Kind::TypedParameter => true,
+        Kind::DefaultParameter | Kind::TypedDefaultParameter => {
+            field_is(parent, FieldName::Name, node)
+        }
         _ => false,
     };
     if !is_parameter {
@@ -381,13 +339,13 @@ fn record_parameter(
     let scope = scopes.scope_at(node.start_byte());
     let name = node_text(node, source).to_owned();
     // The first parameter of a method is its receiver, whatever its name.
-    let declaration = if parent.kind() == "parameters" {
-        node
+    let (declaration, list) = if parent_kind == Kind::Parameters {
+        (node, Some(parent))
     } else {
-        parent
+        (parent, site.grandparent)
     };
-    let is_first = parents.of(declaration).is_some_and(|list| {
-        list.kind() == "parameters"
+    let is_first = list.is_some_and(|list| {
+        kind(list) == Kind::Parameters
             && list
                 .named_child(0)
                 .is_some_and(|first| first.id() == declaration.id())
@@ -396,9 +354,9 @@ fn record_parameter(
         facts.first_params.push((scope, name.clone()));
     }
     // `def f(repo: Repo)` types `repo` for calls like `repo.save()`.
-    let typed = match parent.kind() {
-        "typed_parameter" | "typed_default_parameter" => parent.child_by_field_name("type"),
-        "list_splat_pattern" | "dictionary_splat_pattern" => None,
+    let typed = match parent_kind {
+        Kind::TypedParameter | Kind::TypedDefaultParameter => child(parent, FieldName::Type),
+        Kind::ListSplatPattern | Kind::DictionarySplatPattern => None,
         _ => None,
     };
     if let Some(type_chain) = typed.and_then(|t| annotation_chain(t, source)) {
@@ -408,10 +366,9 @@ fn record_parameter(
             value: type_chain,
             alias: false,
         });
-    } else if parent.kind() == "default_parameter"
-        && let Some(default) = parent
-            .child_by_field_name("value")
-            .and_then(|value| alias_chain(value, source))
+    } else if parent_kind == Kind::DefaultParameter
+        && let Some(default) =
+            child(parent, FieldName::Value).and_then(|value| alias_chain(value, source))
     {
         // Without an annotation, a parameter has the type of its default
         // (`def f(policy=compat32)`), which is how jedi and Pyright type it.
@@ -428,13 +385,13 @@ fn record_parameter(
 /// True when the node is written to: assignment targets, loop targets,
 /// `as` targets, walrus names.
 fn is_store_target(node: Node<'_>, parent: Node<'_>) -> bool {
-    match parent.kind() {
-        "assignment" => field_is(parent, "left", node),
-        "for_statement" | "for_in_clause" => field_is(parent, "left", node),
-        "named_expression" => field_is(parent, "name", node),
-        "as_pattern_target" | "pattern_list" | "tuple_pattern" | "list_pattern" => true,
-        "except_clause" => {
-            node.kind() == "identifier" && node.prev_sibling().is_some_and(|s| s.kind() == "as")
+    match kind(parent) {
+        Kind::Assignment => field_is(parent, FieldName::Left, node),
+        Kind::ForStatement | Kind::ForInClause => field_is(parent, FieldName::Left, node),
+        Kind::NamedExpression => field_is(parent, FieldName::Name, node),
+        Kind::AsPatternTarget | Kind::PatternList | Kind::TuplePattern | Kind::ListPattern => true,
+        Kind::ExceptClause => {
+            kind(node) == Kind::Identifier && node.prev_sibling().is_some_and(|s| s.kind() == "as")
         }
         _ => false,
     }
@@ -454,21 +411,19 @@ fn record_store(
     if chain.len() == 1 && matches!(scope_kind, SymbolKind::Function | SymbolKind::Method) {
         facts.locals.push((scope, chain[0].clone()));
     }
-    if parent.kind() != "assignment" {
+    if kind(parent) != Kind::Assignment {
         return;
     }
     if scope == 0 && chain.len() == 1 && chain[0] == "__all__" {
-        if let Some(right) = parent.child_by_field_name("right") {
+        if let Some(right) = child(parent, FieldName::Right) {
             collect_all_names(right, source, facts);
         }
         return;
     }
     // `x = Foo(...)`, `self.repo = Repo(...)` and `x: Foo = ...` give the
     // target a known class when the callee or annotation resolves to one.
-    let annotated = parent
-        .child_by_field_name("type")
-        .and_then(|t| annotation_chain(t, source));
-    let right = parent.child_by_field_name("right");
+    let annotated = child(parent, FieldName::Type).and_then(|t| annotation_chain(t, source));
+    let right = child(parent, FieldName::Right);
     let called = right
         .filter(|right| right.kind() == "call")
         .and_then(|call| chain_of(call, source))
@@ -497,19 +452,18 @@ fn record_store(
 /// Records `with Runner() as runner`, which binds the target to what the
 /// value's `__enter__` returns.
 fn record_with_target(
-    target_node: Node<'_>,
+    site: &NameSite<'_>,
     chain: Vec<String>,
     scope: u32,
     source: &[u8],
-    parents: &Parents<'_>,
     facts: &mut PyFacts,
 ) {
-    let Some(pattern) = parents.of(target_node).filter(|p| p.kind() == "as_pattern") else {
+    let Some(pattern) = site.grandparent.filter(|p| kind(*p) == Kind::AsPattern) else {
         return;
     };
-    if parents
-        .of(pattern)
-        .is_none_or(|item| item.kind() != "with_item")
+    if site
+        .great_grandparent
+        .is_none_or(|item| kind(item) != Kind::WithItem)
     {
         return;
     }
@@ -540,36 +494,27 @@ fn alias_chain(value: Node<'_>, source: &[u8]) -> Option<Vec<String>> {
     chain_of(value, source).filter(|c| !c[0].is_empty() && !c.iter().any(|s| s == CALL_SEGMENT))
 }
 
-fn reference_kind(node: Node<'_>, parent: Node<'_>, parents: &Parents<'_>) -> RefKind {
-    match parent.kind() {
-        "call" if field_is(parent, "function", node) => {
-            if parents.of(parent).is_some_and(|g| g.kind() == "decorator") {
+fn reference_kind(site: &NameSite<'_>) -> RefKind {
+    let parent = site.parent;
+    match kind(parent) {
+        Kind::Call if field_is(parent, FieldName::Function, site.node) => {
+            if site.grandparent.is_some_and(|g| kind(g) == Kind::Decorator) {
                 RefKind::Decorator
             } else {
                 RefKind::Call
             }
         }
-        "decorator" => RefKind::Decorator,
-        "argument_list"
-            if parents
-                .of(parent)
-                .is_some_and(|g| g.kind() == "class_definition") =>
+        Kind::Decorator => RefKind::Decorator,
+        Kind::ArgumentList
+            if site
+                .grandparent
+                .is_some_and(|g| kind(g) == Kind::ClassDefinition) =>
         {
             RefKind::Inherit
         }
-        _ => {
-            // Annotations: the name sits a few levels under a `type` node.
-            let mut ancestor = Some(parent);
-            for _ in 0..6 {
-                match ancestor {
-                    Some(a) if a.kind() == "type" => return RefKind::Type,
-                    Some(a) if a.kind().ends_with("statement") || a.kind() == "block" => break,
-                    Some(a) => ancestor = parents.of(a),
-                    None => break,
-                }
-            }
-            RefKind::Read
-        }
+        // Annotations: the name sits a few levels under a `type` node.
+        _ if site.in_type => RefKind::Type,
+        _ => RefKind::Read,
     }
 }
 
@@ -585,22 +530,22 @@ fn chain_of(node: Node<'_>, source: &[u8]) -> Option<Vec<String>> {
     let mut current = node;
     // Iterative: attribute chains can be long in generated code.
     loop {
-        match current.kind() {
-            "identifier" => {
+        match kind(current) {
+            Kind::Identifier => {
                 segments.push(node_text(current, source).to_owned());
                 break;
             }
-            "attribute" => {
-                let attr = current.child_by_field_name("attribute")?;
+            Kind::Attribute => {
+                let attr = child(current, FieldName::Attribute)?;
                 segments.push(node_text(attr, source).to_owned());
-                current = current.child_by_field_name("object")?;
+                current = child(current, FieldName::Object)?;
             }
-            "call" => {
-                let Some(callee) = current.child_by_field_name("function") else {
+            Kind::Call => {
+                let Some(callee) = child(current, FieldName::Function) else {
                     segments.push(String::new());
                     break;
                 };
-                if callee.kind() == "identifier" && node_text(callee, source) == "super" {
+                if kind(callee) == Kind::Identifier && node_text(callee, source) == "super" {
                     segments.push("super()".to_owned());
                     break;
                 }
@@ -790,36 +735,6 @@ fn decompose_import(stmt: Node<'_>, source: &[u8]) -> Vec<ImportKind> {
     out
 }
 
-/// True when the statement sits in the body of `if TYPE_CHECKING:` (or
-/// `if typing.TYPE_CHECKING:`), not in its `else`.
-fn under_type_checking(stmt: Node<'_>, source: &[u8], parents: &Parents<'_>) -> bool {
-    let mut child = stmt;
-    let mut ancestor = parents.of(stmt);
-    while let Some(node) = ancestor {
-        match node.kind() {
-            "if_statement" => {
-                let in_consequence = node
-                    .child_by_field_name("consequence")
-                    .is_some_and(|c| c.id() == child.id());
-                let condition = node
-                    .child_by_field_name("condition")
-                    .map(|c| node_text(c, source));
-                if in_consequence
-                    && condition
-                        .is_some_and(|c| c == "TYPE_CHECKING" || c.ends_with(".TYPE_CHECKING"))
-                {
-                    return true;
-                }
-            }
-            "function_definition" | "class_definition" | "module" => return false,
-            _ => {}
-        }
-        child = node;
-        ancestor = parents.of(node);
-    }
-    false
-}
-
 fn dotted(node: Node<'_>, source: &[u8]) -> Vec<String> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
@@ -828,51 +743,9 @@ fn dotted(node: Node<'_>, source: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Whether an assignment statement defines a module variable or a class
-/// attribute: it sits in the module or a class body, possibly inside `if`,
-/// `try`, `with` or loop blocks, but not in a function.
-fn assignment_owner<'t>(stmt: Node<'t>, parents: &Parents<'t>) -> Option<SymbolKind> {
-    let mut node = parents.of_any(stmt)?;
-    loop {
-        match node.kind() {
-            "module" => return Some(SymbolKind::Variable),
-            "class_definition" => return Some(SymbolKind::Field),
-            "block"
-            | "if_statement"
-            | "elif_clause"
-            | "else_clause"
-            | "try_statement"
-            | "except_clause"
-            | "finally_clause"
-            | "with_statement"
-            | "for_statement"
-            | "while_statement"
-            | "match_statement"
-            | "case_clause"
-            | "except_group_clause" => node = parents.of_any(node)?,
-            _ => return None,
-        }
-    }
-}
-
-/// Definitions under decorators span the decorators too, so a changed
-/// decorator line maps to the decorated definition.
-fn decorated_span<'t>(node: Node<'t>, parents: &Parents<'t>) -> Node<'t> {
-    match parents.of(node) {
-        Some(parent) if parent.kind() == "decorated_definition" => parent,
-        _ => node,
-    }
-}
-
-fn field_is(parent: Node<'_>, field: &str, node: Node<'_>) -> bool {
-    parent
-        .child_by_field_name(field)
-        .is_some_and(|c| c.id() == node.id())
-}
-
-fn within_field(parent: Node<'_>, field: &str, node: Node<'_>) -> bool {
-    parent
-        .child_by_field_name(field)
+/// True when `node` lies within the first child of `parent` in `field`.
+fn within_field(parent: Node<'_>, field: FieldName, node: Node<'_>) -> bool {
+    child(parent, field)
         .is_some_and(|c| c.start_byte() <= node.start_byte() && node.end_byte() <= c.end_byte())
 }
 

@@ -1,7 +1,9 @@
 //! Python: extraction of definitions, references and imports from one file,
 //! and resolution of names across files with Python's import semantics.
 
+mod collect;
 mod extract;
+mod kinds;
 mod resolve;
 
 use std::sync::OnceLock;
@@ -154,34 +156,12 @@ impl PyFacts {
     }
 }
 
-/// The compiled grammar and queries, shared by all threads.
+/// The compiled grammar and query, shared by all threads.
 pub(crate) struct PythonConfig {
     pub language: Language,
-    /// The `tags` query alone, which the speed floor runs.
+    /// The `tags` query, which the speed floor runs. Extraction walks the
+    /// tree instead and collects the same nodes.
     pub tags: Query,
-    /// The patterns of `tags` followed by those of `imports`, which
-    /// extraction runs as one query to save a second pass over the tree.
-    pub tags_and_imports: Query,
-    /// Capture indices in `tags_and_imports`.
-    pub captures: Captures,
-}
-
-/// Capture indices of the combined query, looked up once when it loads.
-pub(crate) struct Captures {
-    pub name: u32,
-    pub definition_class: u32,
-    pub definition_function: u32,
-    pub definition_constant: u32,
-    pub reference_name: u32,
-    pub reference_attribute: u32,
-    pub import: u32,
-    pub import_from: u32,
-}
-
-fn capture_index(query: &Query, name: &str) -> u32 {
-    query.capture_index_for_name(name).unwrap_or_else(|| {
-        panic!("queries/python/tags.scm and imports.scm lack the capture @{name}")
-    })
 }
 
 pub(crate) fn config() -> &'static PythonConfig {
@@ -193,34 +173,8 @@ pub(crate) fn config() -> &'static PythonConfig {
             "queries/python/tags.scm",
             include_str!("../../../../../queries/python/tags.scm"),
         );
-        // The `imports` patterns come after the `tags` ones, so the matches
-        // of each keep the order they have when the queries run alone.
-        let tags_and_imports = crate::lang::compile_query(
-            &language,
-            "queries/python/tags.scm followed by queries/python/imports.scm",
-            concat!(
-                include_str!("../../../../../queries/python/tags.scm"),
-                "\n",
-                include_str!("../../../../../queries/python/imports.scm"),
-            ),
-        );
-        let capture = |name: &str| capture_index(&tags_and_imports, name);
-        let captures = Captures {
-            name: capture("name"),
-            definition_class: capture("definition.class"),
-            definition_function: capture("definition.function"),
-            definition_constant: capture("definition.constant"),
-            reference_name: capture("reference.name"),
-            reference_attribute: capture("reference.attribute"),
-            import: capture("import"),
-            import_from: capture("import.from"),
-        };
-        PythonConfig {
-            language,
-            tags,
-            tags_and_imports,
-            captures,
-        }
+        kinds::init(&language);
+        PythonConfig { language, tags }
     })
 }
 
