@@ -37,7 +37,8 @@ pub(super) struct DefSite<'t> {
 /// with the ancestors that extraction looks at.
 ///
 /// Each ancestor past the parent is `None` when the one below it is
-/// anonymous, as the table of parents that the walk replaces had it.
+/// anonymous, because the table of parents that extraction read before
+/// this walk had entries for named nodes only.
 pub(super) struct NameSite<'t> {
     pub node: Node<'t>,
     pub parent: Node<'t>,
@@ -192,9 +193,9 @@ impl<'t> Walk<'t, '_> {
     }
 
     /// Returns whether the assignment statement two levels above the
-    /// current node defines a module variable or a class attribute: it sits
-    /// in the module or a class body, possibly inside `if`, `try`, `with` or
-    /// loop blocks, but not in a function.
+    /// current node defines a module variable or a class attribute. Either
+    /// sits in the module or a class body, possibly inside `if`, `try`,
+    /// `with` or loop blocks, but not in a function.
     fn assignment_owner(&self) -> Option<SymbolKind> {
         let above_statement = self.stack.len().checked_sub(2)?;
         for &node in self.stack[..above_statement].iter().rev() {
@@ -253,8 +254,8 @@ impl<'t> Walk<'t, '_> {
             if is_statement(ancestor) || kind(ancestor) == Kind::Block {
                 return false;
             }
-            // The table of parents that the walk replaces stopped at an
-            // anonymous node.
+            // The table of parents that extraction read before this walk
+            // had no entry for an anonymous node, so the search ended there.
             if up < 5 && !ancestor.is_named() {
                 return false;
             }
@@ -406,7 +407,8 @@ class Broken(:
 "#;
 
     fn sources() -> Vec<String> {
-        // 300 unclosed calls become one `ERROR` node with a child per call.
+        // 300 unclosed calls, which the parser recovers from with `ERROR`
+        // nodes.
         let wide = format!("x = {}\n", "f(a, ".repeat(300));
         vec![FIXTURE.to_owned(), wide]
     }
@@ -535,6 +537,7 @@ class Broken(:
     fn fixture_covers_every_capture() {
         let tree = parse(FIXTURE);
         let captures = collect(tree.root_node(), FIXTURE.as_bytes());
+
         let def_kinds: Vec<SymbolKind> = captures.defs.iter().map(|d| d.kind).collect();
         for expected in [
             SymbolKind::Class,
@@ -544,15 +547,18 @@ class Broken(:
         ] {
             assert!(def_kinds.contains(&expected), "no {expected:?} definition");
         }
+
         let import_kinds: Vec<&str> = captures.imports.iter().map(|i| i.node.kind()).collect();
         assert!(import_kinds.contains(&"import_statement"), "no import");
         assert!(
             import_kinds.contains(&"import_from_statement"),
             "no from import"
         );
+
         let name_kinds: Vec<&str> = captures.names.iter().map(|n| n.node.kind()).collect();
         assert!(name_kinds.contains(&"identifier"), "no identifier");
         assert!(name_kinds.contains(&"attribute"), "no attribute");
+
         assert!(
             captures.defs.iter().any(|d| d.return_type.is_some()),
             "no return type"

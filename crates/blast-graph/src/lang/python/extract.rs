@@ -18,7 +18,8 @@ struct RawDef<'t> {
     returns: Option<Vec<String>>,
 }
 
-/// Extracts the symbols and facts of one parsed file.
+/// Extracts the symbols and facts of one parsed file. `_config` is unused
+/// since extraction walks the tree instead of running the queries.
 pub(crate) fn extract(_config: &PythonConfig, source: &[u8], tree: &Tree) -> (FileSyntax, PyFacts) {
     let root = tree.root_node();
     let line_count = count_lines(source);
