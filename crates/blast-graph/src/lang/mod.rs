@@ -2,17 +2,13 @@
 //! language and shared by every thread, and one parser per worker thread.
 
 pub mod java;
-// No extractor builds the parent table since Python, Java and Rust walk
-// their trees with a cursor. It stays for extractors that run a query.
-#[allow(dead_code)]
-pub(crate) mod parents;
 pub mod python;
 pub mod rust;
 
 use std::cell::{Cell, RefCell};
 use std::time::Instant;
 
-use tree_sitter::{Language, Parser, Query, QueryCursorState, Tree};
+use tree_sitter::{Language, Parser, Query, Tree};
 
 use crate::model::Lang;
 
@@ -110,36 +106,17 @@ pub(crate) fn set_parse_deadline(deadline: Option<Instant>) {
     QUERY_STOPPED.with(|cell| cell.set(false));
 }
 
-/// True when a query stopped at this thread's deadline since the deadline
+/// True when a walk stopped at this thread's deadline since the deadline
 /// was set.
 pub(crate) fn query_stopped() -> bool {
     QUERY_STOPPED.with(Cell::get)
 }
 
-/// Returns a progress callback for [`tree_sitter::QueryCursorOptions`] that stops a
-/// query at this thread's deadline and records that it did, so that the
-/// caller reports the file as timed out instead of using partial matches.
-/// tree-sitter 0.25 calls it every 100 steps of the query, and a query
-/// over a very deep tree can take far longer than its parse.
-///
-/// The callback must outlive the matches that use it, because tree-sitter
-/// keeps a pointer to it that the borrow checker does not see.
-// No extractor runs a query since Python, Java and Rust walk their trees.
-#[allow(dead_code)]
-pub(crate) fn query_deadline() -> impl FnMut(&QueryCursorState) -> bool {
-    let deadline = PARSE_DEADLINE.with(Cell::get);
-    move |_| {
-        let past = deadline.is_some_and(|d| Instant::now() >= d);
-        if past {
-            QUERY_STOPPED.with(|cell| cell.set(true));
-        }
-        past
-    }
-}
-
 /// Returns true when this thread's deadline has passed, and then makes
-/// [`query_stopped`] true as [`query_deadline`] does for a query. For
-/// extractors that walk a tree with a cursor instead of running a query.
+/// [`query_stopped`] true, so that the caller reports the file as timed
+/// out instead of using a partial walk. The extractors walk each tree with
+/// a cursor and call this every few hundred nodes: a walk over a very deep
+/// tree can take far longer than its parse.
 pub(crate) fn walk_past_deadline() -> bool {
     let past = PARSE_DEADLINE
         .with(Cell::get)
