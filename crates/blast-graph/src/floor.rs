@@ -6,10 +6,9 @@
 //!
 //! Everything here runs on the calling thread, one file after the other, with
 //! the same grammars, compiled queries and per-thread parsers as extraction.
-//! Python extraction runs the `tags` patterns with its `imports` patterns in
-//! one query. Java and Rust extraction walk each tree once in place of the
-//! query (the walk captures the same nodes), so their query time is not
-//! part of blast's own cost.
+//! Extraction walks each tree once in place of the query (the walk captures
+//! the same nodes, and tests check that it does), so blast's own cost does
+//! not include the query's time.
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Query, QueryCursor};
