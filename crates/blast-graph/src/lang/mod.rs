@@ -2,6 +2,7 @@
 //! language and shared by every thread, and one parser per worker thread.
 
 pub mod java;
+pub(crate) mod kinds;
 pub mod python;
 pub mod rust;
 
