@@ -9,7 +9,7 @@ pub mod rust;
 use std::cell::{Cell, RefCell};
 use std::time::Instant;
 
-use tree_sitter::{Language, Parser, Query, Tree};
+use tree_sitter::{Language, Node, Parser, Query, Tree, TreeCursor};
 
 use crate::model::Lang;
 
@@ -126,6 +126,49 @@ pub(crate) fn walk_past_deadline() -> bool {
         QUERY_STOPPED.with(|cell| cell.set(true));
     }
     past
+}
+
+/// How many nodes a walk visits between two checks of the deadline.
+pub(crate) const DEADLINE_CHECK_INTERVAL: usize = 256;
+
+/// What an extractor's walk does at each node of a tree.
+pub(crate) trait Visitor<'t> {
+    /// Visits a node, in pre-order, with the cursor on it.
+    fn visit(&mut self, node: Node<'t>, cursor: &TreeCursor<'t>);
+
+    /// Steps into the children of a node that was just visited.
+    fn enter(&mut self, node: Node<'t>);
+
+    /// Steps out of the children of the node last entered.
+    fn leave(&mut self);
+}
+
+/// Walks every node under `root` in pre-order with one cursor, and stops
+/// early when this thread's deadline passes (see [`walk_past_deadline`]).
+pub(crate) fn walk_tree<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
+    let mut cursor = root.walk();
+    let mut visited = 0usize;
+    loop {
+        if visited.is_multiple_of(DEADLINE_CHECK_INTERVAL) && walk_past_deadline() {
+            return;
+        }
+        visited += 1;
+        let node = cursor.node();
+        visitor.visit(node, &cursor);
+        if cursor.goto_first_child() {
+            visitor.enter(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            visitor.leave();
+        }
+    }
 }
 
 /// Parses `source` with this thread's parser for `lang`.

@@ -71,44 +71,34 @@ pub(super) struct Captures<'t> {
     pub case_labels: FxHashMap<usize, Option<Node<'t>>>,
 }
 
-/// How many nodes the walk visits between two checks of the deadline.
-const DEADLINE_CHECK_INTERVAL: usize = 256;
-
 /// Walks the tree under `root` once and returns its captures.
 pub(super) fn collect(root: Node<'_>) -> Captures<'_> {
     let mut walk = Walk {
         captures: Captures::default(),
         stack: Vec::new(),
     };
-    let mut cursor = root.walk();
-    let mut visited = 0usize;
-    loop {
-        if visited.is_multiple_of(DEADLINE_CHECK_INTERVAL) && crate::lang::walk_past_deadline() {
-            return walk.captures;
-        }
-        visited += 1;
-        let node = cursor.node();
-        walk.visit(node, &cursor);
-        if cursor.goto_first_child() {
-            walk.stack.push(node);
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return walk.captures;
-            }
-            walk.stack.pop();
-        }
-    }
+    crate::lang::walk_tree(root, &mut walk);
+    walk.captures
 }
 
 struct Walk<'t> {
     captures: Captures<'t>,
     /// The ancestors of the current node, outermost first.
     stack: Vec<Node<'t>>,
+}
+
+impl<'t> crate::lang::Visitor<'t> for Walk<'t> {
+    fn visit(&mut self, node: Node<'t>, cursor: &TreeCursor<'t>) {
+        self.visit_node(node, cursor);
+    }
+
+    fn enter(&mut self, node: Node<'t>) {
+        self.stack.push(node);
+    }
+
+    fn leave(&mut self) {
+        self.stack.pop();
+    }
 }
 
 impl<'t> Walk<'t> {
@@ -123,7 +113,7 @@ impl<'t> Walk<'t> {
         self.ancestor(up).map(kind)
     }
 
-    fn visit(&mut self, node: Node<'t>, cursor: &TreeCursor<'t>) {
+    fn visit_node(&mut self, node: Node<'t>, cursor: &TreeCursor<'t>) {
         match kind(node) {
             Kind::Identifier => {
                 let parent = self.ancestor(0);

@@ -71,9 +71,6 @@ pub(super) struct Captures<'t> {
     pub imports: Vec<ImportSite<'t>>,
 }
 
-/// How many nodes the walk visits between two checks of the deadline.
-const DEADLINE_CHECK_INTERVAL: usize = 256;
-
 /// Walks the tree under `root` once and returns its captures. Reads
 /// `source` for the conditions of `if` statements around imports.
 pub(super) fn collect<'t>(root: Node<'t>, source: &[u8]) -> Captures<'t> {
@@ -82,29 +79,8 @@ pub(super) fn collect<'t>(root: Node<'t>, source: &[u8]) -> Captures<'t> {
         stack: Vec::new(),
         source,
     };
-    let mut cursor = root.walk();
-    let mut visited = 0usize;
-    loop {
-        if visited.is_multiple_of(DEADLINE_CHECK_INTERVAL) && crate::lang::walk_past_deadline() {
-            return walk.captures;
-        }
-        visited += 1;
-        let node = cursor.node();
-        walk.visit(node, &cursor);
-        if cursor.goto_first_child() {
-            walk.stack.push(node);
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return walk.captures;
-            }
-            walk.stack.pop();
-        }
-    }
+    crate::lang::walk_tree(root, &mut walk);
+    walk.captures
 }
 
 struct Walk<'t, 's> {
@@ -112,6 +88,20 @@ struct Walk<'t, 's> {
     /// The ancestors of the current node, outermost first.
     stack: Vec<Node<'t>>,
     source: &'s [u8],
+}
+
+impl<'t> crate::lang::Visitor<'t> for Walk<'t, '_> {
+    fn visit(&mut self, node: Node<'t>, cursor: &TreeCursor<'t>) {
+        self.visit_node(node, cursor);
+    }
+
+    fn enter(&mut self, node: Node<'t>) {
+        self.stack.push(node);
+    }
+
+    fn leave(&mut self) {
+        self.stack.pop();
+    }
 }
 
 impl<'t> Walk<'t, '_> {
@@ -122,7 +112,7 @@ impl<'t> Walk<'t, '_> {
         Some(self.stack[idx])
     }
 
-    fn visit(&mut self, node: Node<'t>, cursor: &TreeCursor<'t>) {
+    fn visit_node(&mut self, node: Node<'t>, cursor: &TreeCursor<'t>) {
         match kind(node) {
             Kind::Identifier if node.is_named() => {
                 self.definition(node, cursor);

@@ -20,9 +20,6 @@ use tree_sitter::{Node, TreeCursor};
 use super::kinds::{FieldName, Kind, child, kind};
 use crate::model::SymbolKind;
 
-/// How many nodes the walk visits between two checks of the deadline.
-const DEADLINE_CHECK_INTERVAL: usize = 256;
-
 /// A definition before parents and local names are known.
 pub(super) struct RawDef<'t> {
     pub name: String,
@@ -117,7 +114,9 @@ pub(super) fn collect<'t>(root: Node<'t>, source: &[u8], with_defs: bool) -> Cap
     let mut cursor = root.walk();
     let mut visited = 0usize;
     loop {
-        if visited.is_multiple_of(DEADLINE_CHECK_INTERVAL) && crate::lang::walk_past_deadline() {
+        if visited.is_multiple_of(crate::lang::DEADLINE_CHECK_INTERVAL)
+            && crate::lang::walk_past_deadline()
+        {
             break;
         }
         visited += 1;
