@@ -55,7 +55,7 @@ pub enum SkipReason {
     NotUtf8,
     TooLarge,
     ParseFailed,
-    /// Parsing or querying took longer than [`ExtractOptions::parse_timeout`].
+    /// Parsing or extraction took longer than [`ExtractOptions::parse_timeout`].
     TimedOut,
     /// Extraction panicked: a bug in blast, contained to this file.
     Panicked,
@@ -114,7 +114,7 @@ pub fn extract_file(file: &SourceFile, options: &ExtractOptions) -> Option<Extra
         crate::lang::set_parse_deadline(Some(deadline));
         crate::lang::set_name_budget(Some(file.bytes.len()));
         let outcome = extract_bytes(lang, &file.bytes, options);
-        let query_stopped = crate::lang::query_stopped();
+        let walk_stopped = crate::lang::walk_stopped();
         let names_too_long = crate::lang::name_budget_exceeded();
         crate::lang::set_parse_deadline(None);
         crate::lang::set_name_budget(None);
@@ -122,9 +122,9 @@ pub fn extract_file(file: &SourceFile, options: &ExtractOptions) -> Option<Extra
             Err(SkipReason::ParseFailed) if std::time::Instant::now() >= deadline => {
                 Err(SkipReason::TimedOut)
             }
-            // A query that stopped at the deadline left the file's symbols
+            // A walk that stopped at the deadline left the file's symbols
             // and references incomplete.
-            Ok(_) if query_stopped => Err(SkipReason::TimedOut),
+            Ok(_) if walk_stopped => Err(SkipReason::TimedOut),
             Ok(_) if names_too_long => Err(SkipReason::NamesTooLong),
             other => other,
         }

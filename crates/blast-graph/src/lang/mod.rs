@@ -44,10 +44,10 @@ thread_local! {
     /// caller of the extractors, so that every language's extractor gets
     /// the time limit without passing it through.
     static PARSE_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
-    /// A query or a tree walk on this thread stopped at the deadline since
-    /// the deadline was last set, so the current file's extraction is
+    /// A tree walk on this thread stopped at the deadline since the
+    /// deadline was last set, so the current file's extraction is
     /// incomplete.
-    static QUERY_STOPPED: Cell<bool> = const { Cell::new(false) };
+    static WALK_STOPPED: Cell<bool> = const { Cell::new(false) };
     /// Bytes that the local names of the current file's symbols may still
     /// take, or `None` for no limit; see [`set_name_budget`].
     static NAME_BUDGET: Cell<Option<usize>> = const { Cell::new(None) };
@@ -101,20 +101,20 @@ pub(crate) fn name_budget_exceeded() -> bool {
 }
 
 /// Sets the deadline for parses and queries on this thread; `None` removes
-/// it. Either way, [`query_stopped`] is cleared.
+/// it. Either way, [`walk_stopped`] is cleared.
 pub(crate) fn set_parse_deadline(deadline: Option<Instant>) {
     PARSE_DEADLINE.with(|cell| cell.set(deadline));
-    QUERY_STOPPED.with(|cell| cell.set(false));
+    WALK_STOPPED.with(|cell| cell.set(false));
 }
 
 /// True when a walk stopped at this thread's deadline since the deadline
 /// was set.
-pub(crate) fn query_stopped() -> bool {
-    QUERY_STOPPED.with(Cell::get)
+pub(crate) fn walk_stopped() -> bool {
+    WALK_STOPPED.with(Cell::get)
 }
 
 /// Returns true when this thread's deadline has passed, and then makes
-/// [`query_stopped`] true, so that the caller reports the file as timed
+/// [`walk_stopped`] true, so that the caller reports the file as timed
 /// out instead of using a partial walk. The extractors walk each tree with
 /// a cursor and call this every few hundred nodes: a walk over a very deep
 /// tree can take far longer than its parse.
@@ -123,7 +123,7 @@ pub(crate) fn walk_past_deadline() -> bool {
         .with(Cell::get)
         .is_some_and(|deadline| Instant::now() >= deadline);
     if past {
-        QUERY_STOPPED.with(|cell| cell.set(true));
+        WALK_STOPPED.with(|cell| cell.set(true));
     }
     past
 }
@@ -131,7 +131,7 @@ pub(crate) fn walk_past_deadline() -> bool {
 /// How many nodes a walk visits between two checks of the deadline.
 pub(crate) const DEADLINE_CHECK_INTERVAL: usize = 256;
 
-/// What an extractor's walk does at each node of a tree.
+/// The callbacks of an extractor's walk over a tree.
 pub(crate) trait Visitor<'t> {
     /// Visits a node, in pre-order, with the cursor on it.
     fn visit(&mut self, node: Node<'t>, cursor: &TreeCursor<'t>);
@@ -242,7 +242,7 @@ mod tests {
     use crate::model::Lang;
 
     /// Source nested `depth` levels deep in each language, with enough
-    /// nodes that a query runs for many progress callbacks.
+    /// nodes that a walk checks the deadline many times.
     fn deep_source(lang: Lang, depth: usize) -> String {
         let open = "(".repeat(depth);
         let close = ")".repeat(depth);
@@ -254,9 +254,9 @@ mod tests {
     }
 
     /// With the deadline already past when extraction starts, each
-    /// language's queries stop at their first progress callback and set the flag.
+    /// language's walk stops at its first deadline check and sets the flag.
     #[test]
-    fn queries_stop_at_the_deadline() {
+    fn walks_stop_at_the_deadline() {
         for &lang in Lang::ALL {
             let source = deep_source(lang, 20_000);
             let bytes = source.as_bytes();
@@ -267,32 +267,32 @@ mod tests {
                     let tree = super::parse(lang, &config.language, bytes).unwrap();
                     super::set_parse_deadline(Some(Instant::now()));
                     let _ = super::python::extract(config, bytes, &tree);
-                    super::query_stopped()
+                    super::walk_stopped()
                 }
                 Lang::Rust => {
                     let config = super::rust::config();
                     let tree = super::parse(lang, &config.language, bytes).unwrap();
                     super::set_parse_deadline(Some(Instant::now()));
                     let _ = super::rust::extract(config, bytes, &tree);
-                    super::query_stopped()
+                    super::walk_stopped()
                 }
                 Lang::Java => {
                     let config = super::java::config();
                     let tree = super::parse(lang, &config.language, bytes).unwrap();
                     super::set_parse_deadline(Some(Instant::now()));
                     let _ = super::java::extract(bytes, &tree);
-                    super::query_stopped()
+                    super::walk_stopped()
                 }
             };
             super::set_parse_deadline(None);
-            assert!(stopped, "{lang:?}: the query ran past the deadline");
-            assert!(!super::query_stopped(), "{lang:?}: the flag is cleared");
+            assert!(stopped, "{lang:?}: the walk ran past the deadline");
+            assert!(!super::walk_stopped(), "{lang:?}: the flag is cleared");
         }
     }
 
     /// Without a deadline, the same files are extracted whole.
     #[test]
-    fn queries_without_deadline_run_to_the_end() {
+    fn walks_without_deadline_run_to_the_end() {
         for &lang in Lang::ALL {
             let file = crate::SourceFile {
                 path: format!("src/deep.{}", lang_extension(lang)),
