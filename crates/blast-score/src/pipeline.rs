@@ -268,7 +268,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     // Step 6: scores and the report.
     let head_lines = HeadLines::new(&base_graph, &head_graph, &change_set);
     let mut changes: Vec<ChangedSymbol> = symbol_changes
-        .iter()
+        .par_iter()
         .zip(&reaches)
         .map(|(change, reach)| {
             changed_symbol(
@@ -1144,6 +1144,15 @@ fn changed_symbol(
     };
     let name = head_symbol.map_or_else(|| symbol.name.clone(), |h| h.name.clone());
 
+    // Most dependents share a few files: match each file's path against
+    // the test globs once.
+    let test_files: std::cell::RefCell<FxHashMap<FileId, bool>> = Default::default();
+    let in_test_file = |file: FileId, path: &str| {
+        *test_files
+            .borrow_mut()
+            .entry(file)
+            .or_insert_with(|| policy.test_files.is_match(path))
+    };
     let to_dependent = |reached: &crate::reach::Reached| {
         let dep = &graph.symbols[reached.symbol as usize];
         let path = &graph.files[dep.file as usize].path;
@@ -1164,9 +1173,16 @@ fn changed_symbol(
             via: graph.symbols[reached.via as usize].name.clone(),
             inherited_from: None,
         };
+        // A dependent in a renamed file is matched by its head path.
+        let in_tests = if dependent.file == *path {
+            in_test_file(dep.file, path)
+        } else {
+            policy.test_files.is_match(&dependent.file)
+        };
         dependent.test_code = dependent.is_test
             || dep.test_only
-            || is_test_code(&dependent.file, &dependent.local_name, policy);
+            || in_tests
+            || in_tests_module(&dependent.local_name);
         dependent
     };
     // A dependent in a file that the diff deletes is gone with it.
@@ -1320,8 +1336,17 @@ fn changed_symbol(
 /// definitions at other lines, such as two `#[cfg]` variants of a Rust
 /// item, are separate symbols that each may break, so all of them stay.
 fn dedupe_dependents(list: &mut Vec<Dependent>) {
-    let mut seen: FxHashSet<(String, String, u32)> = FxHashSet::default();
-    list.retain(|d| seen.insert((d.file.clone(), d.name.clone(), d.line)));
+    let keep: Vec<bool> = {
+        let mut seen: FxHashSet<(&str, &str, u32)> = FxHashSet::default();
+        list.iter()
+            .map(|d| seen.insert((&d.file, &d.name, d.line)))
+            .collect()
+    };
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let mut keep = keep.into_iter();
+    list.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Returns the tests defined inside `id`, at any depth.
@@ -1438,9 +1463,12 @@ fn changed_test(
 /// names hold `::`). Code that the graph marks `test_only` is test code
 /// too; callers check that flag themselves.
 pub(crate) fn is_test_code(file: &str, local_name: &str, policy: &Policy) -> bool {
-    local_name.starts_with("tests::")
-        || local_name.contains("::tests::")
-        || policy.test_files.is_match(file)
+    in_tests_module(local_name) || policy.test_files.is_match(file)
+}
+
+/// True for a name inside a Rust `tests` module.
+fn in_tests_module(local_name: &str) -> bool {
+    local_name.starts_with("tests::") || local_name.contains("::tests::")
 }
 
 /// Returns true for test functions and methods, by each language's
@@ -1465,16 +1493,17 @@ pub(crate) fn is_test(graph: &Graph, id: u32, policy: &Policy) -> bool {
         .next()
         .unwrap_or_default();
     match file.lang {
+        // The name is checked before the path, whose globs cost more.
         Lang::Python => {
-            policy.test_files.is_match(&file.path)
-                && short.starts_with("test")
+            short.starts_with("test")
+                && policy.test_files.is_match(&file.path)
                 && collected_by_pytest(graph, id)
         }
         Lang::Java => {
-            policy.test_files.is_match(&file.path)
-                && symbol.public
+            symbol.public
                 && short.starts_with("test")
                 && short.ends_with("()")
+                && policy.test_files.is_match(&file.path)
         }
         Lang::Rust => false,
     }
