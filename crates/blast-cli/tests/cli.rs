@@ -2051,6 +2051,84 @@ fn prefilter_matches_full_graph_on_java() {
     );
 }
 
+#[test]
+fn prefilter_matches_full_graph_on_rust() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("rust-repo");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test"]);
+    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    let lib = "pub mod inner;\npub mod items;\npub mod other;\npub mod shop;\npub mod user;\n\npub use inner::price as cost;\n";
+    let inner = "pub trait Priced {\n    fn price(&self) -> u32;\n}\n\npub fn price(n: u32) -> u32 {\n    n * 2\n}\n\npub fn rarely() -> u32 {\n    1\n}\n";
+    let items = "use crate::inner::Priced;\n\npub struct Item;\n\nimpl Priced for Item {\n    fn price(&self) -> u32 {\n        5\n    }\n}\n\npub fn bill(item: &Item) -> u32 {\n    item.price()\n}\n";
+    commit_files(
+        &repo,
+        &[
+            (
+                "Cargo.toml",
+                Some("[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            ),
+            ("src/lib.rs", Some(lib)),
+            ("src/inner.rs", Some(inner)),
+            ("src/items.rs", Some(items)),
+            // Spells only the alias, through `crate::`.
+            (
+                "src/user.rs",
+                Some("pub fn total() -> u32 {\n    crate::cost(3)\n}\n"),
+            ),
+            (
+                "src/shop.rs",
+                Some(
+                    "use crate::items::{bill, Item};\n\npub fn checkout() -> u32 {\n    bill(&Item)\n}\n",
+                ),
+            ),
+            (
+                "src/other.rs",
+                Some("pub fn unrelated() -> u32 {\n    7\n}\n"),
+            ),
+        ],
+        "base",
+    );
+
+    // A function that another file reaches only by its re-exported alias.
+    commit_files(
+        &repo,
+        &[("src/inner.rs", Some(&inner.replace("n * 2", "n * 3")))],
+        "edit price",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("src/user.rs::total"),
+        "price reaches total through the alias cost"
+    );
+
+    // A rarely used function.
+    commit_files(
+        &repo,
+        &[("src/inner.rs", Some(&inner.replace("    1\n", "    2\n")))],
+        "edit rarely",
+    );
+    assert_prefilter_matches(&repo, &cache, "HEAD");
+
+    // An impl's method, which a function of another file reaches through
+    // a method call in the impl's file.
+    commit_files(
+        &repo,
+        &[(
+            "src/items.rs",
+            Some(&items.replace("        5\n", "        6\n")),
+        )],
+        "edit Item::price",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("src/shop.rs::checkout"),
+        "Item::price reaches checkout through bill"
+    );
+}
+
 /// The Java cases under `fixtures/cases/`: every commit of each, with the
 /// prefilter and with the full graph.
 #[test]

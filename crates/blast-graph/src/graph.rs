@@ -306,11 +306,13 @@ pub struct GraphOptions {
     /// The repository's Cargo manifests, from
     /// [`RustLayout::from_manifests`].
     pub rust: RustLayout,
-    /// Java files read for their declarations only: their types and members
-    /// are indexed, but their imports, type uses and expressions give no
-    /// edges. A diff's prefilter parses such files only so that the types
-    /// that the other files' expressions pass through are known.
-    pub java_declarations_only: rustc_hash::FxHashSet<String>,
+    /// Files read for their declarations only: their definitions are
+    /// indexed, so other files resolve through them, but their own
+    /// references give no edges. A Java file keeps its inherit and override
+    /// edges. A diff's prefilter reads such files for the types that other
+    /// files' expressions pass through (Java), or because every file of the
+    /// crate graph is parsed anyway (Rust).
+    pub declarations_only: rustc_hash::FxHashSet<String>,
 }
 
 /// Counts that say how complete the graph is.
@@ -664,11 +666,13 @@ fn resolve_language(
                         path: &file.path,
                         syntax,
                         facts,
+                        references: !options.declarations_only.contains(&file.path),
                     },
                     _ => rust_lang::RustFile {
                         path: &file.path,
                         syntax: &empty_syntax,
                         facts: &empty,
+                        references: false,
                     },
                 })
                 .collect();
@@ -692,7 +696,7 @@ fn resolve_language(
                         path: &file.path,
                         syntax,
                         facts,
-                        references: !options.java_declarations_only.contains(&file.path),
+                        references: !options.declarations_only.contains(&file.path),
                     },
                     _ => java_lang::JavaFile {
                         path: &file.path,

@@ -16,10 +16,17 @@
 //! star-import file is parsed once the module of some parsed file, or that
 //! module's package, has the last segment of a module that the file
 //! star-imports. A file whose star imports the text scan cannot read is
-//! always parsed. Rust files are always parsed: the module tree
-//! comes from `mod` items and the Cargo layout of files that need not name
-//! anything searched, and glob imports, re-exports and macros bring in
-//! names a file does not spell.
+//! always parsed.
+//!
+//! Rust files are always parsed, because the module tree comes from `mod`
+//! items and the Cargo layout of files that need not name anything
+//! searched, and glob imports, re-exports and macros bring in names a file
+//! does not spell. But a Rust file's references are resolved only once the
+//! file names a searched name, like any other file's: until then the graph
+//! reads it for its declarations only. Resolving is most of the cost of a
+//! Rust graph. A file can name a re-exported item by its `use .. as` alias
+//! through `crate::` or `super::` paths, which spell no module, so once a
+//! file depends on the change, its aliases are searched too.
 //!
 //! Java files that name a searched name are resolved as in the full graph
 //! only if the types their expressions pass through are known, even when
@@ -53,7 +60,7 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 use blast_diff::{ChangeSet, FileStatus};
 use blast_graph::lang::java::outline::{Outline, declaration_type_names, identifiers};
-use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, SourceFile};
+use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, LangFacts, SourceFile};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -103,9 +110,18 @@ pub(crate) fn extract_reachable(
         };
     }
     // Files parsed, and among them the files whose every reference counts.
-    // They differ only for Java files that the index closure brought in.
+    // They differ for Java files that the index closure brought in, and for
+    // Rust files, which are all parsed but resolved only once they name a
+    // searched name.
     let mut done = selected.clone();
-    let mut resolved = selected.clone();
+    let mut resolved: Vec<bool> = sources
+        .iter()
+        .zip(&selected)
+        .map(|(source, selected)| match source.lang {
+            Lang::Rust => changed.contains(source.path.as_str()),
+            Lang::Python | Lang::Java => *selected,
+        })
+        .collect();
     let star_selected = stars.select(sources, &mut done, &mut resolved);
     for (selected, star) in selected.iter_mut().zip(star_selected) {
         *selected |= star;
@@ -126,6 +142,7 @@ pub(crate) fn extract_reachable(
         }
     }
     java.close(sources, reader, &mut done, &mut extracted)?;
+    let rust_aliases = rust_aliases(&extracted);
 
     // Step 2: the names the diff touches, on both sides.
     let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> =
@@ -230,7 +247,14 @@ pub(crate) fn extract_reachable(
 
         // Once most files are in, one more round costs more than parsing
         // the rest: a graph build over what is parsed, and another scan.
-        let parsed = done.iter().filter(|d| **d).count();
+        // Rust files count once they are resolved, since all are parsed.
+        let parsed = sources
+            .iter()
+            .zip(done.iter().zip(&resolved))
+            .filter(|(source, (done, resolved))| {
+                **done && (source.lang != Lang::Rust || **resolved)
+            })
+            .count();
         if sources.len() >= WHOLE_REPOSITORY_MIN_FILES && parsed * 2 > sources.len() {
             log::debug!(
                 "prefilter: {parsed} of {} files selected; parsing all of them",
@@ -244,7 +268,7 @@ pub(crate) fn extract_reachable(
         }
 
         extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
-        options.java_declarations_only = declarations_only(sources, &done, &resolved);
+        options.declarations_only = declarations_only(sources, &done, &resolved);
         let graph = Graph::build(&extracted, options);
         for (path, local) in &seeds {
             let Some(file) = graph.file_id(path) else {
@@ -256,20 +280,24 @@ pub(crate) fn extract_reachable(
             let reached = reach(&graph, id, max_dependents, &[]);
             for dependent in reached.certain.iter().chain(&reached.possible) {
                 let symbol = &graph.symbols[dependent.symbol as usize];
+                let path = &graph.file_of(dependent.symbol).path;
                 names.extend(short_names(&symbol.local_name));
-                names.extend(module_names(&graph.file_of(dependent.symbol).path));
+                names.extend(module_names(path));
+                if let Some(aliases) = rust_aliases.get(path.as_str()) {
+                    names.extend(aliases.iter().cloned());
+                }
             }
         }
         last_graph = Some(graph);
     }
     extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
-    options.java_declarations_only = declarations_only(sources, &done, &resolved);
+    options.declarations_only = declarations_only(sources, &done, &resolved);
     log::debug!(
         "prefilter: {} Python files with star imports left out",
         stars.waiting.len()
     );
     log::debug!(
-        "prefilter: parsed {} of {} files ({} only for the Java type index)",
+        "prefilter: parsed {} of {} files ({} for their declarations only)",
         extracted.len(),
         sources.len(),
         done.iter()
@@ -280,14 +308,38 @@ pub(crate) fn extract_reachable(
     Ok((extracted, last_graph))
 }
 
-/// Lists the Java files parsed only for the type index. The graph leaves
-/// their references unresolved: none of them spells a searched name, so
-/// none of their references can lead to the change.
+/// Returns the names that each Rust file's `use .. as name` and `extern
+/// crate .. as name` bind, by path. Another file can reach what such a
+/// file re-exports by the new name alone, through `crate::name` or
+/// `super::name`, so the search adds a file's new names once the file
+/// depends on the change.
+fn rust_aliases(extracted: &[Arc<ExtractedFile>]) -> FxHashMap<String, Vec<String>> {
+    extracted
+        .iter()
+        .filter_map(|file| match &file.outcome {
+            Ok((_, LangFacts::Rust(facts))) => {
+                let aliases: Vec<String> = facts
+                    .uses
+                    .iter()
+                    .filter_map(|entry| entry.alias.clone())
+                    .filter(|alias| alias != "_")
+                    .collect();
+                (!aliases.is_empty()).then(|| (file.path.clone(), aliases))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Lists the files parsed but not resolved: Java files parsed only for the
+/// type index, and Rust files that name no searched name. The graph leaves their references
+/// unresolved: none of them spells a searched name, so none of their
+/// references can lead to the change.
 fn declarations_only(sources: &[SideFile], done: &[bool], resolved: &[bool]) -> FxHashSet<String> {
     sources
         .iter()
         .zip(done.iter().zip(resolved))
-        .filter(|(source, (done, resolved))| source.lang == Lang::Java && **done && !**resolved)
+        .filter(|(_, (done, resolved))| **done && !**resolved)
         .map(|(source, _)| source.path.clone())
         .collect()
 }
@@ -579,23 +631,31 @@ fn short_names(local_name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Returns the names an import of a file's module can spell: the file's stem, or
-/// its folder's name for a package's `__init__.py`.
+/// Returns the names an import of a file's module can spell: the file's
+/// stem, or its folder's name for a Python package's `__init__.py` and a
+/// Rust `mod.rs`. A Rust crate root (`src/lib.rs`, `src/main.rs`) is named
+/// by its package folder, with `_` for `-` as in the crate name.
 fn module_names(path: &str) -> Vec<String> {
     let mut parts: Vec<&str> = path.split('/').collect();
     let Some(file) = parts.pop() else {
         return Vec::new();
     };
-    let stem = file.split('.').next().unwrap_or(file);
-    let mut out = Vec::new();
-    if stem == "__init__" || stem == "mod" || stem == "lib" {
-        if let Some(dir) = parts.last() {
-            out.push((*dir).to_owned());
+    let (stem, extension) = file.rsplit_once('.').unwrap_or((file, ""));
+    let folder = parts.last().copied();
+    match (extension, stem) {
+        ("py", "__init__") | ("rs", "mod") => folder.map(str::to_owned).into_iter().collect(),
+        ("rs", "lib" | "main") if folder == Some("src") => {
+            let Some(package) = parts.len().checked_sub(2).map(|idx| parts[idx]) else {
+                return vec![stem.to_owned()];
+            };
+            let mut names = vec![package.to_owned()];
+            if package.contains('-') {
+                names.push(package.replace('-', "_"));
+            }
+            names
         }
-    } else {
-        out.push(stem.to_owned());
+        _ => vec![stem.to_owned()],
     }
-    out
 }
 
 #[cfg(test)]
@@ -618,6 +678,14 @@ mod tests {
         assert_eq!(short_names("Outer.m(int,String)"), vec!["Outer", "m"]);
         assert_eq!(module_names("pkg/db.py"), vec!["db"]);
         assert_eq!(module_names("pkg/__init__.py"), vec!["pkg"]);
+        assert_eq!(module_names("pkg/lib.py"), vec!["lib"]);
+        assert_eq!(module_names("src/net/mod.rs"), vec!["net"]);
+        assert_eq!(module_names("src/net/lib.rs"), vec!["lib"]);
+        assert_eq!(
+            module_names("crates/aho-corasick/src/lib.rs"),
+            vec!["aho-corasick", "aho_corasick"]
+        );
+        assert_eq!(module_names("src/main.rs"), vec!["main"]);
     }
 
     #[test]

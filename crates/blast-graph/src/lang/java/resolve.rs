@@ -179,7 +179,7 @@ pub(crate) struct JavaFile<'a> {
     pub syntax: &'a FileSyntax,
     pub facts: &'a JavaFacts,
     /// False for a file read for its declarations only (see
-    /// `GraphOptions::java_declarations_only`): its imports, type uses and
+    /// `GraphOptions::declarations_only`): its imports, type uses and
     /// expressions are not resolved.
     pub references: bool,
 }

@@ -1524,7 +1524,7 @@ class User {
 
     let mut options = GraphOptions::default();
     options
-        .java_declarations_only
+        .declarations_only
         .insert("src/p/Sub.java".to_owned());
     let partial = exact_edges(&Graph::build(&extracted, &options));
     assert_lacks(&partial, "p.Sub.size() -> p.Base.size() (call)");

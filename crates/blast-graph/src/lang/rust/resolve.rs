@@ -29,6 +29,10 @@ pub(crate) struct RustFile<'a> {
     pub path: &'a str,
     pub syntax: &'a FileSyntax,
     pub facts: &'a RustFacts,
+    /// False for a file read for its declarations only (see
+    /// `GraphOptions::declarations_only`): its items, `mod`, `use` and impl
+    /// headers are indexed, but none of its references gives an edge.
+    pub references: bool,
 }
 
 /// Counts that tell how much of the code resolved.
@@ -196,13 +200,16 @@ pub(super) struct Resolver<'a> {
     pub depth: Cell<u32>,
 }
 
-/// Resolves every reference of the given files.
+/// Resolves the references of the given files, except those read for their
+/// declarations only.
 pub(crate) fn resolve(files: &[RustFile<'_>], layout: &RustLayout) -> RustResolved {
     let mut stats = RustStats::default();
     let resolver = Resolver::new(files, layout, &mut stats);
     let mut edges = Vec::new();
-    for file_idx in 0..files.len() {
-        resolver.resolve_file(to_u32(file_idx), &mut edges, &mut stats);
+    for (file_idx, file) in files.iter().enumerate() {
+        if file.references {
+            resolver.resolve_file(to_u32(file_idx), &mut edges, &mut stats);
+        }
     }
     let modules = (0..files.len())
         .map(|f| match resolver.file_contexts[f].first() {
