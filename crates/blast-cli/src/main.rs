@@ -171,12 +171,18 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
             log::warn!("{warning}");
         }
     }
-    if !report.fails() {
+    let fails = report.fails();
+    let level = report.fail_on.unwrap_or(Level::None);
+    let tool_assisted = report.tool_assisted;
+    let total = (report.total.level, report.total.value);
+    // A far-reaching diff's report lists hundreds of thousands of
+    // dependents, which need not be freed before the process exits.
+    blast_score::drop_in_background(report);
+    if !fails {
         return Ok(Exit::Success);
     }
-    let level = report.fail_on.unwrap_or(Level::None);
     let requested = config.fail_on.or(config.policy.fail_on);
-    let why = if report.tool_assisted && requested != Some(level) {
+    let why = if tool_assisted && requested != Some(level) {
         " (the stricter [provenance] fail_on of the policy file, for tool-assisted commits)"
     } else {
         ""
@@ -185,8 +191,8 @@ fn run_diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let _ = writeln!(
         io::stderr().lock(),
         "blast: the diff's total level {} ({}) reaches the fail-on level {}{why}: exit code 1",
-        report.total.level.name(),
-        report.total.value,
+        total.0.name(),
+        total.1,
         level.name()
     );
     Ok(Exit::FailOn)

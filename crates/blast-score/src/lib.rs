@@ -44,7 +44,9 @@ mod sources;
 mod stale_exports;
 pub mod tokens;
 
-pub use pipeline::{AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, analyze, load_graph};
+pub use pipeline::{
+    AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, analyze, drop_in_background, load_graph,
+};
 pub use policy::{Policy, PolicyError};
 pub use report::{
     AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level,

@@ -455,7 +455,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             python.imports_unresolved_local
         ));
     }
-    Ok(Report {
+    let report = Report {
         base: revision_info(
             &comparison.base,
             &match &comparison.merge_base {
@@ -478,7 +478,19 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         commits,
         tool_assisted,
         fail_on,
-    })
+    };
+    drop_in_background((base_graph, head_graph, base_extracted, head_extracted));
+    Ok(report)
+}
+
+/// Frees `value` on a thread of its own. The graphs and extracted files of
+/// a large repository hold millions of small allocations, and freeing them
+/// took a tenth of a warm diff's time on the crates corpus.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    // If no thread can be started, the value is dropped here instead.
+    let _ = std::thread::Builder::new()
+        .name("blast-drop".to_owned())
+        .spawn(move || drop(value));
 }
 
 /// Searches the dependents of every changed symbol, in parallel, within

@@ -9,6 +9,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::layout::{self, CrateTarget, RustLayout, TargetKind};
@@ -231,7 +232,7 @@ pub(crate) fn resolve(files: &[RustFile<'_>], layout: &RustLayout) -> RustResolv
 
 impl<'a> Resolver<'a> {
     fn new(files: &'a [RustFile<'a>], layout: &RustLayout, stats: &mut RustStats) -> Resolver<'a> {
-        let index: Vec<FileIndex> = files.iter().map(index_file).collect();
+        let index: Vec<FileIndex> = files.par_iter().map(index_file).collect();
         let mut resolver = Resolver {
             files,
             index,
