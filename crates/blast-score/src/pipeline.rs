@@ -168,12 +168,18 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             .into_iter()
             .map(Arc::new)
             .collect();
-    let (base_extracted, prefilter_graph) = if config.prefilter {
+    let head = HeadInputs {
+        paths: &head_paths,
+        changed_paths: &changed_paths,
+        changed: &head_changed,
+        prefilter: config.prefilter,
+    };
+    let (base_extracted, prefilter_graphs) = if config.prefilter {
         crate::prefilter::extract_reachable(
             &base_sources,
             &base_reader,
             &change_set,
-            &head_changed,
+            &head,
             &head_sources,
             &mut graph_options,
             config.max_dependents,
@@ -196,34 +202,15 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
     ));
     finish_cache(config);
 
-    // Unchanged files share their extraction between the two graphs; with
-    // the prefilter, files the base side did not parse stay out of the head
-    // graph too.
-    let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> = base_extracted
-        .iter()
-        .map(|f| (f.path.as_str(), f))
-        .collect();
-    let mut head_extracted: Vec<Arc<ExtractedFile>> = head_paths
-        .iter()
-        .filter(|p| !changed_paths.contains(p.as_str()))
-        .filter_map(|p| base_by_path.get(p.as_str()).map(|f| Arc::clone(f)))
-        .collect();
-    head_extracted.extend(head_changed.iter().cloned());
-    let mut head_options = graph_options.clone();
-    if config.prefilter {
-        head_options.python.all_paths = head_paths
-            .iter()
-            .filter(|p| Lang::from_path(p) == Some(Lang::Python))
-            .cloned()
-            .collect();
-    }
-
     // Step 3: both graphs, at once, since much of resolution runs on one
-    // thread per language.
-    let (base_graph, head_graph) = rayon::join(
-        || prefilter_graph.unwrap_or_else(|| Graph::build(&base_extracted, &graph_options)),
-        || Graph::build(&head_extracted, &head_options),
-    );
+    // thread per language. The prefilter builds them itself when it ends
+    // with a partial set of files.
+    let (base_graph, head_graph) = prefilter_graphs.unwrap_or_else(|| {
+        rayon::join(
+            || Graph::build(&base_extracted, &graph_options),
+            || head.graph(&base_extracted, &graph_options),
+        )
+    });
     clock.lap(format_args!(
         "built graphs: base {} symbols, head {} symbols",
         base_graph.symbols.len(),
@@ -382,7 +369,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         &base_graph,
         &head_graph,
         base_extracted.len(),
-        head_extracted.len(),
+        head.files(&base_extracted).len(),
         &to_read,
     );
     stats.excluded = excluded;
@@ -479,7 +466,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
         tool_assisted,
         fail_on,
     };
-    drop_in_background((base_graph, head_graph, base_extracted, head_extracted));
+    drop_in_background((base_graph, head_graph, base_extracted));
     Ok(report)
 }
 
@@ -1014,6 +1001,57 @@ fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFi
             })
         })
         .collect())
+}
+
+/// What the head graph is built from, besides the base side's extracted
+/// files.
+pub(crate) struct HeadInputs<'a> {
+    /// The head revision's source paths.
+    pub paths: &'a [String],
+    /// Paths the diff changes, on either side.
+    pub changed_paths: &'a FxHashSet<&'a str>,
+    /// The head side's changed files, extracted.
+    pub changed: &'a [Arc<ExtractedFile>],
+    pub prefilter: bool,
+}
+
+impl HeadInputs<'_> {
+    /// Returns the head graph's files. Unchanged files share their
+    /// extraction with `base_extracted`, and with the prefilter, files the
+    /// base side did not parse stay out of the head graph too.
+    fn files(&self, base_extracted: &[Arc<ExtractedFile>]) -> Vec<Arc<ExtractedFile>> {
+        let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> = base_extracted
+            .iter()
+            .map(|f| (f.path.as_str(), f))
+            .collect();
+        let mut files: Vec<Arc<ExtractedFile>> = self
+            .paths
+            .iter()
+            .filter(|p| !self.changed_paths.contains(p.as_str()))
+            .filter_map(|p| base_by_path.get(p.as_str()).map(|f| Arc::clone(f)))
+            .collect();
+        files.extend(self.changed.iter().cloned());
+        files
+    }
+
+    /// Builds the head graph from [`HeadInputs::files`].
+    pub(crate) fn graph(
+        &self,
+        base_extracted: &[Arc<ExtractedFile>],
+        options: &GraphOptions,
+    ) -> Graph {
+        let files = self.files(base_extracted);
+        let mut options = options.clone();
+        if self.prefilter {
+            options.python.all_paths = self
+                .paths
+                .iter()
+                .filter(|p| Lang::from_path(p) == Some(Lang::Python))
+                .cloned()
+                .collect();
+        }
+        Graph::build(&files, &options)
+    }
 }
 
 /// Start lines of every symbol of the head graph, by file and name in the

@@ -64,12 +64,16 @@ use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, LangFacts, SourceFil
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::pipeline::HeadInputs;
 use crate::reach::reach;
 use crate::sources::{SideFile, SideReader};
 
+/// The base and the head graph.
+pub(crate) type Graphs = (Graph, Graph);
+
 /// Extracts the base files that the change can reach, with the graph
-/// options set up for a partial set of files. The graph of exactly those
-/// files comes back too when the search built it last.
+/// options set up for a partial set of files. The base and head graphs of
+/// exactly those files come back too when the search built them last.
 ///
 /// # Errors
 ///
@@ -78,11 +82,12 @@ pub(crate) fn extract_reachable(
     sources: &[SideFile],
     reader: &SideReader<'_>,
     change_set: &ChangeSet,
-    head_changed: &[Arc<ExtractedFile>],
+    head: &HeadInputs<'_>,
     head_sources: &[SourceFile],
     options: &mut GraphOptions,
     max_dependents: usize,
-) -> Result<(Vec<Arc<ExtractedFile>>, Option<Graph>), blast_diff::Error> {
+) -> Result<(Vec<Arc<ExtractedFile>>, Option<Graphs>), blast_diff::Error> {
+    let head_changed = head.changed;
     options.python.all_paths = sources
         .iter()
         .filter(|s| s.lang == Lang::Python)
@@ -193,7 +198,7 @@ pub(crate) fn extract_reachable(
         names.extend(short_names(local));
     }
     let mut searched: FxHashSet<String> = FxHashSet::default();
-    let mut last_graph: Option<Graph> = None;
+    let mut last_graph: Option<Graphs> = None;
     // The full graph takes the files in listing order, and so must every
     // partial one: where several files declare the same Java type, the
     // resolver breaks ties by that order.
@@ -269,7 +274,12 @@ pub(crate) fn extract_reachable(
 
         extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
         options.declarations_only = declarations_only(sources, &done, &resolved);
-        let graph = Graph::build(&extracted, options);
+        // The head graph is built beside the base one, on the other cores:
+        // when this round turns out to be the last, the diff needs it.
+        let (graph, head_graph) = rayon::join(
+            || Graph::build(&extracted, options),
+            || head.graph(&extracted, options),
+        );
         for (path, local) in &seeds {
             let Some(file) = graph.file_id(path) else {
                 continue;
@@ -288,7 +298,7 @@ pub(crate) fn extract_reachable(
                 }
             }
         }
-        last_graph = Some(graph);
+        last_graph = Some((graph, head_graph));
     }
     extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
     options.declarations_only = declarations_only(sources, &done, &resolved);
