@@ -273,11 +273,12 @@ where
     let Some(at) = head.find(&placeholder) else {
         panic!("report serialisation failed: no top-level field {key}");
     };
+
     if items.is_empty() {
         return head;
     }
     // Inside the document an item starts two levels deep, and a JSON
-    // string holds no raw line break, so every line break gains the indent.
+    // string contains no raw line break, so every line break gains the indent.
     let rendered: Vec<Vec<u8>> = items
         .par_iter()
         .map(|item| {
@@ -293,6 +294,7 @@ where
             indented
         })
         .collect();
+
     let total: usize = rendered.iter().map(|r| r.len() + 6).sum();
     let mut out = Vec::with_capacity(head.len() + total + 8);
     out.extend_from_slice(&head.as_bytes()[..at]);
