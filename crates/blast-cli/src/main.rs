@@ -297,6 +297,7 @@ fn run_graph(cli: &Cli, args: &GraphArgs) -> anyhow::Result<Exit> {
             log::info!("skipped {path}: {}", reason.name());
         }
     }
+    blast_score::drop_in_background(graph);
     Ok(Exit::Success)
 }
 

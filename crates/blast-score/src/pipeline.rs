@@ -739,6 +739,7 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
         "built the graph: {} symbols",
         graph.symbols.len()
     ));
+    drop_in_background(extracted);
     Ok(graph)
 }
 
