@@ -2060,7 +2060,9 @@ fn prefilter_matches_full_graph_on_rust() {
     git(&repo, &["init", "-q", "-b", "main"]);
     git(&repo, &["config", "user.name", "Test"]);
     git(&repo, &["config", "user.email", "test@example.invalid"]);
-    let lib = "pub mod inner;\npub mod items;\npub mod other;\npub mod shop;\npub mod user;\n\npub use inner::price as cost;\n";
+    let lib = "#[macro_use]\nmod mac;\npub mod calc;\npub mod colors;\npub mod inner;\npub mod items;\npub mod other;\npub mod paint;\npub mod shop;\npub mod user;\n\npub use colors::Color::*;\npub use inner::price as cost;\n";
+    let mac = "macro_rules! twice {\n    ($e:expr) => {\n        $e * 2\n    };\n}\n";
+    let colors = "pub enum Color {\n    Red,\n    Green,\n}\n";
     let inner = "pub trait Priced {\n    fn price(&self) -> u32;\n}\n\npub fn price(n: u32) -> u32 {\n    n * 2\n}\n\npub fn rarely() -> u32 {\n    1\n}\n";
     let items = "use crate::inner::Priced;\n\npub struct Item;\n\nimpl Priced for Item {\n    fn price(&self) -> u32 {\n        5\n    }\n}\n\npub fn bill(item: &Item) -> u32 {\n    item.price()\n}\n";
     commit_files(
@@ -2073,6 +2075,20 @@ fn prefilter_matches_full_graph_on_rust() {
             ("src/lib.rs", Some(lib)),
             ("src/inner.rs", Some(inner)),
             ("src/items.rs", Some(items)),
+            ("src/mac.rs", Some(mac)),
+            ("src/colors.rs", Some(colors)),
+            (
+                "src/calc.rs",
+                Some("pub fn doubled() -> u32 {\n    twice!(3)\n}\n"),
+            ),
+            // Names a variant, through a glob of the crate root, but never
+            // its enum.
+            (
+                "src/paint.rs",
+                Some(
+                    "use crate::*;\n\npub fn warm() -> u32 {\n    match Red {\n        Red => 1,\n        _ => 2,\n    }\n}\n",
+                ),
+            ),
             // Spells only the alias, through `crate::`.
             (
                 "src/user.rs",
@@ -2126,6 +2142,33 @@ fn prefilter_matches_full_graph_on_rust() {
     assert!(
         report.to_string().contains("src/shop.rs::checkout"),
         "Item::price reaches checkout through bill"
+    );
+
+    // A macro's body: the search looks for `twice`, not `twice!`.
+    commit_files(
+        &repo,
+        &[("src/mac.rs", Some(&mac.replace("$e * 2", "$e + $e")))],
+        "edit twice!",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("src/calc.rs::doubled"),
+        "twice! reaches doubled"
+    );
+
+    // A new variant, which reaches the file that names only another one.
+    commit_files(
+        &repo,
+        &[(
+            "src/colors.rs",
+            Some(&colors.replace("Green,", "Green,\n    Blue,")),
+        )],
+        "add Blue",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("src/paint.rs::warm"),
+        "Color reaches warm through the variant Red"
     );
 }
 

@@ -595,10 +595,57 @@ pub fn is_word_byte(b: u8) -> bool {
     b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80
 }
 
+/// The characters beyond ASCII that Rust reads as white space (its
+/// `Pattern_White_Space`): U+0085, U+200E, U+200F, U+2028 and U+2029, in
+/// UTF-8. No identifier contains them, so they end a word as a space does.
+const WIDE_SPACES: [&[u8]; 5] = [
+    b"\xC2\x85",
+    b"\xE2\x80\x8E",
+    b"\xE2\x80\x8F",
+    b"\xE2\x80\xA8",
+    b"\xE2\x80\xA9",
+];
+
+/// True when `bytes` starts with one of [`WIDE_SPACES`].
+pub fn starts_with_wide_space(bytes: &[u8]) -> bool {
+    WIDE_SPACES.iter().any(|space| bytes.starts_with(space))
+}
+
+/// True when `bytes` ends with one of [`WIDE_SPACES`].
+pub fn ends_with_wide_space(bytes: &[u8]) -> bool {
+    WIDE_SPACES.iter().any(|space| bytes.ends_with(space))
+}
+
 fn words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     bytes
         .split(|&b| !is_word_byte(b))
+        .flat_map(split_at_wide_spaces)
         .filter(|word| !word.is_empty())
+}
+
+/// Splits a run of word bytes at the [`WIDE_SPACES`] inside it.
+fn split_at_wide_spaces(word: &[u8]) -> Vec<&[u8]> {
+    if word.is_ascii() {
+        return vec![word];
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while at < word.len() {
+        match WIDE_SPACES
+            .iter()
+            .find(|space| word[at..].starts_with(space))
+        {
+            Some(space) => {
+                parts.push(&word[start..at]);
+                at += space.len();
+                start = at;
+            }
+            None => at += 1,
+        }
+    }
+    parts.push(&word[start..]);
+    parts
 }
 
 /// Returns true when a file has a star import (the text `import *`).
@@ -716,6 +763,14 @@ impl CachedFile {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_end_at_wide_spaces() {
+        let text = "fn g() {\u{2028}foo()\u{200E}bar\u{85}} é_x".as_bytes();
+        let found: Vec<&[u8]> = super::words(text).collect();
+        let expected: Vec<&[u8]> = vec![b"fn", b"g", b"foo", b"bar", "é_x".as_bytes()];
+        assert_eq!(found, expected);
+    }
+
     use super::*;
     use crate::graph::{ExtractOptions, SourceFile, extract_file};
 

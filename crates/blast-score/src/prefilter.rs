@@ -26,7 +26,9 @@
 //! reads it for its declarations only. Resolving is most of the cost of a
 //! Rust graph. A file can name a re-exported item by its `use .. as` alias
 //! through `crate::` or `super::` paths, which spell no module, so once a
-//! file depends on the change, its aliases are searched too.
+//! file depends on the change, its aliases are searched too. A glob import
+//! lets a file name an enum's variant without naming the enum, so an
+//! enum's variants are searched with it.
 //!
 //! Java files that name a searched name are resolved as in the full graph
 //! only if the types their expressions pass through are known, even when
@@ -60,7 +62,7 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 use blast_diff::{ChangeSet, FileStatus};
 use blast_graph::lang::java::outline::{Outline, declaration_type_names, identifiers};
-use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, LangFacts, SourceFile};
+use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, LangFacts, SourceFile, SymbolId};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -147,7 +149,7 @@ pub(crate) fn extract_reachable(
         }
     }
     java.close(sources, reader, &mut done, &mut extracted)?;
-    let rust_aliases = rust_aliases(&extracted);
+    let rust_names = RustNames::new(&extracted);
 
     // Step 2: the names the diff touches, on both sides.
     let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> =
@@ -287,15 +289,13 @@ pub(crate) fn extract_reachable(
             let Some(id) = graph.find_local(file, local) else {
                 continue;
             };
+            names.extend(rust_names.of(&graph, id).cloned());
             let reached = reach(&graph, id, max_dependents, &[]);
             for dependent in reached.certain.iter().chain(&reached.possible) {
                 let symbol = &graph.symbols[dependent.symbol as usize];
-                let path = &graph.file_of(dependent.symbol).path;
                 names.extend(short_names(&symbol.local_name));
-                names.extend(module_names(path));
-                if let Some(aliases) = rust_aliases.get(path.as_str()) {
-                    names.extend(aliases.iter().cloned());
-                }
+                names.extend(module_names(&graph.file_of(dependent.symbol).path));
+                names.extend(rust_names.of(&graph, dependent.symbol).cloned());
             }
         }
         last_graph = Some((graph, head_graph));
@@ -318,27 +318,62 @@ pub(crate) fn extract_reachable(
     Ok((extracted, last_graph))
 }
 
-/// Returns the names that each Rust file's `use .. as name` and `extern
-/// crate .. as name` bind, by path. Another file can reach what such a
-/// file re-exports by the new name alone, through `crate::name` or
-/// `super::name`, so the search adds a file's new names once the file
-/// depends on the change.
-fn rust_aliases(extracted: &[Arc<ExtractedFile>]) -> FxHashMap<String, Vec<String>> {
-    extracted
-        .iter()
-        .filter_map(|file| match &file.outcome {
-            Ok((_, LangFacts::Rust(facts))) => {
-                let aliases: Vec<String> = facts
-                    .uses
-                    .iter()
-                    .filter_map(|entry| entry.alias.clone())
-                    .filter(|alias| alias != "_")
-                    .collect();
-                (!aliases.is_empty()).then(|| (file.path.clone(), aliases))
+/// Names that a Rust file's dependents can spell without spelling the
+/// names of its symbols.
+#[derive(Default)]
+struct RustNames {
+    /// By path, the names that the file's `use .. as name` and `extern
+    /// crate .. as name` bind. Another file can reach what such a file
+    /// re-exports by the new name alone, through `crate::name` or
+    /// `super::name`, so the search adds a file's new names once the file
+    /// depends on the change.
+    aliases: FxHashMap<String, Vec<String>>,
+    /// By path and local symbol index, the variants of each enum. A glob
+    /// import (`use Color::*`, or `use crate::*` of a re-export) lets a
+    /// file name a variant without naming its enum.
+    variants: FxHashMap<(String, u32), Vec<String>>,
+}
+
+impl RustNames {
+    fn new(extracted: &[Arc<ExtractedFile>]) -> RustNames {
+        let mut names = RustNames::default();
+        for file in extracted {
+            let Ok((_, LangFacts::Rust(facts))) = &file.outcome else {
+                continue;
+            };
+            let aliases: Vec<String> = facts
+                .uses
+                .iter()
+                .filter_map(|entry| entry.alias.clone())
+                .filter(|alias| alias != "_")
+                .collect();
+            if !aliases.is_empty() {
+                names.aliases.insert(file.path.clone(), aliases);
             }
-            _ => None,
-        })
-        .collect()
+            for (owner, variant) in &facts.variants {
+                names
+                    .variants
+                    .entry((file.path.clone(), *owner))
+                    .or_default()
+                    .push(variant.clone());
+            }
+        }
+        names
+    }
+
+    /// Returns the names to search once `id` depends on the change: the
+    /// aliases of its file and, for an enum, its variants.
+    fn of<'n>(&'n self, graph: &Graph, id: SymbolId) -> impl Iterator<Item = &'n String> + 'n {
+        let file = graph.file_of(id);
+        let local = id - file.first_symbol;
+        let aliases = self.aliases.get(file.path.as_str()).into_iter().flatten();
+        let variants = self
+            .variants
+            .get(&(file.path.clone(), local))
+            .into_iter()
+            .flatten();
+        aliases.chain(variants)
+    }
 }
 
 /// Lists the files parsed but not resolved: Java files parsed only for the
@@ -633,13 +668,27 @@ fn touched(
 /// Returns the names a reference to a symbol can spell: its own name and those of
 /// its enclosing definitions (a call to `Repo()` reaches `Repo.__init__`).
 fn short_names(local_name: &str) -> Vec<String> {
-    let without_params = local_name.split('(').next().unwrap_or(local_name);
+    // A Java method's name ends with its parameter types: `Outer.m(int)`.
+    // A Rust name may start with a tuple type: `<(u8, u8) as Eq>::eq`.
+    let without_params = if local_name.ends_with(')') {
+        local_name.split('(').next().unwrap_or(local_name)
+    } else {
+        local_name
+    };
+    // Identifiers may hold non-ASCII characters, combining marks
+    // included, so only ASCII punctuation and spaces separate names.
     without_params
-        .split(['.', ':', '<', '>', ' ', '#'])
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c == '_' || c.is_alphanumeric()))
+        .split(|c: char| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|s| !s.is_empty() && !NOT_NAMES.contains(s))
         .map(str::to_owned)
         .collect()
 }
+
+/// Keywords in the local names of Rust impls (`<dyn T as U>`), which no
+/// reference spells as a name.
+const NOT_NAMES: &[&str] = &[
+    "as", "dyn", "for", "impl", "mut", "const", "unsafe", "extern", "fn",
+];
 
 /// Returns the names an import of a file's module can spell: the file's
 /// stem, or its folder's name for a Python package's `__init__.py` and a
@@ -680,12 +729,22 @@ mod tests {
         assert!(mentions_any(&matcher, b"from db import connect"));
         assert!(!mentions_any(&matcher, b"reconnect()"));
         assert!(!mentions_any(&matcher, b"connection = 1"));
+        // Rust's white space beyond ASCII ends a word; other letters do not.
+        assert!(mentions_any(&matcher, "{\u{2028}connect()".as_bytes()));
+        assert!(mentions_any(&matcher, "connect\u{85}()".as_bytes()));
+        assert!(!mentions_any(&matcher, "éconnect()".as_bytes()));
     }
 
     #[test]
     fn names_of_symbols_and_modules() {
         assert_eq!(short_names("Repo.save"), vec!["Repo", "save"]);
         assert_eq!(short_names("Outer.m(int,String)"), vec!["Outer", "m"]);
+        assert_eq!(short_names("mac::twice!"), vec!["mac", "twice"]);
+        assert_eq!(
+            short_names("<(u8, u8) as PartialEq<Mark>>::eq"),
+            vec!["u8", "u8", "PartialEq", "Mark", "eq"]
+        );
+        assert_eq!(short_names("नमस्ते"), vec!["नमस्ते"]);
         assert_eq!(module_names("pkg/db.py"), vec!["db"]);
         assert_eq!(module_names("pkg/__init__.py"), vec!["pkg"]);
         assert_eq!(module_names("pkg/lib.py"), vec!["lib"]);

@@ -13,7 +13,8 @@
 use aho_corasick::AhoCorasick;
 use blast_diff::{Repo, Side, TreeEntry};
 use blast_graph::cache::{
-    CachedFile, ExtractionCache, ScanFacts, has_star_import, is_word_byte, star_import_modules,
+    CachedFile, ExtractionCache, ScanFacts, ends_with_wide_space, has_star_import, is_word_byte,
+    star_import_modules, starts_with_wide_space,
 };
 use blast_graph::lang::java::outline::{Outline, outline};
 use blast_graph::{ExtractOptions, ExtractedFile, Lang, SourceFile, extract_all_cached};
@@ -95,9 +96,12 @@ impl SideFile {
 /// Returns true when the text contains one of the names as a whole word.
 pub(crate) fn mentions_any(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
     matcher.find_overlapping_iter(bytes).any(|m| {
-        let before = m.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(m.end()).copied();
-        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+        let (before, after) = (&bytes[..m.start()], &bytes[m.end()..]);
+        let joined_before =
+            before.last().is_some_and(|&b| is_word_byte(b)) && !ends_with_wide_space(before);
+        let joined_after =
+            after.first().is_some_and(|&b| is_word_byte(b)) && !starts_with_wide_space(after);
+        !joined_before && !joined_after
     })
 }
 
