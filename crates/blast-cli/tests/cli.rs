@@ -2172,6 +2172,63 @@ fn prefilter_matches_full_graph_on_rust() {
     );
 }
 
+/// A change to a module's top-level lines that define no symbol reaches the
+/// files that name what those lines bind, even through a relative import
+/// or a package that re-exports it.
+#[test]
+fn prefilter_matches_full_graph_on_module_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("module-repo");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test"]);
+    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    let init = "import sys\n\nfrom .a import LIMIT\n\nif sys.platform == \"win32\":\n    X = 1\nelse:\n    X = 2\n";
+    commit_files(
+        &repo,
+        &[
+            ("pkg/__init__.py", Some(init)),
+            ("pkg/a.py", Some("LIMIT, SPARE = 1, 2\n")),
+            (
+                "pkg/sub.py",
+                Some("from . import X\n\n\ndef run():\n    return X\n"),
+            ),
+            (
+                "user.py",
+                Some("from pkg import LIMIT\n\n\ndef check():\n    return LIMIT\n"),
+            ),
+            ("other.py", Some("def unrelated():\n    return 7\n")),
+        ],
+        "base",
+    );
+
+    // An `if` block of a package: `sub.py` names neither the package nor
+    // anything but `X`.
+    commit_files(
+        &repo,
+        &[("pkg/__init__.py", Some(&init.replace("X = 2", "X = 3")))],
+        "edit the if block",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("\"pkg/sub.py\""),
+        "the if block reaches sub.py"
+    );
+
+    // A tuple assignment that the package re-exports.
+    commit_files(
+        &repo,
+        &[("pkg/a.py", Some("LIMIT, SPARE = 5, 2\n"))],
+        "edit the tuple",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("user.py::check"),
+        "the tuple reaches check through the package"
+    );
+}
+
 /// The Java cases under `fixtures/cases/`: every commit of each, with the
 /// prefilter and with the full graph.
 #[test]

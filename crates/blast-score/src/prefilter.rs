@@ -170,7 +170,20 @@ pub(crate) fn extract_reachable(
                 .hunks
                 .iter()
                 .flat_map(|h| h.removed.iter().flat_map(|r| r.start..=r.end));
-            for local in touched(syntax, lang, file.status, lines) {
+            let locals = touched(syntax, lang, file.status, lines);
+            if locals.iter().any(String::is_empty) {
+                let ranges: Vec<(u32, u32)> = file
+                    .hunks
+                    .iter()
+                    .flat_map(|h| h.removed.iter().map(|r| (r.start, r.end)))
+                    .collect();
+                let source = sources.iter().find(|s| s.path == path);
+                for text in reader.texts(&source.into_iter().collect::<Vec<_>>())? {
+                    let text = text.as_deref().unwrap_or_default();
+                    names.extend(crate::module_change::line_names(lang, text, &ranges));
+                }
+            }
+            for local in locals {
                 seeds.push((path.clone(), local));
             }
             names.extend(module_names(&path));
@@ -185,7 +198,25 @@ pub(crate) fn extract_reachable(
                 .hunks
                 .iter()
                 .flat_map(|h| h.added.iter().flat_map(|r| r.start..=r.end));
-            for local in touched(syntax, lang, file.status, lines) {
+            let locals = touched(syntax, lang, file.status, lines);
+            if locals.iter().any(String::is_empty) {
+                let ranges: Vec<(u32, u32)> = file
+                    .hunks
+                    .iter()
+                    .flat_map(|h| h.added.iter().map(|r| (r.start, r.end)))
+                    .collect();
+                if let Some(source) = head_sources
+                    .iter()
+                    .find(|s| Some(&s.path) == file.new_path.as_ref())
+                {
+                    names.extend(crate::module_change::line_names(
+                        lang,
+                        &source.bytes,
+                        &ranges,
+                    ));
+                }
+            }
+            for local in locals {
                 names.extend(short_names(&local));
                 // A symbol edited only by added lines is changed at the base
                 // too, under the same name.
@@ -289,13 +320,13 @@ pub(crate) fn extract_reachable(
             let Some(id) = graph.find_local(file, local) else {
                 continue;
             };
-            names.extend(rust_names.of(&graph, id).cloned());
+            names.extend(rust_names.of(&graph, id));
             let reached = reach(&graph, id, max_dependents, &[]);
             for dependent in reached.certain.iter().chain(&reached.possible) {
                 let symbol = &graph.symbols[dependent.symbol as usize];
                 names.extend(short_names(&symbol.local_name));
                 names.extend(module_names(&graph.file_of(dependent.symbol).path));
-                names.extend(rust_names.of(&graph, dependent.symbol).cloned());
+                names.extend(rust_names.of(&graph, dependent.symbol));
             }
         }
         last_graph = Some((graph, head_graph));
@@ -361,10 +392,14 @@ impl RustNames {
         names
     }
 
-    /// Returns the names to search once `id` depends on the change: the
-    /// aliases of its file and, for an enum, its variants.
-    fn of<'n>(&'n self, graph: &Graph, id: SymbolId) -> impl Iterator<Item = &'n String> + 'n {
+    /// Returns the names to search once the Rust symbol `id` depends on the
+    /// change: the aliases of its file, its module's name and, for an enum,
+    /// its variants.
+    fn of(&self, graph: &Graph, id: SymbolId) -> Vec<String> {
         let file = graph.file_of(id);
+        if file.lang != Lang::Rust {
+            return Vec::new();
+        }
         let local = id - file.first_symbol;
         let aliases = self.aliases.get(file.path.as_str()).into_iter().flatten();
         let variants = self
@@ -372,7 +407,14 @@ impl RustNames {
             .get(&(file.path.clone(), local))
             .into_iter()
             .flatten();
-        aliases.chain(variants)
+        // The module's own name, which `#[path = "x.rs"] mod name;` sets
+        // apart from the file's stem.
+        let module = file.module.rsplit("::").next().filter(|m| !m.is_empty());
+        aliases
+            .chain(variants)
+            .cloned()
+            .chain(module.map(str::to_owned))
+            .collect()
     }
 }
 
@@ -653,7 +695,14 @@ fn touched(
         FileStatus::Modified | FileStatus::TypeChanged => {}
     }
     for line in lines {
-        let mut idx = Some(syntax.innermost_at_line(line));
+        let innermost = syntax.innermost_at_line(line);
+        // A line outside every definition changes the module itself (its
+        // local name is empty). A line inside one does not: the module is
+        // only its ancestor.
+        if innermost == 0 && !out.iter().any(String::is_empty) {
+            out.push(String::new());
+        }
+        let mut idx = Some(innermost);
         while let Some(current) = idx {
             let symbol = &syntax.symbols[current as usize];
             if current != 0 && !out.contains(&symbol.local_name) {
