@@ -724,7 +724,7 @@ fn short_names(local_name: &str) -> Vec<String> {
     } else {
         local_name
     };
-    // Identifiers may hold non-ASCII characters, combining marks
+    // Identifiers may contain non-ASCII characters, combining marks
     // included, so only ASCII punctuation and spaces separate names.
     without_params
         .split(|c: char| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '_'))
