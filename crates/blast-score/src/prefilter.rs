@@ -183,7 +183,10 @@ pub(crate) fn extract_reachable(
                     names.extend(crate::module_change::line_names(lang, text, &ranges));
                 }
             }
-            for local in locals {
+            // The module itself is no seed: the diff keeps only those of its
+            // dependents that spell a name from a changed line (see
+            // `module_change`), and the names above find each of them.
+            for local in locals.into_iter().filter(|local| !local.is_empty()) {
                 seeds.push((path.clone(), local));
             }
             names.extend(module_names(&path));
@@ -216,7 +219,7 @@ pub(crate) fn extract_reachable(
                     ));
                 }
             }
-            for local in locals {
+            for local in locals.into_iter().filter(|local| !local.is_empty()) {
                 names.extend(short_names(&local));
                 // A symbol edited only by added lines is changed at the base
                 // too, under the same name.
