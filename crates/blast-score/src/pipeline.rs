@@ -739,7 +739,9 @@ pub fn load_graph(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<Gra
         "built the graph: {} symbols",
         graph.symbols.len()
     ));
-    drop_in_background(extracted);
+    // Freed before returning, not in the background: the caller renders
+    // the graph next, and that peak would otherwise include these files.
+    drop(extracted);
     Ok(graph)
 }
 
