@@ -18,6 +18,10 @@
 //! star-imports. A file whose star imports the text scan cannot read is
 //! always parsed.
 //!
+//! A change to a module's own top-level lines, outside every definition,
+//! is searched by the names on those lines, since the diff keeps only the
+//! dependents of such a change that spell one of them.
+//!
 //! Rust files are always parsed, because the module tree comes from `mod`
 //! items and the Cargo layout of files that need not name anything
 //! searched, and glob imports, re-exports and macros bring in names a file
@@ -60,7 +64,7 @@
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
-use blast_diff::{ChangeSet, FileStatus};
+use blast_diff::{ChangeSet, FileChange, FileStatus};
 use blast_graph::lang::java::outline::{Outline, declaration_type_names, identifiers};
 use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, LangFacts, SourceFile, SymbolId};
 use rayon::prelude::*;
@@ -172,11 +176,7 @@ pub(crate) fn extract_reachable(
                 .flat_map(|h| h.removed.iter().flat_map(|r| r.start..=r.end));
             let locals = touched(syntax, lang, file.status, lines);
             if locals.iter().any(String::is_empty) {
-                let ranges: Vec<(u32, u32)> = file
-                    .hunks
-                    .iter()
-                    .flat_map(|h| h.removed.iter().map(|r| (r.start, r.end)))
-                    .collect();
+                let ranges = changed_lines(file, Side::Base);
                 let source = sources.iter().find(|s| s.path == path);
                 for text in reader.texts(&source.into_iter().collect::<Vec<_>>())? {
                     let text = text.as_deref().unwrap_or_default();
@@ -203,11 +203,7 @@ pub(crate) fn extract_reachable(
                 .flat_map(|h| h.added.iter().flat_map(|r| r.start..=r.end));
             let locals = touched(syntax, lang, file.status, lines);
             if locals.iter().any(String::is_empty) {
-                let ranges: Vec<(u32, u32)> = file
-                    .hunks
-                    .iter()
-                    .flat_map(|h| h.added.iter().map(|r| (r.start, r.end)))
-                    .collect();
+                let ranges = changed_lines(file, Side::Head);
                 if let Some(source) = head_sources
                     .iter()
                     .find(|s| Some(&s.path) == file.new_path.as_ref())
@@ -715,6 +711,26 @@ fn touched(
         }
     }
     out
+}
+
+/// A side of the diff.
+#[derive(Clone, Copy)]
+enum Side {
+    Base,
+    Head,
+}
+
+/// Returns the line ranges that a file's hunks remove (at the base) or add
+/// (at the head).
+fn changed_lines(file: &FileChange, side: Side) -> Vec<(u32, u32)> {
+    file.hunks
+        .iter()
+        .flat_map(|h| match side {
+            Side::Base => &h.removed,
+            Side::Head => &h.added,
+        })
+        .map(|r| (r.start, r.end))
+        .collect()
 }
 
 /// Returns the names a reference to a symbol can spell: its own name and those of
