@@ -14,9 +14,9 @@ files, bytes and lines that blast parses, then one row per measured command:
 - the floor: `blast-floor`, which parses every file and runs its language's
   tags query on one thread, with blast's own grammars and compiled queries;
 - `blast graph -o /dev/null` on the work tree: the full graph. The floor
-  and the graph run in turns, three times each (`--repeat`), and the table
-  keeps each one's run with the least CPU time, since other work on the
-  machine only adds to it; a note lists every run's CPU time;
+  and the graph run in turns, three times each (`--repeat`). The table
+  keeps each one's run with the least CPU time, because other work on the
+  machine only adds to it, and a note lists every run's CPU time;
 - `blast diff REV^!` for each change commit of the corpus: cold (with
   `--no-cache`), then twice with the cache on, the second run being warm. A
   build of blast without a cache runs each diff twice, cold and warm;

@@ -1006,8 +1006,7 @@ fn read_paths(repo: &Repo, side: &Side, paths: &[String]) -> Result<Vec<SourceFi
         .collect())
 }
 
-/// What the head graph is built from, besides the base side's extracted
-/// files.
+/// The inputs of the head graph, besides the base side's extracted files.
 pub(crate) struct HeadInputs<'a> {
     /// The head revision's source paths.
     pub paths: &'a [String],
