@@ -254,6 +254,25 @@ pub(crate) fn extract_reachable(
         let candidates: Vec<usize> = (0..sources.len())
             .filter(|&idx| !resolved[idx] && sources[idx].may_mention_any(&matcher, &new_names))
             .collect();
+        // When the files that may name a searched name already make up
+        // most of the repository, confirming each one by its text (read
+        // from git on a warm run) costs more than taking them all.
+        let projected = counted(sources, &done, &resolved)
+            + candidates
+                .iter()
+                .filter(|&&idx| sources[idx].lang == Lang::Rust || !done[idx])
+                .count();
+        if sources.len() >= WHOLE_REPOSITORY_MIN_FILES && projected * 2 > sources.len() {
+            log::debug!(
+                "prefilter: {projected} of {} files may name a searched name; parsing all of them",
+                sources.len()
+            );
+            let rest: Vec<bool> = done.iter().map(|d| !d).collect();
+            extracted.extend(extract_selected(sources, &rest, reader)?);
+            resolved.fill(true);
+            last_graph = None;
+            break;
+        }
         let candidate_files: Vec<&SideFile> = candidates.iter().map(|&idx| &sources[idx]).collect();
         let confirmed = reader.confirm_mentions(&candidate_files, &matcher)?;
         let mut matched = vec![false; sources.len()];
@@ -284,14 +303,7 @@ pub(crate) fn extract_reachable(
 
         // Once most files are in, one more round costs more than parsing
         // the rest: a graph build over what is parsed, and another scan.
-        // Rust files count once they are resolved, since all are parsed.
-        let parsed = sources
-            .iter()
-            .zip(done.iter().zip(&resolved))
-            .filter(|(source, (done, resolved))| {
-                **done && (source.lang != Lang::Rust || **resolved)
-            })
-            .count();
+        let parsed = counted(sources, &done, &resolved);
         if sources.len() >= WHOLE_REPOSITORY_MIN_FILES && parsed * 2 > sources.len() {
             log::debug!(
                 "prefilter: {parsed} of {} files selected; parsing all of them",
@@ -415,6 +427,16 @@ impl RustNames {
             .chain(module.map(str::to_owned))
             .collect()
     }
+}
+
+/// Counts the files taken in so far: those parsed, and among Rust files,
+/// which are all parsed, those resolved.
+fn counted(sources: &[SideFile], done: &[bool], resolved: &[bool]) -> usize {
+    sources
+        .iter()
+        .zip(done.iter().zip(resolved))
+        .filter(|(source, (done, resolved))| **done && (source.lang != Lang::Rust || **resolved))
+        .count()
 }
 
 /// Lists the files parsed but not resolved: Java files parsed only for the
