@@ -262,14 +262,12 @@ pub(crate) fn extract_reachable(
                 .iter()
                 .filter(|&&idx| sources[idx].lang == Lang::Rust || !done[idx])
                 .count();
-        if sources.len() >= WHOLE_REPOSITORY_MIN_FILES && projected * 2 > sources.len() {
+        if is_most_of(projected, sources.len()) {
             log::debug!(
                 "prefilter: {projected} of {} files may name a searched name; parsing all of them",
                 sources.len()
             );
-            let rest: Vec<bool> = done.iter().map(|d| !d).collect();
-            extracted.extend(extract_selected(sources, &rest, reader)?);
-            resolved.fill(true);
+            take_all(sources, &done, &mut resolved, reader, &mut extracted)?;
             last_graph = None;
             break;
         }
@@ -304,14 +302,12 @@ pub(crate) fn extract_reachable(
         // Once most files are in, one more round costs more than parsing
         // the rest: a graph build over what is parsed, and another scan.
         let parsed = counted(sources, &done, &resolved);
-        if sources.len() >= WHOLE_REPOSITORY_MIN_FILES && parsed * 2 > sources.len() {
+        if is_most_of(parsed, sources.len()) {
             log::debug!(
                 "prefilter: {parsed} of {} files selected; parsing all of them",
                 sources.len()
             );
-            let rest: Vec<bool> = done.iter().map(|d| !d).collect();
-            extracted.extend(extract_selected(sources, &rest, reader)?);
-            resolved.fill(true);
+            take_all(sources, &done, &mut resolved, reader, &mut extracted)?;
             last_graph = None;
             break;
         }
@@ -370,10 +366,10 @@ struct RustNames {
     /// `super::name`, so the search adds a file's new names once the file
     /// depends on the change.
     aliases: FxHashMap<String, Vec<String>>,
-    /// By path and local symbol index, the variants of each enum. A glob
-    /// import (`use Color::*`, or `use crate::*` of a re-export) lets a
-    /// file name a variant without naming its enum.
-    variants: FxHashMap<(String, u32), Vec<String>>,
+    /// By path, then by local symbol index, the variants of each enum. A
+    /// glob import (`use Color::*`, or `use crate::*` of a re-export) lets
+    /// a file name a variant without naming its enum.
+    variants: FxHashMap<String, FxHashMap<u32, Vec<String>>>,
 }
 
 impl RustNames {
@@ -392,12 +388,11 @@ impl RustNames {
             if !aliases.is_empty() {
                 names.aliases.insert(file.path.clone(), aliases);
             }
-            for (owner, variant) in &facts.variants {
-                names
-                    .variants
-                    .entry((file.path.clone(), *owner))
-                    .or_default()
-                    .push(variant.clone());
+            if !facts.variants.is_empty() {
+                let by_owner = names.variants.entry(file.path.clone()).or_default();
+                for (owner, variant) in &facts.variants {
+                    by_owner.entry(*owner).or_default().push(variant.clone());
+                }
             }
         }
         names
@@ -415,7 +410,8 @@ impl RustNames {
         let aliases = self.aliases.get(file.path.as_str()).into_iter().flatten();
         let variants = self
             .variants
-            .get(&(file.path.clone(), local))
+            .get(file.path.as_str())
+            .and_then(|by_owner| by_owner.get(&local))
             .into_iter()
             .flatten();
         // The module's own name, which `#[path = "x.rs"] mod name;` sets
@@ -427,6 +423,27 @@ impl RustNames {
             .chain(module.map(str::to_owned))
             .collect()
     }
+}
+
+/// True when `count` files are most of a repository of `total` files that
+/// is large enough to stop searching round by round.
+fn is_most_of(count: usize, total: usize) -> bool {
+    total >= WHOLE_REPOSITORY_MIN_FILES && count * 2 > total
+}
+
+/// Parses the files not parsed yet and marks every file resolved, which
+/// gives the full graph.
+fn take_all(
+    sources: &[SideFile],
+    done: &[bool],
+    resolved: &mut [bool],
+    reader: &SideReader<'_>,
+    extracted: &mut Vec<Arc<ExtractedFile>>,
+) -> Result<(), blast_diff::Error> {
+    let rest: Vec<bool> = done.iter().map(|d| !d).collect();
+    extracted.extend(extract_selected(sources, &rest, reader)?);
+    resolved.fill(true);
+    Ok(())
 }
 
 /// Counts the files taken in so far: those parsed, and among Rust files,
