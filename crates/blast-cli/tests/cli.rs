@@ -1270,10 +1270,7 @@ fn prefilter_matches_full_graph_on_stdlib() {
     let stdlib = PathBuf::from(String::from_utf8(stdlib.stdout).unwrap().trim());
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("stdlib");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["config", "user.name", "Test"]);
-    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(&repo);
     for package in ["email", "json"] {
         let status = Command::new("cp")
             .arg("-R")
@@ -1537,10 +1534,7 @@ fn constructor_change_reaches_callers_of_subclasses() {
     // `__init__`, so the prefilter finds it through `Cached` only.
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("constructor-repo");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["config", "user.name", "Test"]);
-    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(&repo);
     write(
         &repo,
         "store/repo.py",
@@ -1786,6 +1780,14 @@ fn fail_on_says_why_and_none_never_fails() {
     assert_eq!(policy.status.code(), Some(1));
 }
 
+/// Makes an empty git repository at `repo` with a committer set.
+fn init_repo(repo: &Path) {
+    std::fs::create_dir_all(repo).unwrap();
+    git(repo, &["init", "-q", "-b", "main"]);
+    git(repo, &["config", "user.name", "Test"]);
+    git(repo, &["config", "user.email", "test@example.invalid"]);
+}
+
 /// Commits the files as the next commit of `repo`. `None` deletes a file.
 fn commit_files(repo: &Path, files: &[(&str, Option<&str>)], message: &str) {
     for (path, text) in files {
@@ -1839,10 +1841,7 @@ fn prefilter_matches_full_graph_on_star_imports() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("star-repo");
     let cache = tmp.path().join("cache");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["config", "user.name", "Test"]);
-    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(&repo);
     let core = "def helper():\n    return 1\n\n\ndef other():\n    return 2\n";
     commit_files(
         &repo,
@@ -1913,10 +1912,7 @@ fn prefilter_matches_full_graph_on_java() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("java-repo");
     let cache = tmp.path().join("cache");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["config", "user.name", "Test"]);
-    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(&repo);
     let circle = "package shapes;\n\npublic class Circle extends Base {\n    public double area() {\n        return 3.0;\n    }\n\n    public double rarely() {\n        return 1.0;\n    }\n}\n";
     let registry = "package shapes;\n\npublic class Registry {\n    public Circle circle() {\n        return new Circle();\n    }\n}\n";
     commit_files(
@@ -2056,10 +2052,7 @@ fn prefilter_matches_full_graph_on_rust() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("rust-repo");
     let cache = tmp.path().join("cache");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["config", "user.name", "Test"]);
-    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(&repo);
     let lib = "#[macro_use]\nmod mac;\npub mod calc;\npub mod colors;\npub mod inner;\npub mod items;\npub mod other;\npub mod paint;\npub mod shop;\npub mod user;\n\npub use colors::Color::*;\npub use inner::price as cost;\n";
     let mac = "macro_rules! twice {\n    ($e:expr) => {\n        $e * 2\n    };\n}\n";
     let colors = "pub enum Color {\n    Red,\n    Green,\n}\n";
@@ -2180,10 +2173,7 @@ fn prefilter_matches_full_graph_on_module_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("module-repo");
     let cache = tmp.path().join("cache");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["config", "user.name", "Test"]);
-    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(&repo);
     let init = "import sys\n\nfrom .a import LIMIT\n\nif sys.platform == \"win32\":\n    X = 1\nelse:\n    X = 2\n";
     commit_files(
         &repo,
@@ -2398,10 +2388,7 @@ fn argument_errors_are_one_line() {
 fn size_limit_applies_to_cached_files() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("sized");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["config", "user.name", "Test"]);
-    git(&repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(&repo);
     write(&repo, "shop/db.py", "def connect(url):\n    return url\n");
     write(
         &repo,
