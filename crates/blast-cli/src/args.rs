@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use blast_score::{DEFAULT_MAX_TOTAL_EDGES, Level};
+use blast_score::{DEFAULT_MAX_TOTAL_EDGES, DEFAULT_MIN_WEIGHT, Level};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Scores a git diff for blast radius: which symbols it changes and what
@@ -104,6 +104,12 @@ pub(crate) struct LimitArgs {
     /// changed symbols (at least 1); the report marks the symbols it cut short.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TOTAL_EDGES, value_parser = parse_limit::<u64>, allow_negative_numbers = true)]
     pub max_total_edges: u64,
+
+    /// Leave out possible dependents whose path weight (the product of 1/n over the calls by
+    /// name on the path, n being the definitions of the name) is below this, from 0 to 1;
+    /// 0 keeps them all.
+    #[arg(long, value_name = "WEIGHT", default_value_t = DEFAULT_MIN_WEIGHT, value_parser = parse_weight, allow_negative_numbers = true)]
+    pub min_weight: f64,
 }
 
 const DIFF_HELP: &str = "\
@@ -309,6 +315,16 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// Reads a path weight, a number from 0 to 1.
+fn parse_weight(text: &str) -> Result<f64, String> {
+    let invalid = || format!("invalid weight '{text}': expected a number from 0 to 1");
+    let weight: f64 = text.trim().parse().map_err(|_| invalid())?;
+    if !(0.0..=1.0).contains(&weight) {
+        return Err(invalid());
+    }
+    Ok(weight)
+}
+
 fn parse_level(text: &str) -> Result<Level, String> {
     Level::parse(&text.to_ascii_lowercase()).ok_or_else(|| {
         format!("invalid level '{text}': expected none, low, medium, high or critical")
@@ -317,7 +333,7 @@ fn parse_level(text: &str) -> Result<Level, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_count, parse_limit, parse_size};
+    use super::{parse_count, parse_limit, parse_size, parse_weight};
 
     #[test]
     fn size_suffixes_are_powers_of_1024() {
@@ -355,6 +371,17 @@ mod tests {
         let error = parse_limit::<usize>("0").unwrap_err();
         assert!(error.contains("at least 1"), "{error}");
         assert!(parse_limit::<u64>("many").is_err());
+    }
+
+    #[test]
+    fn weight_is_between_zero_and_one() {
+        assert_eq!(parse_weight("0"), Ok(0.0));
+        assert_eq!(parse_weight("0.01"), Ok(0.01));
+        assert_eq!(parse_weight("1"), Ok(1.0));
+        for text in ["-0.1", "1.5", "NaN", "inf", "one", ""] {
+            let error = parse_weight(text).unwrap_err();
+            assert!(error.contains("from 0 to 1"), "{text}: {error}");
+        }
     }
 
     #[test]

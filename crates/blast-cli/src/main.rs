@@ -386,6 +386,7 @@ fn apply_limits(config: &mut Config, limits: &LimitArgs) {
     config.extract.parse_timeout = limits.parse_timeout;
     config.max_dependents = limits.max_dependents;
     config.max_total_edges = limits.max_total_edges;
+    config.min_weight = limits.min_weight;
 }
 
 /// The analysis settings with their default limits and the policy from

@@ -45,7 +45,8 @@ mod stale_exports;
 pub mod tokens;
 
 pub use pipeline::{
-    AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, analyze, drop_in_background, load_graph,
+    AnalyzeError, Config, DEFAULT_MAX_TOTAL_EDGES, DEFAULT_MIN_WEIGHT, analyze, drop_in_background,
+    load_graph,
 };
 pub use policy::{Policy, PolicyError};
 pub use report::{

@@ -23,7 +23,7 @@ use crate::likely_break;
 use crate::module_change;
 use crate::module_mutation;
 use crate::policy::Policy;
-use crate::reach::{Reach, reach_within};
+use crate::reach::{Limits, Reach, reach_within};
 use crate::report::{
     AnalysisStats, ChangeKind, ChangedSymbol, CommitSummary, Dependent, FileSummary, Level,
     LimitReached, Report, RevisionInfo,
@@ -44,6 +44,10 @@ pub struct Config {
     /// out are searched in part or not at all, and the report lists the
     /// limit.
     pub max_total_edges: u64,
+    /// Possible dependents whose path weight (the product of the candidate
+    /// weights along the path) is below this are left out; 0 keeps them
+    /// all.
+    pub min_weight: f64,
     /// The review policy, usually from `blast.toml`.
     pub policy: Policy,
     /// The level at which the diff fails; overrides the policy's.
@@ -69,6 +73,12 @@ pub struct Config {
 // release build, far above what a review-sized diff needs.
 pub const DEFAULT_MAX_TOTAL_EDGES: u64 = 20_000_000;
 
+/// The default of [`Config::min_weight`]: a path as likely as one call
+/// among a hundred same-named definitions. A name gets at most 32
+/// candidates (8 in Java), so every direct candidate edge weighs more and
+/// is kept. Longer chains of guesses fall below it.
+pub const DEFAULT_MIN_WEIGHT: f64 = 0.01;
+
 /// Changed symbols whose dependents are searched in parallel at once. The
 /// edge budget is settled after each chunk, in the order of the changes,
 /// so which symbols it cuts short does not depend on thread timing.
@@ -81,12 +91,25 @@ impl Default for Config {
             graph: GraphOptions::default(),
             max_dependents: 50_000,
             max_total_edges: DEFAULT_MAX_TOTAL_EDGES,
+            min_weight: DEFAULT_MIN_WEIGHT,
             policy: Policy::default(),
             fail_on: None,
             prefilter: true,
             exclude_linguist: true,
             paths: Vec::new(),
             cache: None,
+        }
+    }
+}
+
+impl Config {
+    /// Returns the limits of one search for dependents that may examine
+    /// `max_edges` edges.
+    fn reach_limits(&self, max_edges: u64) -> Limits {
+        Limits {
+            max_dependents: self.max_dependents,
+            max_edges,
+            min_weight: self.min_weight,
         }
     }
 }
@@ -182,7 +205,7 @@ pub fn analyze(repo: &Repo, spec: &DiffSpec, config: &Config) -> Result<Report, 
             &head,
             &head_sources,
             &mut graph_options,
-            config.max_dependents,
+            &config.reach_limits(u64::MAX),
         )?
     } else {
         let all: Vec<&SideFile> = base_sources.iter().collect();
@@ -497,15 +520,13 @@ fn search_dependents(
         ChangeKind::Added => reach_within(
             head_graph,
             change.head.unwrap_or_default(),
-            config.max_dependents,
-            max_edges,
+            &config.reach_limits(max_edges),
             &[],
         ),
         _ => reach_within(
             base_graph,
             change.base.unwrap_or_default(),
-            config.max_dependents,
-            max_edges,
+            &config.reach_limits(max_edges),
             &change.base_lines,
         ),
     };

@@ -71,7 +71,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::pipeline::HeadInputs;
-use crate::reach::reach;
+use crate::reach::{Limits, reach_within};
 use crate::sources::{SideFile, SideReader};
 
 /// The base and the head graph.
@@ -91,7 +91,7 @@ pub(crate) fn extract_reachable(
     head: &HeadInputs<'_>,
     head_sources: &[SourceFile],
     options: &mut GraphOptions,
-    max_dependents: usize,
+    limits: &Limits,
 ) -> Result<(Vec<Arc<ExtractedFile>>, Option<Graphs>), blast_diff::Error> {
     let head_changed = head.changed;
     options.python.all_paths = sources
@@ -328,7 +328,7 @@ pub(crate) fn extract_reachable(
                 continue;
             };
             names.extend(rust_names.of(&graph, id));
-            let reached = reach(&graph, id, max_dependents, &[]);
+            let reached = reach_within(&graph, id, limits, &[]);
             for dependent in reached.certain.iter().chain(&reached.possible) {
                 let symbol = &graph.symbols[dependent.symbol as usize];
                 names.extend(short_names(&symbol.local_name));

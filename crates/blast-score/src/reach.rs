@@ -1,7 +1,8 @@
 //! Reverse reachability: everything that depends on a symbol, directly or
 //! transitively, with its depth, split into certain dependents (reached
 //! through exact edges only) and possible ones (some candidate edge on the
-//! way, weighted by the product of candidate weights).
+//! way, weighted by the product of candidate weights, down to a least
+//! weight).
 
 use std::collections::VecDeque;
 
@@ -34,6 +35,34 @@ pub struct Reach {
     pub edges_examined: u64,
 }
 
+/// Where a search for dependents stops.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Certain and possible dependents each, at most; then the result is
+    /// marked truncated.
+    pub max_dependents: usize,
+    /// Edges examined, at most; then the result is marked truncated and
+    /// edge-limited.
+    pub max_edges: u64,
+    /// A possible dependent whose path weight is below this is left out
+    /// and not searched further. Weights multiply along a path, so after
+    /// a few calls by name most of a large repository is reachable with a
+    /// weight of a thousandth or less, which says nothing about the change
+    /// and costs a diff most of the repository's parsing.
+    pub min_weight: f64,
+}
+
+impl Limits {
+    /// At most `max_dependents` of each kind, with no other limit.
+    pub fn dependents(max_dependents: usize) -> Limits {
+        Limits {
+            max_dependents,
+            max_edges: u64::MAX,
+            min_weight: 0.0,
+        }
+    }
+}
+
 /// Visit state per symbol. A dependent reached through an import is listed
 /// but not searched further (see `EdgeKind::propagates`), unless another
 /// edge reaches it too.
@@ -61,18 +90,26 @@ pub fn reach(
     max_dependents: usize,
     start_lines: &[(u32, u32)],
 ) -> Reach {
-    reach_within(graph, start, max_dependents, u64::MAX, start_lines)
+    reach_within(
+        graph,
+        start,
+        &Limits::dependents(max_dependents),
+        start_lines,
+    )
 }
 
-/// [`reach`] that also stops after examining `max_edges` edges, and then
-/// marks the result truncated and edge-limited.
+/// [`reach`] within all of `limits`.
 pub fn reach_within(
     graph: &Graph,
     start: SymbolId,
-    max_dependents: usize,
-    max_edges: u64,
+    limits: &Limits,
     start_lines: &[(u32, u32)],
 ) -> Reach {
+    let &Limits {
+        max_dependents,
+        max_edges,
+        min_weight,
+    } = limits;
     let mut result = Reach::default();
     let follows = |node: SymbolId, edge: &Edge| {
         edge.kind != EdgeKind::Scope
@@ -136,7 +173,8 @@ pub fn reach_within(
     }
 
     // Phase 2: from the start and every expanded certain dependent, follow
-    // all edges; whatever is new is possible, with the product of weights.
+    // all edges; whatever is new is possible, with the product of weights,
+    // unless that product is below the least weight.
     // The symbols expanded in phase 1 are the start and the certain
     // dependents marked expanded; they start phase 2 with weight 1.
     let mut weight: FxHashMap<SymbolId, f64> = FxHashMap::default();
@@ -171,6 +209,9 @@ pub fn reach_within(
                 continue;
             }
             let new_weight = weight_of(&weight, node) * edge_weight(graph, edge);
+            if new_weight < min_weight {
+                continue;
+            }
             let expand = expands(node, edge);
             match state_of(&possible_state, dependent) {
                 State::Expanded => continue,
@@ -391,6 +432,47 @@ pub(crate) mod tests {
         );
     }
 
+    /// Two calls by name in a row, among two and then three definitions,
+    /// weigh a sixth. A least weight above that stops the search after the
+    /// first call, so the dependents beyond it are not searched.
+    #[test]
+    fn least_weight_leaves_out_unlikely_paths() {
+        let g = graph(&[
+            (
+                "a.py",
+                "class A:\n    def close(self):\n        pass\n\n    def stop(self):\n        pass\n",
+            ),
+            (
+                "b.py",
+                "class B:\n    def close(self):\n        pass\n\n    def stop(self):\n        pass\n",
+            ),
+            (
+                "c.py",
+                "class C:\n    def stop(self, x):\n        x.close()\n\ndef halt(y):\n    y.stop()\n\ndef main():\n    halt(1)\n",
+            ),
+        ]);
+        let found = |min_weight: f64| -> Vec<(String, u32)> {
+            let limits = Limits {
+                min_weight,
+                ..Limits::dependents(1000)
+            };
+            reach_within(&g, id(&g, "a.A.close"), &limits, &[])
+                .possible
+                .iter()
+                .map(|r| {
+                    let name = g.symbols[r.symbol as usize].name.clone();
+                    (name, (r.weight * 1000.0).round() as u32)
+                })
+                .collect()
+        };
+        let all = found(0.0);
+        let expected = [("c.C.stop", 500), ("c.halt", 167), ("c.main", 167)]
+            .map(|(name, weight)| (name.to_owned(), weight));
+        assert_eq!(all, expected, "weights in thousandths");
+        assert_eq!(found(0.1), all);
+        assert_eq!(found(0.3), expected[..1]);
+    }
+
     #[test]
     fn constructor_change_reaches_callers_of_the_class() {
         let g = graph(&[
@@ -459,7 +541,11 @@ pub(crate) mod tests {
         assert!(!whole.truncated);
         assert_eq!(whole.certain.len(), 49);
 
-        let limited = reach_within(&g, id(&g, "a.f0"), 1000, 10, &[]);
+        let limits = Limits {
+            max_edges: 10,
+            ..Limits::dependents(1000)
+        };
+        let limited = reach_within(&g, id(&g, "a.f0"), &limits, &[]);
         assert!(limited.truncated);
         assert!(limited.edge_limited);
         assert_eq!(limited.edges_examined, 10);
