@@ -324,6 +324,15 @@ impl<'a> Resolver<'a> {
             loaded.insert((module.krate, module.bodies[0].0));
         }
         let mut head = 0;
+        // The files in the order that step 3 takes them. A file that has a
+        // module stays in one, so a cursor that skips such files finds the
+        // next unreached one without scanning every file each time.
+        let mut unreached_order: Vec<usize> = (0..self.files.len()).collect();
+        unreached_order.sort_by_cached_key(|&f| {
+            let path = self.files[f].path;
+            (path.ends_with("mod.rs"), path.matches('/').count(), path)
+        });
+        let mut unreached_at = 0;
         loop {
             while head < queue.len() {
                 let (m, body) = queue[head];
@@ -425,13 +434,12 @@ impl<'a> Resolver<'a> {
             // its path under the crate whose folder contains it, or a crate of its
             // own, and the walk goes on from it.
             // Shallow files first, `mod.rs` last: they are the likelier roots.
-            let Some(file) = (0..self.files.len())
-                .filter(|&f| self.file_contexts[f].is_empty())
-                .min_by_key(|&f| {
-                    let path = self.files[f].path;
-                    (path.ends_with("mod.rs"), path.matches('/').count(), path)
-                })
-            else {
+            while unreached_at < unreached_order.len()
+                && !self.file_contexts[unreached_order[unreached_at]].is_empty()
+            {
+                unreached_at += 1;
+            }
+            let Some(&file) = unreached_order.get(unreached_at) else {
                 break;
             };
             stats.files_unreached += 1;
