@@ -252,6 +252,28 @@ pub struct RustFacts {
     pub macro_exports: Vec<u32>,
     /// Macro invocations whose arguments were parsed again.
     pub macro_invocations: u32,
+    /// The resolver's index of these facts, built by the first graph that
+    /// reads the file and reused by later graphs. A diff builds a base and
+    /// a head graph per prefilter round, mostly of the same files.
+    #[serde(skip)]
+    pub(crate) index: IndexMemo,
+}
+
+/// A lazily built [`resolve::FileIndex`] (`OnceLock` builds it at most
+/// once). A clone starts empty.
+#[derive(Default)]
+pub(crate) struct IndexMemo(OnceLock<Box<resolve::FileIndex>>);
+
+impl Clone for IndexMemo {
+    fn clone(&self) -> IndexMemo {
+        IndexMemo::default()
+    }
+}
+
+impl std::fmt::Debug for IndexMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IndexMemo")
+    }
 }
 
 impl RustFacts {

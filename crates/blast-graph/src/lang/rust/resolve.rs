@@ -164,7 +164,7 @@ pub(super) struct FileIndex {
 
 pub(super) struct Resolver<'a> {
     pub files: &'a [RustFile<'a>],
-    pub index: Vec<FileIndex>,
+    pub index: Vec<&'a FileIndex>,
     pub crates: Vec<Crate>,
     pub modules: Vec<Module>,
     /// Modules each file is loaded as; the first names the file.
@@ -232,7 +232,16 @@ pub(crate) fn resolve(files: &[RustFile<'_>], layout: &RustLayout) -> RustResolv
 
 impl<'a> Resolver<'a> {
     fn new(files: &'a [RustFile<'a>], layout: &RustLayout, stats: &mut RustStats) -> Resolver<'a> {
-        let index: Vec<FileIndex> = files.par_iter().map(index_file).collect();
+        let index: Vec<&'a FileIndex> = files
+            .par_iter()
+            .map(|file| {
+                &**file
+                    .facts
+                    .index
+                    .0
+                    .get_or_init(|| Box::new(index_file(file)))
+            })
+            .collect();
         let mut resolver = Resolver {
             files,
             index,
