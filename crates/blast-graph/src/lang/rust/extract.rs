@@ -783,6 +783,33 @@ pub(super) fn without_metavariables(body: &str) -> String {
     out
 }
 
+/// Returns whether macro arguments may contain a name, which parsing them
+/// again could find as a reference. Letters inside plain string literals
+/// name nothing, so `panic!("no value")` is not parsed again. A `'` or a
+/// `/` could make a quote look like the start of a string (`'"'`, or a
+/// quote in a comment), so text with either is always parsed again.
+fn may_name_anything(text: &[u8]) -> bool {
+    let mut bytes = text.iter();
+    while let Some(&byte) = bytes.next() {
+        match byte {
+            b'"' => loop {
+                match bytes.next() {
+                    None => return true,
+                    Some(b'\\') => {
+                        bytes.next();
+                    }
+                    Some(b'"') => break,
+                    Some(_) => {}
+                }
+            },
+            b'\'' | b'/' | b'_' => return true,
+            _ if byte.is_ascii_alphabetic() || !byte.is_ascii() => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// A pending re-parse of one macro's arguments.
 struct MacroJob {
     text: String,
@@ -1183,7 +1210,7 @@ impl RefVisitor<'_> {
             return;
         };
         let text = origin.text(tokens);
-        if text.len() < 3 || !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        if text.len() < 3 || !may_name_anything(text.as_bytes()) {
             return;
         }
         let inner = &text[1..text.len() - 1];
@@ -1955,6 +1982,26 @@ mod tests {
         ];
         for (attribute, expected) in cases {
             assert_eq!(cfg_requires_test(attribute), expected, "{attribute}");
+        }
+    }
+
+    #[test]
+    fn macro_arguments_of_strings_alone_name_nothing() {
+        let cases = [
+            (r#"("no value")"#, false),
+            (r#"("a {}", "b\"c", 1 + 2)"#, false),
+            (r#"["x"; 3]"#, false),
+            (r#"("\"", check())"#, true),
+            (r#"('"', check)"#, true),
+            (r#"(/* " */ check /* " */)"#, true),
+            (r#"(r"raw")"#, true),
+            (r#"("open)"#, true),
+            ("(_)", true),
+            ("(名前)", true),
+            ("(1u8)", true),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(may_name_anything(text.as_bytes()), expected, "{text}");
         }
     }
 }

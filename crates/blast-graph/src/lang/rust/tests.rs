@@ -1085,6 +1085,7 @@ mod tests {
 
 pub struct Item;
 impl Item { pub fn name(&self) -> String { String::new() } }
+impl Item { pub fn default_name() -> String { String::new() } }
 
 pub fn compute() -> u32 { 1 }
 pub fn check() -> bool { true }
@@ -1096,6 +1097,8 @@ pub fn report(item: &Item) {
     let list = vec![build(); 3];
     twice!(compute());
     local_only!();
+    assert!(check(), "a \" quote");
+    println!("{}", '"', Item::default_name());
 }
 "#,
     );
@@ -1105,6 +1108,7 @@ pub fn report(item: &Item) {
     assert_has(&edges, "crate::report -> crate::check (call)");
     assert_has(&edges, "crate::report -> crate::build (call)");
     assert_has(&edges, "crate::report -> crate::macros::twice! (call)");
+    assert_has(&edges, "crate::report -> crate::Item::default_name (call)");
     assert_has(
         &edges,
         "crate::tests::uses_local -> crate::tests::local_only! (call)",
