@@ -59,15 +59,52 @@ struct Rows<'a> {
 impl<'a> Rows<'a> {
     /// Sorts `ids` by the text of their rows and, when `dedup` is set,
     /// removes rows whose text equals the previous one's.
-    fn sorted(graph: &'a Graph, level: GraphLevel, ids: Vec<RowIds>, dedup: bool) -> Rows<'a> {
-        let mut rows = Rows { graph, level, ids };
-        let mut ids = std::mem::take(&mut rows.ids);
-        ids.sort_by(|a, b| rows.row(a).cmp(&rows.row(b)));
+    fn sorted(graph: &'a Graph, level: GraphLevel, mut ids: Vec<RowIds>, dedup: bool) -> Rows<'a> {
+        let mut rows = Rows {
+            graph,
+            level,
+            ids: Vec::new(),
+        };
+        let rank = rows.endpoint_ranks();
+        let key = |ids: &RowIds| {
+            (
+                rank[ids.source as usize],
+                rank[ids.target as usize],
+                ids.kind.name(),
+                ids.resolution.name(),
+                ids.weight_milli,
+            )
+        };
+
+        // Rows with equal keys have equal texts, so their order does not
+        // show in the output.
+        ids.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
         if dedup {
-            ids.dedup_by(|a, b| rows.row(a) == rows.row(b));
+            ids.dedup_by(|a, b| key(a) == key(b));
         }
         rows.ids = ids;
         rows
+    }
+
+    /// Returns each endpoint's rank in the order of its (symbol, file)
+    /// text, equal for equal texts. Rows compare by those texts first, and
+    /// there are many more rows than endpoints, so the rows sort by ranks.
+    fn endpoint_ranks(&self) -> Vec<u32> {
+        let endpoints = match self.level {
+            GraphLevel::Symbol => self.graph.symbols.len(),
+            GraphLevel::File => self.graph.files.len(),
+        };
+        let mut by_text: Vec<u32> = (0..u32::try_from(endpoints).unwrap_or(u32::MAX)).collect();
+        by_text.sort_unstable_by(|&a, &b| self.endpoint(a).cmp(&self.endpoint(b)));
+        let mut rank = vec![0u32; endpoints];
+        let mut current = 0;
+        for pair in by_text.windows(2) {
+            if self.endpoint(pair[0]) != self.endpoint(pair[1]) {
+                current += 1;
+            }
+            rank[pair[1] as usize] = current;
+        }
+        rank
     }
 
     /// Returns the (symbol, file) names of a row's endpoint.
