@@ -723,12 +723,12 @@ fn qualified_name(lang: Lang, module: &str, local_name: &str, path: &str) -> Str
         Lang::Python => match (module.is_empty(), local_name.is_empty()) {
             (_, true) => module.to_owned(),
             (true, false) => local_name.to_owned(),
-            (false, false) => format!("{module}.{local_name}"),
+            (false, false) => joined(module, ".", local_name),
         },
         Lang::Rust => match (module.is_empty(), local_name.is_empty()) {
             (_, true) => module.to_owned(),
             (true, false) => local_name.to_owned(),
-            (false, false) => format!("{module}::{local_name}"),
+            (false, false) => joined(module, "::", local_name),
         },
         // A Java file's module is its package, which many files share, so
         // the module symbol is named after the file: `com.example.Foo.java`.
@@ -741,10 +741,20 @@ fn qualified_name(lang: Lang, module: &str, local_name: &str, path: &str) -> Str
             if module.is_empty() {
                 local.to_owned()
             } else {
-                format!("{module}.{local}")
+                joined(module, ".", local)
             }
         }
     }
+}
+
+/// Returns `first`, `separator` and `last` in one string. A graph names
+/// every symbol this way, and `format!` took several times as long.
+fn joined(first: &str, separator: &str, last: &str) -> String {
+    let mut name = String::with_capacity(first.len() + separator.len() + last.len());
+    name.push_str(first);
+    name.push_str(separator);
+    name.push_str(last);
+    name
 }
 
 fn to_u32(value: usize) -> u32 {

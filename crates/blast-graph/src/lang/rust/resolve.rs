@@ -342,6 +342,15 @@ impl<'a> Resolver<'a> {
             (path.ends_with("mod.rs"), path.matches('/').count(), path)
         });
         let mut unreached_at = 0;
+        // The folder of each crate's root file, in crate order.
+        let mut crate_dirs: Vec<&'a str> = self
+            .crates
+            .iter()
+            .map(|krate| {
+                let root_file = self.modules[krate.root as usize].bodies[0].0;
+                layout::parent_dir(self.files[root_file as usize].path)
+            })
+            .collect();
         loop {
             while head < queue.len() {
                 let (m, body) = queue[head];
@@ -453,11 +462,10 @@ impl<'a> Resolver<'a> {
             };
             stats.files_unreached += 1;
             let path = self.files[file].path;
-            let owner = (0..self.crates.len())
-                .filter_map(|c| {
-                    let root = self.crates[c].root;
-                    let root_file = self.modules[root as usize].bodies[0].0;
-                    let root_dir = layout::parent_dir(self.files[root_file as usize].path);
+            let owner = crate_dirs
+                .iter()
+                .enumerate()
+                .filter_map(|(c, root_dir)| {
                     layout::is_within(path, root_dir).then_some((root_dir.len(), c))
                 })
                 .max();
@@ -497,6 +505,7 @@ impl<'a> Resolver<'a> {
             let added = self.add_body(module, to_u32(file), 0, dir);
             queue.extend(added.map(|body| (module, body)));
             if parent.is_none() {
+                crate_dirs.push(layout::parent_dir(path));
                 self.crates.push(Crate {
                     root: module,
                     edition_2015: false,
