@@ -174,7 +174,41 @@ impl ExtractionCache {
         blob_id: &str,
         lang: Lang,
     ) -> Option<Result<(FileSyntax, LangFacts), SkipReason>> {
-        match self.load(blob_id, lang).and_then(|entry| entry.outcome) {
+        self.count_load(self.load(blob_id, lang))
+    }
+
+    /// Reads the extraction result of a file as [`load_extraction`] does,
+    /// but for a Rust file without its references
+    /// ([`RustFacts::references_skipped`] is set). Decoding them is most of
+    /// the cost of reading an entry, and a diff resolves few Rust files.
+    ///
+    /// [`load_extraction`]: ExtractionCache::load_extraction
+    /// [`RustFacts::references_skipped`]: crate::lang::rust::RustFacts::references_skipped
+    pub fn load_declarations(
+        &self,
+        blob_id: &str,
+        lang: Lang,
+    ) -> Option<Result<(FileSyntax, LangFacts), SkipReason>> {
+        if lang != Lang::Rust {
+            return self.load_extraction(blob_id, lang);
+        }
+        let mut entry = crate::lang::rust::decode_declarations(|| self.load(blob_id, lang));
+        if let Some(CachedFile {
+            outcome: Some(Ok((_, LangFacts::Rust(facts)))),
+            ..
+        }) = &mut entry
+        {
+            facts.references_skipped = true;
+        }
+        self.count_load(entry)
+    }
+
+    /// Counts a read of an extraction result as a hit or a miss.
+    fn count_load(
+        &self,
+        entry: Option<CachedFile>,
+    ) -> Option<Result<(FileSyntax, LangFacts), SkipReason>> {
+        match entry.and_then(|entry| entry.outcome) {
             Some(outcome) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 Some(outcome)
@@ -847,6 +881,60 @@ mod tests {
         .filter(|w| filter.may_contain(w.as_bytes()))
         .count();
         assert!(misses <= 1, "{misses} false positives");
+    }
+
+    /// A Rust entry read for its declarations has everything but the
+    /// references, and a later whole read of the same entry has them too.
+    #[test]
+    fn rust_declarations_leave_out_references() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = ExtractionCache::open(root.path(), DEFAULT_MAX_BYTES).unwrap();
+        let bytes = b"use crate::db::Pool;\n\npub struct Shop { pool: Pool }\n\npub fn open(shop: &Shop) -> u32 {\n    let n = shop.pool.size();\n    crate::db::connect(n)\n}\n".to_vec();
+        let file = extract_file(
+            &SourceFile {
+                path: "src/shop.rs".into(),
+                bytes: bytes.clone(),
+            },
+            &ExtractOptions::default(),
+        )
+        .unwrap();
+        let id = blob_id(&bytes);
+        cache.store(&id, Lang::Rust, &CachedFile::of(&file, &bytes));
+        let rust = |outcome: Option<Result<(FileSyntax, LangFacts), SkipReason>>| match outcome {
+            Some(Ok((syntax, LangFacts::Rust(facts)))) => (syntax, facts),
+            other => panic!("not a Rust extraction: {other:?}"),
+        };
+        let Ok((_, LangFacts::Rust(stored))) = &file.outcome else {
+            panic!("not a Rust extraction");
+        };
+        assert!(!stored.refs.is_empty());
+        assert!(!stored.method_calls.is_empty());
+        assert!(!stored.field_reads.is_empty());
+
+        let (syntax, part) = rust(cache.load_declarations(&id, Lang::Rust));
+        assert!(part.references_skipped);
+        assert!(part.refs.is_empty());
+        assert!(part.method_calls.is_empty());
+        assert!(part.field_reads.is_empty());
+        assert_eq!(format!("{:?}", part.uses), format!("{:?}", stored.uses));
+        assert_eq!(format!("{:?}", part.fields), format!("{:?}", stored.fields));
+        assert_eq!(
+            format!("{:?}", part.bindings),
+            format!("{:?}", stored.bindings)
+        );
+        assert_eq!(
+            format!("{:?}", Some(&syntax)),
+            format!("{:?}", file.syntax())
+        );
+
+        let (_, whole) = rust(cache.load_extraction(&id, Lang::Rust));
+        assert!(!whole.references_skipped);
+        assert_eq!(format!("{:?}", whole.refs), format!("{:?}", stored.refs));
+        assert_eq!(
+            format!("{:?}", whole.method_calls),
+            format!("{:?}", stored.method_calls)
+        );
+        assert_eq!(cache.stats().corrupt, 0);
     }
 
     #[test]

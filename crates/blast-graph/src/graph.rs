@@ -102,6 +102,15 @@ impl ExtractedFile {
     pub fn syntax(&self) -> Option<&FileSyntax> {
         self.outcome.as_ref().ok().map(|(syntax, _)| syntax)
     }
+
+    /// Returns whether the file was read from the cache without its
+    /// references (see [`ExtractionCache::load_declarations`]), so that a
+    /// graph can read it for its declarations only.
+    ///
+    /// [`ExtractionCache::load_declarations`]: crate::cache::ExtractionCache::load_declarations
+    pub fn references_skipped(&self) -> bool {
+        matches!(&self.outcome, Ok((_, LangFacts::Rust(facts))) if facts.references_skipped)
+    }
 }
 
 /// Extracts one file. Never fails: files that cannot be read as source are
@@ -662,12 +671,20 @@ fn resolve_language(
             let rust_files: Vec<rust_lang::RustFile<'_>> = files
                 .iter()
                 .map(|file| match &file.outcome {
-                    Ok((syntax, LangFacts::Rust(facts))) => rust_lang::RustFile {
-                        path: &file.path,
-                        syntax,
-                        facts,
-                        references: !options.declarations_only.contains(&file.path),
-                    },
+                    Ok((syntax, LangFacts::Rust(facts))) => {
+                        let references = !options.declarations_only.contains(&file.path);
+                        debug_assert!(
+                            !(references && facts.references_skipped),
+                            "{} is resolved but was read without its references",
+                            file.path
+                        );
+                        rust_lang::RustFile {
+                            path: &file.path,
+                            syntax,
+                            facts,
+                            references: references && !facts.references_skipped,
+                        }
+                    }
                     _ => rust_lang::RustFile {
                         path: &file.path,
                         syntax: &empty_syntax,

@@ -137,7 +137,32 @@ pub(crate) fn extract_reachable(
     for (selected, star) in selected.iter_mut().zip(star_selected) {
         *selected |= star;
     }
-    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &selected, reader)?;
+    // Rust files that are parsed but not resolved are read from the cache
+    // without their references, which `complete_references` reads once a
+    // file is resolved.
+    let declarations_first: Vec<bool> = sources
+        .iter()
+        .zip(selected.iter().zip(&resolved))
+        .map(|(source, (selected, resolved))| *selected && source.lang == Lang::Rust && !resolved)
+        .collect();
+    let whole: Vec<bool> = selected
+        .iter()
+        .zip(&declarations_first)
+        .map(|(selected, first)| *selected && !first)
+        .collect();
+    let mut extracted: Vec<Arc<ExtractedFile>> = extract_selected(sources, &whole, reader)?;
+    let chosen: Vec<&SideFile> = sources
+        .iter()
+        .zip(&declarations_first)
+        .filter(|(_, first)| **first)
+        .map(|(source, _)| source)
+        .collect();
+    extracted.extend(
+        reader
+            .extract_declarations(&chosen)?
+            .into_iter()
+            .map(Arc::new),
+    );
     let selected_java: Vec<&SideFile> = sources
         .iter()
         .zip(&selected)
@@ -312,6 +337,7 @@ pub(crate) fn extract_reachable(
             break;
         }
 
+        complete_references(sources, &resolved, &order, reader, &mut extracted)?;
         extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
         options.declarations_only = declarations_only(sources, &done, &resolved);
         // The head graph is built beside the base one, on the other cores:
@@ -338,6 +364,7 @@ pub(crate) fn extract_reachable(
         }
         last_graph = Some((graph, head_graph));
     }
+    complete_references(sources, &resolved, &order, reader, &mut extracted)?;
     extracted.sort_by_key(|f| order.get(f.path.as_str()).copied());
     options.declarations_only = declarations_only(sources, &done, &resolved);
     log::debug!(
@@ -443,6 +470,42 @@ fn take_all(
     let rest: Vec<bool> = done.iter().map(|d| !d).collect();
     extracted.extend(extract_selected(sources, &rest, reader)?);
     resolved.fill(true);
+    Ok(())
+}
+
+/// Reads again, whole, each Rust file that was read without its references
+/// and is resolved now.
+///
+/// # Errors
+///
+/// Fails when a file the cache no longer has cannot be read.
+fn complete_references(
+    sources: &[SideFile],
+    resolved: &[bool],
+    order: &FxHashMap<&str, usize>,
+    reader: &SideReader<'_>,
+    extracted: &mut [Arc<ExtractedFile>],
+) -> Result<(), blast_diff::Error> {
+    let partial: Vec<&SideFile> = extracted
+        .iter()
+        .filter(|file| file.references_skipped())
+        .filter_map(|file| order.get(file.path.as_str()).copied())
+        .filter(|&idx| resolved[idx])
+        .map(|idx| &sources[idx])
+        .collect();
+    if partial.is_empty() {
+        return Ok(());
+    }
+    let mut whole: FxHashMap<String, Arc<ExtractedFile>> = reader
+        .extract(&partial)?
+        .into_iter()
+        .map(|file| (file.path.clone(), Arc::new(file)))
+        .collect();
+    for file in extracted.iter_mut() {
+        if let Some(read) = whole.remove(file.path.as_str()) {
+            *file = read;
+        }
+    }
     Ok(())
 }
 

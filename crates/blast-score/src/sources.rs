@@ -237,6 +237,24 @@ impl SideReader<'_> {
         &self,
         files: &[&SideFile],
     ) -> Result<Vec<ExtractedFile>, blast_diff::Error> {
+        self.extract_parts(files, false)
+    }
+
+    /// Extracts files as [`SideReader::extract`] does, but reads Rust files
+    /// that the cache has without their references (see
+    /// `ExtractionCache::load_declarations`).
+    pub(crate) fn extract_declarations(
+        &self,
+        files: &[&SideFile],
+    ) -> Result<Vec<ExtractedFile>, blast_diff::Error> {
+        self.extract_parts(files, true)
+    }
+
+    fn extract_parts(
+        &self,
+        files: &[&SideFile],
+        declarations: bool,
+    ) -> Result<Vec<ExtractedFile>, blast_diff::Error> {
         let mut out: Vec<Option<ExtractedFile>> = files
             .par_iter()
             .map(|file| match (&file.content, self.cache) {
@@ -248,13 +266,19 @@ impl SideReader<'_> {
                         outcome: Err(blast_graph::SkipReason::TooLarge),
                     })
                 }
-                (Content::Cached(_), Some(cache)) => cache
-                    .load_extraction(file.blob_id.as_deref().unwrap_or_default(), file.lang)
-                    .map(|outcome| ExtractedFile {
-                        path: file.path.clone(),
-                        lang: file.lang,
-                        outcome,
-                    }),
+                (Content::Cached(_), Some(cache)) => {
+                    let blob_id = file.blob_id.as_deref().unwrap_or_default();
+                    if declarations {
+                        cache.load_declarations(blob_id, file.lang)
+                    } else {
+                        cache.load_extraction(blob_id, file.lang)
+                    }
+                }
+                .map(|outcome| ExtractedFile {
+                    path: file.path.clone(),
+                    lang: file.lang,
+                    outcome,
+                }),
                 _ => None,
             })
             .collect();

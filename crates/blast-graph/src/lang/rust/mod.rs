@@ -226,9 +226,6 @@ pub struct GenericParam {
 /// Everything Rust-specific that extraction finds in one file.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct RustFacts {
-    pub refs: Vec<PathRef>,
-    pub method_calls: Vec<MethodCall>,
-    pub field_reads: Vec<FieldRead>,
     pub bindings: Vec<Binding>,
     pub uses: Vec<UseEntry>,
     pub mods: Vec<ModDecl>,
@@ -252,11 +249,60 @@ pub struct RustFacts {
     pub macro_exports: Vec<u32>,
     /// Macro invocations whose arguments were parsed again.
     pub macro_invocations: u32,
+    // The references come last in an encoded entry, so that a cache read
+    // for a file's declarations stops before them (see
+    // `decode_declarations`).
+    #[serde(deserialize_with = "references")]
+    pub refs: Vec<PathRef>,
+    #[serde(deserialize_with = "references")]
+    pub method_calls: Vec<MethodCall>,
+    #[serde(deserialize_with = "references")]
+    pub field_reads: Vec<FieldRead>,
+    /// True when the three lists above were left out of a cache read. Such
+    /// a file can give its declarations only.
+    #[serde(skip)]
+    pub references_skipped: bool,
     /// The resolver's index of these facts, built by the first graph that
     /// reads the file and reused by later graphs. A diff builds a base and
     /// a head graph per prefilter round, mostly of the same files.
     #[serde(skip)]
     pub(crate) index: IndexMemo,
+}
+
+thread_local! {
+    /// Set while [`decode_declarations`] runs on this thread.
+    static SKIP_REFERENCES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Reads one of the reference lists of [`RustFacts`], or nothing while
+/// [`decode_declarations`] runs. They are the last fields of an encoding, so
+/// leaving their bytes unread leaves nothing else unread.
+fn references<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    if SKIP_REFERENCES.with(std::cell::Cell::get) {
+        return Ok(Vec::new());
+    }
+    <Vec<T> as serde::Deserialize>::deserialize(deserializer)
+}
+
+/// Runs `decode` with the reference lists of every [`RustFacts`] it decodes
+/// left out. Only an encoding whose facts come last (an extraction outcome)
+/// can be read this way, because the bytes of the left-out lists stay
+/// unread.
+pub(crate) fn decode_declarations<R>(decode: impl FnOnce() -> R) -> R {
+    /// Clears the flag however `decode` ends, a panic included.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            SKIP_REFERENCES.with(|skip| skip.set(false));
+        }
+    }
+    SKIP_REFERENCES.with(|skip| skip.set(true));
+    let _reset = Reset;
+    decode()
 }
 
 /// A lazily built [`resolve::FileIndex`] (`OnceLock` builds it at most
