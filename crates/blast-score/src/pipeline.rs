@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use blast_diff::{ChangeSet, Comparison, DiffSpec, FileStatus, Repo, Side, TreeEntry};
 use blast_graph::cache::ExtractionCache;
@@ -1077,33 +1077,33 @@ impl HeadInputs<'_> {
     }
 }
 
-/// Start lines of every symbol of the head graph, by file and name in the
+/// The start line and qualified name of each symbol of a file, by local
+/// name, in the order of the file.
+type LinesByName<'g> = FxHashMap<&'g str, Vec<(u32, &'g str)>>;
+
+/// Start lines of the symbols of the head graph, by file and name in the
 /// file, so that dependents found at the base are shown where they are at
 /// the head. Same-named definitions of one file, such as two `#[cfg]`
-/// variants of a Rust item, are matched by their order in the file.
+/// variants of a Rust item, are matched by their order in the file. Each
+/// file's table is built when a dependent first needs it: most diffs reach
+/// few of the files.
 struct HeadLines<'g> {
-    /// The line and qualified name of each symbol, by path and local name,
-    /// in the order of the file.
-    lines: FxHashMap<(&'g str, &'g str), Vec<(u32, &'g str)>>,
+    base: &'g Graph,
+    head: &'g Graph,
+    /// Per head file, the line and qualified name of each symbol by local
+    /// name, in the order of the file.
+    lines: Vec<OnceLock<LinesByName<'g>>>,
     /// Base path to head path, for the files the diff renames.
     renames: FxHashMap<&'g str, &'g str>,
     /// Base paths of the files the diff deletes: code there cannot break.
     deleted: FxHashSet<&'g str>,
-    /// [`namesake_ordinals`] of the base and the head graph.
-    base_ordinals: Vec<u32>,
-    head_ordinals: Vec<u32>,
+    /// Per file of the base and of the head graph, [`namesake_ordinals`].
+    base_ordinals: Vec<OnceLock<Vec<u32>>>,
+    head_ordinals: Vec<OnceLock<Vec<u32>>>,
 }
 
 impl<'g> HeadLines<'g> {
-    fn new(base: &Graph, head: &'g Graph, change_set: &'g ChangeSet) -> HeadLines<'g> {
-        let mut lines: FxHashMap<(&str, &str), Vec<(u32, &str)>> = FxHashMap::default();
-        for symbol in &head.symbols {
-            let path = head.files[symbol.file as usize].path.as_str();
-            lines
-                .entry((path, symbol.local_name.as_str()))
-                .or_default()
-                .push((symbol.span.start_line, symbol.name.as_str()));
-        }
+    fn new(base: &'g Graph, head: &'g Graph, change_set: &'g ChangeSet) -> HeadLines<'g> {
         let renames = change_set
             .files
             .iter()
@@ -1116,13 +1116,50 @@ impl<'g> HeadLines<'g> {
             .filter(|f| f.status == FileStatus::Deleted)
             .filter_map(|f| f.old_path.as_deref())
             .collect();
+        let per_file = |graph: &Graph| -> Vec<OnceLock<Vec<u32>>> {
+            graph.files.iter().map(|_| OnceLock::new()).collect()
+        };
         HeadLines {
-            lines,
+            base,
+            head,
+            lines: head.files.iter().map(|_| OnceLock::new()).collect(),
             renames,
             deleted,
-            base_ordinals: namesake_ordinals(base),
-            head_ordinals: namesake_ordinals(head),
+            base_ordinals: per_file(base),
+            head_ordinals: per_file(head),
         }
+    }
+
+    /// Returns the place of symbol `id` of `graph` (the base or the head
+    /// graph) among the same-named symbols of its file.
+    fn ordinal(&self, graph: &Graph, id: blast_graph::SymbolId) -> u32 {
+        let memo = if std::ptr::eq(graph, self.head) {
+            &self.head_ordinals
+        } else {
+            debug_assert!(std::ptr::eq(graph, self.base));
+            &self.base_ordinals
+        };
+        let file = graph.symbols[id as usize].file;
+        let first = graph.files[file as usize].first_symbol;
+        let ordinals = memo[file as usize].get_or_init(|| namesake_ordinals(graph, file));
+        ordinals[(id - first) as usize]
+    }
+
+    /// Returns the symbols of a head file by local name.
+    fn file_lines(&self, path: &str) -> Option<&LinesByName<'g>> {
+        let head = self.head;
+        let file = head.file_id(path)?;
+        Some(self.lines[file as usize].get_or_init(|| {
+            let mut lines = LinesByName::default();
+            for id in head.file_symbols(file) {
+                let symbol = &head.symbols[id as usize];
+                lines
+                    .entry(symbol.local_name.as_str())
+                    .or_default()
+                    .push((symbol.span.start_line, symbol.name.as_str()));
+            }
+            lines
+        }))
     }
 
     /// Finds a symbol of `path` at the head revision: in the same file, or
@@ -1143,31 +1180,36 @@ impl<'g> HeadLines<'g> {
                 .or_else(|| namesakes.first())
                 .copied()
         };
-        if let Some((line, name)) = self.lines.get(&(path, local_name)).and_then(pick) {
+        let found = |path: &str| {
+            self.file_lines(path)
+                .and_then(|lines| lines.get(local_name))
+                .and_then(pick)
+        };
+        if let Some((line, name)) = found(path) {
             return Some((path, line, name));
         }
         let renamed = *self.renames.get(path)?;
-        let (line, name) = pick(self.lines.get(&(renamed, local_name))?)?;
+        let (line, name) = found(renamed)?;
         Some((renamed, line, name))
     }
 }
 
-/// Returns, for each symbol of `graph`, how many symbols of its file with
-/// the same local name come before it: 0 for most, 1 for the second of two
-/// `#[cfg]` variants of a Rust item.
-fn namesake_ordinals(graph: &Graph) -> Vec<u32> {
-    let mut ordinals = vec![0; graph.symbols.len()];
-    for file in 0..graph.files.len() {
-        let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
-        for id in graph.file_symbols(file as FileId) {
+/// Returns, for each symbol of a file of `graph`, how many symbols of the
+/// file with the same local name come before it: 0 for most, 1 for the
+/// second of two `#[cfg]` variants of a Rust item.
+fn namesake_ordinals(graph: &Graph, file: FileId) -> Vec<u32> {
+    let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+    graph
+        .file_symbols(file)
+        .map(|id| {
             let count = seen
                 .entry(graph.symbols[id as usize].local_name.as_str())
                 .or_insert(0);
-            ordinals[id as usize] = *count;
+            let ordinal = *count;
             *count += 1;
-        }
-    }
-    ordinals
+            ordinal
+        })
+        .collect()
 }
 
 /// Returns the order of dependents by nearness: depth, production code
@@ -1187,10 +1229,10 @@ fn changed_symbol(
 ) -> ChangedSymbol {
     // Added symbols live on the head side; everything else is described at
     // the base, where its dependents are, but named by its head file.
-    let (graph, id, ordinals) = match (change.kind, change.base, change.head) {
-        (ChangeKind::Added, _, Some(head_id)) => (head, head_id, &head_lines.head_ordinals),
-        (_, Some(base_id), _) => (base, base_id, &head_lines.base_ordinals),
-        (_, None, Some(head_id)) => (head, head_id, &head_lines.head_ordinals),
+    let (graph, id) = match (change.kind, change.base, change.head) {
+        (ChangeKind::Added, _, Some(head_id)) => (head, head_id),
+        (_, Some(base_id), _) => (base, base_id),
+        (_, None, Some(head_id)) => (head, head_id),
         (_, None, None) => unreachable!("a symbol change names at least one side"),
     };
     let symbol = &graph.symbols[id as usize];
@@ -1230,7 +1272,7 @@ fn changed_symbol(
         let dep = &graph.symbols[reached.symbol as usize];
         let path = &graph.files[dep.file as usize].path;
         // A dependent in a renamed file is shown where it is now.
-        let ordinal = ordinals[reached.symbol as usize];
+        let ordinal = head_lines.ordinal(graph, reached.symbol);
         let at_head = head_lines.locate(path, &dep.local_name, ordinal);
         let mut dependent = Dependent {
             name: at_head.map_or_else(|| dep.name.clone(), |(_, _, name)| name.to_owned()),
