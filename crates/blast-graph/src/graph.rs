@@ -477,8 +477,10 @@ impl Graph {
         }
 
         // Step 4: edges sorted and deduplicated. An exact edge wins over a
-        // candidate edge between the same symbols.
-        edges.sort_by(|a, b| {
+        // candidate edge between the same symbols. The sort key is every
+        // field of an edge, so edges that compare equal are the same and an
+        // unstable sort gives the same order as a stable one.
+        edges.sort_unstable_by(|a, b| {
             (a.source, a.target, a.resolution, a.kind, a.line)
                 .cmp(&(b.source, b.target, b.resolution, b.kind, b.line))
                 .then(b.weight.total_cmp(&a.weight))
