@@ -179,8 +179,8 @@ impl ExtractionCache {
 
     /// Reads the extraction result of a file as [`load_extraction`] does,
     /// but for a Rust file without its references
-    /// ([`RustFacts::references_skipped`] is set). Decoding them is most of
-    /// the cost of reading an entry, and a diff resolves few Rust files.
+    /// ([`RustFacts::references_skipped`] is set). A diff resolves few of
+    /// its Rust files, so it need not decode the references of the others.
     ///
     /// [`load_extraction`]: ExtractionCache::load_extraction
     /// [`RustFacts::references_skipped`]: crate::lang::rust::RustFacts::references_skipped

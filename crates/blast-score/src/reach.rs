@@ -35,20 +35,20 @@ pub struct Reach {
     pub edges_examined: u64,
 }
 
-/// Where a search for dependents stops.
+/// The bounds of one search for dependents.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
-    /// Certain and possible dependents each, at most; then the result is
-    /// marked truncated.
+    /// The most certain and the most possible dependents. The result is
+    /// marked truncated when the search reaches it.
     pub max_dependents: usize,
-    /// Edges examined, at most; then the result is marked truncated and
-    /// edge-limited.
+    /// The most edges to examine. The result is marked truncated and
+    /// edge-limited when the search reaches it.
     pub max_edges: u64,
     /// A possible dependent whose path weight is below this is left out
-    /// and not searched further. Weights multiply along a path, so after
-    /// a few calls by name most of a large repository is reachable with a
-    /// weight of a thousandth or less, which says nothing about the change
-    /// and costs a diff most of the repository's parsing.
+    /// and not searched further. Weights multiply along a path, so after a
+    /// few calls by name most of a large repository is reachable with a
+    /// weight of a thousandth or less. Such dependents tell a reviewer
+    /// nothing, and finding them cost a diff most of the repository.
     pub min_weight: f64,
 }
 

@@ -305,8 +305,7 @@ pub(crate) fn decode_declarations<R>(decode: impl FnOnce() -> R) -> R {
     decode()
 }
 
-/// A lazily built [`resolve::FileIndex`] (`OnceLock` builds it at most
-/// once). A clone starts empty.
+/// A [`resolve::FileIndex`] built on first use. A clone starts empty.
 #[derive(Default)]
 pub(crate) struct IndexMemo(OnceLock<Box<resolve::FileIndex>>);
 
