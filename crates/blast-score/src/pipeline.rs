@@ -1116,17 +1116,14 @@ impl<'g> HeadLines<'g> {
             .filter(|f| f.status == FileStatus::Deleted)
             .filter_map(|f| f.old_path.as_deref())
             .collect();
-        let per_file = |graph: &Graph| -> Vec<OnceLock<Vec<u32>>> {
-            graph.files.iter().map(|_| OnceLock::new()).collect()
-        };
         HeadLines {
             base,
             head,
-            lines: head.files.iter().map(|_| OnceLock::new()).collect(),
+            lines: unset_per_file(head),
             renames,
             deleted,
-            base_ordinals: per_file(base),
-            head_ordinals: per_file(head),
+            base_ordinals: unset_per_file(base),
+            head_ordinals: unset_per_file(head),
         }
     }
 
@@ -1192,6 +1189,13 @@ impl<'g> HeadLines<'g> {
         let (line, name) = found(renamed)?;
         Some((renamed, line, name))
     }
+}
+
+/// Returns one unset cell per file of `graph`, for tables built on first use.
+fn unset_per_file<T>(graph: &Graph) -> Vec<OnceLock<T>> {
+    std::iter::repeat_with(OnceLock::new)
+        .take(graph.files.len())
+        .collect()
 }
 
 /// Returns, for each symbol of a file of `graph`, how many symbols of the

@@ -38,11 +38,11 @@ pub struct Reach {
 /// The bounds of one search for dependents.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
-    /// The most certain and the most possible dependents. The result is
-    /// marked truncated when the search reaches it.
+    /// The maximum number of certain dependents, and of possible ones. The
+    /// result is marked truncated when the search reaches it.
     pub max_dependents: usize,
-    /// The most edges to examine. The result is marked truncated and
-    /// edge-limited when the search reaches it.
+    /// The maximum number of edges to examine. The result is marked
+    /// truncated and edge-limited when the search reaches it.
     pub max_edges: u64,
     /// A possible dependent whose path weight is below this is left out
     /// and not searched further. Weights multiply along a path, so after a
