@@ -2165,6 +2165,99 @@ fn prefilter_matches_full_graph_on_rust() {
     );
 }
 
+/// A Rust workspace: the search leaves out the packages that cannot name a
+/// changed package, and parses those that name a package where a dependent
+/// turns up, which an impl of another package's trait can lead to.
+#[test]
+fn prefilter_matches_full_graph_on_rust_packages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("workspace-repo");
+    let cache = tmp.path().join("cache");
+    init_repo(&repo);
+    let package = |name: &str, deps: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+        )
+    };
+    let core = "pub trait Render {\n    fn render(&self) -> u32;\n}\n\npub struct Engine;\n\npub fn engine() -> Engine {\n    Engine\n}\n";
+    let app = "use core_lib::{Engine, Render};\n\npub trait Loud {\n    fn shout(&self) -> u32;\n}\n\nimpl Loud for Engine {\n    fn shout(&self) -> u32 {\n        1\n    }\n}\n\npub struct Page;\n\nimpl Render for Page {\n    fn render(&self) -> u32 {\n        2\n    }\n}\n";
+    let tool = "use core_lib::{engine, Engine, Render};\n\npub fn draw(item: &dyn Render) -> u32 {\n    item.render()\n}\n\npub fn start() -> Engine {\n    engine()\n}\n";
+    let other = "pub fn render() -> u32 {\n    3\n}\n";
+    commit_files(
+        &repo,
+        &[
+            (
+                "Cargo.toml",
+                Some("[workspace]\nmembers = [\"core\", \"app\", \"tool\", \"other\"]\n"),
+            ),
+            ("core/Cargo.toml", Some(&package("core-lib", ""))),
+            ("core/src/lib.rs", Some(core)),
+            (
+                "app/Cargo.toml",
+                Some(&package("app", "core-lib = { path = \"../core\" }\n")),
+            ),
+            ("app/src/lib.rs", Some(app)),
+            (
+                "tool/Cargo.toml",
+                Some(&package("tool", "core-lib = { path = \"../core\" }\n")),
+            ),
+            ("tool/src/lib.rs", Some(tool)),
+            ("other/Cargo.toml", Some(&package("other", ""))),
+            ("other/src/lib.rs", Some(other)),
+            ("scripts/report.py", Some("def report():\n    return 1\n")),
+        ],
+        "base",
+    );
+
+    // An impl in `app` of a trait of `core`: callers of the trait method in
+    // `tool`, which does not depend on `app`, reach it.
+    commit_files(
+        &repo,
+        &[(
+            "app/src/lib.rs",
+            Some(&app.replace("        2\n", "        4\n")),
+        )],
+        "edit Page::render",
+    );
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("tool/src/lib.rs::draw"),
+        "Page::render reaches draw through Render::render: {report}"
+    );
+    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("1 Rust files of packages that cannot name the change left out"),
+        "other is left out:\n{log}"
+    );
+
+    // A trait of `app` implemented for a type of `core`: the type depends on
+    // it, and so does `tool`, which names the type.
+    commit_files(
+        &repo,
+        &[(
+            "app/src/lib.rs",
+            Some(&app.replace("fn shout(&self) -> u32;", "fn shout(&self) -> u64;")),
+        )],
+        "change Loud::shout",
+    );
+    assert_prefilter_matches(&repo, &cache, "HEAD");
+
+    // A Python change parses no Rust file.
+    commit_files(
+        &repo,
+        &[("scripts/report.py", Some("def report():\n    return 2\n"))],
+        "edit report",
+    );
+    assert_prefilter_matches(&repo, &cache, "HEAD");
+    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("4 Rust files of packages that cannot name the change left out"),
+        "every Rust file is left out:\n{log}"
+    );
+}
+
 /// A change to a module's top-level lines that define no symbol reaches the
 /// files that name what those lines bind, even through a relative import
 /// or a package that re-exports it.

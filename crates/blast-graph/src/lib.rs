@@ -35,5 +35,5 @@ pub use graph::{
     extract_file,
 };
 pub use lang::python::{ModuleLayout, PythonStats};
-pub use lang::rust::{RustLayout, RustStats};
+pub use lang::rust::{PackageReach, RustLayout, RustStats};
 pub use model::{EdgeKind, Lang, Resolution, Span, SymbolKind};

@@ -22,10 +22,13 @@
 //! is searched by the names on those lines, since the diff keeps only the
 //! dependents of such a change that spell one of them.
 //!
-//! Rust files are always parsed, because the module tree comes from `mod`
-//! items and the Cargo layout of files that need not name anything
-//! searched, and glob imports, re-exports and macros bring in names a file
-//! does not spell. But a Rust file's references are resolved only once the
+//! Rust files are parsed by whole Cargo packages. The module tree comes
+//! from `mod` items and the Cargo layout of files that need not name
+//! anything searched, and glob imports, re-exports and macros bring in
+//! names a file does not spell. A package is parsed when it can name a
+//! package that holds a changed file or a dependent, or when such a
+//! package can name it (see `RustPackages`); the other packages cannot
+//! reach the change. A Rust file's references are resolved only once the
 //! file names a searched name, like any other file's: until then the graph
 //! reads it for its declarations only. Resolving is most of the cost of a
 //! Rust graph. A file can name a re-exported item by its `use .. as` alias
@@ -66,7 +69,10 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 use blast_diff::{ChangeSet, FileChange, FileStatus};
 use blast_graph::lang::java::outline::{Outline, declaration_type_names, identifiers};
-use blast_graph::{ExtractedFile, Graph, GraphOptions, Lang, LangFacts, SourceFile, SymbolId};
+use blast_graph::{
+    ExtractedFile, Graph, GraphOptions, Lang, LangFacts, PackageReach, RustLayout, SourceFile,
+    SymbolId,
+};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -108,6 +114,11 @@ pub(crate) fn extract_reachable(
         .flat_map(|f| f.old_path.iter().chain(f.new_path.iter()))
         .map(String::as_str)
         .collect();
+    let mut packages = RustPackages::new(sources, &options.rust, &changed);
+    let outside: Vec<bool> = (0..sources.len())
+        .map(|idx| packages.leaves_out(idx))
+        .collect();
+    let mut left_out = outside.iter().filter(|o| **o).count();
     let mut selected = vec![false; sources.len()];
     let mut stars = StarImports::new(changed.iter().copied());
     for (idx, source) in sources.iter().enumerate() {
@@ -117,19 +128,25 @@ pub(crate) fn extract_reachable(
                     || (source.has_star_import() && !stars.wait(idx, source))
             }
             Lang::Java => changed.contains(source.path.as_str()) || java.always_parsed[idx],
-            Lang::Rust => true,
+            Lang::Rust => !outside[idx],
         };
     }
     // Files parsed, and among them the files whose every reference counts.
     // They differ for Java files that the index closure brought in, and for
     // Rust files, which are all parsed but resolved only once they name a
     // searched name.
-    let mut done = selected.clone();
+    // Rust files of the packages left out count as done and resolved, so
+    // that no search takes them, and are never read.
+    let mut done: Vec<bool> = selected
+        .iter()
+        .zip(&outside)
+        .map(|(s, o)| *s || *o)
+        .collect();
     let mut resolved: Vec<bool> = sources
         .iter()
-        .zip(&selected)
-        .map(|(source, selected)| match source.lang {
-            Lang::Rust => changed.contains(source.path.as_str()),
+        .zip(selected.iter().zip(&outside))
+        .map(|(source, (selected, outside))| match source.lang {
+            Lang::Rust => *outside || changed.contains(source.path.as_str()),
             Lang::Python | Lang::Java => *selected,
         })
         .collect();
@@ -178,7 +195,8 @@ pub(crate) fn extract_reachable(
         }
     }
     java.close(sources, reader, &mut done, &mut extracted)?;
-    let rust_names = RustNames::new(&extracted);
+    let mut rust_names = RustNames::default();
+    rust_names.add(&extracted);
 
     // Step 2: the names the diff touches, on both sides.
     let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> =
@@ -256,6 +274,10 @@ pub(crate) fn extract_reachable(
     }
     let mut searched: FxHashSet<String> = FxHashSet::default();
     let mut last_graph: Option<Graphs> = None;
+    // Set when Rust packages that were left out are parsed now, because a
+    // dependent turned up in a package they can name: the graph is built
+    // again with them even when no new name turns up.
+    let mut admitted = false;
     // The full graph takes the files in listing order, and so must every
     // partial one: where several files declare the same Java type, the
     // resolver breaks ties by that order.
@@ -269,9 +291,10 @@ pub(crate) fn extract_reachable(
     // and repeat with their names until no new name turns up.
     loop {
         let new_names: Vec<String> = names.difference(&searched).cloned().collect();
-        if new_names.is_empty() {
+        if new_names.is_empty() && !admitted {
             break;
         }
+        admitted = false;
         searched.extend(new_names.iter().cloned());
         log::debug!("prefilter: searching for {new_names:?}");
         let matcher =
@@ -282,16 +305,17 @@ pub(crate) fn extract_reachable(
         // When the files that may name a searched name already make up
         // most of the repository, confirming each one by its text (read
         // from git on a warm run) costs more than taking them all.
-        let projected = counted(sources, &done, &resolved)
+        let total = sources.len() - left_out;
+        let projected = counted(sources, &done, &resolved) - left_out
             + candidates
                 .iter()
                 .filter(|&&idx| sources[idx].lang == Lang::Rust || !done[idx])
                 .count();
-        if is_most_of(projected, sources.len()) {
+        if is_most_of(projected, total) {
             log::debug!(
-                "prefilter: {projected} of {} files may name a searched name; parsing all of them",
-                sources.len()
+                "prefilter: {projected} of {total} files may name a searched name; parsing all of them"
             );
+            readmit_all(&mut packages, &mut done, &mut left_out);
             take_all(sources, &done, &mut resolved, reader, &mut extracted)?;
             last_graph = None;
             break;
@@ -320,18 +344,16 @@ pub(crate) fn extract_reachable(
         java.close(sources, reader, &mut done, &mut extracted)?;
         log::debug!(
             "prefilter: {} files parsed, {} of them for their references",
-            done.iter().filter(|d| **d).count(),
-            resolved.iter().filter(|r| **r).count()
+            done.iter().filter(|d| **d).count() - left_out,
+            resolved.iter().filter(|r| **r).count() - left_out
         );
 
         // Once most files are in, one more round costs more than parsing
         // the rest: a graph build over what is parsed, and another scan.
-        let parsed = counted(sources, &done, &resolved);
-        if is_most_of(parsed, sources.len()) {
-            log::debug!(
-                "prefilter: {parsed} of {} files selected; parsing all of them",
-                sources.len()
-            );
+        let parsed = counted(sources, &done, &resolved) - left_out;
+        if is_most_of(parsed, total) {
+            log::debug!("prefilter: {parsed} of {total} files selected; parsing all of them");
+            readmit_all(&mut packages, &mut done, &mut left_out);
             take_all(sources, &done, &mut resolved, reader, &mut extracted)?;
             last_graph = None;
             break;
@@ -346,6 +368,7 @@ pub(crate) fn extract_reachable(
             || Graph::build(&extracted, options),
             || head.graph(&extracted, options),
         );
+        let mut reached_files: FxHashSet<&str> = FxHashSet::default();
         for (path, local) in &seeds {
             let Some(file) = graph.file_id(path) else {
                 continue;
@@ -357,9 +380,57 @@ pub(crate) fn extract_reachable(
             let reached = reach_within(&graph, id, limits, &[]);
             for dependent in reached.certain.iter().chain(&reached.possible) {
                 let symbol = &graph.symbols[dependent.symbol as usize];
+                let path = graph.file_of(dependent.symbol).path.as_str();
                 names.extend(short_names(&symbol.local_name));
-                names.extend(module_names(&graph.file_of(dependent.symbol).path));
+                names.extend(module_names(path));
                 names.extend(rust_names.of(&graph, dependent.symbol));
+                reached_files.insert(path);
+            }
+        }
+        let newly = packages.admit(
+            reached_files
+                .iter()
+                .filter_map(|path| order.get(path).copied()),
+        );
+        if !newly.is_empty() {
+            admitted = true;
+            left_out -= newly.len();
+            log::debug!(
+                "prefilter: a dependent is in a Rust package that others name; parsing {} more Rust files",
+                newly.len()
+            );
+            let chosen: Vec<&SideFile> = newly.iter().map(|&idx| &sources[idx]).collect();
+            let read: Vec<Arc<ExtractedFile>> = reader
+                .extract_declarations(&chosen)?
+                .into_iter()
+                .map(Arc::new)
+                .collect();
+            rust_names.add(&read);
+            extracted.extend(read);
+            // They missed the searches so far: each one that names a name
+            // searched before is resolved, the others are read for their
+            // declarations only.
+            for &idx in &newly {
+                resolved[idx] = false;
+            }
+            let all: Vec<String> = searched.iter().cloned().collect();
+            let matcher =
+                AhoCorasick::new(&all).unwrap_or_else(|err| panic!("name matcher: {err}"));
+            let spelling: Vec<&SideFile> = chosen
+                .iter()
+                .copied()
+                .filter(|source| source.may_mention_any(&matcher, &all))
+                .collect();
+            for (source, text) in spelling
+                .iter()
+                .zip(reader.confirm_mentions(&spelling, &matcher)?)
+            {
+                if text.is_some() {
+                    resolved[order[source.path.as_str()]] = true;
+                }
+            }
+            for idx in newly {
+                done[idx] = true;
             }
         }
         last_graph = Some((graph, head_graph));
@@ -372,13 +443,14 @@ pub(crate) fn extract_reachable(
         stars.waiting.len()
     );
     log::debug!(
-        "prefilter: parsed {} of {} files ({} for their declarations only)",
+        "prefilter: parsed {} of {} files ({} for their declarations only, {} Rust files of packages that cannot name the change left out)",
         extracted.len(),
         sources.len(),
         done.iter()
             .zip(&resolved)
             .filter(|(done, resolved)| **done && !**resolved)
-            .count()
+            .count(),
+        left_out
     );
     Ok((extracted, last_graph))
 }
@@ -400,8 +472,9 @@ struct RustNames {
 }
 
 impl RustNames {
-    fn new(extracted: &[Arc<ExtractedFile>]) -> RustNames {
-        let mut names = RustNames::default();
+    /// Adds the names of more files.
+    fn add(&mut self, extracted: &[Arc<ExtractedFile>]) {
+        let names = self;
         for file in extracted {
             let Ok((_, LangFacts::Rust(facts))) = &file.outcome else {
                 continue;
@@ -422,7 +495,6 @@ impl RustNames {
                 }
             }
         }
-        names
     }
 
     /// Returns the names to search once the Rust symbol `id` depends on the
@@ -450,6 +522,136 @@ impl RustNames {
             .chain(module.map(str::to_owned))
             .collect()
     }
+}
+
+/// The Rust packages whose files the search parses. A Rust file can name
+/// only items of its own package and of the packages its package depends
+/// on, directly or through others, and the resolver looks up impls and
+/// candidate methods within those too (see `PackageReach`). So a file
+/// depends on a symbol only if its package can name the symbol's package,
+/// or the file contains an impl whose edges lead from the trait or the type
+/// to it. The search parses the packages that can name a package with a
+/// changed file or a dependent, and what those packages can name, which
+/// their resolution reads. When a dependent turns up in another package,
+/// the packages that name it are parsed too (see `RustPackages::admit`).
+/// Every package is parsed when some Rust file, changed or not, is outside
+/// every package folder, or when a target's root file is outside its
+/// package's folder: the packages then do not bound what a file names.
+struct RustPackages {
+    reach: PackageReach,
+    /// Per source file, its package; `None` for other languages.
+    of_source: Vec<Option<u32>>,
+    /// Packages with a changed file or a dependent.
+    touched: Vec<u32>,
+    /// Per package, whether its files are parsed.
+    parsed: Vec<bool>,
+    /// False when the packages do not bound what a file names.
+    bounded: bool,
+}
+
+impl RustPackages {
+    fn new(sources: &[SideFile], layout: &RustLayout, changed: &FxHashSet<&str>) -> RustPackages {
+        let mut packages = RustPackages {
+            reach: PackageReach::default(),
+            of_source: vec![None; sources.len()],
+            touched: Vec::new(),
+            parsed: Vec::new(),
+            bounded: false,
+        };
+        let rust: Vec<usize> = (0..sources.len())
+            .filter(|&idx| sources[idx].lang == Lang::Rust)
+            .collect();
+        if rust.is_empty() || layout.packages.is_empty() {
+            return packages;
+        }
+        let mut paths: Vec<&str> = rust.iter().map(|&idx| sources[idx].path.as_str()).collect();
+        let listed: FxHashSet<&str> = paths.iter().copied().collect();
+        let mut added: Vec<&str> = changed
+            .iter()
+            .copied()
+            .filter(|path| Lang::from_path(path) == Some(Lang::Rust) && !listed.contains(path))
+            .collect();
+        added.sort_unstable();
+        paths.extend(added);
+        let targets = layout.targets(&paths);
+        let reach = PackageReach::new(layout, &paths, &targets);
+        if let Some(path) = paths
+            .iter()
+            .zip(&reach.of_file)
+            .find_map(|(path, package)| package.is_none().then_some(path))
+        {
+            log::debug!("prefilter: every Rust package is parsed: {path} is outside every package");
+            return packages;
+        }
+        if reach.roots_elsewhere > 0 {
+            log::debug!(
+                "prefilter: every Rust package is parsed: {} crate roots are outside their package's folder",
+                reach.roots_elsewhere
+            );
+            return packages;
+        }
+        for (&idx, package) in rust.iter().zip(&reach.of_file) {
+            packages.of_source[idx] = *package;
+        }
+        let mut touched: Vec<u32> = paths
+            .iter()
+            .zip(&reach.of_file)
+            .filter(|(path, _)| changed.contains(*path))
+            .filter_map(|(_, package)| *package)
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        packages.parsed = reach.named_by(&reach.naming(&touched));
+        packages.touched = touched;
+        packages.reach = reach;
+        packages.bounded = true;
+        packages
+    }
+
+    /// True for a Rust file of a package that the search does not parse.
+    fn leaves_out(&self, idx: usize) -> bool {
+        self.bounded && self.of_source[idx].is_some_and(|p| !self.parsed[p as usize])
+    }
+
+    /// Marks the packages of the dependents in the given files as touched,
+    /// and returns the files of the packages that are parsed from now on.
+    fn admit(&mut self, files: impl Iterator<Item = usize>) -> Vec<usize> {
+        if !self.bounded {
+            return Vec::new();
+        }
+        let before = self.touched.len();
+        for idx in files {
+            if let Some(package) = self.of_source[idx]
+                && !self.touched.contains(&package)
+            {
+                self.touched.push(package);
+            }
+        }
+        if self.touched.len() == before {
+            return Vec::new();
+        }
+        self.touched.sort_unstable();
+        let parsed = self.reach.named_by(&self.reach.naming(&self.touched));
+        let newly: Vec<usize> = (0..self.of_source.len())
+            .filter(|&idx| {
+                self.of_source[idx].is_some_and(|p| parsed[p as usize] && !self.parsed[p as usize])
+            })
+            .collect();
+        self.parsed = parsed;
+        newly
+    }
+}
+
+/// Takes back the Rust files left out, unparsed, before the search parses
+/// every file.
+fn readmit_all(packages: &mut RustPackages, done: &mut [bool], left_out: &mut usize) {
+    for (idx, done) in done.iter_mut().enumerate() {
+        if packages.leaves_out(idx) {
+            *done = false;
+        }
+    }
+    packages.bounded = false;
+    *left_out = 0;
 }
 
 /// True when `count` files are most of a repository of `total` files that

@@ -253,6 +253,118 @@ impl RustLayout {
     }
 }
 
+/// The package folder that contains each file, and the packages whose items
+/// each package can name: itself and, through the extern crates of its
+/// targets, its dependencies and theirs. A file is in the package with the
+/// deepest folder above it, whichever crate loads it.
+///
+/// The resolver looks up impls and candidate methods only in the packages
+/// a file's package can name, as rustc does, and the diff's prefilter
+/// leaves out the packages that cannot name a changed one.
+#[derive(Clone, Debug, Default)]
+pub struct PackageReach {
+    /// Per file, in the order given, the index of its package.
+    pub of_file: Vec<Option<u32>>,
+    /// Per package, the packages it can name, as a bit set.
+    reach: Vec<Vec<u64>>,
+    /// Targets whose root file is outside their own package's folder.
+    pub roots_elsewhere: usize,
+}
+
+impl PackageReach {
+    /// Finds the package of each of `files` and follows the extern crates
+    /// of `targets` (from [`RustLayout::targets`] on the same files).
+    pub fn new(layout: &RustLayout, files: &[&str], targets: &[CrateTarget]) -> PackageReach {
+        let count = layout.packages.len();
+        let by_dir: FxHashMap<&str, u32> = layout
+            .packages
+            .iter()
+            .enumerate()
+            .map(|(idx, p)| (p.dir.as_str(), u32::try_from(idx).unwrap_or(u32::MAX)))
+            .collect();
+        let package_of = |path: &str| -> Option<u32> {
+            let mut dir = parent_dir(path);
+            loop {
+                if let Some(&idx) = by_dir.get(dir) {
+                    return Some(idx);
+                }
+                if dir.is_empty() {
+                    return None;
+                }
+                dir = parent_dir(dir);
+            }
+        };
+        let of_file: Vec<Option<u32>> = files.iter().map(|f| package_of(f)).collect();
+        let of_target: Vec<Option<u32>> = targets.iter().map(|t| package_of(&t.root)).collect();
+        let roots_elsewhere = targets
+            .iter()
+            .zip(&of_target)
+            .filter(|(t, of)| t.package != of.and_then(|o| usize::try_from(o).ok()))
+            .count();
+        let mut names: Vec<Vec<u32>> = vec![Vec::new(); count];
+        for (target, from) in targets.iter().zip(&of_target) {
+            let Some(from) = *from else { continue };
+            for &(_, dep) in &target.externs {
+                if let Some(to) = of_target[dep] {
+                    names[from as usize].push(to);
+                }
+            }
+        }
+        let words = count.div_ceil(64);
+        let mut reach = vec![vec![0u64; words]; count];
+        for (start, row) in reach.iter_mut().enumerate() {
+            let mut stack = vec![u32::try_from(start).unwrap_or(u32::MAX)];
+            while let Some(p) = stack.pop() {
+                let (word, bit) = (p as usize / 64, 1u64 << (p % 64));
+                if row[word] & bit != 0 {
+                    continue;
+                }
+                row[word] |= bit;
+                stack.extend(names[p as usize].iter().copied());
+            }
+        }
+        PackageReach {
+            of_file,
+            reach,
+            roots_elsewhere,
+        }
+    }
+
+    /// True when code of package `from` can name items of package `to`.
+    /// Code outside every package, and items outside every package, are
+    /// not bounded.
+    pub fn names(&self, from: Option<u32>, to: Option<u32>) -> bool {
+        match (from, to) {
+            (Some(from), Some(to)) => {
+                self.reach[from as usize][to as usize / 64] & (1u64 << (to % 64)) != 0
+            }
+            _ => true,
+        }
+    }
+
+    /// Lists the packages that can name one of `targets`.
+    pub fn naming(&self, targets: &[u32]) -> Vec<u32> {
+        (0..self.reach.len())
+            .filter_map(|p| u32::try_from(p).ok())
+            .filter(|&p| targets.iter().any(|&t| self.names(Some(p), Some(t))))
+            .collect()
+    }
+
+    /// Returns, per package, whether one of `from` can name it.
+    pub fn named_by(&self, from: &[u32]) -> Vec<bool> {
+        let words = self.reach.len().div_ceil(64);
+        let mut union = vec![0u64; words];
+        for &p in from {
+            for (word, row) in union.iter_mut().zip(&self.reach[p as usize]) {
+                *word |= row;
+            }
+        }
+        (0..self.reach.len())
+            .map(|p| union[p / 64] & (1u64 << (p % 64)) != 0)
+            .collect()
+    }
+}
+
 fn parse_package(table: &toml::Table, dir: String) -> Option<Package> {
     let package_table = table.get("package")?.as_table()?;
     let name = package_table.get("name")?.as_str()?.to_owned();

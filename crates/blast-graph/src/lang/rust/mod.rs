@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 use tree_sitter::{Language, Query};
 
 pub(crate) use extract::extract;
-pub use layout::{CrateTarget, RustLayout, TargetKind};
+pub use layout::{CrateTarget, PackageReach, RustLayout, TargetKind};
 pub use resolve::RustStats;
 pub(crate) use resolve::{RustFile, resolve};
 

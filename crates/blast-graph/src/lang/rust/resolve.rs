@@ -5,6 +5,12 @@
 //! Impl blocks attach to their self type wherever they are. The result is
 //! the edges of every path, method call, field read, `use`, `mod` and impl
 //! header.
+//!
+//! Cargo packages bound what code can name, as they bound what rustc
+//! compiles together. A crate loads only files of its own package folder. A file's
+//! lookups of impls and of candidate methods by name find only those in
+//! packages that its package can name (see `PackageReach`), so an impl in
+//! a package that the caller does not depend on adds nothing.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,7 +18,7 @@ use std::rc::Rc;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::layout::{self, CrateTarget, RustLayout, TargetKind};
+use super::layout::{self, CrateTarget, PackageReach, RustLayout, TargetKind};
 use super::{RefKind, RustFacts, UseEntry};
 use crate::model::{EdgeKind, FileSyntax, LocalEdge, LocalSymbol, Resolution, SymbolKind};
 
@@ -96,6 +102,8 @@ pub(super) struct Crate {
     /// An integration test or a bench target, which only `cargo test` and
     /// `cargo bench` build.
     pub test: bool,
+    /// The package that contains the root file.
+    pub package: Option<u32>,
 }
 
 /// The item, module or parameter a path segment names.
@@ -199,6 +207,12 @@ pub(super) struct Resolver<'a> {
     pub building_impls: Cell<bool>,
     /// Recursion depth of type inference.
     pub depth: Cell<u32>,
+    /// The package of each file and what each package can name.
+    pub packages: PackageReach,
+    /// The package whose view bounds the lookups of impls and candidate
+    /// methods: that of the file being resolved, or of the module whose
+    /// table is being filled. `None` bounds nothing.
+    viewer: Cell<Option<u32>>,
 }
 
 /// Resolves the references of the given files, except those read for their
@@ -261,9 +275,12 @@ impl<'a> Resolver<'a> {
             block_use_memo: RefCell::new(FxHashMap::default()),
             building_impls: Cell::new(false),
             depth: Cell::new(0),
+            packages: PackageReach::default(),
+            viewer: Cell::new(None),
         };
         let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
         let targets = layout.targets(&paths);
+        resolver.packages = PackageReach::new(layout, &paths, &targets);
         resolver.build_module_tree(&targets, stats);
         resolver.test_files = (0..files.len())
             .map(|file| resolver.file_is_test(to_u32(file)))
@@ -305,6 +322,7 @@ impl<'a> Resolver<'a> {
                 edition_2015: target.edition_2015,
                 externs: FxHashMap::default(),
                 test: matches!(target.kind, TargetKind::Test | TargetKind::Bench),
+                package: self.packages.of_file[root_file as usize],
             });
             crate_of_target[t_idx] = Some(krate);
         }
@@ -419,6 +437,13 @@ impl<'a> Resolver<'a> {
                         let Some(&child_file) = by_path.get(candidate.as_str()) else {
                             continue;
                         };
+                        // A crate loads no file of another package, so that
+                        // a package's modules come from its own files.
+                        if self.packages.of_file[child_file as usize]
+                            != self.crates[krate as usize].package
+                        {
+                            continue;
+                        }
                         found_any = true;
                         if !loaded.insert((krate, child_file)) {
                             continue;
@@ -462,9 +487,11 @@ impl<'a> Resolver<'a> {
             };
             stats.files_unreached += 1;
             let path = self.files[file].path;
+            let package = self.packages.of_file[file];
             let owner = crate_dirs
                 .iter()
                 .enumerate()
+                .filter(|&(c, _)| self.crates[c].package == package)
                 .filter_map(|(c, root_dir)| {
                     layout::is_within(path, root_dir).then_some((root_dir.len(), c))
                 })
@@ -511,6 +538,7 @@ impl<'a> Resolver<'a> {
                     edition_2015: false,
                     externs: FxHashMap::default(),
                     test: false,
+                    package,
                 });
             }
             loaded.insert((krate, to_u32(file)));
@@ -733,6 +761,10 @@ impl<'a> Resolver<'a> {
         if !self.in_progress.borrow_mut().insert(key.clone()) {
             return Rc::new(Vec::new());
         }
+        // The table is the module's own, whichever file looks it up first.
+        let viewer = self
+            .viewer
+            .replace(self.crates[self.modules[module as usize].krate as usize].package);
         let mut out: Vec<Bound> = Vec::new();
         let mut only_conditional = true;
         let entry = &self.modules[module as usize];
@@ -787,6 +819,7 @@ impl<'a> Resolver<'a> {
             }
         }
         let result = Rc::new(unique);
+        self.viewer.set(viewer);
         self.in_progress.borrow_mut().remove(&key);
         self.binding_memo
             .borrow_mut()
@@ -858,7 +891,9 @@ impl<'a> Resolver<'a> {
             return Vec::new();
         }
         drop(in_progress);
+        let viewer = self.viewer.replace(self.packages.of_file[cx.file as usize]);
         let targets = self.resolve_use(cx, entry);
+        self.viewer.set(viewer);
         self.block_uses_in_progress.borrow_mut().remove(&key);
         self.block_use_memo
             .borrow_mut()
@@ -1017,6 +1052,8 @@ impl<'a> Resolver<'a> {
                     .impls_of_type
                     .get(&(df, ds))
                     .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .filter(|&&(impl_file, _)| self.sees(impl_file))
                 {
                     if self.impl_trait.get(&(impl_file, impl_sym)) == Some(&(*tf, *ts)) {
                         for &child in self.children_named(impl_file, impl_sym, name) {
@@ -1183,13 +1220,17 @@ impl<'a> Resolver<'a> {
         if self.building_impls.get() {
             return Vec::new();
         }
-        let impls = self
+        let impls: Vec<(u32, u32)> = self
             .impls_of_type
             .get(&(file, sym))
-            .map_or(&[][..], Vec::as_slice);
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(|&(impl_file, _)| self.sees(impl_file))
+            .collect();
         let mut inherent = Vec::new();
         let mut from_traits = Vec::new();
-        for &(impl_file, impl_sym) in impls {
+        for &(impl_file, impl_sym) in &impls {
             let is_trait_impl = self.index[impl_file as usize]
                 .impl_header
                 .get(&impl_sym)
@@ -1221,7 +1262,7 @@ impl<'a> Resolver<'a> {
             return from_traits;
         }
         let mut defaults = Vec::new();
-        for key in impls {
+        for key in &impls {
             if let Some(&(tf, ts)) = self.impl_trait.get(key) {
                 for item in self.trait_items(tf, ts, name) {
                     if !defaults.contains(&item) {
@@ -1351,6 +1392,13 @@ impl<'a> Resolver<'a> {
     }
 
     /// The crate a file belongs to in its first context.
+    /// True when the package of the viewer (see [`Resolver::viewer`]) can
+    /// name the items of `file`.
+    pub(super) fn sees(&self, file: u32) -> bool {
+        self.packages
+            .names(self.viewer.get(), self.packages.of_file[file as usize])
+    }
+
     fn crate_of_file(&self, file: u32) -> Option<u32> {
         let m = *self.file_contexts[file as usize].first()?;
         Some(self.modules[m as usize].krate)
@@ -1360,6 +1408,7 @@ impl<'a> Resolver<'a> {
 
     fn resolve_file(&self, file_idx: u32, edges: &mut Vec<LocalEdge>, stats: &mut RustStats) {
         let file = &self.files[file_idx as usize];
+        self.viewer.set(self.packages.of_file[file_idx as usize]);
         let contexts = self.file_contexts[file_idx as usize].clone();
         for (ctx_idx, &context) in contexts.iter().enumerate() {
             let first = ctx_idx == 0;
@@ -1749,10 +1798,11 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Candidate edges to every method of that name in an impl or trait,
-    /// weighted by their number. A call outside test code gets none to the
-    /// methods that only test code can name, and its weights and the
-    /// [`MAX_CANDIDATES`] limit count only the methods it can reach.
+    /// Candidate edges to every method of that name in an impl or trait
+    /// of a package the caller's package can name, weighted by their
+    /// number. A call outside test code gets none to the methods that only
+    /// test code can name, and its weights and the [`MAX_CANDIDATES`] limit
+    /// count only the methods it can reach.
     /// Returns false when there are none or too many.
     fn push_candidates(
         &self,
@@ -1772,12 +1822,13 @@ impl<'a> Resolver<'a> {
         let Some(defs) = by_name.get(name) else {
             return false;
         };
-        if defs.is_empty() || defs.len() > MAX_CANDIDATES {
+        let visible = defs.iter().filter(|&&(file, _)| self.sees(file)).count();
+        if visible == 0 || visible > MAX_CANDIDATES {
             return false;
         }
         #[expect(clippy::cast_precision_loss, reason = "at most MAX_CANDIDATES")]
-        let weight = 1.0 / defs.len() as f32;
-        for &target in defs {
+        let weight = 1.0 / visible as f32;
+        for &target in defs.iter().filter(|&&(file, _)| self.sees(file)) {
             if target != source {
                 edges.push(LocalEdge {
                     source,

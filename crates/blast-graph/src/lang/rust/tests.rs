@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::RustLayout;
+use super::{PackageReach, RustLayout};
 use crate::{EdgeKind, ExtractOptions, Graph, GraphOptions, Resolution, SourceFile, extract_all};
 
 fn build(fixture: &str) -> Graph {
@@ -1698,4 +1698,126 @@ impl<T: Copy> TableClone for Table<T> {
         .map(|e| graph.symbols[e.source as usize].span.start_line)
         .collect();
     assert_eq!(inherit_lines, vec![7, 11]);
+}
+
+#[test]
+fn packages_see_only_what_they_can_name() {
+    let graph = build(
+        r#"
+// file: core/Cargo.toml
+[package]
+name = "core-lib"
+edition = "2021"
+// file: core/src/lib.rs
+pub struct Engine;
+impl Engine {
+    pub fn start(&self) {}
+}
+pub fn engine() -> Engine {
+    Engine
+}
+// file: app/Cargo.toml
+[package]
+name = "app"
+edition = "2021"
+[dependencies]
+core-lib = { path = "../core" }
+// file: app/src/main.rs
+trait Loud {
+    fn shout(&self);
+}
+impl Loud for core_lib::Engine {
+    fn shout(&self) {}
+}
+fn main<I: Iterator>(things: I) {
+    for thing in things {
+        thing.start();
+    }
+    core_lib::Engine::shout(&core_lib::engine());
+}
+// file: tool/Cargo.toml
+[package]
+name = "tool"
+edition = "2021"
+[dependencies]
+core-lib = { path = "../core" }
+// file: tool/src/main.rs
+struct Motor;
+impl Motor {
+    fn start(&self) {}
+}
+fn main<I: Iterator>(things: I) {
+    for thing in things {
+        thing.start();
+    }
+    core_lib::Engine::shout(&core_lib::engine());
+}
+"#,
+    );
+    let candidates = candidate_edges(&graph);
+    // `tool` does not depend on `app`, and `app` not on `tool`: each call
+    // on an unknown receiver has one `start` it can name.
+    assert_has(&candidates, "tool::main -> tool::Motor::start 0.5");
+    assert_has(&candidates, "tool::main -> core_lib::Engine::start 0.5");
+    assert_has(&candidates, "app::main -> core_lib::Engine::start 1");
+    assert_lacks(&candidates, "app::main -> tool::Motor::start 0.5");
+    assert_lacks(&candidates, "app::main -> tool::Motor::start 1");
+    // The impl of `app`'s trait is for `app` alone.
+    let edges = exact_edges(&graph);
+    assert_has(
+        &edges,
+        "app::main -> app::<core_lib::Engine as Loud>::shout (call)",
+    );
+    assert!(
+        !edges.iter().any(|e| e.starts_with("tool::main -> app::")),
+        "tool names nothing of app:\n{}",
+        edges.join("\n")
+    );
+}
+
+#[test]
+fn package_reach_follows_dependencies() {
+    let manifest = |name: &str, deps: &str| {
+        format!("[package]\nname = \"{name}\"\nedition = \"2021\"\n[dependencies]\n{deps}")
+    };
+    let layout = RustLayout::from_manifests(vec![
+        (
+            "app/Cargo.toml".to_owned(),
+            manifest("app", "mid = { path = \"../mid\" }\n"),
+        ),
+        ("base/Cargo.toml".to_owned(), manifest("base", "")),
+        (
+            "mid/Cargo.toml".to_owned(),
+            manifest("mid", "base = \"1\"\n"),
+        ),
+        ("mid/nested/Cargo.toml".to_owned(), manifest("nested", "")),
+        (
+            "odd/Cargo.toml".to_owned(),
+            "[package]\nname = \"odd\"\n[lib]\npath = \"../elsewhere/lib.rs\"\n".to_owned(),
+        ),
+    ]);
+    let files = [
+        "app/src/main.rs",
+        "base/src/lib.rs",
+        "mid/src/lib.rs",
+        "mid/src/deep/x.rs",
+        "mid/nested/src/lib.rs",
+        "elsewhere/lib.rs",
+        "loose.rs",
+    ];
+    let targets = layout.targets(&files);
+    let reach = PackageReach::new(&layout, &files, &targets);
+    // Packages are sorted by folder: app, base, mid, mid/nested, odd.
+    assert_eq!(
+        reach.of_file,
+        [Some(0), Some(1), Some(2), Some(2), Some(3), None, None]
+    );
+    assert_eq!(reach.roots_elsewhere, 1, "odd's library is outside odd/");
+    let (app, base, mid, nested) = (Some(0), Some(1), Some(2), Some(3));
+    assert!(reach.names(app, mid) && reach.names(app, base) && reach.names(mid, base));
+    assert!(reach.names(base, base));
+    assert!(!reach.names(base, mid) && !reach.names(mid, app) && !reach.names(app, nested));
+    assert!(reach.names(None, mid) && reach.names(base, None));
+    assert_eq!(reach.naming(&[1]), [0, 1, 2]);
+    assert_eq!(reach.named_by(&[2]), [false, true, true, false, false]);
 }
