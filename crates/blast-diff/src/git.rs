@@ -110,12 +110,56 @@ impl Git {
         Ok(output.stdout)
     }
 
-    /// Reads the blobs `ids` with one `git cat-file --batch` process.
+    /// Reads the blobs `ids` with `git cat-file --batch`. Many blobs are
+    /// split among one process per worker thread, since git inflates each
+    /// blob on one thread and most of a cold run's reading is that.
     /// Objects that do not exist or are not blobs are absent from the map.
     pub(crate) fn read_blobs(
         &self,
         ids: &BTreeSet<&str>,
     ) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+        let processes = rayon::current_num_threads()
+            .min(ids.len() / MIN_BLOBS_PER_PROCESS)
+            .max(1);
+        if processes == 1 {
+            return self.read_blob_batch(ids);
+        }
+        let per_process = ids.len().div_ceil(processes);
+        let mut batches: Vec<BTreeSet<&str>> = Vec::with_capacity(processes);
+        for (idx, id) in ids.iter().enumerate() {
+            if idx % per_process == 0 {
+                batches.push(BTreeSet::new());
+            }
+            if let Some(batch) = batches.last_mut() {
+                batch.insert(*id);
+            }
+        }
+        let results: Vec<Result<BTreeMap<String, Vec<u8>>, Error>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batches
+                .iter()
+                .map(|batch| scope.spawn(move || self.read_blob_batch(batch)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle.join().unwrap_or_else(|_| {
+                        Err(Error::GitOutput {
+                            command: "git cat-file --batch".to_owned(),
+                            message: "the thread that read its output panicked".to_owned(),
+                        })
+                    })
+                })
+                .collect()
+        });
+        let mut blobs = BTreeMap::new();
+        for result in results {
+            blobs.append(&mut result?);
+        }
+        Ok(blobs)
+    }
+
+    /// Reads the blobs `ids` with one `git cat-file --batch` process.
+    fn read_blob_batch(&self, ids: &BTreeSet<&str>) -> Result<BTreeMap<String, Vec<u8>>, Error> {
         let mut blobs = BTreeMap::new();
         if ids.is_empty() {
             return Ok(blobs);
@@ -196,6 +240,10 @@ impl Git {
         Ok(blobs)
     }
 }
+
+/// The minimum number of blobs for which another `git cat-file` process
+/// is started.
+const MIN_BLOBS_PER_PROCESS: usize = 200;
 
 /// Reads `count` output records of `git cat-file --batch`: `<id> <type> <size>`
 /// followed by the contents and a newline, or `<id> missing`.

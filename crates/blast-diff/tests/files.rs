@@ -128,6 +128,37 @@ fn read_files_of_each_side() {
     assert!(opened.read_files(&Side::Index, &[]).unwrap().is_empty());
 }
 
+/// Many blobs are read by several `git cat-file` processes at once; the
+/// contents still come back in the order of the paths.
+#[test]
+fn read_many_files_of_a_commit() {
+    let repo = TestRepo::new();
+    let count = 900;
+    for idx in 0..count {
+        repo.write(&format!("pkg/m{idx}.py"), &format!("value = {idx}\n"));
+    }
+    repo.commit_all("many");
+    let opened = repo.open();
+    let mut paths: Vec<String> = (0..count)
+        .rev()
+        .map(|idx| format!("pkg/m{idx}.py"))
+        .collect();
+    paths.push("pkg/missing.py".to_owned());
+    let read = opened
+        .read_files(&Side::Commit(repo.rev("HEAD")), &paths)
+        .unwrap();
+    assert_eq!(read.len(), count + 1);
+    for (path, contents) in paths.iter().zip(&read).take(count) {
+        let idx = path.trim_start_matches("pkg/m").trim_end_matches(".py");
+        assert_eq!(
+            contents.as_deref(),
+            Some(format!("value = {idx}\n").as_bytes()),
+            "{path}"
+        );
+    }
+    assert_eq!(read[count], None);
+}
+
 #[test]
 fn work_tree_reads_stay_inside_root() {
     let repo = three_sided_repo();
