@@ -2205,6 +2205,10 @@ fn prefilter_matches_full_graph_on_rust_packages() {
             ("other/Cargo.toml", Some(&package("other", ""))),
             ("other/src/lib.rs", Some(other)),
             ("scripts/report.py", Some("def report():\n    return 1\n")),
+            (
+                "java/Report.java",
+                Some("class Report {\n    int report() {\n        return 1;\n    }\n}\n"),
+            ),
         ],
         "base",
     );
@@ -2227,8 +2231,8 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(
-        log.contains("1 Rust files of packages that cannot name the change left out"),
-        "other is left out:\n{log}"
+        log.contains("left out 3 files of languages without a changed file"),
+        "other/src/lib.rs, scripts/report.py and java/Report.java are left out:\n{log}"
     );
 
     // A trait of `app` implemented for a type of `core`: the type depends on
@@ -2243,7 +2247,7 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     );
     assert_prefilter_matches(&repo, &cache, "HEAD");
 
-    // A Python change parses no Rust file.
+    // A Python change parses no Rust or Java file.
     commit_files(
         &repo,
         &[("scripts/report.py", Some("def report():\n    return 2\n"))],
@@ -2253,7 +2257,7 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(
-        log.contains("4 Rust files of packages that cannot name the change left out"),
+        log.contains("left out 5 files of languages without a changed file"),
         "every Rust file is left out:\n{log}"
     );
 }

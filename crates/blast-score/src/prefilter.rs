@@ -18,6 +18,9 @@
 //! star-imports. A file whose star imports the text scan cannot read is
 //! always parsed.
 //!
+//! No edge joins files of two languages, so the files of a language
+//! without a changed file are left out: they are neither read nor parsed.
+//!
 //! A change to a module's own top-level lines, outside every definition,
 //! is searched by the names on those lines, since the diff keeps only the
 //! dependents of such a change that spell one of them.
@@ -26,7 +29,7 @@
 //! from `mod` items and the Cargo layout of files that need not name
 //! anything searched, and glob imports, re-exports and macros bring in
 //! names a file does not spell. A package is parsed when it can name a
-//! package that holds a changed file or a dependent, or when such a
+//! package that contains a changed file or a dependent, or when such a
 //! package can name it (see `RustPackages`); the other packages cannot
 //! reach the change. A Rust file's references are resolved only once the
 //! file names a searched name, like any other file's: until then the graph
@@ -105,38 +108,47 @@ pub(crate) fn extract_reachable(
         .filter(|s| s.lang == Lang::Python)
         .map(|s| s.path.clone())
         .collect();
-    let mut java = JavaIndex::new(sources);
 
-    // Step 1: what is always parsed.
+    // Step 1: what is always parsed, and what is left out.
     let changed: FxHashSet<&str> = change_set
         .files
         .iter()
         .flat_map(|f| f.old_path.iter().chain(f.new_path.iter()))
         .map(String::as_str)
         .collect();
+    // No edge joins two languages, so a language without a changed file
+    // has no dependent of the change.
+    let changed_langs: FxHashSet<Lang> =
+        changed.iter().filter_map(|p| Lang::from_path(p)).collect();
+    let mut java = JavaIndex::new(sources, changed_langs.contains(&Lang::Java));
     let mut packages = RustPackages::new(sources, &options.rust, &changed);
-    let outside: Vec<bool> = (0..sources.len())
-        .map(|idx| packages.leaves_out(idx))
+    let outside: Vec<bool> = sources
+        .iter()
+        .enumerate()
+        .map(|(idx, source)| !changed_langs.contains(&source.lang) || packages.leaves_out(idx))
         .collect();
     let mut left_out = outside.iter().filter(|o| **o).count();
     let mut selected = vec![false; sources.len()];
     let mut stars = StarImports::new(changed.iter().copied());
     for (idx, source) in sources.iter().enumerate() {
+        if outside[idx] {
+            continue;
+        }
         selected[idx] = match source.lang {
             Lang::Python => {
                 changed.contains(source.path.as_str())
                     || (source.has_star_import() && !stars.wait(idx, source))
             }
             Lang::Java => changed.contains(source.path.as_str()) || java.always_parsed[idx],
-            Lang::Rust => !outside[idx],
+            Lang::Rust => true,
         };
     }
     // Files parsed, and among them the files whose every reference counts.
     // They differ for Java files that the index closure brought in, and for
     // Rust files, which are all parsed but resolved only once they name a
     // searched name.
-    // Rust files of the packages left out count as done and resolved, so
-    // that no search takes them, and are never read.
+    // Files left out count as done and resolved, so that no search takes
+    // them, and are never read.
     let mut done: Vec<bool> = selected
         .iter()
         .zip(&outside)
@@ -443,7 +455,7 @@ pub(crate) fn extract_reachable(
         stars.waiting.len()
     );
     log::debug!(
-        "prefilter: parsed {} of {} files ({} for their declarations only, {} Rust files of packages that cannot name the change left out)",
+        "prefilter: parsed {} of {} files ({} for their declarations only); left out {} files of languages without a changed file and of Rust packages that cannot reach the change",
         extracted.len(),
         sources.len(),
         done.iter()
@@ -642,16 +654,19 @@ impl RustPackages {
     }
 }
 
-/// Takes back the Rust files left out, unparsed, before the search parses
-/// every file.
+/// Takes back the Rust files of the packages left out, unparsed, before the
+/// search parses every file, unless no Rust file changed.
 fn readmit_all(packages: &mut RustPackages, done: &mut [bool], left_out: &mut usize) {
+    if packages.touched.is_empty() {
+        return;
+    }
     for (idx, done) in done.iter_mut().enumerate() {
         if packages.leaves_out(idx) {
             *done = false;
+            *left_out -= 1;
         }
     }
     packages.bounded = false;
-    *left_out = 0;
 }
 
 /// True when `count` files are most of a repository of `total` files that
@@ -661,7 +676,7 @@ fn is_most_of(count: usize, total: usize) -> bool {
 }
 
 /// Parses the files not parsed yet and marks every file resolved, which
-/// gives the full graph.
+/// gives the full graph of the files that are not left out.
 fn take_all(
     sources: &[SideFile],
     done: &[bool],
@@ -851,9 +866,21 @@ struct JavaIndex {
 }
 
 impl JavaIndex {
-    fn new(sources: &[SideFile]) -> JavaIndex {
+    /// Reads the outline of every Java file, unless `needed` is false: no
+    /// Java file changed, so none is parsed.
+    fn new(sources: &[SideFile], needed: bool) -> JavaIndex {
         let mut always_parsed = vec![false; sources.len()];
         let mut declarers: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        if !needed {
+            return JavaIndex {
+                always_parsed,
+                declarers,
+                demanded: FxHashSet::default(),
+                pending: Vec::new(),
+                spelled: FxHashSet::default(),
+                spelled_grew: false,
+            };
+        }
         let java = |s: &SideFile| s.lang == Lang::Java;
         let outlines: Vec<Option<Outline>> =
             sources.par_iter().map(SideFile::java_outline).collect();
