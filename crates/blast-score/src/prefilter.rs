@@ -871,19 +871,11 @@ impl JavaIndex {
     fn new(sources: &[SideFile], needed: bool) -> JavaIndex {
         let mut always_parsed = vec![false; sources.len()];
         let mut declarers: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-        if !needed {
-            return JavaIndex {
-                always_parsed,
-                declarers,
-                demanded: FxHashSet::default(),
-                pending: Vec::new(),
-                spelled: FxHashSet::default(),
-                spelled_grew: false,
-            };
-        }
-        let java = |s: &SideFile| s.lang == Lang::Java;
-        let outlines: Vec<Option<Outline>> =
-            sources.par_iter().map(SideFile::java_outline).collect();
+        let java = |s: &SideFile| needed && s.lang == Lang::Java;
+        let outlines: Vec<Option<Outline>> = sources
+            .par_iter()
+            .map(|s| if java(s) { s.java_outline() } else { None })
+            .collect();
         // Without the outline of every Java file, the declarers of a name
         // are not known: parse them all.
         if sources
