@@ -299,76 +299,83 @@ pub(crate) fn extract_reachable(
         .map(|(idx, s)| (s.path.as_str(), idx))
         .collect();
 
+    // Set once the search takes every file that is not left out: from then
+    // on only a newly admitted Rust package brings another round.
+    let mut taking_all = false;
+
     // Step 3: scan for the names, parse what matches, find dependents,
     // and repeat with their names until no new name turns up.
     loop {
         let new_names: Vec<String> = names.difference(&searched).cloned().collect();
-        if new_names.is_empty() && !admitted {
+        if (taking_all || new_names.is_empty()) && !admitted {
             break;
         }
         admitted = false;
-        searched.extend(new_names.iter().cloned());
-        log::debug!("prefilter: searching for {new_names:?}");
-        let matcher =
-            AhoCorasick::new(&new_names).unwrap_or_else(|err| panic!("name matcher: {err}"));
-        let candidates: Vec<usize> = (0..sources.len())
-            .filter(|&idx| !resolved[idx] && sources[idx].may_mention_any(&matcher, &new_names))
-            .collect();
-        // When the files that may name a searched name already make up
-        // most of the repository, confirming each one by its text (read
-        // from git on a warm run) costs more than taking them all.
-        let total = sources.len() - left_out;
-        let projected = counted(sources, &done, &resolved) - left_out
-            + candidates
-                .iter()
-                .filter(|&&idx| sources[idx].lang == Lang::Rust || !done[idx])
-                .count();
-        if is_most_of(projected, total) {
+        'search: {
+            if taking_all {
+                break 'search;
+            }
+            searched.extend(new_names.iter().cloned());
+            log::debug!("prefilter: searching for {new_names:?}");
+            let matcher =
+                AhoCorasick::new(&new_names).unwrap_or_else(|err| panic!("name matcher: {err}"));
+            let candidates: Vec<usize> = (0..sources.len())
+                .filter(|&idx| !resolved[idx] && sources[idx].may_mention_any(&matcher, &new_names))
+                .collect();
+            // When the files that may name a searched name already make up
+            // most of the repository, confirming each one by its text (read
+            // from git on a warm run) costs more than taking them all.
+            let total = sources.len() - left_out;
+            let projected = counted(sources, &done, &resolved) - left_out
+                + candidates
+                    .iter()
+                    .filter(|&&idx| sources[idx].lang == Lang::Rust || !done[idx])
+                    .count();
+            if is_most_of(projected, total) {
+                log::debug!(
+                    "prefilter: {projected} of {total} files may name a searched name; parsing all of them"
+                );
+                take_all(sources, &done, &mut resolved, reader, &mut extracted)?;
+                taking_all = true;
+                break 'search;
+            }
+            let candidate_files: Vec<&SideFile> =
+                candidates.iter().map(|&idx| &sources[idx]).collect();
+            let confirmed = reader.confirm_mentions(&candidate_files, &matcher)?;
+            let mut matched = vec![false; sources.len()];
+            for (&idx, text) in candidates.iter().zip(confirmed) {
+                let Some(text) = text else {
+                    continue;
+                };
+                // A file the Java index brought in is parsed already; from now
+                // on its references count too.
+                if !done[idx] {
+                    matched[idx] = true;
+                    done[idx] = true;
+                }
+                resolved[idx] = true;
+                if sources[idx].lang == Lang::Java {
+                    java.demand_spelled(&text);
+                }
+            }
+            extracted.extend(extract_selected(sources, &matched, reader)?);
+            let star_selected = stars.select(sources, &mut done, &mut resolved);
+            extracted.extend(extract_selected(sources, &star_selected, reader)?);
+            java.close(sources, reader, &mut done, &mut extracted)?;
             log::debug!(
-                "prefilter: {projected} of {total} files may name a searched name; parsing all of them"
+                "prefilter: {} files parsed, {} of them for their references",
+                done.iter().filter(|d| **d).count() - left_out,
+                resolved.iter().filter(|r| **r).count() - left_out
             );
-            readmit_all(&mut packages, &mut done, &mut left_out);
-            take_all(sources, &done, &mut resolved, reader, &mut extracted)?;
-            last_graph = None;
-            break;
-        }
-        let candidate_files: Vec<&SideFile> = candidates.iter().map(|&idx| &sources[idx]).collect();
-        let confirmed = reader.confirm_mentions(&candidate_files, &matcher)?;
-        let mut matched = vec![false; sources.len()];
-        for (&idx, text) in candidates.iter().zip(confirmed) {
-            let Some(text) = text else {
-                continue;
-            };
-            // A file the Java index brought in is parsed already; from now
-            // on its references count too.
-            if !done[idx] {
-                matched[idx] = true;
-                done[idx] = true;
-            }
-            resolved[idx] = true;
-            if sources[idx].lang == Lang::Java {
-                java.demand_spelled(&text);
-            }
-        }
-        extracted.extend(extract_selected(sources, &matched, reader)?);
-        let star_selected = stars.select(sources, &mut done, &mut resolved);
-        extracted.extend(extract_selected(sources, &star_selected, reader)?);
-        java.close(sources, reader, &mut done, &mut extracted)?;
-        log::debug!(
-            "prefilter: {} files parsed, {} of them for their references",
-            done.iter().filter(|d| **d).count() - left_out,
-            resolved.iter().filter(|r| **r).count() - left_out
-        );
 
-        // Once most files are in, one more round costs more than parsing
-        // the rest: a graph build over what is parsed, and another scan.
-        let parsed = counted(sources, &done, &resolved) - left_out;
-        if is_most_of(parsed, total) {
-            log::debug!("prefilter: {parsed} of {total} files selected; parsing all of them");
-            readmit_all(&mut packages, &mut done, &mut left_out);
-            take_all(sources, &done, &mut resolved, reader, &mut extracted)?;
-            last_graph = None;
-            break;
+            // Once most files are in, one more round costs more than parsing
+            // the rest: a graph build over what is parsed, and another scan.
+            let parsed = counted(sources, &done, &resolved) - left_out;
+            if is_most_of(parsed, total) {
+                log::debug!("prefilter: {parsed} of {total} files selected; parsing all of them");
+                take_all(sources, &done, &mut resolved, reader, &mut extracted)?;
+                taking_all = true;
+            }
         }
 
         complete_references(sources, &resolved, &order, reader, &mut extracted)?;
@@ -412,6 +419,14 @@ pub(crate) fn extract_reachable(
                 newly.len()
             );
             let chosen: Vec<&SideFile> = newly.iter().map(|&idx| &sources[idx]).collect();
+            for &idx in &newly {
+                done[idx] = true;
+            }
+            if taking_all {
+                extracted.extend(reader.extract(&chosen)?.into_iter().map(Arc::new));
+                last_graph = Some((graph, head_graph));
+                continue;
+            }
             let read: Vec<Arc<ExtractedFile>> = reader
                 .extract_declarations(&chosen)?
                 .into_iter()
@@ -440,9 +455,6 @@ pub(crate) fn extract_reachable(
                 if text.is_some() {
                     resolved[order[source.path.as_str()]] = true;
                 }
-            }
-            for idx in newly {
-                done[idx] = true;
             }
         }
         last_graph = Some((graph, head_graph));
@@ -652,21 +664,6 @@ impl RustPackages {
         self.parsed = parsed;
         newly
     }
-}
-
-/// Takes back the Rust files of the packages left out, unparsed, before the
-/// search parses every file, unless no Rust file changed.
-fn readmit_all(packages: &mut RustPackages, done: &mut [bool], left_out: &mut usize) {
-    if packages.touched.is_empty() {
-        return;
-    }
-    for (idx, done) in done.iter_mut().enumerate() {
-        if packages.leaves_out(idx) {
-            *done = false;
-            *left_out -= 1;
-        }
-    }
-    packages.bounded = false;
 }
 
 /// True when `count` files are most of a repository of `total` files that
