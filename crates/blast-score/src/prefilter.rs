@@ -30,7 +30,7 @@
 //! anything searched, and glob imports, re-exports and macros bring in
 //! names a file does not spell. A package is parsed when it can name a
 //! package that contains a changed file or a dependent, or when such a
-//! package can name it (see `RustPackages`); the other packages cannot
+//! package can name it (see `RustPackages`). The other packages cannot
 //! reach the change. A Rust file's references are resolved only once the
 //! file names a searched name, like any other file's: until then the graph
 //! reads it for its declarations only. Resolving is most of the cost of a
@@ -209,6 +209,11 @@ pub(crate) fn extract_reachable(
     java.close(sources, reader, &mut done, &mut extracted)?;
     let mut rust_names = RustNames::default();
     rust_names.add(&extracted);
+    // The head side's changed files may bind other aliases and variants.
+    // Their names add to those of the base file at the same path, which
+    // can only widen the search.
+    let mut head_rust_names = RustNames::default();
+    head_rust_names.add(head_changed);
 
     // Step 2: the names the diff touches, on both sides.
     let base_by_path: FxHashMap<&str, &Arc<ExtractedFile>> =
@@ -217,6 +222,10 @@ pub(crate) fn extract_reachable(
         head_changed.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut names: FxHashSet<String> = FxHashSet::default();
     let mut seeds: Vec<(String, String)> = Vec::new();
+    // The same for the head side. An added symbol has dependents only in
+    // the head graph, where a glob import or a re-export of its module can
+    // bring it to files that spell none of its names.
+    let mut head_seeds: Vec<(String, String)> = Vec::new();
     for file in &change_set.files {
         if let Some((syntax, lang)) = file
             .old_path
@@ -275,7 +284,10 @@ pub(crate) fn extract_reachable(
                 // A symbol edited only by added lines is changed at the base
                 // too, under the same name.
                 if let Some(old_path) = &file.old_path {
-                    seeds.push((old_path.clone(), local));
+                    seeds.push((old_path.clone(), local.clone()));
+                }
+                if let Some(new_path) = &file.new_path {
+                    head_seeds.push((new_path.clone(), local));
                 }
             }
             names.extend(module_names(file.new_path.as_deref().unwrap_or_default()));
@@ -388,22 +400,26 @@ pub(crate) fn extract_reachable(
             || head.graph(&extracted, options),
         );
         let mut reached_files: FxHashSet<&str> = FxHashSet::default();
-        for (path, local) in &seeds {
-            let Some(file) = graph.file_id(path) else {
-                continue;
-            };
-            let Some(id) = graph.find_local(file, local) else {
-                continue;
-            };
-            names.extend(rust_names.of(&graph, id));
-            let reached = reach_within(&graph, id, limits, &[]);
-            for dependent in reached.certain.iter().chain(&reached.possible) {
-                let symbol = &graph.symbols[dependent.symbol as usize];
-                let path = graph.file_of(dependent.symbol).path.as_str();
-                names.extend(short_names(&symbol.local_name));
-                names.extend(module_names(path));
-                names.extend(rust_names.of(&graph, dependent.symbol));
-                reached_files.insert(path);
+        for (side_graph, side_seeds) in [(&graph, &seeds), (&head_graph, &head_seeds)] {
+            for (path, local) in side_seeds {
+                let Some(file) = side_graph.file_id(path) else {
+                    continue;
+                };
+                let Some(id) = side_graph.find_local(file, local) else {
+                    continue;
+                };
+                names.extend(rust_names.of(side_graph, id));
+                names.extend(head_rust_names.of(side_graph, id));
+                let reached = reach_within(side_graph, id, limits, &[]);
+                for dependent in reached.certain.iter().chain(&reached.possible) {
+                    let symbol = &side_graph.symbols[dependent.symbol as usize];
+                    let path = side_graph.file_of(dependent.symbol).path.as_str();
+                    names.extend(short_names(&symbol.local_name));
+                    names.extend(module_names(path));
+                    names.extend(rust_names.of(side_graph, dependent.symbol));
+                    names.extend(head_rust_names.of(side_graph, dependent.symbol));
+                    reached_files.insert(path);
+                }
             }
         }
         let newly = packages.admit(
