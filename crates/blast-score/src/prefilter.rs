@@ -577,6 +577,9 @@ impl RustNames {
 /// Every package is parsed when some Rust file, changed or not, is outside
 /// every package folder, or when a target's root file is outside its
 /// package's folder: the packages then do not bound what a file names.
+// NOTE: equality with the full graph relies on every Rust edge either
+// leading to a package that its file's package can name, or coming from an
+// impl's trait or self type; a resolution rule that links further breaks it.
 struct RustPackages {
     reach: PackageReach,
     /// Per source file, its package; `None` for other languages.
@@ -615,6 +618,7 @@ impl RustPackages {
         paths.extend(added);
         let targets = layout.targets(&paths);
         let reach = PackageReach::new(layout, &paths, &targets);
+
         if let Some(path) = paths
             .iter()
             .zip(&reach.of_file)
@@ -630,6 +634,7 @@ impl RustPackages {
             );
             return packages;
         }
+
         for (&idx, package) in rust.iter().zip(&reach.of_file) {
             packages.of_source[idx] = *package;
         }

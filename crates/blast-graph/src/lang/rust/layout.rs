@@ -294,6 +294,7 @@ impl PackageReach {
                 dir = parent_dir(dir);
             }
         };
+
         let of_file: Vec<Option<u32>> = files.iter().map(|f| package_of(f)).collect();
         let of_target: Vec<Option<u32>> = targets.iter().map(|t| package_of(&t.root)).collect();
         let roots_elsewhere = targets
@@ -301,6 +302,8 @@ impl PackageReach {
             .zip(&of_target)
             .filter(|(t, of)| t.package != of.and_then(|o| usize::try_from(o).ok()))
             .count();
+
+        // The packages each package names directly, then their closure.
         let mut names: Vec<Vec<u32>> = vec![Vec::new(); count];
         for (target, from) in targets.iter().zip(&of_target) {
             let Some(from) = *from else { continue };

@@ -1392,7 +1392,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The crate a file belongs to in its first context.
-    /// True when the package of the viewer (see [`Resolver::viewer`]) can
+    /// Returns true when the viewer's package (see `Resolver::viewer`) can
     /// name the items of `file`.
     pub(super) fn sees(&self, file: u32) -> bool {
         self.packages

@@ -1807,6 +1807,7 @@ fn package_reach_follows_dependencies() {
     ];
     let targets = layout.targets(&files);
     let reach = PackageReach::new(&layout, &files, &targets);
+
     // Packages are sorted by folder: app, base, mid, mid/nested, odd.
     assert_eq!(
         reach.of_file,
@@ -1814,10 +1815,18 @@ fn package_reach_follows_dependencies() {
     );
     assert_eq!(reach.roots_elsewhere, 1, "odd's library is outside odd/");
     let (app, base, mid, nested) = (Some(0), Some(1), Some(2), Some(3));
-    assert!(reach.names(app, mid) && reach.names(app, base) && reach.names(mid, base));
+    // A package names itself and its dependencies, directly or not.
+    assert!(reach.names(app, mid));
+    assert!(reach.names(app, base));
+    assert!(reach.names(mid, base));
     assert!(reach.names(base, base));
-    assert!(!reach.names(base, mid) && !reach.names(mid, app) && !reach.names(app, nested));
-    assert!(reach.names(None, mid) && reach.names(base, None));
+    assert!(!reach.names(base, mid));
+    assert!(!reach.names(mid, app));
+    assert!(!reach.names(app, nested));
+    // Code or items outside every package are not bounded.
+    assert!(reach.names(None, mid));
+    assert!(reach.names(base, None));
+
     assert_eq!(reach.naming(&[1]), [0, 1, 2]);
     assert_eq!(reach.named_by(&[2]), [false, true, true, false, false]);
 }
