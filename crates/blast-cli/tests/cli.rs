@@ -2262,6 +2262,41 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     );
 }
 
+/// An added function has dependents only at the head. `z.py` reaches it
+/// through `y.py` without spelling its name, so the search must follow the
+/// dependents that the head graph gives it.
+#[test]
+fn prefilter_matches_full_graph_on_added_symbols() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("added-repo");
+    let cache = tmp.path().join("cache");
+    init_repo(&repo);
+    let module = "def old():\n    return 1\n";
+    commit_files(
+        &repo,
+        &[
+            ("pkg/__init__.py", Some("")),
+            ("pkg/m.py", Some(module)),
+            (
+                "y.py",
+                Some("from pkg.m import fresh\n\n\ndef middle():\n    return fresh()\n"),
+            ),
+            (
+                "z.py",
+                Some("from y import middle\n\n\ndef top():\n    return middle()\n"),
+            ),
+        ],
+        "base",
+    );
+    let added = format!("{module}\n\ndef fresh():\n    return 2\n");
+    commit_files(&repo, &[("pkg/m.py", Some(&added))], "add fresh");
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("z.top"),
+        "fresh reaches z.top through y.middle: {report}"
+    );
+}
+
 /// A change to a module's top-level lines that define no symbol reaches the
 /// files that name what those lines bind, even through a relative import
 /// or a package that re-exports it.
