@@ -439,37 +439,37 @@ pub(crate) fn extract_reachable(
                 done[idx] = true;
             }
             if taking_all {
+                // Every file that is not left out is resolved already.
                 extracted.extend(reader.extract(&chosen)?.into_iter().map(Arc::new));
-                last_graph = Some((graph, head_graph));
-                continue;
-            }
-            let read: Vec<Arc<ExtractedFile>> = reader
-                .extract_declarations(&chosen)?
-                .into_iter()
-                .map(Arc::new)
-                .collect();
-            rust_names.add(&read);
-            extracted.extend(read);
-            // They missed the searches so far: each one that names a name
-            // searched before is resolved, the others are read for their
-            // declarations only.
-            for &idx in &newly {
-                resolved[idx] = false;
-            }
-            let all: Vec<String> = searched.iter().cloned().collect();
-            let matcher =
-                AhoCorasick::new(&all).unwrap_or_else(|err| panic!("name matcher: {err}"));
-            let spelling: Vec<&SideFile> = chosen
-                .iter()
-                .copied()
-                .filter(|source| source.may_mention_any(&matcher, &all))
-                .collect();
-            for (source, text) in spelling
-                .iter()
-                .zip(reader.confirm_mentions(&spelling, &matcher)?)
-            {
-                if text.is_some() {
-                    resolved[order[source.path.as_str()]] = true;
+            } else {
+                let read: Vec<Arc<ExtractedFile>> = reader
+                    .extract_declarations(&chosen)?
+                    .into_iter()
+                    .map(Arc::new)
+                    .collect();
+                rust_names.add(&read);
+                extracted.extend(read);
+                // They missed the searches so far: each one that names a name
+                // searched before is resolved, the others are read for their
+                // declarations only.
+                for &idx in &newly {
+                    resolved[idx] = false;
+                }
+                let all: Vec<String> = searched.iter().cloned().collect();
+                let matcher =
+                    AhoCorasick::new(&all).unwrap_or_else(|err| panic!("name matcher: {err}"));
+                let spelling: Vec<&SideFile> = chosen
+                    .iter()
+                    .copied()
+                    .filter(|source| source.may_mention_any(&matcher, &all))
+                    .collect();
+                for (source, text) in spelling
+                    .iter()
+                    .zip(reader.confirm_mentions(&spelling, &matcher)?)
+                {
+                    if text.is_some() {
+                        resolved[order[source.path.as_str()]] = true;
+                    }
                 }
             }
         }
@@ -577,9 +577,9 @@ impl RustNames {
 /// Every package is parsed when some Rust file, changed or not, is outside
 /// every package folder, or when a target's root file is outside its
 /// package's folder: the packages then do not bound what a file names.
-// NOTE: equality with the full graph relies on every Rust edge either
-// leading to a package that its file's package can name, or coming from an
-// impl's trait or self type; a resolution rule that links further breaks it.
+// NOTE: equality with the full graph relies on each Rust edge leading to a
+// package that its file's package can name, or coming from an impl's trait
+// or self type. A resolution rule that links further breaks it.
 struct RustPackages {
     reach: PackageReach,
     /// Per source file, its package; `None` for other languages.
