@@ -2349,6 +2349,50 @@ fn prefilter_matches_full_graph_on_module_changes() {
         report.to_string().contains("user.py::check"),
         "the tuple reaches check through the package"
     );
+
+    // A docstring line and a line in a function body change beside a
+    // top-level statement. Only the statement's names narrow the module
+    // change, and only they are searched.
+    // `reader.py` imports the package but spells only a docstring word.
+    // `spare.py` spells only a name from the function body.
+    let init = "\"\"\"The package.\n\nIt counts items.\n\"\"\"\nimport sys\n\nMODE = sys.platform\n\n\ndef helper():\n    return 1\n";
+    commit_files(
+        &repo,
+        &[
+            ("pkg/__init__.py", Some(init)),
+            (
+                "reader.py",
+                Some("import pkg\n\n\ndef read(items):\n    return pkg.MODE, items\n"),
+            ),
+            (
+                "spare.py",
+                Some("def spare(limit_value):\n    return limit_value\n"),
+            ),
+        ],
+        "add a docstring and a helper",
+    );
+    let edited = init
+        .replace("counts items", "counts the items")
+        .replace("import sys\n", "import os\nimport sys\n")
+        .replace("return 1", "return limit_value");
+    commit_files(&repo, &[("pkg/__init__.py", Some(&edited))], "edit around");
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        !report.to_string().contains("reader.py::read"),
+        "a docstring word does not make read a dependent: {report}"
+    );
+    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    let searched: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("searching for"))
+        .collect();
+    assert!(
+        searched
+            .iter()
+            .all(|l| !l.contains("\"limit_value\"") && !l.contains("\"items\"")),
+        "only the top-level statement's names are searched: {searched:?}"
+    );
 }
 
 /// The Java cases under `fixtures/cases/`: every commit of each, with the

@@ -22,26 +22,37 @@ use rustc_hash::FxHashMap;
 use crate::reach::{Reach, Reached};
 use crate::tokens::lex;
 
-/// Collects the identifiers on the given lines of a file, without the
-/// language's keywords.
+/// Collects the identifiers that start on the given lines of a file,
+/// without the language's keywords. The whole file is lexed, so the words
+/// of a docstring or block comment that spans a changed line are not taken
+/// for names.
 pub(crate) fn line_names(lang: Lang, text: &[u8], lines: &[(u32, u32)]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     if lines.is_empty() {
         return names;
     }
     let text = String::from_utf8_lossy(text);
-    for (idx, line) in text.lines().enumerate() {
-        let number = u32::try_from(idx + 1).unwrap_or(u32::MAX);
-        if !lines.iter().any(|&(a, b)| a <= number && number <= b) {
-            continue;
-        }
-        for token in lex(lang, line) {
-            if is_identifier(token) && !is_keyword(lang, token) {
-                names.insert(token.to_owned());
-            }
+    let mut line = 1u32;
+    let mut counted = 0usize;
+    for token in lex(lang, &text) {
+        // Tokens are slices of `text`, in order.
+        let offset = token.as_ptr() as usize - text.as_ptr() as usize;
+        line +=
+            u32::try_from(count_line_breaks(&text.as_bytes()[counted..offset])).unwrap_or(u32::MAX);
+        counted = offset;
+        if is_identifier(token)
+            && !is_keyword(lang, token)
+            && lines.iter().any(|&(a, b)| a <= line && line <= b)
+        {
+            names.insert(token.to_owned());
         }
     }
     names
+}
+
+/// Counts the line breaks in `bytes`.
+fn count_line_breaks(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| **b == b'\n').count()
 }
 
 /// The names that Python import statements bind, each with the dotted
@@ -491,6 +502,18 @@ mod tests {
             .collect();
         assert_eq!(names, expected);
         assert!(line_names(Lang::Python, text, &[]).is_empty());
+    }
+
+    #[test]
+    fn line_names_skip_multiline_strings() {
+        let text = b"\"\"\"The module.\n\nIt will update the user.\n\"\"\"\nX = 1  # set\n";
+        let names = line_names(Lang::Python, text, &[(3, 5)]);
+        let expected: BTreeSet<String> = ["X".to_owned()].into();
+        assert_eq!(names, expected);
+        let java = b"/* A note\n * that spans lines */\nint y;\n";
+        let names = line_names(Lang::Java, java, &[(2, 3)]);
+        let expected: BTreeSet<String> = ["y".to_owned()].into();
+        assert_eq!(names, expected);
     }
 
     #[test]

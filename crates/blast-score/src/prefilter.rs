@@ -240,7 +240,7 @@ pub(crate) fn extract_reachable(
                 .flat_map(|h| h.removed.iter().flat_map(|r| r.start..=r.end));
             let locals = touched(syntax, lang, file.status, lines);
             if locals.iter().any(String::is_empty) {
-                let ranges = changed_lines(file, Side::Base);
+                let ranges = module_lines(file, Side::Base, syntax, lang);
                 let source = sources.iter().find(|s| s.path == path);
                 for text in reader.texts(&source.into_iter().collect::<Vec<_>>())? {
                     let text = text.as_deref().unwrap_or_default();
@@ -267,7 +267,7 @@ pub(crate) fn extract_reachable(
                 .flat_map(|h| h.added.iter().flat_map(|r| r.start..=r.end));
             let locals = touched(syntax, lang, file.status, lines);
             if locals.iter().any(String::is_empty) {
-                let ranges = changed_lines(file, Side::Head);
+                let ranges = module_lines(file, Side::Head, syntax, lang);
                 if let Some(source) = head_sources
                     .iter()
                     .find(|s| Some(&s.path) == file.new_path.as_ref())
@@ -1061,17 +1061,41 @@ enum Side {
     Head,
 }
 
-/// Returns the line ranges that a file's hunks remove (at the base) or add
-/// (at the head).
-fn changed_lines(file: &FileChange, side: Side) -> Vec<(u32, u32)> {
-    file.hunks
-        .iter()
-        .flat_map(|h| match side {
-            Side::Base => &h.removed,
-            Side::Head => &h.added,
-        })
-        .map(|r| (r.start, r.end))
-        .collect()
+/// Returns the lines that a file's hunks remove (at the base) or add (at
+/// the head) and that belong to the module itself, as ranges.
+fn module_lines(
+    file: &FileChange,
+    side: Side,
+    syntax: &blast_graph::model::FileSyntax,
+    lang: Lang,
+) -> Vec<(u32, u32)> {
+    // The diff reports a changed line under its module when the line is
+    // outside every definition, or, in Python, on a module-level variable
+    // (see `changes::reported_symbol`). Only the names on those lines
+    // narrow a module change.
+    let at_module = |line: u32| {
+        let innermost = syntax.innermost_at_line(line);
+        let symbol = &syntax.symbols[innermost as usize];
+        innermost == 0
+            || (lang == Lang::Python
+                && symbol.kind == blast_graph::SymbolKind::Field
+                && symbol.parent == Some(0))
+    };
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    let ranges = file.hunks.iter().flat_map(|h| match side {
+        Side::Base => &h.removed,
+        Side::Head => &h.added,
+    });
+    for line in ranges.flat_map(|r| r.start..=r.end) {
+        if !at_module(line) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(range) if range.1 + 1 == line => range.1 = line,
+            _ => out.push((line, line)),
+        }
+    }
+    out
 }
 
 /// Returns the names a reference to a symbol can spell: its own name and those of
