@@ -2247,6 +2247,49 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     );
     assert_prefilter_matches(&repo, &cache, "HEAD");
 
+    // `core` tests itself with `kit`, which depends on `core`. Only `core`
+    // and `kit` can name `kit`: the packages that depend on `core` cannot
+    // use its dev-dependencies.
+    let kit = "pub fn fixture() -> u32 {\n    1\n}\n\npub fn spare() -> u32 {\n    2\n}\n";
+    commit_files(
+        &repo,
+        &[
+            (
+                "Cargo.toml",
+                Some("[workspace]\nmembers = [\"core\", \"app\", \"tool\", \"other\", \"kit\"]\n"),
+            ),
+            (
+                "core/Cargo.toml",
+                Some(&format!(
+                    "{}\n[dev-dependencies]\nkit = {{ path = \"../kit\" }}\n",
+                    package("core-lib", "")
+                )),
+            ),
+            (
+                "core/tests/with_kit.rs",
+                Some("#[test]\nfn fixture_is_one() {\n    assert_eq!(kit::fixture(), 1);\n}\n"),
+            ),
+            (
+                "kit/Cargo.toml",
+                Some(&package("kit", "core-lib = { path = \"../core\" }\n")),
+            ),
+            ("kit/src/lib.rs", Some(kit)),
+        ],
+        "add kit",
+    );
+    commit_files(
+        &repo,
+        &[("kit/src/lib.rs", Some(&kit.replace("    2\n", "    3\n")))],
+        "edit kit::spare",
+    );
+    assert_prefilter_matches(&repo, &cache, "HEAD");
+    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("left out 5 files of languages without a changed file"),
+        "app, tool and other, the Python file and the Java file are left out:\n{log}"
+    );
+
     // A Python change parses no Rust or Java file.
     commit_files(
         &repo,
@@ -2257,8 +2300,8 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(
-        log.contains("left out 5 files of languages without a changed file"),
-        "every Rust file is left out:\n{log}"
+        log.contains("left out 7 files of languages without a changed file"),
+        "every Rust file and the Java file are left out:\n{log}"
     );
 }
 

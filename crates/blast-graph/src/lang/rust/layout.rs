@@ -49,6 +49,9 @@ pub struct Dependency {
     pub path: Option<String>,
     /// `workspace = true`: the package may be renamed in the workspace.
     pub workspace: bool,
+    /// From `[dependencies]`, which the package's library can use, rather
+    /// than only from `[dev-dependencies]` or `[build-dependencies]`.
+    pub normal: bool,
 }
 
 /// What kind of crate a target builds.
@@ -78,6 +81,9 @@ pub struct CrateTarget {
     /// Extern crate names this target can use, with the index of the
     /// target they name in the list [`RustLayout::targets`] returns.
     pub externs: Vec<(String, usize)>,
+    /// The targets among `externs` that the package's library can use:
+    /// those of normal dependencies, and the package's own library.
+    pub normal_externs: Vec<usize>,
 }
 
 impl RustLayout {
@@ -158,6 +164,7 @@ impl RustLayout {
                 package: None,
                 edition_2015: false,
                 externs: Vec::new(),
+                normal_externs: Vec::new(),
             });
         }
         targets.sort_by(|a, b| {
@@ -207,6 +214,7 @@ impl RustLayout {
 
         for idx in 0..targets.len() {
             let mut externs: Vec<(String, usize)> = Vec::new();
+            let mut normal_externs: Vec<usize> = Vec::new();
             match targets[idx].package {
                 Some(p) => {
                     let package = &self.packages[p];
@@ -214,6 +222,7 @@ impl RustLayout {
                         && let Some(&lib) = lib_of_package.get(&p)
                     {
                         externs.push((targets[lib].name.clone(), lib));
+                        normal_externs.push(lib);
                     }
                     for dep in &package.dependencies {
                         let by_path = dep.path.as_ref().and_then(|path| {
@@ -235,6 +244,9 @@ impl RustLayout {
                         };
                         if let Some(&lib) = lib_of_package.get(&dep_package) {
                             externs.push((crate_name(&dep.key), lib));
+                            if dep.normal {
+                                normal_externs.push(lib);
+                            }
                         }
                     }
                 }
@@ -242,20 +254,24 @@ impl RustLayout {
                     let folder = targets[idx].root.strip_suffix("src/main.rs").unwrap_or("");
                     if let Some(&lib) = lib_of_folder.get(folder) {
                         externs.push((targets[lib].name.clone(), lib));
+                        normal_externs.push(lib);
                     }
                 }
                 None => {}
             }
             externs.sort();
             externs.dedup();
+            normal_externs.sort_unstable();
+            normal_externs.dedup();
             targets[idx].externs = externs;
+            targets[idx].normal_externs = normal_externs;
         }
     }
 }
 
 /// The package folder that contains each file, and the packages whose items
-/// each package can name: itself and, through the extern crates of its
-/// targets, its dependencies and theirs. A file is in the package with the
+/// each package can name: itself, the dependencies of its targets, and the
+/// normal dependencies of those, transitively. A file is in the package with the
 /// deepest folder above it, whichever crate loads it.
 ///
 /// The resolver looks up impls and candidate methods only in the packages
@@ -303,8 +319,14 @@ impl PackageReach {
             .filter(|(t, of)| t.package != of.and_then(|o| usize::try_from(o).ok()))
             .count();
 
-        // The packages each package names directly, then their closure.
+        // The packages each package names directly, and those its library
+        // names directly. A dev- or build-dependency is usable only by the
+        // package's tests, examples, benches or build script, so past the
+        // package that declares it, only normal dependencies are followed.
+        // That is what Cargo builds, and it keeps a dev-dependency that
+        // depends back on its user from joining the two.
         let mut names: Vec<Vec<u32>> = vec![Vec::new(); count];
+        let mut library_names: Vec<Vec<u32>> = vec![Vec::new(); count];
         for (target, from) in targets.iter().zip(&of_target) {
             let Some(from) = *from else { continue };
             for &(_, dep) in &target.externs {
@@ -312,18 +334,24 @@ impl PackageReach {
                     names[from as usize].push(to);
                 }
             }
+            for &dep in &target.normal_externs {
+                if let Some(to) = of_target[dep] {
+                    library_names[from as usize].push(to);
+                }
+            }
         }
         let words = count.div_ceil(64);
         let mut reach = vec![vec![0u64; words]; count];
         for (start, row) in reach.iter_mut().enumerate() {
-            let mut stack = vec![u32::try_from(start).unwrap_or(u32::MAX)];
+            row[start / 64] |= 1u64 << (start % 64);
+            let mut stack = names[start].clone();
             while let Some(p) = stack.pop() {
                 let (word, bit) = (p as usize / 64, 1u64 << (p % 64));
                 if row[word] & bit != 0 {
                     continue;
                 }
                 row[word] |= bit;
-                stack.extend(names[p as usize].iter().copied());
+                stack.extend(library_names[p as usize].iter().copied());
             }
         }
         PackageReach {
@@ -424,24 +452,34 @@ fn parse_package(table: &toml::Table, dir: String) -> Option<Package> {
     }
 
     let mut dependencies = Vec::new();
-    let mut dep_tables: Vec<&toml::Table> = Vec::new();
-    for key in [
-        "dependencies",
-        "dev-dependencies",
-        "dev_dependencies",
-        "build-dependencies",
-        "build_dependencies",
+    // Each table, with true for normal dependencies.
+    let mut dep_tables: Vec<(&toml::Table, bool)> = Vec::new();
+    for (key, normal) in [
+        ("dependencies", true),
+        ("dev-dependencies", false),
+        ("dev_dependencies", false),
+        ("build-dependencies", false),
+        ("build_dependencies", false),
     ] {
-        dep_tables.extend(table.get(key).and_then(|d| d.as_table()));
+        dep_tables.extend(
+            table
+                .get(key)
+                .and_then(|d| d.as_table())
+                .map(|d| (d, normal)),
+        );
     }
     if let Some(target_table) = table.get("target").and_then(|t| t.as_table()) {
         for cfg in target_table.values().filter_map(|v| v.as_table()) {
-            for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
-                dep_tables.extend(cfg.get(key).and_then(|d| d.as_table()));
+            for (key, normal) in [
+                ("dependencies", true),
+                ("dev-dependencies", false),
+                ("build-dependencies", false),
+            ] {
+                dep_tables.extend(cfg.get(key).and_then(|d| d.as_table()).map(|d| (d, normal)));
             }
         }
     }
-    for deps in dep_tables {
+    for (deps, normal) in dep_tables {
         for (key, value) in deps {
             let detail = value.as_table();
             dependencies.push(Dependency {
@@ -458,6 +496,7 @@ fn parse_package(table: &toml::Table, dir: String) -> Option<Package> {
                     .and_then(|d| d.get("workspace"))
                     .and_then(|w| w.as_bool())
                     .unwrap_or(false),
+                normal,
             });
         }
     }
@@ -494,6 +533,7 @@ fn package_targets(
                 package: Some(idx),
                 edition_2015,
                 externs: Vec::new(),
+                normal_externs: Vec::new(),
             });
         }
     };

@@ -1830,3 +1830,69 @@ fn package_reach_follows_dependencies() {
     assert_eq!(reach.naming(&[1]), [0, 1, 2]);
     assert_eq!(reach.named_by(&[2]), [false, true, true, false, false]);
 }
+
+#[test]
+fn package_reach_stops_after_dev_dependencies() {
+    let manifest = |name: &str, tables: &str| {
+        format!("[package]\nname = \"{name}\"\nedition = \"2021\"\n{tables}")
+    };
+    // `core` tests itself with `testkit`, which depends on `core` and on
+    // `extra`. `core` builds with `gen`, which depends on `extra`.
+    let layout = RustLayout::from_manifests(vec![
+        (
+            "core/Cargo.toml".to_owned(),
+            manifest(
+                "core",
+                "[dev-dependencies]\ntestkit = \"1\"\n[build-dependencies]\ngen = \"1\"\n",
+            ),
+        ),
+        (
+            "extra/Cargo.toml".to_owned(),
+            manifest(
+                "extra",
+                "[target.'cfg(unix)'.dev-dependencies]\ntool = \"1\"\n",
+            ),
+        ),
+        (
+            "gen/Cargo.toml".to_owned(),
+            manifest("gen", "[dependencies]\nextra = \"1\"\n"),
+        ),
+        (
+            "testkit/Cargo.toml".to_owned(),
+            manifest("testkit", "[dependencies]\ncore = \"1\"\nextra = \"1\"\n"),
+        ),
+        (
+            "tool/Cargo.toml".to_owned(),
+            manifest("tool", "[dependencies]\ncore = \"1\"\n"),
+        ),
+    ]);
+    let files = [
+        "core/src/lib.rs",
+        "extra/src/lib.rs",
+        "gen/src/lib.rs",
+        "testkit/src/lib.rs",
+        "tool/src/lib.rs",
+    ];
+    let targets = layout.targets(&files);
+    let reach = PackageReach::new(&layout, &files, &targets);
+    let (core, extra, generator, testkit, tool) = (Some(0), Some(1), Some(2), Some(3), Some(4));
+
+    // A package names its dev- and build-dependencies and their normal
+    // dependencies.
+    assert!(reach.names(core, testkit));
+    assert!(reach.names(core, generator));
+    assert!(reach.names(core, extra));
+    assert!(reach.names(extra, tool));
+    // Its users do not: `tool` names `core` but none of what only `core`'s
+    // tests and build script use.
+    assert!(reach.names(tool, core));
+    assert!(!reach.names(tool, testkit));
+    assert!(!reach.names(tool, generator));
+    assert!(!reach.names(tool, extra));
+    // Nothing names its users: `testkit` depends on `core`, and `gen` on
+    // `extra`, but neither names `tool`.
+    assert!(reach.names(testkit, core));
+    assert!(!reach.names(testkit, tool));
+    assert!(!reach.names(generator, tool));
+    assert_eq!(reach.naming(&[3]), [0, 3]);
+}
