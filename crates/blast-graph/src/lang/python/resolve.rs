@@ -1346,10 +1346,11 @@ impl<'a> Resolver<'a> {
     }
 
     /// Returns true when `class` subclasses `TestCase`, directly or through
-    /// repository classes. A base outside the repository counts when its
-    /// name ends in `TestCase`: `unittest.TestCase`,
-    /// `unittest.IsolatedAsyncioTestCase`, Django's `TestCase` and
-    /// `SimpleTestCase` all subclass `unittest.TestCase`.
+    /// repository classes. A base counts when its name ends in `TestCase`:
+    /// `unittest.TestCase`, `unittest.IsolatedAsyncioTestCase`, Django's
+    /// `TestCase` and `SimpleTestCase` all subclass `unittest.TestCase`.
+    /// This holds for a base in the repository too, as in CPython, whose
+    /// `Lib/unittest` defines `TestCase` itself.
     fn subclasses_test_case(&self, file_idx: u32, class: u32, depth: u32) -> bool {
         if depth >= MAX_CHAIN_DEPTH {
             return false;
@@ -1376,9 +1377,11 @@ impl<'a> Resolver<'a> {
             let found = if classes.is_empty() {
                 chain.last().is_some_and(|name| name.ends_with("TestCase"))
             } else {
-                classes
-                    .iter()
-                    .any(|&(f, s)| self.subclasses_test_case(f, s, depth + 1))
+                classes.iter().any(|&(f, s)| {
+                    let base = &self.files[f as usize].syntax.symbols[s as usize].local_name;
+                    last_segment(base).ends_with("TestCase")
+                        || self.subclasses_test_case(f, s, depth + 1)
+                })
             };
             if found {
                 return true;

@@ -692,3 +692,37 @@ fn private_module_paths() {
     assert!(!super::is_private_path("pkg/__init__.py"));
     assert!(!super::is_private_path("pkg/core.py"));
 }
+
+#[test]
+fn test_case_from_repository_unittest() {
+    // The repository defines `unittest` itself, as CPython's `Lib` does.
+    let graph = build(
+        "# file: unittest/__init__.py
+from .case import TestCase
+# file: unittest/case.py
+class TestCase(object):
+    def run(self):
+        pass
+# file: test_palette.py
+import unittest
+
+class PaletteTest(unittest.TestCase):
+    def test_shade(self):
+        pass
+
+class Helper(object):
+    def test_like(self):
+        pass
+",
+    );
+    let is_test_class = |name: &str| {
+        graph
+            .symbols
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name} is in the graph"))
+            .test_class
+    };
+    assert!(is_test_class("test_palette.PaletteTest"));
+    assert!(!is_test_class("test_palette.Helper"));
+}
