@@ -2305,6 +2305,93 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     );
 }
 
+/// When a dependent turns up in a package that others name while the
+/// search already takes every file, and the packages parsed then make up
+/// most of the files, the packages still left out are parsed in the same
+/// round.
+#[test]
+fn prefilter_parses_remaining_packages_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("most-repo");
+    let cache = tmp.path().join("cache");
+    init_repo(&repo);
+    let package = |name: &str, deps: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+        )
+    };
+    let core_dep = "core-lib = { path = \"../core\" }\n";
+    let app = "use core_lib::Render;\n\npub struct Page;\n\nimpl Render for Page {\n    fn render(&self) -> u32 {\n        2\n    }\n}\n";
+    // `core` spells `render` in 70 files and `tool` in 40, so the search
+    // takes every file of `app` and `core` at once.
+    let mut owned: Vec<(String, String)> = vec![
+        (
+            "Cargo.toml".to_owned(),
+            "[workspace]\nmembers = [\"core\", \"app\", \"tool\", \"other\"]\n".to_owned(),
+        ),
+        ("core/Cargo.toml".to_owned(), package("core-lib", "")),
+        ("app/Cargo.toml".to_owned(), package("app", core_dep)),
+        ("app/src/lib.rs".to_owned(), app.to_owned()),
+        ("tool/Cargo.toml".to_owned(), package("tool", core_dep)),
+        ("other/Cargo.toml".to_owned(), package("other", "")),
+        (
+            "other/src/lib.rs".to_owned(),
+            "pub fn render() -> u32 {\n    3\n}\n".to_owned(),
+        ),
+    ];
+    let mut core = "pub trait Render {\n    fn render(&self) -> u32;\n}\n".to_owned();
+    let mut tool = String::new();
+    for idx in 0..70 {
+        core.push_str(&format!("pub mod m{idx};\n"));
+        owned.push((
+            format!("core/src/m{idx}.rs"),
+            format!(
+                "pub fn draw{idx}(item: &dyn crate::Render) -> u32 {{\n    item.render()\n}}\n"
+            ),
+        ));
+    }
+    for idx in 0..40 {
+        tool.push_str(&format!("pub mod t{idx};\n"));
+        owned.push((
+            format!("tool/src/t{idx}.rs"),
+            format!(
+                "pub fn show{idx}(item: &dyn core_lib::Render) -> u32 {{\n    item.render()\n}}\n"
+            ),
+        ));
+    }
+    owned.push(("core/src/lib.rs".to_owned(), core));
+    owned.push(("tool/src/lib.rs".to_owned(), tool));
+    let files: Vec<(&str, Option<&str>)> = owned
+        .iter()
+        .map(|(path, text)| (path.as_str(), Some(text.as_str())))
+        .collect();
+    commit_files(&repo, &files, "base");
+    commit_files(
+        &repo,
+        &[(
+            "app/src/lib.rs",
+            Some(&app.replace("        2\n", "        4\n")),
+        )],
+        "edit Page::render",
+    );
+
+    let report = assert_prefilter_matches(&repo, &cache, "HEAD");
+    assert!(
+        report.to_string().contains("tool/src/t7.rs::show7"),
+        "Page::render reaches show7 through Render::render: {report}"
+    );
+    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("parsing 42 more Rust files"),
+        "tool's 41 files and other's file are parsed in one round:\n{log}"
+    );
+    assert!(
+        log.contains("left out 0 files"),
+        "no package is left out:\n{log}"
+    );
+}
+
 /// An added function has dependents only at the head. `z.py` reaches it
 /// through `y.py` without spelling its name, so the search must follow the
 /// dependents that the head graph gives it.

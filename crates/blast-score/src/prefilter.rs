@@ -128,6 +128,10 @@ pub(crate) fn extract_reachable(
         .map(|(idx, source)| !changed_langs.contains(&source.lang) || packages.leaves_out(idx))
         .collect();
     let mut left_out = outside.iter().filter(|o| **o).count();
+    let other_languages = sources
+        .iter()
+        .filter(|source| !changed_langs.contains(&source.lang))
+        .count();
     let mut selected = vec![false; sources.len()];
     let mut stars = StarImports::new(changed.iter().copied());
     for (idx, source) in sources.iter().enumerate() {
@@ -422,11 +426,20 @@ pub(crate) fn extract_reachable(
                 }
             }
         }
-        let newly = packages.admit(
+        let mut newly = packages.admit(
             reached_files
                 .iter()
                 .filter_map(|path| order.get(path).copied()),
         );
+        // Once the packages parsed make up most of the files, the rest are
+        // cheaper to parse now than to admit round by round, each round a
+        // graph build.
+        let total = sources.len() - other_languages;
+        let parsed_after = sources.len() + newly.len() - left_out;
+        if taking_all && !newly.is_empty() && is_most_of(parsed_after, total) {
+            newly.extend(packages.admit_all());
+            newly.sort_unstable();
+        }
         if !newly.is_empty() {
             admitted = true;
             left_out -= newly.len();
@@ -683,6 +696,16 @@ impl RustPackages {
             })
             .collect();
         self.parsed = parsed;
+        newly
+    }
+
+    /// Marks every package parsed, and returns the files of those that
+    /// were not.
+    fn admit_all(&mut self) -> Vec<usize> {
+        let newly: Vec<usize> = (0..self.of_source.len())
+            .filter(|&idx| self.leaves_out(idx))
+            .collect();
+        self.parsed.fill(true);
         newly
     }
 }
