@@ -403,8 +403,17 @@ pub(crate) fn extract_reachable(
             || Graph::build(&extracted, options),
             || head.graph(&extracted, options),
         );
+        // Once the search takes every file, the names of the dependents
+        // are not searched any more, and only a Rust package bound can
+        // still bring in more files.
+        let search_names = !taking_all;
+        let sides = if search_names || packages.bounded {
+            vec![(&graph, &seeds), (&head_graph, &head_seeds)]
+        } else {
+            Vec::new()
+        };
         let mut reached_files: FxHashSet<&str> = FxHashSet::default();
-        for (side_graph, side_seeds) in [(&graph, &seeds), (&head_graph, &head_seeds)] {
+        for (side_graph, side_seeds) in sides {
             for (path, local) in side_seeds {
                 let Some(file) = side_graph.file_id(path) else {
                     continue;
@@ -412,17 +421,22 @@ pub(crate) fn extract_reachable(
                 let Some(id) = side_graph.find_local(file, local) else {
                     continue;
                 };
-                names.extend(rust_names.of(side_graph, id));
-                names.extend(head_rust_names.of(side_graph, id));
+                if search_names {
+                    names.extend(rust_names.of(side_graph, id));
+                    names.extend(head_rust_names.of(side_graph, id));
+                }
                 let reached = reach_within(side_graph, id, limits, &[]);
                 for dependent in reached.certain.iter().chain(&reached.possible) {
-                    let symbol = &side_graph.symbols[dependent.symbol as usize];
                     let path = side_graph.file_of(dependent.symbol).path.as_str();
+                    reached_files.insert(path);
+                    if !search_names {
+                        continue;
+                    }
+                    let symbol = &side_graph.symbols[dependent.symbol as usize];
                     names.extend(short_names(&symbol.local_name));
                     names.extend(module_names(path));
                     names.extend(rust_names.of(side_graph, dependent.symbol));
                     names.extend(head_rust_names.of(side_graph, dependent.symbol));
-                    reached_files.insert(path);
                 }
             }
         }
