@@ -36,9 +36,14 @@ pub(crate) fn line_names(lang: Lang, text: &[u8], lines: &[(u32, u32)]) -> BTree
     let mut counted = 0usize;
     for token in lex(lang, &text) {
         // Tokens are slices of `text`, in order.
-        let offset = token.as_ptr() as usize - text.as_ptr() as usize;
-        line +=
-            u32::try_from(count_line_breaks(&text.as_bytes()[counted..offset])).unwrap_or(u32::MAX);
+        let Some(offset) = (token.as_ptr() as usize)
+            .checked_sub(text.as_ptr() as usize)
+            .filter(|&offset| (counted..=text.len()).contains(&offset))
+        else {
+            continue;
+        };
+        let breaks = count_line_breaks(&text.as_bytes()[counted..offset]);
+        line = line.saturating_add(u32::try_from(breaks).unwrap_or(u32::MAX));
         counted = offset;
         if is_identifier(token)
             && !is_keyword(lang, token)
