@@ -2305,10 +2305,9 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     );
 }
 
-/// When a dependent turns up in a package that others name while the
-/// search already takes every file, and the packages parsed then make up
-/// most of the files, the packages still left out are parsed in the same
-/// round.
+/// The search takes every file, and a dependent turns up in a package that
+/// others name. When the packages parsed then make up most of the files,
+/// the packages still left out are parsed in the same round.
 #[test]
 fn prefilter_parses_remaining_packages_at_once() {
     let tmp = tempfile::tempdir().unwrap();

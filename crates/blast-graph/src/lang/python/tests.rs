@@ -720,7 +720,7 @@ class Helper(object):
             .symbols
             .iter()
             .find(|s| s.name == name)
-            .unwrap_or_else(|| panic!("{name} is in the graph"))
+            .unwrap_or_else(|| panic!("{name} is missing from the graph"))
             .test_class
     };
     assert!(is_test_class("test_palette.PaletteTest"));
