@@ -1391,7 +1391,6 @@ impl<'a> Resolver<'a> {
         self.files[file as usize].syntax.symbols[sym as usize].kind
     }
 
-    /// The crate a file belongs to in its first context.
     /// Returns true when the viewer's package (see `Resolver::viewer`) can
     /// name the items of `file`.
     pub(super) fn sees(&self, file: u32) -> bool {
@@ -1399,6 +1398,7 @@ impl<'a> Resolver<'a> {
             .names(self.viewer.get(), self.packages.of_file[file as usize])
     }
 
+    /// Returns the crate a file belongs to in its first context.
     fn crate_of_file(&self, file: u32) -> Option<u32> {
         let m = *self.file_contexts[file as usize].first()?;
         Some(self.modules[m as usize].krate)
