@@ -70,7 +70,7 @@
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
-use blast_diff::{ChangeSet, FileChange, FileStatus};
+use blast_diff::{ChangeSet, FileStatus};
 use blast_graph::lang::java::outline::{Outline, declaration_type_names, identifiers};
 use blast_graph::{
     ExtractedFile, Graph, GraphOptions, Lang, LangFacts, PackageReach, RustLayout, SourceFile,
@@ -242,13 +242,15 @@ pub(crate) fn extract_reachable(
                 .hunks
                 .iter()
                 .flat_map(|h| h.removed.iter().flat_map(|r| r.start..=r.end));
-            let locals = touched(syntax, lang, file.status, lines);
+            let Touched {
+                locals,
+                module_lines,
+            } = touched(syntax, lang, file.status, lines);
             if locals.iter().any(String::is_empty) {
-                let ranges = module_lines(file, Side::Base, syntax, lang);
                 let source = sources.iter().find(|s| s.path == path);
                 for text in reader.texts(&source.into_iter().collect::<Vec<_>>())? {
                     let text = text.as_deref().unwrap_or_default();
-                    names.extend(crate::module_change::line_names(lang, text, &ranges));
+                    names.extend(crate::module_change::line_names(lang, text, &module_lines));
                 }
             }
             // The module itself is no seed: the diff keeps only those of its
@@ -269,19 +271,20 @@ pub(crate) fn extract_reachable(
                 .hunks
                 .iter()
                 .flat_map(|h| h.added.iter().flat_map(|r| r.start..=r.end));
-            let locals = touched(syntax, lang, file.status, lines);
-            if locals.iter().any(String::is_empty) {
-                let ranges = module_lines(file, Side::Head, syntax, lang);
-                if let Some(source) = head_sources
+            let Touched {
+                locals,
+                module_lines,
+            } = touched(syntax, lang, file.status, lines);
+            if locals.iter().any(String::is_empty)
+                && let Some(source) = head_sources
                     .iter()
                     .find(|s| Some(&s.path) == file.new_path.as_ref())
-                {
-                    names.extend(crate::module_change::line_names(
-                        lang,
-                        &source.bytes,
-                        &ranges,
-                    ));
-                }
+            {
+                names.extend(crate::module_change::line_names(
+                    lang,
+                    &source.bytes,
+                    &module_lines,
+                ));
             }
             for local in locals.into_iter().filter(|local| !local.is_empty()) {
                 names.extend(short_names(&local));
@@ -1046,90 +1049,75 @@ fn extract_selected(
     Ok(reader.extract(&chosen)?.into_iter().map(Arc::new).collect())
 }
 
+/// The symbols and the module-level lines that a file's changed lines
+/// touch on one side of the diff.
+struct Touched {
+    /// The local names of the symbols around the changed lines, with their
+    /// enclosing symbols, and an empty name when a line is outside every
+    /// definition (see `touched`).
+    locals: Vec<String>,
+    /// The changed lines that the diff reports under the module itself, as
+    /// ranges: those outside every definition, and in Python those on a
+    /// module-level variable (see `changes::reported_symbol`). Only the
+    /// names on these lines narrow a module change.
+    module_lines: Vec<(u32, u32)>,
+}
+
 /// Returns the local names of the symbols whose lines a hunk touches, with their
 /// enclosing symbols; every symbol when the whole file changed. Java files
 /// follow the changed symbols more closely: a changed line changes only
 /// the innermost symbol around it, and an added or deleted file changes
-/// its top-level symbols.
+/// its top-level symbols. `lines` come in ascending order, hunk by hunk.
 fn touched(
     syntax: &blast_graph::model::FileSyntax,
     lang: Lang,
     status: FileStatus,
     lines: impl Iterator<Item = u32>,
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+) -> Touched {
+    let mut out = Touched {
+        locals: Vec::new(),
+        module_lines: Vec::new(),
+    };
     let java = lang == Lang::Java;
     match status {
         FileStatus::Deleted | FileStatus::Added | FileStatus::Copied if java => {
             let top_level = syntax.symbols.iter().filter(|s| s.parent == Some(0));
-            out.extend(top_level.map(|s| s.local_name.clone()));
+            out.locals.extend(top_level.map(|s| s.local_name.clone()));
             return out;
         }
         FileStatus::Deleted | FileStatus::Renamed | FileStatus::Added | FileStatus::Copied => {
-            out.extend(syntax.symbols.iter().skip(1).map(|s| s.local_name.clone()));
+            out.locals
+                .extend(syntax.symbols.iter().skip(1).map(|s| s.local_name.clone()));
             return out;
         }
         FileStatus::Modified | FileStatus::TypeChanged => {}
     }
     for line in lines {
         let innermost = syntax.innermost_at_line(line);
+        let symbol = &syntax.symbols[innermost as usize];
+        let at_module = innermost == 0
+            || (lang == Lang::Python
+                && symbol.kind == blast_graph::SymbolKind::Field
+                && symbol.parent == Some(0));
+        if at_module {
+            match out.module_lines.last_mut() {
+                Some(range) if range.1 + 1 == line => range.1 = line,
+                _ => out.module_lines.push((line, line)),
+            }
+        }
         // A line outside every definition changes the module itself (its
         // local name is empty). A line inside one does not: the module is
         // only its ancestor.
-        if innermost == 0 && !out.iter().any(String::is_empty) {
-            out.push(String::new());
+        if innermost == 0 && !out.locals.iter().any(String::is_empty) {
+            out.locals.push(String::new());
         }
         let mut idx = Some(innermost);
         while let Some(current) = idx {
             let symbol = &syntax.symbols[current as usize];
-            if current != 0 && !out.contains(&symbol.local_name) {
-                out.push(symbol.local_name.clone());
+            if current != 0 && !out.locals.contains(&symbol.local_name) {
+                out.locals.push(symbol.local_name.clone());
             }
             idx = if java { None } else { symbol.parent };
-        }
-    }
-    out
-}
-
-/// A side of the diff.
-#[derive(Clone, Copy)]
-enum Side {
-    Base,
-    Head,
-}
-
-/// Returns the lines that a file's hunks remove (at the base) or add (at
-/// the head) and that belong to the module itself, as ranges.
-fn module_lines(
-    file: &FileChange,
-    side: Side,
-    syntax: &blast_graph::model::FileSyntax,
-    lang: Lang,
-) -> Vec<(u32, u32)> {
-    // The diff reports a changed line under its module when the line is
-    // outside every definition, or, in Python, on a module-level variable
-    // (see `changes::reported_symbol`). Only the names on those lines
-    // narrow a module change.
-    let at_module = |line: u32| {
-        let innermost = syntax.innermost_at_line(line);
-        let symbol = &syntax.symbols[innermost as usize];
-        innermost == 0
-            || (lang == Lang::Python
-                && symbol.kind == blast_graph::SymbolKind::Field
-                && symbol.parent == Some(0))
-    };
-    let mut out: Vec<(u32, u32)> = Vec::new();
-    let ranges = file.hunks.iter().flat_map(|h| match side {
-        Side::Base => &h.removed,
-        Side::Head => &h.added,
-    });
-    for line in ranges.flat_map(|r| r.start..=r.end) {
-        if !at_module(line) {
-            continue;
-        }
-        match out.last_mut() {
-            Some(range) if range.1 + 1 == line => range.1 = line,
-            _ => out.push((line, line)),
         }
     }
     out
