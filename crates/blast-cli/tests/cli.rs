@@ -1800,6 +1800,21 @@ fn commit_files(repo: &Path, files: &[(&str, Option<&str>)], message: &str) {
     git(repo, &["commit", "-q", "-m", message]);
 }
 
+/// Returns a `Cargo.toml` for package `name` with the `[dependencies]`
+/// lines `deps`.
+fn cargo_manifest(name: &str, deps: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+    )
+}
+
+/// Returns the `-vv` log of a cold `blast diff HEAD^!`, which reports what
+/// the prefilter parsed and left out.
+fn verbose_diff_log(repo: &Path, cache: &Path) -> String {
+    let output = blast_cached(repo, cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// Checks that `blast diff REV^!` reports the same with the prefilter as
 /// with the full graph, cold and warm, and returns the prefiltered report.
 fn assert_prefilter_matches(repo: &Path, cache: &Path, rev: &str) -> Value {
@@ -2174,11 +2189,6 @@ fn prefilter_matches_full_graph_on_rust_packages() {
     let repo = tmp.path().join("workspace-repo");
     let cache = tmp.path().join("cache");
     init_repo(&repo);
-    let package = |name: &str, deps: &str| {
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
-        )
-    };
     let core = "pub trait Render {\n    fn render(&self) -> u32;\n}\n\npub struct Engine;\n\npub fn engine() -> Engine {\n    Engine\n}\n";
     let app = "use core_lib::{Engine, Render};\n\npub trait Loud {\n    fn shout(&self) -> u32;\n}\n\nimpl Loud for Engine {\n    fn shout(&self) -> u32 {\n        1\n    }\n}\n\npub struct Page;\n\nimpl Render for Page {\n    fn render(&self) -> u32 {\n        2\n    }\n}\n";
     let tool = "use core_lib::{engine, Engine, Render};\n\npub fn draw(item: &dyn Render) -> u32 {\n    item.render()\n}\n\npub fn start() -> Engine {\n    engine()\n}\n";
@@ -2190,19 +2200,25 @@ fn prefilter_matches_full_graph_on_rust_packages() {
                 "Cargo.toml",
                 Some("[workspace]\nmembers = [\"core\", \"app\", \"tool\", \"other\"]\n"),
             ),
-            ("core/Cargo.toml", Some(&package("core-lib", ""))),
+            ("core/Cargo.toml", Some(&cargo_manifest("core-lib", ""))),
             ("core/src/lib.rs", Some(core)),
             (
                 "app/Cargo.toml",
-                Some(&package("app", "core-lib = { path = \"../core\" }\n")),
+                Some(&cargo_manifest(
+                    "app",
+                    "core-lib = { path = \"../core\" }\n",
+                )),
             ),
             ("app/src/lib.rs", Some(app)),
             (
                 "tool/Cargo.toml",
-                Some(&package("tool", "core-lib = { path = \"../core\" }\n")),
+                Some(&cargo_manifest(
+                    "tool",
+                    "core-lib = { path = \"../core\" }\n",
+                )),
             ),
             ("tool/src/lib.rs", Some(tool)),
-            ("other/Cargo.toml", Some(&package("other", ""))),
+            ("other/Cargo.toml", Some(&cargo_manifest("other", ""))),
             ("other/src/lib.rs", Some(other)),
             ("scripts/report.py", Some("def report():\n    return 1\n")),
             (
@@ -2228,8 +2244,7 @@ fn prefilter_matches_full_graph_on_rust_packages() {
         report.to_string().contains("tool/src/lib.rs::draw"),
         "Page::render reaches draw through Render::render: {report}"
     );
-    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = verbose_diff_log(&repo, &cache);
     assert!(
         log.contains("left out 3 files of languages without a changed file"),
         "other/src/lib.rs, scripts/report.py and java/Report.java are left out:\n{log}"
@@ -2262,7 +2277,7 @@ fn prefilter_matches_full_graph_on_rust_packages() {
                 "core/Cargo.toml",
                 Some(&format!(
                     "{}\n[dev-dependencies]\nkit = {{ path = \"../kit\" }}\n",
-                    package("core-lib", "")
+                    cargo_manifest("core-lib", "")
                 )),
             ),
             (
@@ -2271,7 +2286,10 @@ fn prefilter_matches_full_graph_on_rust_packages() {
             ),
             (
                 "kit/Cargo.toml",
-                Some(&package("kit", "core-lib = { path = \"../core\" }\n")),
+                Some(&cargo_manifest(
+                    "kit",
+                    "core-lib = { path = \"../core\" }\n",
+                )),
             ),
             ("kit/src/lib.rs", Some(kit)),
         ],
@@ -2283,8 +2301,7 @@ fn prefilter_matches_full_graph_on_rust_packages() {
         "edit kit::spare",
     );
     assert_prefilter_matches(&repo, &cache, "HEAD");
-    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = verbose_diff_log(&repo, &cache);
     assert!(
         log.contains("left out 5 files of languages without a changed file"),
         "app, tool and other, the Python file and the Java file are left out:\n{log}"
@@ -2297,8 +2314,7 @@ fn prefilter_matches_full_graph_on_rust_packages() {
         "edit report",
     );
     assert_prefilter_matches(&repo, &cache, "HEAD");
-    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = verbose_diff_log(&repo, &cache);
     assert!(
         log.contains("left out 7 files of languages without a changed file"),
         "every Rust file and the Java file are left out:\n{log}"
@@ -2314,11 +2330,6 @@ fn prefilter_parses_remaining_packages_at_once() {
     let repo = tmp.path().join("most-repo");
     let cache = tmp.path().join("cache");
     init_repo(&repo);
-    let package = |name: &str, deps: &str| {
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
-        )
-    };
     let core_dep = "core-lib = { path = \"../core\" }\n";
     let app = "use core_lib::Render;\n\npub struct Page;\n\nimpl Render for Page {\n    fn render(&self) -> u32 {\n        2\n    }\n}\n";
     // `core` spells `render` in 70 files and `tool` in 40, so the search
@@ -2328,11 +2339,14 @@ fn prefilter_parses_remaining_packages_at_once() {
             "Cargo.toml".to_owned(),
             "[workspace]\nmembers = [\"core\", \"app\", \"tool\", \"other\"]\n".to_owned(),
         ),
-        ("core/Cargo.toml".to_owned(), package("core-lib", "")),
-        ("app/Cargo.toml".to_owned(), package("app", core_dep)),
+        ("core/Cargo.toml".to_owned(), cargo_manifest("core-lib", "")),
+        ("app/Cargo.toml".to_owned(), cargo_manifest("app", core_dep)),
         ("app/src/lib.rs".to_owned(), app.to_owned()),
-        ("tool/Cargo.toml".to_owned(), package("tool", core_dep)),
-        ("other/Cargo.toml".to_owned(), package("other", "")),
+        (
+            "tool/Cargo.toml".to_owned(),
+            cargo_manifest("tool", core_dep),
+        ),
+        ("other/Cargo.toml".to_owned(), cargo_manifest("other", "")),
         (
             "other/src/lib.rs".to_owned(),
             "pub fn render() -> u32 {\n    3\n}\n".to_owned(),
@@ -2379,8 +2393,7 @@ fn prefilter_parses_remaining_packages_at_once() {
         report.to_string().contains("tool/src/t7.rs::show7"),
         "Page::render reaches show7 through Render::render: {report}"
     );
-    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = verbose_diff_log(&repo, &cache);
     assert!(
         log.contains("parsing 42 more Rust files"),
         "tool's 41 files and other's file are parsed in one round:\n{log}"
@@ -2510,8 +2523,7 @@ fn prefilter_matches_full_graph_on_module_changes() {
         !report.to_string().contains("reader.py::read"),
         "a docstring word does not make read a dependent: {report}"
     );
-    let output = blast_cached(&repo, &cache, &["-vv", "diff", "HEAD^!", "--no-cache"]);
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = verbose_diff_log(&repo, &cache);
     let searched: Vec<&str> = log
         .lines()
         .filter(|l| l.contains("searching for"))
